@@ -1,0 +1,51 @@
+# The platform's operator interface: `make setup`, `make run`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup run test worker chromium clean-data help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make setup   virtual environment, install, migrate, demo data (nothing left running)"
+	@echo "make run     setup, then web server + Celery worker in the foreground (Ctrl-C stops)"
+	@echo "make test    the whole test suite"
+	@echo "make worker  a Celery worker only (for more workers, on this or other machines)"
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required; set PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the requirement files change.
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py bootstrap --demo
+
+# The demo serves plain http on localhost; production runs behind TLS with HTTPS=true (the default).
+run: setup
+	HTTPS=$${HTTPS:-false} $(PY) manage.py serve
+
+worker: $(VENV)/.installed
+	$(PY) -m celery -A interpret worker --loglevel INFO
+
+# Browser tests drive Debian's chromium; install it when it is missing and we may.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: $(VENV)/.installed-dev chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean-data:
+	@echo "Removes .data/ (embedded database, broker queue, secret key)."; rm -rf .data

@@ -1,0 +1,18 @@
+from django.db.models import Count, Q
+
+from interpret.access import departments_with_patient_access, user_is_administrator
+from interpret.models import PatientGroup
+
+
+def navigation(request):
+    """Patient groups with the number of cases the user can see, for the side navigation."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    from genomes.selectors import visible_case_filter
+
+    department_ids = departments_with_patient_access(user)
+    groups = PatientGroup.objects.annotate(
+        visible_cases=Count("cases", filter=visible_case_filter(department_ids, prefix="cases__"), distinct=True)
+    )
+    return {"nav_patient_groups": groups, "nav_is_administrator": user_is_administrator(user)}

@@ -1,0 +1,86 @@
+"""The embedded PostgreSQL used when no DATABASE_URL is configured.
+
+pgserver ships a real PostgreSQL 16 in a wheel. Every process that needs the
+database (web server, Celery worker, management command, test run) takes a
+handle on the one server living in ``<data dir>/postgres``; the server is
+started by the first handle and stopped when the last process holding one
+exits, so `make setup` leaves nothing running and `make run` stops it on Ctrl-C.
+It listens on a Unix socket only: nothing on the machine's network.
+
+Two corrections to pgserver 0.1.4 (pinned in requirements.txt) live here:
+- the postmaster is started in a session of its own, so that Ctrl-C in the
+  terminal reaches the web server and worker but not the database; it stops
+  after them, when their handles are released;
+- handles of processes that died without releasing them (SIGKILL, OOM, a CI
+  timeout) are pruned, otherwise the server would never be stopped again.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from pathlib import Path
+
+DATABASE_NAME = "interpret"
+
+logger = logging.getLogger(__name__)
+
+
+def _patch_pgserver() -> None:
+    from pgserver import _commands, postgres_server
+
+    if getattr(postgres_server.pg_ctl, "_detached", False):
+        return
+
+    def pg_ctl_detached(args, pgdata=None, **kwargs):
+        return _commands.pg_ctl(args, pgdata=pgdata, start_new_session=True, **kwargs)
+
+    pg_ctl_detached._detached = True
+    postgres_server.pg_ctl = pg_ctl_detached
+
+
+def _prune_dead_handles(pgdata: Path) -> None:
+    import psutil
+    from pgserver.postgres_server import PostgresServer
+
+    handle_file = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        if not handle_file.exists():
+            return
+        try:
+            pids = json.loads(handle_file.read_text())
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if psutil.pid_exists(pid)]
+        if alive != pids:
+            handle_file.write_text(json.dumps(alive))
+
+
+def embedded_server(data_dir: Path):
+    """Start (or join) the embedded server; the handle is released at process exit."""
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, cron); pgserver then
+    # keeps its lock file in /tmp/runtime-<uid>, which is what we want anyway.
+    warnings.filterwarnings("ignore", module="platformdirs")
+    import pgserver
+
+    _patch_pgserver()
+    pgdata = (data_dir / "postgres").resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if pgdata.exists():
+        _prune_dead_handles(pgdata)
+    return pgserver.get_server(pgdata, cleanup_mode="stop")
+
+
+def embedded_database_url(data_dir: Path, *, database: str = DATABASE_NAME) -> str:
+    """Return a URL for ``database`` on the embedded server, creating it if needed."""
+    import psycopg
+
+    server = embedded_server(data_dir)
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            try:
+                conn.execute(f'CREATE DATABASE "{database}"')
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process (web and worker start together) created it first
+    return server.get_uri(database)

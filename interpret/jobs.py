@@ -1,0 +1,111 @@
+"""Background jobs: a stored row per job, run by a Celery worker (or in the foreground).
+
+A job handler is a plain function ``handler(job, report)`` registered for a
+kind; it returns the result dict and may call ``report(done, total, message)``.
+The worker task and the foreground runner (``--wait`` on command-line
+contracts) both go through ``job_run``, so a job is recorded the same way
+whichever process runs it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from interpret.models import Job
+
+logger = logging.getLogger(__name__)
+
+JobHandler = Callable[[Job, Callable[..., None]], dict]
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+def job_handler(kind: str):
+    """Register ``func`` as the handler of jobs of ``kind``."""
+
+    def register(func: JobHandler) -> JobHandler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def job_create(*, kind: str, created_by=None, department=None, parameters: dict | None = None) -> Job:
+    """Store a queued job and send it to the worker once the surrounding transaction commits.
+
+    Queuing on commit matters: a worker fast enough to pick the message up before
+    the commit would not find the row.
+    """
+    if kind not in _HANDLERS:
+        raise ValueError(f"No handler for job kind {kind!r}")
+    job = Job.objects.create(kind=kind, created_by=created_by, department=department, parameters=parameters or {})
+    transaction.on_commit(lambda: _send(job.pk))
+    return job
+
+
+def _send(job_id: int) -> None:
+    from interpret.tasks import run_job
+
+    run_job.delay(job_id=job_id)
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def job_run(job_id: int) -> Job | None:
+    """Run a queued job in this process and record its outcome; never raises for a handler error."""
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, started_at=timezone.now(), worker=_this_process()
+    )
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        # A message outlived its row (e.g. a database restored from backup): nothing to run.
+        logger.warning("job %s does not exist; message dropped", job_id)
+        return None
+    if not claimed:
+        # Redelivered after a worker restart (acks_late) or already run: do not run twice.
+        logger.warning("job %s is %s, not queued; not running it again", job_id, job.state)
+        return job
+    handler = _HANDLERS[job.kind]
+
+    def report(done: int, total: int | None = None, message: str = "") -> None:
+        Job.objects.filter(pk=job_id).update(progress_done=done, progress_total=total, message=message[:300])
+
+    try:
+        result = handler(job, report)
+    except Exception as exc:  # the job row is the user's view of the failure
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILED, finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}", message="failed",
+            result={"traceback": traceback.format_exc(limit=20)},
+        )
+    else:
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.DONE, finished_at=timezone.now(), result=result or {}, message="done"
+        )
+    job.refresh_from_db()
+    return job
+
+
+@job_handler("worker_check")
+def worker_check(job: Job, report) -> dict:
+    """Prove the round trip web -> broker -> worker -> database -> web, with where it ran."""
+    report(0, 1, "checking database from the worker")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version(), now()")
+        version, db_now = cursor.fetchone()
+    report(1, 1, "done")
+    return {
+        "worker": _this_process(),
+        "database_version": version.split(",")[0],
+        "database_time": db_now.isoformat(),
+        "queued_for_seconds": round((job.started_at - job.created_at).total_seconds(), 3)
+        if job.started_at else None,
+    }

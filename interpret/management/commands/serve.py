@@ -1,0 +1,103 @@
+"""Run the web server and a Celery worker in the foreground; Ctrl-C stops both, then the embedded database."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from interpret.demo import DEMO_PASSWORD, DEMO_USERS
+from interpret.models import User
+
+STOP_GRACE_SECONDS = 30
+
+
+class Command(BaseCommand):
+    help = "Serve the platform: gunicorn web server and a Celery worker, stopped together with Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--worker-concurrency", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="web server only (workers run elsewhere)")
+
+    def handle(self, *args, **options):
+        host, port = options["host"], options["port"]
+        with socket.socket() as probe:
+            if probe.connect_ex((host, port)) == 0:
+                raise CommandError(f"{host}:{port} is already in use; is the platform already running? (PORT=... to choose another)")
+        python = sys.executable
+        children = {
+            "web": subprocess.Popen([
+                python, "-m", "gunicorn", "interpret.wsgi:application", "--bind", f"{host}:{port}",
+                "--workers", str(options["web_workers"]), "--threads", "4", "--access-logfile", "-",
+                "--graceful-timeout", "20",
+            ]),
+        }
+        if not options["no_worker"]:
+            children["worker"] = subprocess.Popen([
+                python, "-m", "celery", "-A", "interpret", "worker", "--loglevel", "INFO",
+                "--concurrency", str(options["worker_concurrency"]), "--hostname", f"worker@{socket.gethostname()}",
+            ])
+        # Explicitly, because a shell starting us in the background leaves SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            self._wait_until_up(f"http://{host}:{port}/healthz", children)
+            self._banner(host, port)
+            while True:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        raise CommandError(f"the {name} process exited with code {child.returncode}")
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping web server and worker...")
+        finally:
+            self._stop(children)
+        self.stdout.write("Stopped." + (" The embedded database stops with the last process using it." if settings.EMBEDDED_DATABASE else ""))
+
+    def _wait_until_up(self, url, children, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if children["web"].poll() is not None:
+                raise CommandError("the web server failed to start")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise CommandError(f"{url} did not answer within {timeout} s")
+
+    def _banner(self, host, port):
+        lines = [
+            "", "=" * 72, f"  National variant interpretation platform is up: http://{host}:{port}/",
+            f"  Database: {'embedded PostgreSQL in ' + str(settings.DATA_DIR / 'postgres') if settings.EMBEDDED_DATABASE else 'DATABASE_URL'}",
+            f"  Broker:   {'Redis (REDIS_URL)' if settings.REDIS_URL else 'filesystem queue in ' + str(settings.BROKER_DIR)}",
+        ]
+        demo = [u for u in DEMO_USERS if User.objects.filter(username=u.username).exists()]
+        if demo:
+            lines.append(f"  Demo logins (password: {DEMO_PASSWORD}):")
+            lines += [f"    {u.username:<12} {u.role.label} in {u.department}" for u in demo]
+        lines += ["  Stop with Ctrl-C.", "=" * 72, ""]
+        self.stdout.write("\n".join(lines))
+
+    def _stop(self, children):
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()

@@ -1,0 +1,58 @@
+"""Named people for permission tests (after healthchecks' Alice/Bob/Charlie).
+
+- alice:  clinical geneticist in department A (owns ``case_a``)
+- bob:    clinical geneticist in department B
+- rita:   researcher in department A (aggregate data only)
+- adam:   administrator in department A (no clinical role)
+"""
+import pytest
+
+from interpret.models import Role
+from interpret.patient_groups import patient_groups_sync
+from tests.factories import make_case, make_department, make_user
+
+
+@pytest.fixture
+def patient_groups(db):
+    # Transactional tests flush the tables the data migration filled; restore them.
+    patient_groups_sync()
+
+
+@pytest.fixture
+def dept_a(patient_groups):
+    return make_department("kg-a", name="Clinical Genetics A")
+
+
+@pytest.fixture
+def dept_b(patient_groups):
+    return make_department("kg-b", name="Clinical Genetics B")
+
+
+@pytest.fixture
+def alice(dept_a):
+    return make_user("alice", department=dept_a, role=Role.CLINICAL_GENETICIST)
+
+
+@pytest.fixture
+def bob(dept_b):
+    return make_user("bob", department=dept_b, role=Role.CLINICAL_GENETICIST)
+
+
+@pytest.fixture
+def rita(dept_a):
+    return make_user("rita", department=dept_a, role=Role.RESEARCHER)
+
+
+@pytest.fixture
+def adam(dept_a):
+    return make_user("adam", department=dept_a, role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def case_a(dept_a):
+    return make_case(department=dept_a, identifier="A-TRIO-001")
+
+
+@pytest.fixture
+def case_b(dept_b):
+    return make_case(department=dept_b, identifier="B-SINGLE-001", analysis_type="singleton")

@@ -1,0 +1,50 @@
+"""`manage.py serve` (what `make run` ends in): web server and worker up, Ctrl-C stops both cleanly."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.processes import ROOT, process_env, wait_for_line
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.worker
+def test_serve_brings_up_web_and_worker_and_ctrl_c_stops_everything(transactional_db, tmp_path):
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    env = process_env() | {"HTTPS": "false"}
+    with log_path.open("w") as log:
+        # A session of its own, so that we can send Ctrl-C to its process group as a terminal would.
+        serve = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port), "--web-workers", "1",
+                                  "--worker-concurrency", "1"], cwd=ROOT, env=env, stdout=log,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_line(log_path, "Stop with Ctrl-C", serve, timeout=90)
+        wait_for_line(log_path, " ready.", serve, timeout=60)  # the Celery worker
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert json.load(response)["status"] == "ok"
+        children = [p.pid for p in __import__("psutil").Process(serve.pid).children(recursive=True)]
+        assert len(children) >= 3  # gunicorn master + worker, celery worker
+
+        os.killpg(serve.pid, signal.SIGINT)
+        assert serve.wait(timeout=45) == 0, log_path.read_text()
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    import psutil
+
+    assert not [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
