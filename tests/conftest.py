@@ -12,6 +12,17 @@ from interpret.patient_groups import patient_groups_sync
 from tests.factories import make_case, make_department, make_user
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fresh_shared_cache():
+    """With Redis as cache (REDIS_URL), counters such as API throttling outlive a run; start clean."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def patient_groups(db):
     # Transactional tests flush the tables the data migration filled; restore them.
