@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from interpret.access import departments_with_patient_access, user_is_administrator
 from interpret.models import PatientGroup
@@ -12,7 +12,8 @@ def navigation(request):
     from genomes.selectors import visible_case_filter
 
     department_ids = departments_with_patient_access(user)
+    # Explicit order: Django ignores Meta.ordering on aggregated (GROUP BY) queries.
     groups = PatientGroup.objects.annotate(
         visible_cases=Count("cases", filter=visible_case_filter(department_ids, prefix="cases__"), distinct=True)
-    )
+    ).order_by("number")
     return {"nav_patient_groups": groups, "nav_is_administrator": user_is_administrator(user)}

@@ -31,3 +31,15 @@ def make_case(*, department: Department, patient_group: str = "RARE", analysis_t
         department=department,
         analysis_type=analysis_type,
     )
+
+
+def scramble_patient_group_storage() -> None:
+    """Give the groups ids (and heap positions) that disagree with programme order.
+
+    Recreating groups 1-8 puts them after 9-17 by id, so any query that forgets
+    to order by programme number shows it.
+    """
+    from interpret.patient_groups import patient_groups_sync
+
+    PatientGroup.objects.filter(number__lte=8, cases__isnull=True).delete()
+    patient_groups_sync()

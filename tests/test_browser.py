@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from interpret.models import PatientGroup, Role
-from tests.factories import PASSWORD, make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user, scramble_patient_group_storage
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -30,6 +30,7 @@ def page():
 @pytest.mark.browser
 def test_a_geneticist_logs_in_and_sees_the_17_patient_groups(live_server, page, dept_a):
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    scramble_patient_group_storage()
     make_case(department=dept_a, identifier="A-TRIO-777")
 
     page.goto(f"{live_server.url}/")

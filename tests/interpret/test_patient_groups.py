@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from interpret.models import PatientGroup
+from tests.factories import scramble_patient_group_storage
 
 DOMAIN_BRIEF = Path(__file__).resolve().parents[3] / "shared" / "design" / "domain.md"
 
@@ -33,3 +34,11 @@ def test_the_api_lists_the_patient_groups(client, alice):
     client.force_login(alice)
     groups = client.get("/api/patient-groups/").json()
     assert len(groups) == 17 and groups[0]["code"] == "RARE"
+
+
+@pytest.mark.django_db
+def test_the_navigation_lists_groups_in_programme_order_whatever_the_storage_order(client, alice):
+    scramble_patient_group_storage()
+    client.force_login(alice)
+    listed = [g.code for g in client.get("/").context["nav_patient_groups"]]
+    assert listed == codes_in_domain_brief()
