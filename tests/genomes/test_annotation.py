@@ -24,7 +24,9 @@ def test_vep_97_missense_in_agrn():
     assert agrn.consequences == ("missense_variant",) and agrn.impact == "MODERATE"
     assert agrn.hgvsc == "ENST00000379370.2:c.5353G>A" and agrn.hgvsp == "ENSP00000368678.2:p.Asp1785Asn"
     assert agrn.exon == "31/36"
-    assert fmt.has("revel") and agrn.revel is not None
+    # Only REVEL_rankscore is in this CSQ: a rank on another scale, never read as the REVEL score
+    # whose calibrated thresholds (PP3/BP4) later issues apply.
+    assert "REVEL_rankscore" in fmt.fields and not fmt.has("revel") and agrn.revel is None
 
 
 def test_vep_104_missense_in_nphp4():
