@@ -42,7 +42,7 @@ TRANSCRIPT_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "spliceai_max": ("SpliceAI_pred_DS_max",),
     "gnomad_af": ("gnomADe_AF", "gnomAD_AF", "gnomADg_AF"),
     "max_af": ("MAX_AF",),
-    "clin_sig": ("CLIN_SIG",),
+    "clin_sig": ("CLIN_SIG", "CLINVAR_CLNSIG"),
 }
 SPLICEAI_DELTA_FIELDS = ("SpliceAI_pred_DS_AG", "SpliceAI_pred_DS_AL", "SpliceAI_pred_DS_DG", "SpliceAI_pred_DS_DL")
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class GenomesConfig(AppConfig):
     name = "genomes"
     verbose_name = "Genomes: cases, pedigrees, samples"
+
+    def ready(self):
+        from genomes import importing  # noqa: F401  (registers the vcf_import job handler)

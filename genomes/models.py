@@ -6,10 +6,11 @@ case data can later be distributed by case.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from interpret.models import Department, PatientGroup
+from interpret.models import Department, Job, PatientGroup
 
 
 class Case(models.Model):
@@ -32,6 +33,7 @@ class Case(models.Model):
     identifier = models.CharField(
         max_length=64, unique=True, help_text="Pseudonymous case id, as the sequencing pipeline names it"
     )
+    genome_build = models.CharField(max_length=6, blank=True, help_text="Set by the first import")
     patient_group = models.ForeignKey(PatientGroup, on_delete=models.PROTECT, related_name="cases")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
     analysis_type = models.CharField(max_length=20, choices=AnalysisType.choices)
@@ -62,3 +64,152 @@ class CaseShare(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "department"], name="case_share_unique")]
+
+
+class Individual(models.Model):
+    """A pedigree member of a case, by pseudonymous id."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", "Male"
+        FEMALE = "female", "Female"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Affection(models.TextChoices):
+        AFFECTED = "affected", "Affected"
+        UNAFFECTED = "unaffected", "Unaffected"
+        UNKNOWN = "unknown", "Unknown"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="individuals")
+    family_id = models.CharField(max_length=64)
+    individual_id = models.CharField(max_length=100)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    affection = models.CharField(max_length=12, choices=Affection.choices)
+    father = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mother = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_proband = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["case", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "individual_id"], name="individual_unique_in_case")]
+
+    def __str__(self):
+        return self.individual_id
+
+
+class Sample(models.Model):
+    """Maps an individual to a VCF column. ``position`` is its index in the case's genotype arrays."""
+
+    class Role(models.TextChoices):
+        GERMLINE = "germline", "Germline"
+        TUMOUR = "tumour", "Tumour"
+        NORMAL = "normal", "Normal"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="samples")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="samples")
+    vcf_sample_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.GERMLINE)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "vcf_sample_name"], name="sample_name_unique_in_case"),
+            models.UniqueConstraint(fields=["case", "position"], name="sample_position_unique_in_case"),
+        ]
+
+
+class CaseImport(models.Model):
+    """One VCF delivered for a case: its file, what was read and kept, and the job that loaded it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="imports")
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="case_import")
+    vcf_path = models.CharField(max_length=1000)
+    vcf_sha256 = models.CharField(max_length=64)
+    vcf_size = models.BigIntegerField()
+    genome_build = models.CharField(max_length=6)
+    build_evidence = models.CharField(max_length=200)
+    annotation_source = models.CharField(max_length=10, blank=True, help_text="CSQ, ANN or empty: unannotated")
+    replace = models.BooleanField(default=False)
+    is_current = models.BooleanField(default=False, help_text="Its variants are the case's variants")
+    records_read = models.BigIntegerField(default=0)
+    variants_stored = models.BigIntegerField(default=0)
+    records_per_second = models.FloatField(null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    statistics = models.JSONField(default=dict, blank=True, help_text="Counts of everything read, for QC")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(is_current=True), name="one_current_import"),
+        ]
+
+
+class Variant(models.Model):
+    """A national variant: one row per (build, chrom, pos, ref, alt), shared by every case that carries it.
+
+    Built only through genomes.variant_identity. ``key_md5`` makes the identity
+    unique without indexing long indel alleles themselves.
+    """
+
+    build = models.CharField(max_length=6)
+    chrom = models.CharField(max_length=50)
+    pos = models.IntegerField()
+    ref = models.TextField()
+    alt = models.TextField()
+    xpos = models.BigIntegerField()
+    key_md5 = models.UUIDField(unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["build", "xpos"], name="variant_build_xpos_idx")]
+
+    def __str__(self):
+        return f"{self.build}-{self.chrom}-{self.pos}-{self.ref}-{self.alt}"
+
+
+class CaseVariant(models.Model):
+    """A variant as observed in one case: genotypes of its samples and the annotation the pipeline delivered.
+
+    Stored in a table hash-partitioned by case (migration genomes 0003), so a
+    query for one case reads one partition; every per-case query filters on
+    ``case``. Genotype arrays follow Sample.position.
+    Genotype codes: 0 hom-ref, 1 het, 2 hom-alt, 3 het with another ALT, -1 missing.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    case_import = models.ForeignKey(CaseImport, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    variant = models.ForeignKey(Variant, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    chrom = models.CharField(max_length=50)
+    pos = models.IntegerField()
+    ref = models.TextField()
+    alt = models.TextField()
+    xpos = models.BigIntegerField()
+    variant_type = models.CharField(max_length=5)  # snv, ins, del, mnv, indel
+    filter = models.CharField(max_length=200)
+    quality = models.FloatField(null=True)
+    rsid = models.CharField(max_length=200, blank=True)
+    genes = ArrayField(models.CharField(max_length=50), default=list)
+    gene_ids = ArrayField(models.CharField(max_length=30), default=list)
+    consequences = ArrayField(models.CharField(max_length=60), default=list)
+    worst_consequence = models.CharField(max_length=60, blank=True)
+    impact = models.CharField(max_length=10, blank=True)
+    is_annotated = models.BooleanField(default=True)
+    gnomad_af = models.FloatField(null=True)
+    gnomad_popmax = models.FloatField(null=True)
+    clinvar = ArrayField(models.CharField(max_length=60), default=list)
+    cadd_phred = models.FloatField(null=True)
+    revel = models.FloatField(null=True)
+    spliceai = models.FloatField(null=True)
+    transcripts = models.JSONField(default=list)
+    genotypes = ArrayField(models.SmallIntegerField())
+    genotype_quality = ArrayField(models.SmallIntegerField(null=True))
+    depth = ArrayField(models.IntegerField(null=True))
+    ref_reads = ArrayField(models.IntegerField(null=True))
+    alt_reads = ArrayField(models.IntegerField(null=True))
+    # Allele balance alt/(ref+alt) for germline calls; the caller's FORMAT/AF (VAF) for somatic ones.
+    allele_fraction = ArrayField(models.FloatField(null=True))
+
+    class Meta:
+        managed = False  # created by migration genomes 0003 as a partitioned table
+        db_table = "genomes_casevariant"

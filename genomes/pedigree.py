@@ -19,6 +19,8 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genomes.errors import InputFileError
+
 
 class Sex(enum.StrEnum):
     MALE = "male"
@@ -42,13 +44,8 @@ _HEADER_SECOND_COLUMN = {"individual_id", "individual id", "sample_id", "sample 
 COLUMNS = ("family_id", "individual_id", "father_id", "mother_id", "sex", "phenotype")
 
 
-class PedigreeError(ValueError):
+class PedigreeError(InputFileError):
     """A PED file that cannot be read; the message names file, line and field."""
-
-    def __init__(self, source: str, line: int | None, field_name: str | None, problem: str):
-        self.source, self.line, self.field, self.problem = source, line, field_name, problem
-        where = source + (f", line {line}" if line else "") + (f", field {field_name}" if field_name else "")
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)

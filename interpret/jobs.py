@@ -35,16 +35,20 @@ def job_handler(kind: str):
     return register
 
 
-def job_create(*, kind: str, created_by=None, department=None, parameters: dict | None = None) -> Job:
+def job_create(
+    *, kind: str, created_by=None, department=None, parameters: dict | None = None, send_to_worker: bool = True
+) -> Job:
     """Store a queued job and send it to the worker once the surrounding transaction commits.
 
     Queuing on commit matters: a worker fast enough to pick the message up before
-    the commit would not find the row.
+    the commit would not find the row. ``send_to_worker=False`` is for callers
+    that run the job themselves (``--wait``), so no worker races them for it.
     """
     if kind not in _HANDLERS:
         raise ValueError(f"No handler for job kind {kind!r}")
     job = Job.objects.create(kind=kind, created_by=created_by, department=department, parameters=parameters or {})
-    transaction.on_commit(lambda: _send(job.pk))
+    if send_to_worker:
+        transaction.on_commit(lambda: _send(job.pk))
     return job
 
 
@@ -73,10 +77,7 @@ def job_run(job_id: int) -> Job | None:
         logger.warning("job %s is %s, not queued; not running it again", job_id, job.state)
         return job
     handler = _HANDLERS[job.kind]
-
-    def report(done: int, total: int | None = None, message: str = "") -> None:
-        Job.objects.filter(pk=job_id).update(progress_done=done, progress_total=total, message=message[:300])
-
+    report = ProgressReporter(job_id)
     try:
         result = handler(job, report)
     except Exception as exc:  # the job row is the user's view of the failure
@@ -88,10 +89,59 @@ def job_run(job_id: int) -> Job | None:
         )
     else:
         Job.objects.filter(pk=job_id).update(
-            state=Job.State.DONE, finished_at=timezone.now(), result=result or {}, message="done"
+            state=Job.State.DONE, finished_at=timezone.now(), result=result or {}, message="done",
+            **({"progress_done": report.total, "progress_total": report.total} if report.total else {}),
         )
+    finally:
+        report.close()
     job.refresh_from_db()
     return job
+
+
+class ProgressReporter:
+    """Writes a job's progress through a connection of its own.
+
+    Handlers do their real work inside one transaction (an import is all or
+    nothing); progress written on that transaction's connection would stay
+    invisible to the web until the end. Updates are throttled to two a second.
+    """
+
+    def __init__(self, job_id: int, min_interval: float = 0.5):
+        self.job_id, self.min_interval = job_id, min_interval
+        self.total: int | None = None
+        self._connection = None
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, message: str = "", *, force: bool = False) -> None:
+        import time
+
+        self.total = total
+        now = time.monotonic()
+        if not force and now - self._last < self.min_interval:
+            return
+        self._last = now
+        if self._connection is None:
+            self._connection = _side_connection()
+        self._connection.execute(
+            "UPDATE interpret_job SET progress_done = %s, progress_total = %s, message = %s WHERE id = %s",
+            [done, total, message[:300], self.job_id],
+        )
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+def _side_connection():
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    params = connection.settings_dict
+    conninfo = make_conninfo(
+        dbname=params["NAME"], user=params["USER"] or None, password=params["PASSWORD"] or None,
+        host=params["HOST"] or None, port=str(params["PORT"]) if params["PORT"] else None,
+    )
+    return psycopg.connect(conninfo, autocommit=True)
 
 
 @job_handler("worker_check")

@@ -85,6 +85,11 @@ class PatientGroup(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     description = models.TextField()
+    retention_popmax = models.FloatField(
+        null=True, blank=True, default=0.05,
+        help_text="Germline imports keep variants with population max AF at or below this (or unknown), plus "
+                  "ClinVar (likely) pathogenic ones; empty keeps everything",
+    )
 
     class Meta:
         ordering = ["number"]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "axes",
     "interpret",
@@ -219,6 +220,11 @@ STORAGES = {
 # Serve straight from static/ as well, so a checkout works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
+# Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/variant_fields.py).
+VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
+# Uploaded VCF and PED files are kept here for the import job to read.
+UPLOAD_DIR = DATA_DIR / "uploads"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
@@ -230,5 +236,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # kombu warns on every filesystem-broker connection that the URL has no host name.
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "kombu.connection": {"level": "ERROR"}},
 }

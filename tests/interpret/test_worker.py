@@ -68,7 +68,7 @@ def test_the_api_queues_a_job_and_reports_its_progress(client, alice, worker):
     assert body["state"] == "done" and body["progress_percent"] == 100
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # progress is written through a connection of its own
 def test_a_failing_job_is_recorded_as_failed_with_its_error_and_not_run_twice(alice):
     calls = []
 

@@ -1,0 +1,318 @@
+"""Importing a case: pedigree + VEP-annotated VCF -> individuals, samples, national and case variants.
+
+One service behind the command line (import_case), the browser upload and the
+REST API:
+- ``case_import_prepare`` checks everything that can be checked before reading
+  variants (pedigree, VCF header, build, samples, checksum, replace rules) and
+  stores the case, its pedigree and a queued import job in one transaction;
+  bad input raises InputFileError/CaseImportError and writes nothing.
+- the job (``vcf_import``) streams the VCF into a temporary table with COPY and
+  then, in the same transaction, adds the new national variants and the case's
+  variants. A failure rolls all of it back; a case created for a failed import
+  is removed again, so the database is as it was (the failed job row remains,
+  as the record of what was tried).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from psycopg.types.json import Jsonb
+
+from genomes.errors import InputFileError
+from genomes.models import Case, CaseImport, Individual, Sample
+from genomes.pedigree import Pedigree, read_ped
+from genomes.variant_fields import load_field_map
+from genomes.variant_identity import GenomeBuild, VariantIdentityError, contig_index, parse_build
+from genomes.vcf_reader import ReadPolicy, VcfHeader, VcfReader, file_sha256, key_md5, open_vcf
+from interpret.audit import Action, audit_record
+from interpret.jobs import job_create, job_handler
+from interpret.models import Department, Job, PatientGroup
+
+SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
+SAMPLE_NAME_SEPARATORS = ("_", "-", ".")
+
+
+class CaseImportError(ValueError):
+    """A request that cannot be carried out as asked (not a problem inside a file)."""
+
+
+@dataclass
+class PreparedSamples:
+    individual_to_column: dict[str, str]
+    warnings: list[str]
+
+
+def _map_samples(pedigree: Pedigree, header: VcfHeader, sample_map: dict[str, str]) -> PreparedSamples:
+    """Find every pedigree individual among the VCF's samples (exact, mapped, or an unambiguous prefix)."""
+    vcf_samples = header.samples
+    mapping, missing, warnings = {}, [], []
+    for individual in pedigree.ids:
+        wanted = sample_map.get(individual, individual)
+        if wanted in vcf_samples:
+            mapping[individual] = wanted
+            continue
+        prefixed = [s for s in vcf_samples if any(s.startswith(individual + sep) for sep in SAMPLE_NAME_SEPARATORS)]
+        if individual not in sample_map and len(prefixed) == 1:
+            mapping[individual] = prefixed[0]
+            warnings.append(f"individual {individual!r} matched to VCF sample {prefixed[0]!r} by name prefix")
+        else:
+            missing.append(wanted)
+    if missing:
+        raise InputFileError(header.path, header.header_lines, "#CHROM samples",
+                             f"pedigree sample(s) {', '.join(missing)} not in the VCF; "
+                             f"the pedigree has {', '.join(pedigree.ids)}; the VCF has {', '.join(vcf_samples)}")
+    extra = [s for s in vcf_samples if s not in mapping.values()]
+    if extra:
+        warnings.append(f"VCF sample(s) not in the pedigree are ignored: {', '.join(extra)}")
+    return PreparedSamples(mapping, warnings)
+
+
+def _analysis_type(pedigree: Pedigree, requested: str | None, group: PatientGroup) -> str:
+    analysis_type = requested or pedigree.implied_analysis_type()
+    if analysis_type not in Case.AnalysisType.values:
+        raise CaseImportError(f"unknown analysis type {analysis_type!r}; use one of {', '.join(Case.AnalysisType.values)}")
+    if analysis_type in SOMATIC_TYPES:
+        if group.kind == PatientGroup.Kind.GERMLINE:
+            raise CaseImportError(f"patient group {group.code} is germline only; {analysis_type} is a somatic analysis")
+        tumour, normal = pedigree.tumour_and_normal()
+        if analysis_type == Case.AnalysisType.TUMOUR_NORMAL and normal is None:
+            raise CaseImportError(f"{pedigree.source}: tumour/normal needs an unaffected (normal) sample in the pedigree")
+        if analysis_type == Case.AnalysisType.TUMOUR_ONLY and normal is not None:
+            raise CaseImportError(f"{pedigree.source}: tumour-only, but the pedigree has a normal sample "
+                                  f"{normal.individual_id!r}; use tumour_normal")
+    elif analysis_type in (Case.AnalysisType.TRIO, Case.AnalysisType.FOETAL, Case.AnalysisType.DUO):
+        proband = pedigree.proband()
+        parents = len(pedigree.parents_of(proband)) if proband else 0
+        needed = 1 if analysis_type == Case.AnalysisType.DUO else 2
+        if parents < needed:
+            raise CaseImportError(f"{pedigree.source}: a {analysis_type} needs an affected proband with "
+                                  f"{needed} parent(s) in the pedigree; found {parents}")
+    return analysis_type
+
+
+def case_import_prepare(
+    *,
+    patient_group: PatientGroup,
+    department: Department,
+    ped_path: Path | str,
+    vcf_path: Path | str,
+    build: str | None = None,
+    analysis_type: str | None = None,
+    case_identifier: str | None = None,
+    replace: bool = False,
+    sample_map: dict[str, str] | None = None,
+    created_by=None,
+    send_to_worker: bool = True,
+) -> CaseImport:
+    """Check the request and store the case and a queued import; raises before writing anything.
+
+    ``send_to_worker=False``: the caller runs the job itself with interpret.jobs.job_run.
+    """
+    pedigree = read_ped(ped_path)
+    families = sorted({i.family_id for i in pedigree.individuals})
+    if len(families) > 1:
+        raise InputFileError(pedigree.source, None, "family_id",
+                             f"one case is one family; the pedigree has families {', '.join(families)}")
+    try:
+        requested_build = parse_build(build) if build else None
+    except VariantIdentityError as exc:
+        raise CaseImportError(str(exc)) from None
+    vcf, header = open_vcf(vcf_path, build=requested_build)
+    vcf.close()
+    samples = _map_samples(pedigree, header, sample_map or {})
+    chosen_type = _analysis_type(pedigree, analysis_type, patient_group)
+    sha256, size = file_sha256(Path(vcf_path))
+    identifier = case_identifier or families[0]
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(identifier=identifier).first()
+        if case is not None:
+            _check_existing_case(case, department, patient_group, header, sha256, replace, samples)
+        else:
+            case = Case.objects.create(identifier=identifier, patient_group=patient_group, department=department,
+                                       analysis_type=chosen_type, created_by=created_by,
+                                       genome_build=str(header.build))
+            _store_pedigree(case, pedigree, samples, chosen_type)
+            audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
+                         department_code=department.code, details={"identifier": identifier, "via": "import"})
+        case.status = Case.Status.IMPORTING
+        case.save(update_fields=["status"])
+        job = job_create(kind="vcf_import", created_by=created_by, department=department,
+                         parameters={"case": identifier, "vcf": str(vcf_path), "ped": str(ped_path)},
+                         send_to_worker=send_to_worker)
+        return CaseImport.objects.create(
+            case=case, job=job, vcf_path=str(Path(vcf_path).resolve()), vcf_sha256=sha256, vcf_size=size,
+            genome_build=str(header.build), build_evidence=header.build_evidence,
+            annotation_source=header.annotation_source, replace=replace,
+            warnings=pedigree.warnings + header.warnings + samples.warnings,
+        )
+
+
+def _check_existing_case(case, department, patient_group, header, sha256, replace, samples) -> None:
+    if case.department_id != department.pk:
+        raise CaseImportError(f"case {case.identifier} belongs to another department")
+    if case.patient_group_id != patient_group.pk:
+        raise CaseImportError(f"case {case.identifier} is in patient group {case.patient_group.code}, "
+                              f"not {patient_group.code}")
+    if case.genome_build and case.genome_build != str(header.build):
+        raise CaseImportError(f"case {case.identifier} is on {case.genome_build}; this VCF is {header.build}")
+    if case.imports.filter(job__state__in=[Job.State.QUEUED, Job.State.RUNNING]).exists():
+        raise CaseImportError(f"an import into case {case.identifier} is already queued or running")
+    current = case.imports.filter(is_current=True).first()
+    if current is not None and not replace:
+        if current.vcf_sha256 == sha256:
+            raise CaseImportError(f"this file (sha256 {sha256[:12]}…) is already imported into case "
+                                  f"{case.identifier}; use --replace to load it again")
+        raise CaseImportError(f"case {case.identifier} already has variants from {Path(current.vcf_path).name}; "
+                              "use --replace to replace them")
+    existing = dict(case.samples.values_list("individual__individual_id", "vcf_sample_name"))
+    if existing and existing != samples.individual_to_column:
+        raise CaseImportError(f"the pedigree's samples {samples.individual_to_column} differ from the case's "
+                              f"{existing}; a different family needs a new case")
+
+
+def _store_pedigree(case: Case, pedigree: Pedigree, samples: PreparedSamples, analysis_type: str) -> None:
+    proband = pedigree.proband()
+    somatic = analysis_type in SOMATIC_TYPES
+    tumour, normal = pedigree.tumour_and_normal() if somatic else (None, None)
+    stored = {}
+    for person in pedigree.individuals:
+        stored[person.individual_id] = Individual.objects.create(
+            case=case, family_id=person.family_id, individual_id=person.individual_id, sex=person.sex,
+            affection=person.affection, is_proband=proband is not None and person.individual_id == proband.individual_id,
+        )
+    for person in pedigree.individuals:
+        row = stored[person.individual_id]
+        row.father = stored.get(person.father_id) if person.father_id else None
+        row.mother = stored.get(person.mother_id) if person.mother_id else None
+        if row.father or row.mother:
+            row.save(update_fields=["father", "mother"])
+    # Proband first, then father, mother, the others: a stable, readable genotype column order.
+    order = sorted(pedigree.individuals, key=lambda p: (
+        0 if proband and p.individual_id == proband.individual_id else
+        1 if proband and p.individual_id == proband.father_id else
+        2 if proband and p.individual_id == proband.mother_id else 3, p.line))
+    for position, person in enumerate(order):
+        role = Sample.Role.GERMLINE
+        if somatic:
+            role = Sample.Role.TUMOUR if person.individual_id == tumour.individual_id else Sample.Role.NORMAL
+        Sample.objects.create(case=case, individual=stored[person.individual_id], position=position, role=role,
+                              vcf_sample_name=samples.individual_to_column[person.individual_id])
+
+
+STAGING_COLUMNS = (
+    "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid", "genes",
+    "gene_ids", "consequences", "worst_consequence", "impact", "is_annotated", "gnomad_af", "gnomad_popmax",
+    "clinvar", "cadd_phred", "revel", "spliceai", "transcripts", "genotypes", "genotype_quality", "depth",
+    "ref_reads", "alt_reads", "allele_fraction",
+)
+STAGING_TABLE = f"""
+CREATE TEMPORARY TABLE import_staging (
+    key_md5 uuid, xpos bigint, chrom varchar(50), pos integer, ref text, alt text, variant_type varchar(5),
+    filter varchar(200), quality double precision, rsid varchar(200), genes varchar(50)[], gene_ids varchar(30)[],
+    consequences varchar(60)[], worst_consequence varchar(60), impact varchar(10), is_annotated boolean,
+    gnomad_af double precision, gnomad_popmax double precision, clinvar varchar(60)[], cadd_phred double precision,
+    revel double precision, spliceai double precision, transcripts jsonb, genotypes smallint[],
+    genotype_quality smallint[], depth integer[], ref_reads integer[], alt_reads integer[],
+    allele_fraction double precision[]
+) ON COMMIT DROP
+"""
+CASE_VARIANT_COLUMNS = STAGING_COLUMNS[1:]
+
+
+@job_handler("vcf_import")
+def vcf_import(job: Job, report) -> dict:
+    case_import = CaseImport.objects.select_related("case__patient_group").get(job=job)
+    try:
+        return case_import_load(case_import, report)
+    except Exception:
+        _forget_failed_import(case_import)
+        raise
+
+
+def _forget_failed_import(case_import: CaseImport) -> None:
+    """Leave the database as it was: drop the attempt, and the case if the attempt created it."""
+    case = case_import.case
+    with transaction.atomic():
+        if not case.imports.filter(is_current=True).exists():
+            case.delete()
+        else:
+            case_import.delete()
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.READY)
+
+
+def case_import_load(case_import: CaseImport, report) -> dict:
+    """Read the VCF and store the case's variants, all or nothing."""
+    case = case_import.case
+    started = time.monotonic()
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build))
+    somatic = case.analysis_type in SOMATIC_TYPES
+    policy = ReadPolicy(
+        sample_columns=[header.samples.index(s.vcf_sample_name) for s in samples],
+        info_fields=load_field_map(settings.VARIANT_FIELD_MAP_FILE),
+        retention_max_popmax=None if somatic else case.patient_group.retention_popmax,
+        somatic=somatic,
+        trio=_trio_positions(samples),
+    )
+    reader = VcfReader(vcf, header, policy)
+    build = str(header.build)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Dropped at commit; dropped here too, for a second import inside one outer transaction.
+        cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
+        cursor.execute(STAGING_TABLE)
+        with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+            for row in reader.rows():
+                chrom, pos, ref, alt = row[0], row[1], row[2], row[3]
+                copy.write_row((key_md5(build, chrom, pos, ref, alt), contig_index(chrom) * 1_000_000_000 + pos,
+                                *row[:20], Jsonb(row[20]), *row[21:]))
+                stats = reader.statistics
+                if stats.records % 5000 == 0:
+                    report(stats.records, None, f"{stats.records:,} records read, {stats.kept:,} kept")
+        report(reader.statistics.records, None, "storing variants", force=True)
+        cursor.execute(
+            "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
+            "SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM import_staging "
+            "ON CONFLICT (key_md5) DO NOTHING", [build])
+        if case_import.replace:
+            cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
+                           "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+            cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+        columns = ", ".join(CASE_VARIANT_COLUMNS)
+        cursor.execute(
+            f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
+            f"SELECT %s, %s, v.id, {', '.join('s.' + c for c in CASE_VARIANT_COLUMNS)} "
+            "FROM import_staging s JOIN genomes_variant v ON v.key_md5 = s.key_md5",
+            [case.pk, case_import.pk])
+        stored = cursor.rowcount
+        if case_import.replace:
+            # National variants that only the replaced import carried would otherwise be orphans.
+            cursor.execute(
+                "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
+                "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")
+        elapsed = max(time.monotonic() - started, 1e-6)
+        statistics = reader.statistics.as_dict()
+        statistics["samples"] = [s.vcf_sample_name for s in samples]
+        case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
+        CaseImport.objects.filter(pk=case_import.pk).update(
+            is_current=True, records_read=reader.statistics.records, variants_stored=stored,
+            records_per_second=round(reader.statistics.records / elapsed, 1), statistics=statistics,
+        )
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
+    return {"case": case.identifier, "case_id": case.pk, "records_read": reader.statistics.records,
+            "variants_stored": stored, "genome_build": build, "seconds": round(elapsed, 2)}
+
+
+def _trio_positions(samples: list[Sample]) -> tuple[int, int, int] | None:
+    proband = next((s for s in samples if s.individual.is_proband), None)
+    if proband is None:
+        return None
+    by_individual = {s.individual_id: s.position for s in samples}
+    father, mother = proband.individual.father_id, proband.individual.mother_id
+    if father in by_individual and mother in by_individual:
+        return proband.position, by_individual[father], by_individual[mother]
+    return None

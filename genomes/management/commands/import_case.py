@@ -1,0 +1,76 @@
+"""Command-line contract for batch jobs (stable; see README):
+
+import_case --patient-group CODE --department CODE --ped FILE --vcf FILE [--build GRCh37|GRCh38]
+            [--analysis-type singleton|duo|trio|foetal|tumour_normal|tumour_only] [--case-id ID]
+            [--replace] [--wait]
+
+Prints one JSON object on stdout. Bad input: exit code 1 and the error (file, line, field) on stderr.
+"""
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from genomes.errors import InputFileError
+from genomes.importing import CaseImportError, case_import_prepare
+from interpret.jobs import job_run
+from interpret.models import Department, PatientGroup
+
+
+class Command(BaseCommand):
+    help = "Import a case from a PED file and a VEP-annotated VCF (through the same service as the browser)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patient-group", required=True, help="patient group code, e.g. RARE")
+        parser.add_argument("--department", required=True, help="department code")
+        parser.add_argument("--ped", required=True)
+        parser.add_argument("--vcf", required=True)
+        parser.add_argument("--build", choices=["GRCh37", "GRCh38"])
+        parser.add_argument("--analysis-type", choices=["singleton", "duo", "trio", "foetal", "tumour_normal", "tumour_only"])
+        parser.add_argument("--case-id", help="case identifier (default: the pedigree's family id)")
+        parser.add_argument("--sample", action="append", default=[], metavar="INDIVIDUAL=VCF_SAMPLE",
+                            help="map a pedigree individual to a differently named VCF column; repeatable")
+        parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
+        parser.add_argument("--wait", action="store_true",
+                            help="run the import in this process (the same job code a worker runs) and report its outcome")
+
+    def handle(self, *args, **options):
+        try:
+            group = PatientGroup.objects.get(code=options["patient_group"])
+        except PatientGroup.DoesNotExist:
+            codes = ", ".join(PatientGroup.objects.values_list("code", flat=True))
+            return self._fail(f"--patient-group: unknown code {options['patient_group']!r}; known: {codes}")
+        try:
+            department = Department.objects.get(code=options["department"])
+        except Department.DoesNotExist:
+            return self._fail(f"--department: unknown code {options['department']!r}")
+        sample_map = {}
+        for pair in options["sample"]:
+            individual, sep, column = pair.partition("=")
+            if not sep or not individual or not column:
+                return self._fail(f"--sample: {pair!r} is not INDIVIDUAL=VCF_SAMPLE")
+            sample_map[individual] = column
+        try:
+            case_import = case_import_prepare(
+                patient_group=group, department=department, ped_path=options["ped"], vcf_path=options["vcf"],
+                build=options["build"], analysis_type=options["analysis_type"], case_identifier=options["case_id"],
+                replace=options["replace"], sample_map=sample_map, send_to_worker=not options["wait"],
+            )
+        except (InputFileError, CaseImportError) as exc:
+            return self._fail(str(exc))
+        job = case_import.job
+        outcome = {"case": case_import.case.identifier, "case_id": case_import.case_id, "job_id": job.pk,
+                   "status": job.state, "genome_build": case_import.genome_build, "warnings": case_import.warnings}
+        if options["wait"]:
+            job = job_run(job.pk)
+            outcome.update(status=job.state, records_read=job.result.get("records_read"),
+                           variants_stored=job.result.get("variants_stored"))
+            if job.state == job.State.FAILED:
+                outcome["error"] = job.error
+                self.stdout.write(json.dumps(outcome))
+                return self._fail(job.error)
+        self.stdout.write(json.dumps(outcome))
+
+    def _fail(self, message: str):
+        self.stderr.write(f"import_case: {message}")
+        sys.exit(1)

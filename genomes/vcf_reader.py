@@ -1,0 +1,548 @@
+"""Reading VEP-annotated VCFs into case-variant rows, with the statistics QC needs.
+
+cyvcf2 (htslib) reads plain, gzip and bgzip files. Each record is split into one
+row per ALT allele; alleles get their identity from genomes.variant_identity;
+consequences come from genomes.annotation; frequencies, ClinVar and scores from
+the configured INFO fields (genomes.variant_fields), falling back to the
+consequence annotation. Rows that the retention policy does not keep are only
+counted.
+
+Errors name the file, the line and the field. htslib reports parse errors on
+stderr without a position, so when it fails we read the offending line again
+in Python and say what is wrong with it.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cyvcf2
+import numpy as np
+
+from genomes.annotation import (
+    AnnotationHeaderError, ConsequenceFormat, consequences_for_alt, parse_consequences,
+)
+from genomes.consequences import CONSEQUENCE_IMPACT, highest_impact, worst_consequence
+from genomes.errors import InputFileError
+from genomes.variant_fields import PATHOGENIC_TERMS, normalize_clinvar, spliceai_max
+from genomes.variant_identity import (
+    CONTIG_LENGTHS, GenomeBuild, VariantIdentityError, build_from_header, is_primary_contig,
+    is_sequence_allele, normalize_contig, trim_alleles,
+)
+
+GENOTYPE_MISSING, GENOTYPE_HOM_REF, GENOTYPE_HET, GENOTYPE_HOM_ALT, GENOTYPE_HET_OTHER_ALT = -1, 0, 1, 2, 3
+TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
+_INT32_MISSING = -2147483648
+
+
+class VcfInputError(InputFileError):
+    pass
+
+
+@dataclass
+class VcfHeader:
+    path: str
+    samples: list[str]
+    build: GenomeBuild
+    build_evidence: str
+    annotation: ConsequenceFormat | None
+    header_lines: int
+    contigs: dict[str, int | None]
+    info_ids: set[str]
+    format_ids: set[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def annotation_source(self) -> str:
+        return self.annotation.info_key if self.annotation else ""
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def open_vcf(path: Path | str, *, build: GenomeBuild | None = None) -> tuple[cyvcf2.VCF, VcfHeader]:
+    """Open a VCF and read its header: samples, genome build, consequence annotation.
+
+    An explicit ``build`` overrides the header, unless the header's contig
+    lengths contradict it (a GRCh37 file declared as GRCh38 is a wrong build).
+    """
+    source = str(path)
+    if not Path(path).is_file():
+        raise VcfInputError(source, None, None, "no such file")
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    if not magic:
+        raise VcfInputError(source, None, None, "the file is empty")
+    try:
+        # Not lazy=True: with it, cyvcf2 0.35 crashes on record.FORMAT.
+        vcf = cyvcf2.VCF(source, gts012=False)
+    except (OSError, Exception) as exc:  # cyvcf2 raises bare Exception for some header errors
+        raise VcfInputError(source, 1, None, f"not a VCF file ({_describe(exc)})") from None
+    raw_header = vcf.raw_header
+    if not raw_header.startswith("##fileformat=VCF"):
+        raise VcfInputError(source, 1, "##fileformat", "not a VCF file: the first line must be ##fileformat=VCFv4.x")
+    header_lines = raw_header.count("\n")
+    info_ids, format_ids = set(), set()
+    try:
+        contigs: dict[str, int | None] = {name: (length or None) for name, length in zip(vcf.seqnames, vcf.seqlens)}
+    except (AttributeError, ValueError):  # no ##contig lines: htslib has no sequence dictionary
+        contigs = {}
+    for record in vcf.header_iter():
+        kind = record["HeaderType"]
+        if kind == "INFO":
+            info_ids.add(record["ID"])
+        elif kind == "FORMAT":
+            format_ids.add(record["ID"])
+    header_text_lines = raw_header.splitlines()
+    try:
+        detected, evidence = build_from_header(contigs, header_text_lines)
+    except VariantIdentityError as exc:
+        raise VcfInputError(source, None, "header", str(exc)) from None
+    if build is not None:
+        if detected is not None and detected != build and evidence.startswith("contig lengths"):
+            raise VcfInputError(source, None, "##contig",
+                                f"wrong genome build: {build} was asked for, but the header's contig lengths are {detected}")
+        chosen, evidence = build, "given explicitly" + (f" (header agrees: {evidence})" if detected == build else "")
+    elif detected is None:
+        raise VcfInputError(source, None, "header",
+                            "the genome build cannot be read from the header (no contig lengths or reference "
+                            "lines); give it explicitly (--build GRCh37|GRCh38)")
+    else:
+        chosen = detected
+    annotation, warnings = None, []
+    for key in ("CSQ", "ANN"):
+        if key in info_ids:
+            try:
+                annotation = ConsequenceFormat.from_description(key, vcf.get_header_type(key)["Description"])
+            except AnnotationHeaderError as exc:
+                raise VcfInputError(source, None, f"##INFO/{key}", str(exc)) from None
+            break
+    if annotation is None:
+        found = ", ".join(k for k in ("BCSQ",) if k in info_ids)
+        warnings.append("no VEP CSQ or SnpEff ANN consequence annotation in the header"
+                        + (f" (found {found})" if found else "") + ": variants are stored unannotated")
+    return vcf, VcfHeader(source, list(vcf.samples), chosen, evidence, annotation, header_lines, contigs,
+                          info_ids, format_ids, warnings)
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc).strip() or type(exc).__name__
+
+
+@dataclass
+class ReadPolicy:
+    """What the reader keeps, and how it reads the pipeline's fields."""
+
+    sample_columns: list[int]                  # VCF column of each case sample, in Sample.position order
+    info_fields: dict[str, tuple[str, ...]]    # our name -> INFO ids to try (genomes.variant_fields)
+    retention_max_popmax: float | None = 0.05  # None keeps everything
+    somatic: bool = False
+    trio: tuple[int, int, int] | None = None   # positions of proband, father, mother for Mendelian checks
+
+
+@dataclass
+class ReadStatistics:
+    records: int = 0
+    alleles: int = 0
+    kept: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    by_type: Counter = field(default_factory=Counter)
+    by_consequence: Counter = field(default_factory=Counter)
+    transitions: int = 0
+    transversions: int = 0
+    het: list[int] = field(default_factory=list)
+    hom_alt: list[int] = field(default_factory=list)
+    x_het: list[int] = field(default_factory=list)
+    x_hom_alt: list[int] = field(default_factory=list)
+    mendelian_sites: int = 0
+    mendelian_errors: int = 0
+
+    def as_dict(self) -> dict:
+        tv = self.transversions
+        return {
+            "records": self.records, "alleles": self.alleles, "kept": self.kept,
+            "skipped": dict(self.skipped), "by_type": dict(self.by_type),
+            "by_consequence": dict(self.by_consequence.most_common()),
+            "ti_tv": round(self.transitions / tv, 3) if tv else None,
+            "het": self.het, "hom_alt": self.hom_alt, "x_het": self.x_het, "x_hom_alt": self.x_hom_alt,
+            "mendelian_sites": self.mendelian_sites, "mendelian_errors": self.mendelian_errors,
+        }
+
+
+def variant_type(ref: str, alt: str) -> str:
+    if len(ref) == len(alt):
+        return "snv" if len(ref) == 1 else "mnv"
+    if len(ref) == 1:
+        return "ins"
+    if len(alt) == 1:
+        return "del"
+    return "indel"
+
+
+def key_md5(build: str, chrom: str, pos: int, ref: str, alt: str) -> uuid.UUID:
+    return uuid.UUID(bytes=hashlib.md5(f"{build}-{chrom}-{pos}-{ref}-{alt}".encode()).digest())
+
+
+def _first_present(candidates: tuple[str, ...], info_ids: set[str]) -> str | None:
+    return next((name for name in candidates if name in info_ids), None)
+
+
+def _per_allele(value, alt_index: int):
+    """INFO values with Number=A come as tuples for multi-allelic records."""
+    if isinstance(value, tuple):
+        return value[alt_index - 1] if len(value) >= alt_index else None
+    return value
+
+
+def _as_float(value) -> float | None:
+    if value is None or value == "." or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+class VcfReader:
+    """Iterates the rows to store for one VCF; statistics accumulate in ``statistics``."""
+
+    def __init__(self, vcf: cyvcf2.VCF, header: VcfHeader, policy: ReadPolicy):
+        self.vcf, self.header, self.policy = vcf, header, policy
+        self.statistics = ReadStatistics()
+        n = len(policy.sample_columns)
+        for counts in ("het", "hom_alt", "x_het", "x_hom_alt"):
+            setattr(self.statistics, counts, [0] * n)
+        self.columns = np.array(policy.sample_columns, dtype=np.intp)
+        self.info = {ours: _first_present(candidates, header.info_ids)
+                     for ours, candidates in policy.info_fields.items()}
+        self.lengths = CONTIG_LENGTHS[header.build]
+        self._contig_cache: dict[str, str | None] = {}
+
+    def _contig(self, raw: str, line: int) -> str | None:
+        """Canonical primary contig, None for a declared non-primary one (skipped); error for unknown ones."""
+        if raw in self._contig_cache:
+            return self._contig_cache[raw]
+        contig = normalize_contig(raw)
+        if is_primary_contig(contig):
+            result = contig
+        elif raw in self.header.contigs or (not self.header.contigs and not contig.isdigit()):
+            result = None  # unplaced, decoy, alt or HLA contig declared by the header: not analysed
+        else:
+            raise VcfInputError(self.header.path, line, "CHROM",
+                                f"contig {raw!r} is not part of {self.header.build} (nor declared in the header)")
+        self._contig_cache[raw] = result
+        return result
+
+    def rows(self) -> Iterator[tuple]:
+        path, stats = self.header.path, self.statistics
+        line = self.header.header_lines
+        iterator = iter(self.vcf)
+        while True:
+            try:
+                record = next(iterator)
+            except StopIteration:
+                break
+            except Exception as exc:
+                raise diagnose_failure(path, line + 1, len(self.header.samples), exc) from None
+            line += 1
+            stats.records += 1
+            yield from self._record_rows(record, line)
+
+    def _record_rows(self, record, line: int) -> Iterator[tuple]:
+        stats, policy = self.statistics, self.policy
+        contig = self._contig(record.CHROM, line)
+        alts = record.ALT
+        if contig is None:
+            stats.skipped["non_primary_contig"] += max(1, len(alts))
+            return
+        ref = record.REF
+        if not is_sequence_allele(ref):
+            raise VcfInputError(self.header.path, line, "REF", f"{ref!r} is not a sequence of A, C, G, T, N")
+        pos = record.POS
+        if pos + len(ref) - 1 > self.lengths[contig]:
+            raise VcfInputError(self.header.path, line, "POS",
+                                f"{pos:,} is beyond the end of {record.CHROM} in {self.header.build} "
+                                f"({self.lengths[contig]:,} bp): wrong genome build?")
+        if not alts:
+            stats.skipped["no_alt"] += 1
+            return
+        if "GT" not in record.FORMAT:
+            raise VcfInputError(self.header.path, line, "FORMAT", "no GT: every record needs genotypes")
+        genotype_array = record.genotype.array()[self.columns]
+        alleles, phased = genotype_array[:, :-1], genotype_array[:, -1]
+        formats = set(record.FORMAT)
+        allele_depths = _allele_depth_matrix(record, len(alts) + 1) if "AD" in formats else None
+        variant_depths = record.format("VD") if "VD" in formats else None
+        somatic_af = record.format("AF") if policy.somatic and "AF" in formats else None
+        # FORMAT/DP itself: cyvcf2's gt_depths answers -1 for some callers' records that do carry DP.
+        depths = (np.asarray(record.format("DP"))[self.columns, 0].astype(np.int64) if "DP" in formats
+                  else np.full(len(self.columns), -1))
+        quals = record.gt_quals[self.columns] if "GQ" in formats else None
+        annotation = self.header.annotation
+        consequences = (parse_consequences(record.INFO.get(annotation.info_key), annotation)
+                        if annotation else [])
+        filter_value = record.FILTER or "PASS"
+        quality = record.QUAL
+        for alt_index, alt in enumerate(alts, start=1):
+            stats.alleles += 1
+            if alt == "*" or not is_sequence_allele(alt):
+                stats.skipped["symbolic_or_spanning_deletion"] += 1
+                continue
+            t_pos, t_ref, t_alt = trim_alleles(pos, ref, alt)
+            if t_ref == t_alt:
+                stats.skipped["alt_equals_ref"] += 1
+                continue
+            kind = variant_type(t_ref, t_alt)
+            stats.by_type[kind] += 1
+            if kind == "snv":
+                if (t_ref, t_alt) in TRANSITIONS:
+                    stats.transitions += 1
+                else:
+                    stats.transversions += 1
+            allele_consequences = consequences_for_alt(consequences, ref=ref, alts=alts, alt_index=alt_index)
+            terms = {term for c in allele_consequences for term in c.consequences}
+            worst = worst_consequence(terms)
+            stats.by_consequence[worst or ("unannotated" if not annotation else "none")] += 1
+            genotypes = self._genotypes(alleles, alt_index)
+            self._count_genotypes(genotypes, contig)
+            frequency, popmax = self._population(record, alt_index, allele_consequences)
+            clinvar = normalize_clinvar(_per_allele(record.INFO.get(self.info["clinvar"]), alt_index)
+                                        if self.info["clinvar"] else None)
+            if not clinvar:
+                clinvar = normalize_clinvar([t for c in allele_consequences for t in c.clin_sig])
+            if not self._retained(frequency, popmax, clinvar):
+                stats.skipped["common_by_retention_policy"] += 1
+                continue
+            stats.kept += 1
+            ref_reads, alt_reads, fractions = self._reads(allele_depths, variant_depths, somatic_af, depths, alt_index)
+            yield (
+                contig, t_pos, t_ref, t_alt, kind, filter_value, _as_float(quality),
+                self._rsid(record, allele_consequences),
+                sorted({c.symbol for c in allele_consequences if c.symbol}),
+                sorted({c.gene_id for c in allele_consequences if c.gene_id}),
+                sorted(terms), worst,
+                highest_impact(c.impact or CONSEQUENCE_IMPACT.get(worst_consequence(c.consequences), "")
+                               for c in allele_consequences),
+                bool(annotation), frequency, popmax, list(clinvar),
+                self._score(record, "cadd_phred", alt_index, [c.cadd_phred for c in allele_consequences]),
+                self._score(record, "revel", alt_index, [c.revel for c in allele_consequences]),
+                self._spliceai(record, allele_consequences),
+                [_transcript(c) for c in allele_consequences],
+                genotypes,
+                [None] * len(genotypes) if quals is None
+                else [None if q < 0 else int(min(q, 32767)) for q in quals],
+                [None if d < 0 else int(d) for d in depths],  # htslib's missing is a large negative
+                ref_reads, alt_reads, fractions,
+            )
+
+    @staticmethod
+    def _genotypes(alleles: np.ndarray, alt_index: int) -> list[int]:
+        codes = []
+        for sample_alleles in alleles:
+            called = [int(a) for a in sample_alleles if a != -2]  # -2: vector end (haploid calls)
+            if not called or any(a < 0 for a in called):
+                codes.append(GENOTYPE_MISSING)
+                continue
+            this = sum(1 for a in called if a == alt_index)
+            other = sum(1 for a in called if a > 0 and a != alt_index)
+            if this == 0:
+                codes.append(GENOTYPE_HOM_REF)
+            elif this == len(called):
+                codes.append(GENOTYPE_HOM_ALT)
+            elif other:
+                codes.append(GENOTYPE_HET_OTHER_ALT)
+            else:
+                codes.append(GENOTYPE_HET)
+        return codes
+
+    def _count_genotypes(self, genotypes: list[int], contig: str) -> None:
+        stats = self.statistics
+        on_x = contig == "X"
+        for i, code in enumerate(genotypes):
+            if code in (GENOTYPE_HET, GENOTYPE_HET_OTHER_ALT):
+                if on_x:
+                    stats.x_het[i] += 1
+                elif contig not in ("Y", "MT"):
+                    stats.het[i] += 1
+            elif code == GENOTYPE_HOM_ALT:
+                if on_x:
+                    stats.x_hom_alt[i] += 1
+                elif contig not in ("Y", "MT"):
+                    stats.hom_alt[i] += 1
+        if self.policy.trio and contig not in ("X", "Y", "MT"):
+            child, father, mother = (genotypes[i] for i in self.policy.trio)
+            if GENOTYPE_MISSING in (child, father, mother) or (child, father, mother) == (0, 0, 0):
+                return
+            stats.mendelian_sites += 1
+            if not _mendelian_consistent(child, father, mother):
+                stats.mendelian_errors += 1
+
+    def _population(self, record, alt_index, allele_consequences) -> tuple[float | None, float | None]:
+        frequency = popmax = None
+        if self.info["gnomad_af"]:
+            frequency = _as_float(_per_allele(record.INFO.get(self.info["gnomad_af"]), alt_index))
+        if self.info["gnomad_popmax"]:
+            popmax = _as_float(_per_allele(record.INFO.get(self.info["gnomad_popmax"]), alt_index))
+        if frequency is None:
+            frequency = next((c.gnomad_af for c in allele_consequences if c.gnomad_af is not None), None)
+        if popmax is None:
+            # VEP's MAX_AF: the highest frequency of any population in its frequency sources.
+            popmax = next((c.max_af for c in allele_consequences if c.max_af is not None), None)
+        return frequency, popmax
+
+    def _retained(self, frequency, popmax, clinvar) -> bool:
+        threshold = self.policy.retention_max_popmax
+        if threshold is None or PATHOGENIC_TERMS.intersection(clinvar):
+            return True
+        observed = popmax if popmax is not None else frequency
+        return observed is None or observed <= threshold
+
+    def _score(self, record, ours: str, alt_index: int, from_annotation: list) -> float | None:
+        if self.info[ours]:
+            value = _as_float(_per_allele(record.INFO.get(self.info[ours]), alt_index))
+            if value is not None:
+                return value
+        values = [v for v in from_annotation if v is not None]
+        return max(values) if values else None
+
+    def _spliceai(self, record, allele_consequences) -> float | None:
+        if self.info["spliceai"]:
+            value = spliceai_max(record.INFO.get(self.info["spliceai"]))
+            if value is not None:
+                return value
+        values = [c.spliceai_max for c in allele_consequences if c.spliceai_max is not None]
+        return max(values) if values else None
+
+    @staticmethod
+    def _rsid(record, allele_consequences) -> str:
+        if record.ID and record.ID.startswith("rs"):
+            return record.ID.split(";")[0]
+        for c in allele_consequences:
+            for name in c.existing_variation:
+                if name.startswith("rs"):
+                    return name
+        return ""
+
+    def _reads(self, allele_depths, variant_depths, somatic_af, depths, alt_index):
+        n = len(self.columns)
+        ref_reads: list[int | None] = [None] * n
+        alt_reads: list[int | None] = [None] * n
+        fractions: list[float | None] = [None] * n
+        for i, column in enumerate(self.columns):
+            if allele_depths is not None and allele_depths.shape[1] > alt_index:
+                r, a = int(allele_depths[column][0]), int(allele_depths[column][alt_index])
+                ref_reads[i] = r if r >= 0 else None
+                alt_reads[i] = a if a >= 0 else None
+            elif variant_depths is not None:
+                a = int(variant_depths[column][0])
+                if a >= 0 and a != _INT32_MISSING:
+                    alt_reads[i] = a
+                    if depths[i] >= 0:
+                        ref_reads[i] = max(0, int(depths[i]) - a)
+            if somatic_af is not None and somatic_af.shape[1] >= alt_index:
+                value = float(somatic_af[column][alt_index - 1])
+                fractions[i] = None if math.isnan(value) or value < 0 else round(value, 4)
+            elif ref_reads[i] is not None and alt_reads[i] is not None and ref_reads[i] + alt_reads[i] > 0:
+                fractions[i] = round(alt_reads[i] / (ref_reads[i] + alt_reads[i]), 4)
+        return ref_reads, alt_reads, fractions
+
+
+def _allele_depth_matrix(record, n_alleles: int) -> np.ndarray | None:
+    """FORMAT/AD as integers (samples x alleles), -1 where missing; some callers declare AD as a String."""
+    values = record.format("AD")
+    if values is None:
+        return None
+    values = np.asarray(values)
+    if values.dtype.kind in "iu" and values.ndim == 2:
+        matrix = values.astype(np.int64)
+        matrix[matrix < 0] = -1
+        return matrix
+    matrix = np.full((values.shape[0], n_alleles), -1, dtype=np.int64)
+    for i, text in enumerate(values.reshape(values.shape[0], -1)[:, 0]):
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        for j, part in enumerate(text.split(",")[:n_alleles]):
+            if part.strip().isdigit():
+                matrix[i, j] = int(part)
+    return matrix
+
+
+def _mendelian_consistent(child: int, father: int, mother: int) -> bool:
+    """Biallelic inheritance check on genotype codes (0 hom-ref, 1/3 het, 2 hom-alt)."""
+    def copies(code):  # the ALT copies a parent can pass on
+        return {0: {0}, 1: {0, 1}, 3: {0, 1}, 2: {1}}[code]
+
+    need = {0: 0, 1: 1, 3: 1, 2: 2}[child]
+    return any(f + m == need for f in copies(father) for m in copies(mother))
+
+
+def _transcript(c) -> dict:
+    entry = {"gene": c.symbol, "gene_id": c.gene_id, "transcript": c.transcript_id,
+             "consequences": list(c.consequences), "impact": c.impact, "hgvsc": c.hgvsc, "hgvsp": c.hgvsp,
+             "exon": c.exon, "intron": c.intron, "canonical": c.canonical, "mane_select": c.mane_select,
+             "biotype": c.biotype, "lof": c.lof, "lof_filter": c.lof_filter, "hgnc_id": c.hgnc_id}
+    return {k: v for k, v in entry.items() if v not in (None, False, "")}
+
+
+def diagnose_failure(path: str, line: int, sample_count: int, exc: Exception) -> VcfInputError:
+    """Say what is wrong where htslib stopped: a truncated gzip, or a malformed record at ``line``."""
+    opener = gzip.open if _is_gzip(path) else open
+    try:
+        with opener(path, "rt", errors="replace") as handle:
+            for number, text in enumerate(handle, start=1):
+                if number == line:
+                    problem = malformed_record_problem(text.rstrip("\n"), sample_count)
+                    if problem:
+                        return VcfInputError(path, line, problem[0], problem[1])
+                    break
+            else:
+                pass
+            for _ in handle:  # read to the end: a truncated gzip fails here
+                pass
+    except EOFError:
+        return VcfInputError(path, line, None, f"the gzip file is truncated: it ends before line {line}")
+    except (OSError, gzip.BadGzipFile) as error:
+        return VcfInputError(path, line, None, f"unreadable compressed data ({_describe(error)})")
+    return VcfInputError(path, line, None, f"malformed record ({_describe(exc)})")
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def malformed_record_problem(text: str, sample_count: int) -> tuple[str, str] | None:
+    """The first field of a VCF data line that violates the specification, if any."""
+    fields = text.split("\t")
+    expected = 8 + (1 + sample_count if sample_count else 0)
+    if len(fields) < 8:
+        return "line", f"{len(fields)} tab-separated columns; a VCF record has at least 8"
+    if not fields[1].isdigit():
+        return "POS", f"{fields[1]!r} is not a position"
+    if not is_sequence_allele(fields[3]):
+        return "REF", f"{fields[3]!r} is not a sequence of A, C, G, T, N"
+    if fields[5] != ".":
+        try:
+            float(fields[5])
+        except ValueError:
+            return "QUAL", f"{fields[5]!r} is not a number"
+    if sample_count and len(fields) != expected:
+        return "line", f"{len(fields)} columns where the header's {sample_count} sample(s) make {expected}"
+    if sample_count:
+        keys = fields[8].split(":")
+        for name, value in zip(keys, fields[9].split(":")):
+            if name in ("DP", "GQ") and value not in (".", "") and not value.lstrip("-").isdigit():
+                return f"FORMAT/{name}", f"{value!r} is not a whole number"
+    return None
