@@ -1,12 +1,19 @@
 """REST API for cases; the department boundary and the audit come from the same selectors as the pages."""
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from genomes.errors import InputFileError
+from genomes.forms import CaseImportForm
+from genomes.importing import CaseImportError, case_import_prepare
 from genomes.models import Case
 from genomes.selectors import case_get_for_view, cases_visible_to
-from interpret.access import request_token
+from genomes.uploads import upload_store
+from interpret.access import departments_with_patient_access, request_token
 from interpret.audit import Action, audit_record
+from interpret.models import Department
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -33,3 +40,36 @@ class CaseDetail(APIView):
     def get(self, request, case_id: int):
         case = case_get_for_view(request=request, case_id=case_id, token=request_token(request))
         return Response(CaseSerializer(case).data)
+
+
+class CaseImportCreate(APIView):
+    """POST multipart: patient_group, department, pedigree (file), vcf (file), and optionally case_identifier,
+    build, analysis_type, sample_map, replace. Answers 202 with the job to poll at /api/jobs/<id>/."""
+
+    parser_classes = [MultiPartParser]
+
+    def post(self, request):
+        allowed = departments_with_patient_access(request.user, token=request_token(request))
+        if not allowed:
+            audit_record(action=Action.ACCESS_DENIED, request=request, object_type="case_import")
+            raise PermissionDenied("Importing needs a clinical or laboratory role in a department.")
+        form = CaseImportForm(request.data, request.FILES, departments=Department.objects.filter(pk__in=allowed))
+        if not form.is_valid():
+            return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        data = form.cleaned_data
+        try:
+            case_import = case_import_prepare(
+                patient_group=data["patient_group"], department=data["department"],
+                ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
+                build=data["build"] or None, analysis_type=data["analysis_type"] or None,
+                case_identifier=data["case_identifier"] or None, replace=data["replace"],
+                sample_map=data["sample_map"], created_by=request.user,
+            )
+        except InputFileError as exc:
+            return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_400_BAD_REQUEST)
+        except CaseImportError as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"case": case_import.case.identifier, "case_id": case_import.case_id,
+                         "job_id": case_import.job_id, "status": case_import.job.state,
+                         "genome_build": case_import.genome_build, "warnings": case_import.warnings},
+                        status=status.HTTP_202_ACCEPTED)

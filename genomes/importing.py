@@ -27,7 +27,9 @@ from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
 from genomes.variant_fields import load_field_map
 from genomes.variant_identity import GenomeBuild, VariantIdentityError, contig_index, parse_build
-from genomes.vcf_reader import ReadPolicy, VcfHeader, VcfReader, file_sha256, key_md5, open_vcf
+from genomes.vcf_reader import (
+    ReadPolicy, VcfHeader, VcfReader, estimate_record_count, file_sha256, key_md5, open_vcf,
+)
 from interpret.audit import Action, audit_record
 from interpret.jobs import job_create, job_handler
 from interpret.models import Department, Job, PatientGroup
@@ -130,19 +132,24 @@ def case_import_prepare(
 
     with transaction.atomic():
         case = Case.objects.select_for_update().filter(identifier=identifier).first()
+        created_case = case is None
         if case is not None:
             _check_existing_case(case, department, patient_group, header, sha256, replace, samples)
         else:
             case = Case.objects.create(identifier=identifier, patient_group=patient_group, department=department,
                                        analysis_type=chosen_type, created_by=created_by,
                                        genome_build=str(header.build))
-            _store_pedigree(case, pedigree, samples, chosen_type)
             audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
                          department_code=department.code, details={"identifier": identifier, "via": "import"})
+        if not case.individuals.exists():  # a new case, or one registered before its data arrived
+            _store_pedigree(case, pedigree, samples, chosen_type)
+            case.analysis_type = chosen_type
+            case.save(update_fields=["analysis_type"])
         case.status = Case.Status.IMPORTING
         case.save(update_fields=["status"])
         job = job_create(kind="vcf_import", created_by=created_by, department=department,
-                         parameters={"case": identifier, "vcf": str(vcf_path), "ped": str(ped_path)},
+                         parameters={"case": identifier, "vcf": str(vcf_path), "ped": str(ped_path),
+                                     "created_case": created_case},
                          send_to_worker=send_to_worker)
         return CaseImport.objects.create(
             case=case, job=job, vcf_path=str(Path(vcf_path).resolve()), vcf_sha256=sha256, vcf_size=size,
@@ -238,11 +245,16 @@ def _forget_failed_import(case_import: CaseImport) -> None:
     """Leave the database as it was: drop the attempt, and the case if the attempt created it."""
     case = case_import.case
     with transaction.atomic():
-        if not case.imports.filter(is_current=True).exists():
-            case.delete()
-        else:
+        if case.imports.filter(is_current=True).exists():  # a failed replace: the old variants stay
             case_import.delete()
             Case.objects.filter(pk=case.pk).update(status=Case.Status.READY)
+        elif case_import.job.parameters.get("created_case"):
+            case.delete()
+        else:  # registered before its data arrived: back to awaiting data
+            case_import.delete()
+            case.samples.all().delete()
+            case.individuals.all().delete()
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
 
 
 def case_import_load(case_import: CaseImport, report) -> dict:
@@ -261,6 +273,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     )
     reader = VcfReader(vcf, header, policy)
     build = str(header.build)
+    expected = estimate_record_count(case_import.vcf_path)
     with transaction.atomic(), connection.cursor() as cursor:
         # Dropped at commit; dropped here too, for a second import inside one outer transaction.
         cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
@@ -272,8 +285,10 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                                 *row[:20], Jsonb(row[20]), *row[21:]))
                 stats = reader.statistics
                 if stats.records % 5000 == 0:
-                    report(stats.records, None, f"{stats.records:,} records read, {stats.kept:,} kept")
-        report(reader.statistics.records, None, "storing variants", force=True)
+                    # The estimate may fall short; the bar stays below 100% until the job is done.
+                    report(stats.records, max(expected or 0, int(stats.records * 1.01)) or None,
+                           f"{stats.records:,} records read, {stats.kept:,} kept")
+        report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
         cursor.execute(
             "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
             "SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM import_staging "

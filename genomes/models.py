@@ -144,6 +144,12 @@ class CaseImport(models.Model):
             models.UniqueConstraint(fields=["case"], condition=models.Q(is_current=True), name="one_current_import"),
         ]
 
+    @property
+    def vcf_name(self) -> str:
+        from pathlib import Path
+
+        return Path(self.vcf_path).name
+
 
 class Variant(models.Model):
     """A national variant: one row per (build, chrom, pos, ref, alt), shared by every case that carries it.

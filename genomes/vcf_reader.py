@@ -72,6 +72,41 @@ def file_sha256(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def estimate_record_count(path: Path | str, *, sample_bytes: int = 4 << 20) -> int | None:
+    """Roughly how many records a VCF holds, from its first few MB, for a progress bar's ETA.
+
+    Handles bgzip (many gzip members) and plain files; the estimate is the file's
+    size times the records per (compressed) byte seen in the sample.
+    """
+    import os
+    import zlib
+
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        compressed = handle.read(sample_bytes)
+    if compressed[:2] == b"\x1f\x8b":
+        text, rest = bytearray(), compressed
+        while rest:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                text += inflater.decompress(rest)
+            except zlib.error:
+                break
+            rest = inflater.unused_data
+    else:
+        text = compressed
+    lines = bytes(text).split(b"\n")
+    data_lines = [line for line in lines[:-1] if line and not line.startswith(b"#")]
+    header_bytes = sum(len(line) + 1 for line in lines[:-1] if line.startswith(b"#"))
+    if not data_lines:
+        return None
+    if len(compressed) >= size:  # the sample was the whole file
+        return len(data_lines)
+    data_bytes = sum(len(line) + 1 for line in data_lines)
+    ratio = len(text) / len(compressed)  # uncompressed bytes per file byte
+    return max(len(data_lines), int((size * ratio - header_bytes) / (data_bytes / len(data_lines))))
+
+
 def open_vcf(path: Path | str, *, build: GenomeBuild | None = None) -> tuple[cyvcf2.VCF, VcfHeader]:
     """Open a VCF and read its header: samples, genome build, consequence annotation.
 
@@ -317,7 +352,7 @@ class VcfReader:
             worst = worst_consequence(terms)
             stats.by_consequence[worst or ("unannotated" if not annotation else "none")] += 1
             genotypes = self._genotypes(alleles, alt_index)
-            self._count_genotypes(genotypes, contig)
+            self._count_genotypes(genotypes, contig, filter_value == "PASS" and _confident(quals))
             frequency, popmax = self._population(record, alt_index, allele_consequences)
             clinvar = normalize_clinvar(_per_allele(record.INFO.get(self.info["clinvar"]), alt_index)
                                         if self.info["clinvar"] else None)
@@ -368,7 +403,7 @@ class VcfReader:
                 codes.append(GENOTYPE_HET)
         return codes
 
-    def _count_genotypes(self, genotypes: list[int], contig: str) -> None:
+    def _count_genotypes(self, genotypes: list[int], contig: str, confident: bool) -> None:
         stats = self.statistics
         on_x = contig == "X"
         for i, code in enumerate(genotypes):
@@ -382,7 +417,9 @@ class VcfReader:
                     stats.x_hom_alt[i] += 1
                 elif contig not in ("Y", "MT"):
                     stats.hom_alt[i] += 1
-        if self.policy.trio and contig not in ("X", "Y", "MT"):
+        # Mendelian errors only where the calls are trustworthy: PASS and GQ >= 20 in all three (when
+        # reported), as is usual for this QC figure; low-quality calls would drown a real swap signal.
+        if self.policy.trio and confident and contig not in ("X", "Y", "MT"):
             child, father, mother = (genotypes[i] for i in self.policy.trio)
             if GENOTYPE_MISSING in (child, father, mother) or (child, father, mother) == (0, 0, 0):
                 return
@@ -458,6 +495,13 @@ class VcfReader:
             elif ref_reads[i] is not None and alt_reads[i] is not None and ref_reads[i] + alt_reads[i] > 0:
                 fractions[i] = round(alt_reads[i] / (ref_reads[i] + alt_reads[i]), 4)
         return ref_reads, alt_reads, fractions
+
+
+MENDELIAN_MIN_GQ = 20
+
+
+def _confident(quals) -> bool:
+    return quals is None or bool((quals >= MENDELIAN_MIN_GQ).all())
 
 
 def _allele_depth_matrix(record, n_alleles: int) -> np.ndarray | None:

@@ -1,13 +1,21 @@
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from genomes.selectors import case_get_for_view, cases_visible_to
+from genomes.errors import InputFileError
+from genomes.forms import CaseImportForm
+from genomes.importing import CaseImportError, case_import_prepare
+from genomes.selectors import case_get_for_view, case_list_for_group, case_overview
+from genomes.uploads import upload_store
+from interpret.access import departments_with_patient_access
 from interpret.audit import Action, audit_record
-from interpret.models import PatientGroup
+from interpret.models import Department, PatientGroup
 
 
 def patient_group_cases(request, code: str):
     group = get_object_or_404(PatientGroup, code=code)
-    cases = cases_visible_to(request.user).filter(patient_group=group).order_by("-created_at")
+    cases = case_list_for_group(request.user, group)
     # The list names pseudonymous case ids of patients: a view of patient data.
     audit_record(action=Action.VIEW, request=request, object_type="case_list", object_id=group.code)
     return render(request, "genomes/case_list.html", {"group": group, "cases": cases, "active_group": group.code})
@@ -15,4 +23,47 @@ def patient_group_cases(request, code: str):
 
 def case_detail(request, case_id: int):
     case = case_get_for_view(request=request, case_id=case_id)
-    return render(request, "genomes/case_detail.html", {"case": case, "shares": case.shares.select_related("department")})
+    return render(request, "genomes/case_detail.html", {
+        "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
+        **case_overview(case),
+    })
+
+
+def case_import(request):
+    departments = Department.objects.filter(pk__in=departments_with_patient_access(request.user))
+    if not departments:
+        audit_record(action=Action.ACCESS_DENIED, request=request, object_type="case_import")
+        raise PermissionDenied("Importing cases needs a clinical or laboratory role in a department.")
+    form = CaseImportForm(request.POST or None, request.FILES or None, departments=departments,
+                          initial={"patient_group": request.GET.get("group")})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_import_obj = case_import_prepare(
+                patient_group=data["patient_group"], department=data["department"],
+                ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
+                build=data["build"] or None, analysis_type=data["analysis_type"] or None,
+                case_identifier=data["case_identifier"] or None, replace=data["replace"],
+                sample_map=data["sample_map"], created_by=request.user,
+            )
+        except (InputFileError, CaseImportError) as exc:
+            error = _without_upload_folder(str(exc))
+        else:
+            url = reverse("job_detail", args=[case_import_obj.job_id])
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            from django.shortcuts import redirect
+
+            return redirect(url)
+    template = "genomes/_import_form.html" if request.headers.get("HX-Request") else "genomes/case_import.html"
+    return render(request, template, {"form": form, "error": error})
+
+
+def _without_upload_folder(message: str) -> str:
+    """Name the uploaded file as the user knows it, not by its storage path."""
+    import re
+
+    return re.sub(r"\S*/uploads/[0-9a-f]{32}/", "", message)

@@ -6,6 +6,7 @@ Clearly demo content: department codes start with "demo", case ids with "DEMO-".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
@@ -13,6 +14,7 @@ from genomes.models import Case, CaseShare
 from interpret.models import Department, Membership, PatientGroup, Role, User
 
 DEMO_PASSWORD = "demo-interpret-2026"
+DEMO_FILES = Path(__file__).resolve().parent.parent / "genomes" / "demo_data"
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,13 @@ DEMO_USERS = (
     DemoUser("oncologist", "Otto Oncologist", "demo-onc", Role.TUMOR_BOARD_MEMBER),
 )
 
-# (identifier, patient group, department, analysis type)
+# Real demo cases imported from genomes/demo_data (identifier, group, department, analysis type, ped, vcf).
+DEMO_IMPORTS = (
+    ("DEMO-RARE-643594", "RARE", "demo", "trio", "643594.ped", "643594.clinical.vcf.gz"),
+    ("DEMO-CANCER-0001", "CANCER-ADULT", "demo-onc", "tumour_normal", "cancer_test.ped", "cancer_test.vcf.gz"),
+)
+
+# (identifier, patient group, department, analysis type); the imported ones get their data below.
 DEMO_CASES = (
     ("DEMO-RARE-643594", "RARE", "demo", Case.AnalysisType.TRIO),
     ("DEMO-FOETAL-0001", "FOETAL", "demo", Case.AnalysisType.FOETAL),
@@ -47,8 +55,36 @@ DEMO_CASES = (
 )
 
 
-@transaction.atomic
 def demo_data_load() -> dict:
+    summary = _demo_people_and_cases()
+    summary["imported"] = _demo_imports()
+    return summary
+
+
+def _demo_imports() -> list[str]:
+    """Import the shipped demo VCFs in this process, once (a case with variants is left alone)."""
+    from genomes.importing import case_import_prepare
+    from interpret.jobs import job_run
+
+    imported = []
+    for identifier, group, department, analysis_type, ped, vcf in DEMO_IMPORTS:
+        case = Case.objects.filter(identifier=identifier).first()
+        if case is not None and case.imports.filter(is_current=True).exists():
+            continue
+        case_import = case_import_prepare(
+            patient_group=PatientGroup.objects.get(code=group), department=Department.objects.get(code=department),
+            ped_path=DEMO_FILES / ped, vcf_path=DEMO_FILES / vcf, analysis_type=analysis_type,
+            case_identifier=identifier, send_to_worker=False,
+        )
+        job = job_run(case_import.job_id)
+        if job.state != job.State.DONE:
+            raise RuntimeError(f"demo import of {identifier} failed: {job.error}")
+        imported.append(identifier)
+    return imported
+
+
+@transaction.atomic
+def _demo_people_and_cases() -> dict:
     departments = {}
     for code, name, kind in DEMO_DEPARTMENTS:
         departments[code], _ = Department.objects.get_or_create(

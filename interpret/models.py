@@ -212,6 +212,22 @@ class Job(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED)
 
     @property
+    def eta_seconds(self) -> int | None:
+        """Remaining time at the rate so far, while running with a known total."""
+        if self.state != self.State.RUNNING or not self.progress_total or not self.progress_done or not self.started_at:
+            return None
+        elapsed = (timezone.now() - self.started_at).total_seconds()
+        return max(0, int(elapsed * (self.progress_total - self.progress_done) / self.progress_done))
+
+    @property
+    def rate_per_second(self) -> float | None:
+        if not self.progress_done or not self.started_at:
+            return None
+        end = self.finished_at or timezone.now()
+        seconds = (end - self.started_at).total_seconds()
+        return round(self.progress_done / seconds) if seconds > 0 else None
+
+    @property
     def progress_percent(self) -> int | None:
         if not self.progress_total:
             return None

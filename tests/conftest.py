@@ -7,6 +7,8 @@
 """
 import pytest
 
+from tests.processes import start_worker, stop
+
 from interpret.models import Role
 from interpret.patient_groups import patient_groups_sync
 from tests.factories import make_case, make_department, make_user
@@ -67,3 +69,11 @@ def case_a(dept_a):
 @pytest.fixture
 def case_b(dept_b):
     return make_case(department=dept_b, identifier="B-SINGLE-001", analysis_type="singleton")
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A real Celery worker process on the test database (tests using it commit their data)."""
+    process = start_worker(tmp_path / "worker.log")
+    yield process
+    stop(process)

@@ -78,3 +78,17 @@ def test_the_api_applies_the_same_boundary(client, bob, case_a, case_b):
     assert [c["identifier"] for c in listed] == ["B-SINGLE-001"]
     assert client.get(reverse("api_case_detail", args=[case_a.pk])).status_code == 404
     assert audit_events("access_denied", case_a.pk).filter(username="bob").exists()
+
+
+@pytest.mark.django_db
+def test_a_researcher_cannot_open_the_import_page_and_the_attempt_is_audited(client, rita):
+    client.force_login(rita)
+    assert client.get(reverse("case_import")).status_code == 403
+    assert AuditEvent.objects.filter(action="access_denied", object_type="case_import", username="rita").exists()
+
+
+@pytest.mark.django_db
+def test_the_import_form_offers_only_the_users_own_departments(client, alice, dept_b):
+    client.force_login(alice)
+    departments = client.get(reverse("case_import")).context["form"].fields["department"].queryset
+    assert [d.code for d in departments] == ["kg-a"]

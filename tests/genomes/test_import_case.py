@@ -65,7 +65,9 @@ def test_the_scout_demo_trio_imports_with_all_its_records_and_csq_fields(departm
     assert row.depth == [23, 22, 25] and row.genotype_quality == [48, 99, 78]
     assert any(t.get("hgvsc") == "ENST00000361923.2:c.1634+147C>G" and t.get("canonical") for t in row.transcripts)
     stats = case_import.statistics
-    assert stats["by_type"]["snv"] == 417 and stats["mendelian_sites"] > 500
+    assert stats["by_type"]["snv"] == 417
+    # Mendelian checks count PASS sites with GQ >= 20 in all three; this curated trio has none inconsistent.
+    assert (stats["mendelian_sites"], stats["mendelian_errors"]) == (326, 0)
 
 
 @pytest.mark.django_db

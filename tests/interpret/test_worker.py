@@ -13,14 +13,6 @@ from django.urls import reverse
 
 from interpret.jobs import job_handler, job_run
 from interpret.models import Job
-from tests.processes import start_worker, stop
-
-
-@pytest.fixture
-def worker(transactional_db, tmp_path):
-    process = start_worker(tmp_path / "worker.log")
-    yield process
-    stop(process)
 
 
 def poll_job_page(client, job_id, timeout=30):

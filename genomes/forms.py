@@ -1,0 +1,40 @@
+from django import forms
+
+from genomes.models import Case
+from interpret.models import Department, PatientGroup
+
+
+class CaseImportForm(forms.Form):
+    patient_group = forms.ModelChoiceField(PatientGroup.objects.order_by("number"), to_field_name="code")
+    department = forms.ModelChoiceField(Department.objects.none(), to_field_name="code")
+    pedigree = forms.FileField(help_text="PED file: family, individual, father, mother, sex, phenotype")
+    vcf = forms.FileField(label="VCF", help_text="VEP- or SnpEff-annotated VCF, plain, gzip or bgzip")
+    case_identifier = forms.CharField(required=False, max_length=64, help_text="Default: the pedigree's family id")
+    build = forms.ChoiceField(required=False, choices=[("", "from the VCF header"), ("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")])
+    analysis_type = forms.ChoiceField(required=False, choices=[("", "from the pedigree"), *Case.AnalysisType.choices])
+    sample_map = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text="One INDIVIDUAL=VCF_SAMPLE per line, where the names differ")
+    replace = forms.BooleanField(required=False, help_text="Replace the case's variants (atomically)")
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(pk__in=[d.pk for d in departments])
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def clean_sample_map(self):
+        mapping = {}
+        for number, line in enumerate(self.cleaned_data["sample_map"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            individual, sep, sample = line.partition("=")
+            if not sep or not individual.strip() or not sample.strip():
+                raise forms.ValidationError(f"line {number}: {line!r} is not INDIVIDUAL=VCF_SAMPLE")
+            mapping[individual.strip()] = sample.strip()
+        return mapping

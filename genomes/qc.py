@@ -1,0 +1,53 @@
+"""Quality figures of an imported case, from the statistics the reader kept (genomes.vcf_reader)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# X heterozygosity (het / (het + hom-alt) on X outside the pseudo-autosomal noise) separates the sexes:
+# males carry one X, so true heterozygous calls are rare. Fewer than this many X calls decide nothing.
+MIN_X_CALLS = 20
+MALE_MAX_X_HET = 0.2
+FEMALE_MIN_X_HET = 0.35
+# domain.md: more than a few Mendelian errors per thousand sites suggests a swap or non-paternity.
+MENDELIAN_ERROR_ALERT = 0.005
+
+
+@dataclass(frozen=True)
+class SampleQc:
+    sample: str
+    individual: str
+    pedigree_sex: str
+    het: int
+    hom_alt: int
+    het_hom_ratio: float | None
+    x_calls: int
+    x_het_ratio: float | None
+    predicted_sex: str  # male, female, uncertain, too few X calls
+    sex_mismatch: bool
+
+
+def sample_qc(statistics: dict, samples: list[tuple[str, str, str]]) -> list[SampleQc]:
+    """``samples``: (VCF sample, individual id, pedigree sex) in genotype-array order."""
+    result = []
+    for i, (sample, individual, sex) in enumerate(samples):
+        het, hom = statistics["het"][i], statistics["hom_alt"][i]
+        x_het, x_hom = statistics["x_het"][i], statistics["x_hom_alt"][i]
+        x_calls = x_het + x_hom
+        x_ratio = x_het / x_calls if x_calls else None
+        if x_calls < MIN_X_CALLS:
+            predicted = "too few X calls"
+        elif x_ratio <= MALE_MAX_X_HET:
+            predicted = "male"
+        elif x_ratio >= FEMALE_MIN_X_HET:
+            predicted = "female"
+        else:
+            predicted = "uncertain"
+        mismatch = predicted in ("male", "female") and sex in ("male", "female") and predicted != sex
+        result.append(SampleQc(sample, individual, sex, het, hom, round(het / hom, 2) if hom else None, x_calls,
+                               round(x_ratio, 3) if x_ratio is not None else None, predicted, mismatch))
+    return result
+
+
+def mendelian_error_rate(statistics: dict) -> float | None:
+    sites = statistics.get("mendelian_sites") or 0
+    return statistics["mendelian_errors"] / sites if sites else None
