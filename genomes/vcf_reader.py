@@ -36,6 +36,7 @@ from genomes.variant_identity import (
     is_sequence_allele, normalize_contig, trim_alleles,
 )
 
+_SINGLE_BASES = frozenset("ACGTN")
 GENOTYPE_MISSING, GENOTYPE_HOM_REF, GENOTYPE_HET, GENOTYPE_HOM_ALT, GENOTYPE_HET_OTHER_ALT = -1, 0, 1, 2, 3
 TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
 _INT32_MISSING = -2147483648
@@ -261,6 +262,8 @@ class VcfReader:
         for counts in ("het", "hom_alt", "x_het", "x_hom_alt"):
             setattr(self.statistics, counts, [0] * n)
         self.columns = np.array(policy.sample_columns, dtype=np.intp)
+        self.column_list = list(policy.sample_columns)
+        self._worst_cache: dict[tuple, str] = {}
         self.info = {ours: _first_present(candidates, header.info_ids)
                      for ours, candidates in policy.info_fields.items()}
         self.lengths = CONTIG_LENGTHS[header.build]
@@ -316,6 +319,8 @@ class VcfReader:
             return
         if "GT" not in record.FORMAT:
             raise VcfInputError(self.header.path, line, "FORMAT", "no GT: every record needs genotypes")
+        if len(alts) == 1 and self._discarded_quickly(record, contig, ref, alts[0]):
+            return
         genotype_array = record.genotype.array()[self.columns]
         alleles, phased = genotype_array[:, :-1], genotype_array[:, -1]
         formats = set(record.FORMAT)
@@ -352,7 +357,7 @@ class VcfReader:
             worst = worst_consequence(terms)
             stats.by_consequence[worst or ("unannotated" if not annotation else "none")] += 1
             genotypes = self._genotypes(alleles, alt_index)
-            self._count_genotypes(genotypes, contig, filter_value == "PASS" and _confident(quals))
+            self._count_genotypes(genotypes, contig, filter_value == "PASS" and _confident(quals), None)
             frequency, popmax = self._population(record, alt_index, allele_consequences)
             clinvar = normalize_clinvar(_per_allele(record.INFO.get(self.info["clinvar"]), alt_index)
                                         if self.info["clinvar"] else None)
@@ -383,6 +388,76 @@ class VcfReader:
                 ref_reads, alt_reads, fractions,
             )
 
+    # cyvcf2 gt_types (gts012=False): 0 hom-ref, 1 het, 2 unknown, 3 hom-alt -> our codes.
+    _GT_TYPE_CODES = (GENOTYPE_HOM_REF, GENOTYPE_HET, GENOTYPE_MISSING, GENOTYPE_HOM_ALT)
+
+    def _discarded_quickly(self, record, contig: str, ref: str, alt: str) -> bool:
+        """The fast path for the ~94% of WGS records a retention policy drops.
+
+        Decides from a few INFO fields (or the first consequence entry) before
+        any full consequence parsing, and counts the record's QC statistics from
+        cyvcf2's genotype types. Returns False whenever it is not certain the
+        record is dropped; the full path then decides (and counts) as usual.
+        """
+        threshold = self.policy.retention_max_popmax
+        if threshold is None or (alt not in _SINGLE_BASES and not is_sequence_allele(alt)):
+            return False
+        annotation = self.header.annotation
+        csq = record.INFO.get(annotation.info_key) if annotation else None
+        observed = None
+        if self.info["gnomad_popmax"]:
+            observed = _as_float(record.INFO.get(self.info["gnomad_popmax"]))
+        if observed is None and self.info["gnomad_af"] and not (annotation and annotation.has("max_af")):
+            observed = _as_float(record.INFO.get(self.info["gnomad_af"]))
+        if observed is None and csq and annotation.has("max_af"):
+            first = csq.split(",", 1)[0].split("|")
+            index = annotation.index["max_af"]
+            observed = _as_float(first[index]) if index < len(first) else None
+            if observed is None and self.info["gnomad_af"]:
+                return False  # the full path's order of fallbacks decides this one
+        if observed is None or observed <= threshold:
+            return False
+        if self.info["clinvar"] and PATHOGENIC_TERMS.intersection(normalize_clinvar(record.INFO.get(self.info["clinvar"]))):
+            return False
+        if csq and "athogenic" in csq:  # a (likely) pathogenic CLIN_SIG inside the annotation
+            return False
+        if len(ref) == 1 and len(alt) == 1:  # SNVs need no trimming
+            t_ref, t_alt = ref, alt
+        else:
+            t_pos, t_ref, t_alt = trim_alleles(record.POS, ref, alt)
+            if t_ref == t_alt:
+                return False
+        stats = self.statistics
+        stats.alleles += 1
+        kind = variant_type(t_ref, t_alt)
+        stats.by_type[kind] += 1
+        if kind == "snv":
+            if (t_ref, t_alt) in TRANSITIONS:
+                stats.transitions += 1
+            else:
+                stats.transversions += 1
+        if annotation:
+            stats.by_consequence[self._worst_of_annotation(csq) or "none"] += 1
+        else:
+            stats.by_consequence["unannotated"] += 1
+        types = record.gt_types.tolist()
+        codes = self._GT_TYPE_CODES
+        genotypes = [codes[types[c]] for c in self.column_list]
+        self._count_genotypes(genotypes, contig, None, record)
+        stats.skipped["common_by_retention_policy"] += 1
+        return True
+
+    def _worst_of_annotation(self, csq: str | None) -> str:
+        if not csq:
+            return ""
+        index = self.header.annotation.index["consequence"]
+        fields = tuple(entry.split("|", index + 1)[index] for entry in csq.split(","))
+        worst = self._worst_cache.get(fields)
+        if worst is None:
+            worst = worst_consequence({term for f in fields for term in f.split("&")})
+            self._worst_cache[fields] = worst
+        return worst
+
     @staticmethod
     def _genotypes(alleles: np.ndarray, alt_index: int) -> list[int]:
         codes = []
@@ -403,7 +478,12 @@ class VcfReader:
                 codes.append(GENOTYPE_HET)
         return codes
 
-    def _count_genotypes(self, genotypes: list[int], contig: str, confident: bool) -> None:
+    def _count_genotypes(self, genotypes: list[int], contig: str, confident: bool | None, record) -> None:
+        """Per-sample het/hom counts, X counts, and the trio's Mendelian check.
+
+        ``confident`` None: decide from ``record`` (PASS, GQ >= 20) only when the
+        trio site is informative, because reading GQ costs more than the rest.
+        """
         stats = self.statistics
         on_x = contig == "X"
         for i, code in enumerate(genotypes):
@@ -419,12 +499,17 @@ class VcfReader:
                     stats.hom_alt[i] += 1
         # Mendelian errors only where the calls are trustworthy: PASS and GQ >= 20 in all three (when
         # reported), as is usual for this QC figure; low-quality calls would drown a real swap signal.
-        if self.policy.trio and confident and contig not in ("X", "Y", "MT"):
-            child, father, mother = (genotypes[i] for i in self.policy.trio)
-            if GENOTYPE_MISSING in (child, father, mother) or (child, father, mother) == (0, 0, 0):
+        trio = self.policy.trio
+        if trio and confident is not False and contig not in ("X", "Y", "MT"):
+            key = (genotypes[trio[0]], genotypes[trio[1]], genotypes[trio[2]])
+            consistent = _MENDELIAN.get(key)
+            if consistent is None:  # a missing call or all hom-ref: not informative
                 return
+            if confident is None:
+                if record.FILTER is not None or not _confident(record.gt_quals[self.columns]):
+                    return
             stats.mendelian_sites += 1
-            if not _mendelian_consistent(child, father, mother):
+            if not consistent:
                 stats.mendelian_errors += 1
 
     def _population(self, record, alt_index, allele_consequences) -> tuple[float | None, float | None]:
@@ -501,7 +586,11 @@ MENDELIAN_MIN_GQ = 20
 
 
 def _confident(quals) -> bool:
-    return quals is None or bool((quals >= MENDELIAN_MIN_GQ).all())
+    """All reported GQs >= 20; a record without GQ (all missing) does not count against the site."""
+    if quals is None:
+        return True
+    values = [q for q in quals.tolist() if q >= 0]
+    return all(q >= MENDELIAN_MIN_GQ for q in values)
 
 
 def _allele_depth_matrix(record, n_alleles: int) -> np.ndarray | None:
@@ -530,6 +619,11 @@ def _mendelian_consistent(child: int, father: int, mother: int) -> bool:
 
     need = {0: 0, 1: 1, 3: 1, 2: 2}[child]
     return any(f + m == need for f in copies(father) for m in copies(mother))
+
+
+# (child, father, mother) -> consistent? for every informative combination of codes 0-3.
+_MENDELIAN = {(c, f, m): _mendelian_consistent(c, f, m)
+              for c in (0, 1, 2, 3) for f in (0, 1, 2, 3) for m in (0, 1, 2, 3) if (c, f, m) != (0, 0, 0)}
 
 
 def _transcript(c) -> dict:
