@@ -14,24 +14,28 @@ REST API:
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from psycopg.types.json import Jsonb
 
 from genomes.errors import InputFileError
 from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
 from genomes.variant_fields import load_field_map
-from genomes.variant_identity import GenomeBuild, VariantIdentityError, contig_index, parse_build
+from genomes.variant_identity import GenomeBuild, VariantIdentityError, parse_build
+from genomes.bgzf import NotBgzf, block_offsets, part_boundaries
 from genomes.vcf_reader import (
-    ReadPolicy, VcfHeader, VcfReader, estimate_record_count, file_sha256, key_md5, open_vcf,
+    ReadPolicy, ReadStatistics, VcfHeader, VcfReader, estimate_record_count, file_sha256, open_vcf, staging_row,
 )
 from interpret.audit import Action, audit_record
-from interpret.jobs import job_create, job_handler
+from interpret.jobs import database_conninfo, job_create, job_handler
 from interpret.models import Department, Job, PatientGroup
 
 SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
@@ -271,55 +275,148 @@ def case_import_load(case_import: CaseImport, report) -> dict:
         somatic=somatic,
         trio=_trio_positions(samples),
     )
-    reader = VcfReader(vcf, header, policy)
     build = str(header.build)
     expected = estimate_record_count(case_import.vcf_path)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Dropped at commit; dropped here too, for a second import inside one outer transaction.
-        cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
-        cursor.execute(STAGING_TABLE)
-        with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
-            for row in reader.rows():
-                chrom, pos, ref, alt = row[0], row[1], row[2], row[3]
-                copy.write_row((key_md5(build, chrom, pos, ref, alt), contig_index(chrom) * 1_000_000_000 + pos,
-                                *row[:20], Jsonb(row[20]), *row[21:]))
-                stats = reader.statistics
-                if stats.records % 5000 == 0:
-                    # The estimate may fall short; the bar stays below 100% until the job is done.
-                    report(stats.records, max(expected or 0, int(stats.records * 1.01)) or None,
-                           f"{stats.records:,} records read, {stats.kept:,} kept")
-        report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
+    parts = _parallel_parts(case_import.vcf_path)
+    if parts:
+        vcf.close()
+        statistics = _read_in_parallel(case_import, policy, parts, report, expected)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                stored = _store_variants(cursor, case, case_import, build, "genomes_importstaging",
+                                         "import_id = %s", [case_import.pk])  # unambiguous: v has no import_id
+                _finish(case, case_import, statistics, stored, samples, started, build)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
+    else:
+        reader = VcfReader(vcf, header, policy)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Dropped at commit; dropped here too, for a second import inside one outer transaction.
+            cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
+            cursor.execute(STAGING_TABLE)
+            with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+                for row in reader.rows():
+                    copy.write_row(staging_row(build, row))
+                    stats = reader.statistics
+                    if stats.records % 5000 == 0:
+                        # The estimate may fall short; the bar stays below 100% until the job is done.
+                        report(stats.records, max(expected or 0, int(stats.records * 1.01)) or None,
+                               f"{stats.records:,} records read, {stats.kept:,} kept")
+            report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
+            statistics = reader.statistics
+            stored = _store_variants(cursor, case, case_import, build, "import_staging", "TRUE", [])
+            _finish(case, case_import, statistics, stored, samples, started, build)
+    elapsed = max(time.monotonic() - started, 1e-6)
+    return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
+            "variants_stored": stored, "genome_build": build, "seconds": round(elapsed, 2),
+            "workers": len(parts) if parts else 1}
+
+
+def _parallel_parts(path: str):
+    """Block ranges for parallel reading of a large BGZF file, or None to read it in this process."""
+    if settings.IMPORT_WORKERS < 2 or Path(path).stat().st_size < settings.IMPORT_PARALLEL_MIN_BYTES:
+        return None
+    try:
+        parts = part_boundaries(block_offsets(path), settings.IMPORT_WORKERS)
+    except NotBgzf:
+        return None  # plain gzip cannot be split without reading it all
+    return parts if len(parts) > 1 else None
+
+
+def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected) -> ReadStatistics:
+    """Run one worker process per part; they COPY into genomes_importstaging. Raises the first worker error."""
+    from dataclasses import asdict
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
+    policy_spec = asdict(policy)
+    policy_spec["info_fields"] = {k: list(v) for k, v in policy.info_fields.items()}
+    processes, progress, outcomes = [], [0] * len(parts), [None] * len(parts)
+
+    def follow(index, process):
+        for line in process.stdout:
+            message = json.loads(line)
+            if "records" in message:
+                progress[index] = message["records"]
+            else:
+                outcomes[index] = message
+
+    threads = []
+    for index, (start, end, previous) in enumerate(parts):
+        spec = {"vcf": case_import.vcf_path, "build": case_import.genome_build, "start": start, "end": end,
+                "previous": previous, "import_id": case_import.pk, "policy": policy_spec,
+                "conninfo": database_conninfo()}
+        process = subprocess.Popen([sys.executable, "-m", "genomes.import_worker"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR)
+        process.stdin.write(json.dumps(spec))
+        process.stdin.close()
+        thread = threading.Thread(target=follow, args=(index, process), daemon=True)
+        thread.start()
+        processes.append(process)
+        threads.append(thread)
+    try:
+        while any(p.poll() is None for p in processes):
+            if any(p.returncode not in (None, 0) for p in processes):
+                break  # one failed: stop the others
+            done = sum(progress)
+            report(done, max(expected or 0, int(done * 1.01)) or None, f"{done:,} records read by {len(parts)} workers")
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        for thread in threads:
+            thread.join(timeout=5)
+    statistics = ReadStatistics()
+    for outcome, process in zip(outcomes, processes):
+        if outcome and "error" in outcome:
+            error = outcome["error"]
+            raise InputFileError(error["file"], error["line"], error["field"], error["problem"])
+        if process.returncode != 0 or not outcome:
+            raise RuntimeError(f"an import worker ended with exit code {process.returncode}")
+        statistics.merge(outcome["statistics"])
+    report(statistics.records, statistics.records, "storing variants", force=True)
+    return statistics
+
+
+def _store_variants(cursor, case, case_import, build: str, source: str, where: str, params: list) -> int:
+    """New national variants, then the case's variants, from a staging table; replaces atomically."""
+    cursor.execute(
+        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
+        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM {source} WHERE {where} "
+        "ON CONFLICT (key_md5) DO NOTHING", [build, *params])
+    if case_import.replace:
+        cursor.execute("DROP TABLE IF EXISTS replaced_variants")
+        cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
+                       "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+        cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+    columns = ", ".join(CASE_VARIANT_COLUMNS)
+    cursor.execute(
+        f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
+        f"SELECT %s, %s, v.id, {', '.join('s.' + c for c in CASE_VARIANT_COLUMNS)} "
+        f"FROM {source} s JOIN genomes_variant v ON v.key_md5 = s.key_md5 WHERE {where}",
+        [case.pk, case_import.pk, *params])
+    stored = cursor.rowcount
+    if case_import.replace:
+        # National variants that only the replaced import carried would otherwise be orphans.
         cursor.execute(
-            "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
-            "SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM import_staging "
-            "ON CONFLICT (key_md5) DO NOTHING", [build])
-        if case_import.replace:
-            cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
-                           "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
-            cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
-        columns = ", ".join(CASE_VARIANT_COLUMNS)
-        cursor.execute(
-            f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
-            f"SELECT %s, %s, v.id, {', '.join('s.' + c for c in CASE_VARIANT_COLUMNS)} "
-            "FROM import_staging s JOIN genomes_variant v ON v.key_md5 = s.key_md5",
-            [case.pk, case_import.pk])
-        stored = cursor.rowcount
-        if case_import.replace:
-            # National variants that only the replaced import carried would otherwise be orphans.
-            cursor.execute(
-                "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
-                "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")
-        elapsed = max(time.monotonic() - started, 1e-6)
-        statistics = reader.statistics.as_dict()
-        statistics["samples"] = [s.vcf_sample_name for s in samples]
-        case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
-        CaseImport.objects.filter(pk=case_import.pk).update(
-            is_current=True, records_read=reader.statistics.records, variants_stored=stored,
-            records_per_second=round(reader.statistics.records / elapsed, 1), statistics=statistics,
-        )
-        Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
-    return {"case": case.identifier, "case_id": case.pk, "records_read": reader.statistics.records,
-            "variants_stored": stored, "genome_build": build, "seconds": round(elapsed, 2)}
+            "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
+            "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")
+    return stored
+
+
+def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    summary = statistics.as_dict()
+    summary["samples"] = [s.vcf_sample_name for s in samples]
+    case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
+    CaseImport.objects.filter(pk=case_import.pk).update(
+        is_current=True, records_read=statistics.records, variants_stored=stored,
+        records_per_second=round(statistics.records / elapsed, 1), statistics=summary,
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
 
 
 def _trio_positions(samples: list[Sample]) -> tuple[int, int, int] | None:

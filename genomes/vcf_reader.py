@@ -32,7 +32,7 @@ from genomes.consequences import CONSEQUENCE_IMPACT, highest_impact, worst_conse
 from genomes.errors import InputFileError
 from genomes.variant_fields import PATHOGENIC_TERMS, normalize_clinvar, spliceai_max
 from genomes.variant_identity import (
-    CONTIG_LENGTHS, GenomeBuild, VariantIdentityError, build_from_header, is_primary_contig,
+    CONTIG_LENGTHS, GenomeBuild, VariantIdentityError, build_from_header, contig_index, is_primary_contig,
     is_sequence_allele, normalize_contig, trim_alleles,
 )
 
@@ -214,7 +214,28 @@ class ReadStatistics:
             "ti_tv": round(self.transitions / tv, 3) if tv else None,
             "het": self.het, "hom_alt": self.hom_alt, "x_het": self.x_het, "x_hom_alt": self.x_hom_alt,
             "mendelian_sites": self.mendelian_sites, "mendelian_errors": self.mendelian_errors,
+            "transitions": self.transitions, "transversions": self.transversions,
         }
+
+    def merge(self, other: dict) -> None:
+        """Add the as_dict() of another part of the same file (parallel import)."""
+        for name in ("records", "alleles", "kept", "transitions", "transversions", "mendelian_sites",
+                     "mendelian_errors"):
+            setattr(self, name, getattr(self, name) + other[name])
+        for name in ("skipped", "by_type", "by_consequence"):
+            getattr(self, name).update(other[name])
+        for name in ("het", "hom_alt", "x_het", "x_hom_alt"):
+            mine = getattr(self, name)
+            setattr(self, name, [a + b for a, b in zip(mine, other[name])] if mine else list(other[name]))
+
+
+def staging_row(build: str, row: tuple) -> tuple:
+    """A reader row as COPY wants it: identity digest and xpos first, JSON wrapped."""
+    from psycopg.types.json import Jsonb
+
+    chrom, pos = row[0], row[1]
+    return (key_md5(build, chrom, pos, row[2], row[3]), contig_index(chrom) * 1_000_000_000 + pos,
+            *row[:20], Jsonb(row[20]), *row[21:])
 
 
 def variant_type(ref: str, alt: str) -> str:
@@ -263,6 +284,7 @@ class VcfReader:
             setattr(self.statistics, counts, [0] * n)
         self.columns = np.array(policy.sample_columns, dtype=np.intp)
         self.column_list = list(policy.sample_columns)
+        self.trio_columns = [policy.sample_columns[i] for i in policy.trio] if policy.trio else []
         self._worst_cache: dict[tuple, str] = {}
         self.info = {ours: _first_present(candidates, header.info_ids)
                      for ours, candidates in policy.info_fields.items()}
@@ -284,7 +306,9 @@ class VcfReader:
         self._contig_cache[raw] = result
         return result
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self, *, line_numbers: bool = True) -> Iterator[tuple]:
+        """Rows to store. ``line_numbers=False`` when reading a part of the file (parallel import):
+        errors then name the record's position instead of its line."""
         path, stats = self.header.path, self.statistics
         line = self.header.header_lines
         iterator = iter(self.vcf)
@@ -294,10 +318,18 @@ class VcfReader:
             except StopIteration:
                 break
             except Exception as exc:
+                if not line_numbers:
+                    raise VcfInputError(path, None, None, f"malformed record ({_describe(exc)})") from None
                 raise diagnose_failure(path, line + 1, len(self.header.samples), exc) from None
             line += 1
             stats.records += 1
-            yield from self._record_rows(record, line)
+            try:
+                yield from self._record_rows(record, line if line_numbers else None)
+            except VcfInputError as error:
+                if line_numbers:
+                    raise
+                raise VcfInputError(path, None, error.field,
+                                    f"{error.problem} (record at {record.CHROM}:{record.POS})") from None
 
     def _record_rows(self, record, line: int) -> Iterator[tuple]:
         stats, policy = self.statistics, self.policy
@@ -506,7 +538,10 @@ class VcfReader:
             if consistent is None:  # a missing call or all hom-ref: not informative
                 return
             if confident is None:
-                if record.FILTER is not None or not _confident(record.gt_quals[self.columns]):
+                if record.FILTER is not None:
+                    return
+                quals = record.gt_quals.tolist()
+                if any(0 <= quals[c] < MENDELIAN_MIN_GQ for c in self.trio_columns):
                     return
             stats.mendelian_sites += 1
             if not consistent:

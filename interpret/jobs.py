@@ -132,16 +132,21 @@ class ProgressReporter:
             self._connection.close()
 
 
-def _side_connection():
-    import psycopg
+def database_conninfo() -> str:
+    """A libpq connection string for the database Django uses (for side connections and worker processes)."""
     from psycopg.conninfo import make_conninfo
 
     params = connection.settings_dict
-    conninfo = make_conninfo(
+    return make_conninfo(
         dbname=params["NAME"], user=params["USER"] or None, password=params["PASSWORD"] or None,
         host=params["HOST"] or None, port=str(params["PORT"]) if params["PORT"] else None,
     )
-    return psycopg.connect(conninfo, autocommit=True)
+
+
+def _side_connection():
+    import psycopg
+
+    return psycopg.connect(database_conninfo(), autocommit=True)
 
 
 @job_handler("worker_check")

@@ -6,6 +6,7 @@ demo (`make run`) and the test suite switch HTTPS off explicitly.
 """
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -222,6 +223,9 @@ WHITENOISE_USE_FINDERS = True
 
 # Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/variant_fields.py).
 VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
+# Large BGZF VCFs are read by this many worker processes in parallel (genomes/import_worker.py).
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", os.cpu_count() or 1)
+IMPORT_PARALLEL_MIN_BYTES = env_int("IMPORT_PARALLEL_MIN_BYTES", 64 * 1024 * 1024)
 # Uploaded VCF and PED files are kept here for the import job to read.
 UPLOAD_DIR = DATA_DIR / "uploads"
 

@@ -1,0 +1,59 @@
+"""Large BGZF files are read by worker processes in parallel; the outcome equals the single-process import."""
+import pytest
+
+from genomes.models import CaseImport, CaseVariant
+from interpret.models import Department
+from tests.genomes.test_import_case import import_case
+from tests.shared_data import shared
+
+
+def imported(department, settings, workers, identifier, ped, vcf):
+    settings.IMPORT_WORKERS = workers
+    settings.IMPORT_PARALLEL_MIN_BYTES = 0
+    case_import, job = import_case(department, ped, vcf, case_identifier=identifier)
+    assert job.state == "done", job.error
+    assert job.result["workers"] == workers
+    rows = CaseVariant.objects.filter(case_id=case_import.case_id)
+    fields = ("chrom", "pos", "ref", "alt", "genotypes", "depth", "genes", "worst_consequence", "variant_id")
+    return CaseImport.objects.get(pk=case_import.pk), sorted(rows.values_list(*fields))
+
+
+@pytest.mark.django_db(transaction=True)  # the workers commit through their own connections
+def test_two_workers_store_exactly_what_one_process_stores(patient_groups, settings):
+    department = Department.objects.create(code="kg-par", name="Parallel")
+    ped, vcf = shared("scout-demo/643594.ped"), shared("scout-demo/643594.clinical.vcf.gz")
+    single, single_rows = imported(department, settings, 1, "SINGLE", ped, vcf)
+    double, double_rows = imported(department, settings, 2, "DOUBLE", ped, vcf)
+    assert double_rows == single_rows and len(single_rows) == 680
+    for key in ("records", "kept", "by_type", "by_consequence", "het", "hom_alt", "mendelian_sites", "mendelian_errors"):
+        assert double.statistics[key] == single.statistics[key], key
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM genomes_importstaging")
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_leaves_nothing(patient_groups, settings, tmp_path):
+    import gzip
+
+    from genomes.models import Case, Variant
+    from genomes.synthetic import BgzfWriter
+
+    lines = gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt").read().splitlines(keepends=True)
+    data = [i for i, line in enumerate(lines) if not line.startswith("#")]
+    bad = data[-20]  # in the second worker's part
+    fields = lines[bad].split("\t")
+    lines[bad] = "\t".join(["chr25", *fields[1:]])
+    path = tmp_path / "bad.vcf.gz"
+    writer = BgzfWriter(path)
+    writer.write("".join(lines))
+    writer.close()
+    department = Department.objects.create(code="kg-bad", name="Bad")
+    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 2, 0
+    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="BAD")
+    assert job.state == "failed"
+    assert "field CHROM: contig 'chr25' is not part of GRCh37" in job.error
+    assert f"record at chr25:{fields[1]}" in job.error
+    assert not Case.objects.filter(identifier="BAD").exists() and not Variant.objects.exists()
