@@ -134,8 +134,13 @@ class TiledGenome:
             model.canonical)
 
     def copy_of(self, model: TranscriptModel, chrom: str, copy: int) -> TranscriptModel:
-        offset = model.start - self.low
-        return self._copy(model, chrom, copy, copy * self.period + self.low + offset - model.start)
+        """Copy number ``copy`` of a template model on ``chrom``, where models_at() finds it again."""
+        return self._copy(model, chrom, copy, copy * self.period - self.low)
+
+    def copy_range(self, chrom_length: int) -> range:
+        """Copy numbers that lie wholly inside a chromosome of this length."""
+        first = self.low // self.period + 1
+        return range(first, max(first + 1, chrom_length // self.period - 1))
 
 
 def generate_cohort(spec: CohortSpec) -> dict:
@@ -191,11 +196,17 @@ def _write_family(spec, genome: TiledGenome, rng: random.Random, family: str, mo
     planted_by_chrom: dict[str, list[Site]] = {}
     for site in planted:
         planted_by_chrom.setdefault(site.chrom, []).append(site)
+    counts = {chrom: background * length // total for chrom, length in lengths.items()}
+    for chrom in list(lengths)[: background - sum(counts.values())]:  # the remainder, one each
+        counts[chrom] += 1
     for chrom, length in lengths.items():
-        count = round(background * length / total)
-        positions = sorted(set(rng.randrange(1, length - 20) for _ in range(count)))
         taken = {s.pos for s in planted_by_chrom.get(chrom, [])}
-        sites = [s for s in (_background_site(rng, chrom, p, spec.rare_only, child_sex) for p in positions if p not in taken)]
+        wanted, chosen = counts[chrom], set()
+        while len(chosen) < wanted:
+            chosen.update(rng.randrange(1, length - 20) for _ in range(wanted - len(chosen)))
+            chosen -= taken
+        positions = sorted(chosen)
+        sites = [_background_site(rng, chrom, p, spec.rare_only, child_sex) for p in positions]
         sites += planted_by_chrom.get(chrom, [])
         sites.sort(key=lambda s: s.pos)
         lines = [_record(spec, genome, rng, site, child_sex) for site in sites]
@@ -251,7 +262,8 @@ def _family_genotypes(rng: random.Random, frequency: float, on_x: bool, child_se
 def _planted_sites(genome: TiledGenome, rng: random.Random, mode: str, child_sex: str) -> list[Site]:
     gene = rng.choice(genome.real)
     if mode == "x_linked":
-        gene = genome.copy_of(gene, "X", rng.randrange(5, 40))
+        x_length = CONTIG_LENGTHS[GenomeBuild.GRCH38]["X"]
+        gene = genome.copy_of(gene, "X", rng.choice(genome.copy_range(x_length)))
 
     def coding_position(model):
         start, end = rng.choice(model.cds)
@@ -351,7 +363,7 @@ def _csq_entries(rng: random.Random, site: Site, models: list[TranscriptModel]) 
     for model in models:
         result = transcript_consequence(model, site.pos, site.ref, site.alt)
         terms = list(result["terms"])
-        if site.planted and model is site.model:
+        if site.planted and model.transcript_id == site.model.transcript_id:
             terms = list(site.forced_terms)
         elif terms == ["coding_sequence_variant"]:
             draw = rng.random()

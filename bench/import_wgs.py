@@ -1,0 +1,154 @@
+#!/usr/bin/env python
+"""Benchmark: import of a WGS-sized trio VCF, with a per-stage breakdown and the cyvcf2 parse ceiling.
+
+    .venv/bin/python bench/import_wgs.py [--records 5000000] [--data /tmp/bench5m] [--workers 1 2]
+
+Generates the trio once with `manage.py generate_cohort` (seed 42, Ensembl chr1 GTF slice from
+../shared/data/gtf), then measures in one run, side by side:
+  1. bare cyvcf2 loop over all records (the parse ceiling);
+  2. + reading the INFO/CSQ fields and the retention decision;
+  3. + genotypes and QC statistics: the reader's rows() without the database;
+  4. the full import through `import_case --wait` (COPY + national and case variants), per worker count,
+     with the peak resident memory of the whole process tree (sampled every 0.2 s; PostgreSQL excluded).
+Prints one JSON object; docs/benchmarks.md records the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+GTF = ROOT.parent / "shared" / "data" / "gtf" / "grch38_chr1_head.ensembl.gtf.gz"
+
+
+def manage(*args, env=None):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, "HTTPS": "false", **(env or {})},
+                          capture_output=True, text=True)
+
+
+def ensure_trio(data: Path, records: int) -> Path:
+    vcf = data / "SYNTRIO0001.vcf.gz"
+    summary = data / "cohort.json"
+    if summary.exists() and json.loads(summary.read_text())["records_per_family"] == records and vcf.exists():
+        return vcf
+    result = manage("generate_cohort", "--out", str(data), "--gtf", str(GTF), "--records", str(records), "--seed", "42")
+    if result.returncode:
+        raise SystemExit(result.stderr)
+    return vcf
+
+
+def timed(label: str, function) -> dict:
+    started = time.perf_counter()
+    count = function()
+    seconds = time.perf_counter() - started
+    return {"stage": label, "seconds": round(seconds, 2), "records": count, "records_per_second": round(count / seconds)}
+
+
+def bare_loop(vcf: Path) -> int:
+    import cyvcf2
+
+    return sum(1 for _ in cyvcf2.VCF(str(vcf), gts012=False))
+
+
+def retention_only(vcf: Path) -> int:
+    import cyvcf2
+
+    count = 0
+    for record in cyvcf2.VCF(str(vcf), gts012=False):
+        popmax = record.INFO.get("gnomAD_AF_popmax")
+        csq = record.INFO.get("CSQ")
+        if popmax is None or popmax <= 0.05:
+            csq.split(",")
+        count += 1
+    return count
+
+
+def reader_rows(vcf: Path) -> int:
+    from genomes.variant_fields import DEFAULT_INFO_FIELDS
+    from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf
+
+    handle, header = open_vcf(vcf)
+    reader = VcfReader(handle, header, ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS,
+                                                  trio=(0, 1, 2)))
+    for _ in reader.rows():
+        pass
+    return reader.statistics.records
+
+
+def tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def full_import(vcf: Path, workers: int, case_id: str) -> dict:
+    ped = vcf.with_suffix("").with_suffix(".ped")
+    env = {**os.environ, "HTTPS": "false", "IMPORT_WORKERS": str(workers), "IMPORT_PARALLEL_MIN_BYTES": "0"}
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "manage.py", "import_case", "--patient-group", "RARE",
+                                "--department", "demo", "--ped", str(ped), "--vcf", str(vcf), "--case-id", case_id,
+                                "--replace", "--wait"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(stderr[-2000:])
+    outcome = json.loads(stdout.strip().splitlines()[-1])
+    return {"stage": f"import_case --wait, {workers} worker(s)", "seconds": round(seconds, 2),
+            "records": outcome["records_read"], "records_per_second": round(outcome["records_read"] / seconds),
+            "variants_stored": outcome["variants_stored"], "peak_rss_mb": round(peak[0] / 2**20)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=5_000_000)
+    parser.add_argument("--data", default="/tmp/bench5m")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interpret.settings")
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    vcf = ensure_trio(data, args.records)
+    stages = [timed("1 bare cyvcf2 loop (parse ceiling)", lambda: bare_loop(vcf)),
+              timed("2 + INFO/CSQ access and retention decision", lambda: retention_only(vcf)),
+              timed("3 + genotypes, QC statistics, full annotation of kept rows (no database)", lambda: reader_rows(vcf))]
+    imports = [full_import(vcf, workers, f"BENCH-WGS-{args.records}") for workers in args.workers]
+    ceiling = stages[0]["records_per_second"]
+    for row in stages + imports:
+        row["ratio_to_ceiling"] = round(row["records_per_second"] / ceiling, 3)
+    print(json.dumps({"machine": f"{platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}",
+                      "vcf": str(vcf), "vcf_bytes": vcf.stat().st_size, "stages": stages, "imports": imports},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The synthetic cohort generator: realistic enough to prove recall and measure speed."""
+import csv
+import json
+
+import cyvcf2
+import pytest
+
+from genomes.models import CaseVariant
+from genomes.synthetic import CohortSpec, generate_cohort
+from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf
+from genomes.variant_fields import DEFAULT_INFO_FIELDS
+from interpret.models import Department
+from tests.genomes.test_import_case import import_case
+from tests.shared_data import shared
+
+GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cohort")
+    summary = generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared(GTF)], families=4, records=6000, seed=7,
+                                         cache_dir=out / "cache"))
+    return out, summary
+
+
+def truth_rows(out):
+    with open(out / "truth.tsv") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_every_inheritance_mode_is_planted_once_per_family_in_turn(cohort):
+    out, summary = cohort
+    rows = truth_rows(out)
+    assert [r["mode"] for r in rows] == ["de_novo", "comp_het", "comp_het", "ar_hom", "x_linked"]
+    comp_het = [r for r in rows if r["mode"] == "comp_het"]
+    assert comp_het[0]["partner"] == f"{comp_het[1]['chrom']}-{comp_het[1]['pos']}-{comp_het[1]['ref']}-{comp_het[1]['alt']}"
+    x_linked = next(r for r in rows if r["mode"] == "x_linked")
+    assert x_linked["chrom"] == "X" and x_linked["child_sex"] == "male" and "-synX." in x_linked["gene"]
+    assert json.loads((out / "cohort.json").read_text())["planted"] == 5
+
+
+def test_genotypes_are_mendelian_except_the_planted_de_novo_and_the_spectrum_is_wgs_like(cohort):
+    out, _ = cohort
+    vcf, header = open_vcf(out / "SYNTRIO0001.vcf.gz")
+    assert header.build == "GRCh38" and header.annotation_source == "CSQ"
+    reader = VcfReader(vcf, header, ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS, trio=(0, 1, 2)))
+    kept = sum(1 for _ in reader.rows())
+    stats = reader.statistics
+    assert stats.records == 6000
+    assert stats.mendelian_errors == 1  # the planted de novo variant
+    assert 0.03 < kept / stats.records < 0.10
+    assert 1.8 < stats.transitions / stats.transversions < 2.3
+    entries = [len(r.INFO.get("CSQ").split(",")) for r in cyvcf2.VCF(str(out / "SYNTRIO0001.vcf.gz"))]
+    assert 1.8 < sum(entries) / len(entries) < 4
+
+
+@pytest.mark.django_db
+def test_planted_variants_are_stored_with_the_genotypes_of_their_mode(cohort, patient_groups):
+    out, _ = cohort
+    department = Department.objects.create(code="kg-syn", name="Synthetic")
+    expected = {"de_novo": [1, 0, 0], "comp_het": None, "ar_hom": [2, 1, 1], "x_linked": [2, 0, 1]}
+    for family_number, row in enumerate(truth_rows(out)):
+        family = row["family"]
+        case_import, job = import_case(department, out / f"{family}.ped", out / f"{family}.vcf.gz",
+                                       case_identifier=family) if not CaseVariant.objects.filter(
+            case_id__in=department.cases.filter(identifier=family).values("id")).exists() else (
+            department.cases.get(identifier=family).imports.get(), None)
+        stored = CaseVariant.objects.get(case_id=case_import.case_id, chrom=row["chrom"], pos=int(row["pos"]))
+        if row["mode"] == "comp_het":
+            assert stored.genotypes in ([1, 1, 0], [1, 0, 1])
+        else:
+            assert stored.genotypes == expected[row["mode"]]
+        assert stored.worst_consequence == "stop_gained", row
+        if row["mode"] in ("de_novo", "x_linked"):
+            assert stored.gnomad_popmax is None and stored.gnomad_af is None  # absent from population data
+
+
+def test_maternal_contamination_raises_the_foetal_alt_fraction_where_the_mother_is_hom_alt(tmp_path):
+    generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[shared(GTF)], kind="foetal", records=4000, seed=3,
+                               contamination=0.2, cache_dir=tmp_path / "cache"))
+    fractions = []
+    for record in cyvcf2.VCF(str(tmp_path / "SYNFOETAL0001.vcf.gz")):
+        foetus, father, mother = record.gt_types.tolist()
+        if foetus == 1 and father == 0 and mother == 3:  # foetus must be het; maternal DNA adds ALT reads
+            ref, alt = record.format("AD")[0][:2]
+            fractions.append(alt / (ref + alt))
+    assert len(fractions) > 20
+    assert 0.55 < sum(fractions) / len(fractions) < 0.65  # 0.8 * 0.5 + 0.2 * 1.0 = 0.6
