@@ -264,13 +264,17 @@ def _per_allele(value, alt_index: int):
 
 
 def _as_float(value) -> float | None:
+    """A number from INFO or a text field. htslib returns Float INFO values as float32: keep the 7
+    significant digits float32 carries, so 0.001 stays 0.001 rather than 0.0010000000474974513."""
     if value is None or value == "." or value == "":
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(number) else number
+    if math.isnan(number):
+        return None
+    return float(f"{number:.7g}") if isinstance(value, float) else number
 
 
 class VcfReader:

@@ -216,3 +216,48 @@ def test_import_case_command_prints_json_and_exits_1_with_the_error_on_stderr(de
     assert bad.returncode == 1
     assert "notes.vcf, line 1" in bad.stderr and "not a VCF file" in bad.stderr
     assert not Case.objects.filter(identifier="OTHER").exists()
+
+
+MULTIALLELIC_VCF = """##fileformat=VCFv4.2
+##contig=<ID=chr1,length=248956422>
+##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|HGVSc">
+##INFO=<ID=gnomAD_AF_popmax,Number=A,Type=Float,Description="popmax">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">
+##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tDAD\tMUM
+chr1\t1000\t.\tCAG\tC,CAGAG\t50\tPASS\tgnomAD_AF_popmax=0.001,0.2;CSQ=-|frameshift_variant|HIGH|AGRN|ENSG1|Transcript|ENST1|protein_coding|c.1_2del,AGAG|inframe_insertion|MODERATE|AGRN|ENSG1|Transcript|ENST1|protein_coding|c.2_3dup\tGT:AD:DP\t1/2:1,10,9:20\t0/1:10,10,0:20\t0/2:11,0,9:20
+chr1\t2000\t.\tA\tG,*\t50\tPASS\tgnomAD_AF_popmax=0.001,.\tGT:AD:DP\t0/1:10,10,0:20\t0/0:20,0,0:20\t0/1:10,10,0:20
+"""
+
+
+@pytest.mark.django_db
+def test_a_multiallelic_record_is_split_trimmed_and_each_alt_keeps_its_own_consequence_and_frequency(department, tmp_path):
+    vcf = tmp_path / "multi.vcf"
+    vcf.write_text(MULTIALLELIC_VCF)
+    ped = write_ped(tmp_path, "f\tKID\tDAD\tMUM\t1\t2\nf\tDAD\t0\t0\t1\t1\nf\tMUM\t0\t0\t2\t1\n")
+    case_import, job = import_case(department, ped, vcf, case_identifier="MULTI")
+    assert job.state == "done", job.error
+    rows = {(r.pos, r.ref, r.alt): r for r in CaseVariant.objects.filter(case_id=case_import.case_id)}
+    deletion = rows[(1000, "CAG", "C")]
+    assert deletion.worst_consequence == "frameshift_variant" and deletion.gnomad_popmax == 0.001
+    assert deletion.genotypes == [3, 1, 0]         # kid 1/2: het with another ALT; dad 0/1; mum 0/2: no copy
+    assert (deletion.ref_reads, deletion.alt_reads) == ([1, 10, 11], [10, 10, 0])
+    # The insertion (ALT 2) is common (popmax 0.2): dropped by the retention policy, counted.
+    assert (1000, "C", "CAG") not in rows and len(rows) == 2
+    assert rows[(2000, "A", "G")].genotypes == [1, 0, 1]  # the '*' allele is skipped, not stored
+    stats = CaseImport.objects.get(pk=case_import.pk).statistics
+    assert stats["skipped"] == {"common_by_retention_policy": 1, "symbolic_or_spanning_deletion": 1}
+
+
+@pytest.mark.django_db
+def test_the_retention_threshold_is_configured_per_patient_group(department, tmp_path):
+    group = PatientGroup.objects.get(code="HEART")
+    group.retention_popmax = None  # keep everything
+    group.save()
+    vcf = tmp_path / "multi.vcf"
+    vcf.write_text(MULTIALLELIC_VCF)
+    ped = write_ped(tmp_path, "f\tKID\tDAD\tMUM\t1\t2\nf\tDAD\t0\t0\t1\t1\nf\tMUM\t0\t0\t2\t1\n")
+    case_import, job = import_case(department, ped, vcf, group="HEART", case_identifier="KEEP-ALL")
+    assert job.state == "done", job.error
+    assert CaseVariant.objects.filter(case_id=case_import.case_id).count() == 3
