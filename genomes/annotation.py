@@ -83,7 +83,7 @@ class ConsequenceFormat:
         return ours in self.index
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ is several times slower, and this is hot
 class TranscriptConsequence:
     allele: str | None
     allele_num: int | None
@@ -125,44 +125,59 @@ def _float(value: str | None) -> float | None:
     return max(numbers) if numbers else None
 
 
+def _column_indexes(fmt: ConsequenceFormat) -> tuple[int, ...]:
+    """Positions of our fields in an entry split on '|'; -1 (an appended empty value) when absent."""
+    cached = getattr(fmt, "_columns", None)
+    if cached is None:
+        names = ("allele", "allele_num", "consequence", "impact", "symbol", "gene_id", "transcript_id", "biotype",
+                 "exon", "intron", "rank", "hgvsc", "hgvsp", "hgnc_id", "canonical", "mane_select", "lof",
+                 "lof_filter", "lof_flags", "revel", "cadd_phred", "spliceai_max", "gnomad_af", "max_af",
+                 "clin_sig", "existing_variation")
+        cached = tuple(fmt.index.get(name, -1) for name in names)
+        object.__setattr__(fmt, "_columns", cached)
+        object.__setattr__(fmt, "_spliceai_deltas", tuple(fmt.index[n] for n in SPLICEAI_DELTA_FIELDS if n in fmt.index))
+    return cached
+
+
 def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[TranscriptConsequence]:
     """One entry per transcript (or regulatory feature) of an INFO/CSQ or INFO/ANN value."""
     if not value:
         return []
-    parsed = []
+    (i_allele, i_num, i_csq, i_impact, i_symbol, i_gene, i_transcript, i_biotype, i_exon, i_intron, i_rank,
+     i_hgvsc, i_hgvsp, i_hgnc, i_canonical, i_mane, i_lof, i_lof_filter, i_lof_flags, i_revel, i_cadd,
+     i_spliceai, i_gnomad, i_max_af, i_clin_sig, i_existing) = _column_indexes(fmt)
+    deltas = fmt._spliceai_deltas
     width = len(fmt.fields)
+    parsed = []
     for entry in value.split(","):
-        values = entry.split("|")
-        if len(values) < width:
-            values += [""] * (width - len(values))
-
-        def get(ours: str) -> str | None:
-            i = fmt.index.get(ours)
-            if i is None:
-                return None
-            return values[i].strip() or None
-
-        spliceai = get("spliceai_max")
-        spliceai_score = _float(spliceai) if spliceai else max(
-            (s for s in (_float(values[fmt.index[n]]) for n in SPLICEAI_DELTA_FIELDS if n in fmt.index)
-             if s is not None), default=None)
-        exon, intron = get("exon"), get("intron")
-        if exon is None and intron is None and get("rank"):
-            exon = get("rank")  # SnpEff's Rank is the exon or intron number; CSQ's EXON/INTRON say which
-        allele_num = get("allele_num")
+        v = entry.split("|")
+        if len(v) < width:
+            v += [""] * (width - len(v))
+        v.append("")  # what index -1 (a field the header does not declare) reads
+        exon, intron = v[i_exon] or None, v[i_intron] or None
+        if exon is None and intron is None and v[i_rank]:
+            exon = v[i_rank]  # SnpEff's Rank is the exon or intron number; CSQ's EXON/INTRON say which
+        spliceai = v[i_spliceai]
+        if spliceai:
+            spliceai_score = _float(spliceai)
+        elif deltas:
+            scores = [s for s in (_float(v[i]) for i in deltas if v[i]) if s is not None]
+            spliceai_score = max(scores) if scores else None
+        else:
+            spliceai_score = None
+        allele_num = v[i_num]
+        consequence, clin_sig, existing = v[i_csq], v[i_clin_sig], v[i_existing]
         parsed.append(TranscriptConsequence(
-            allele=get("allele"),
-            allele_num=int(allele_num) if allele_num and allele_num.isdigit() else None,
-            consequences=tuple(c for c in (get("consequence") or "").split("&") if c),
-            impact=get("impact"), symbol=get("symbol"), gene_id=get("gene_id"),
-            transcript_id=get("transcript_id"), biotype=get("biotype"), exon=exon, intron=intron,
-            hgvsc=get("hgvsc"), hgvsp=get("hgvsp"), hgnc_id=get("hgnc_id"),
-            canonical=(get("canonical") or "").upper() in ("YES", "1", "TRUE"),
-            mane_select=get("mane_select"), lof=get("lof"), lof_filter=get("lof_filter"), lof_flags=get("lof_flags"),
-            revel=_float(get("revel")), cadd_phred=_float(get("cadd_phred")), spliceai_max=spliceai_score,
-            gnomad_af=_float(get("gnomad_af")), max_af=_float(get("max_af")),
-            clin_sig=tuple(c for c in (get("clin_sig") or "").split("&") if c),
-            existing_variation=tuple(c for c in (get("existing_variation") or "").split("&") if c),
+            v[i_allele] or None, int(allele_num) if allele_num.isdigit() else None,
+            tuple(c for c in consequence.split("&") if c) if consequence else (),
+            v[i_impact] or None, v[i_symbol] or None, v[i_gene] or None, v[i_transcript] or None,
+            v[i_biotype] or None, exon, intron, v[i_hgvsc] or None, v[i_hgvsp] or None, v[i_hgnc] or None,
+            v[i_canonical].upper() in ("YES", "1", "TRUE"), v[i_mane] or None, v[i_lof] or None,
+            v[i_lof_filter] or None, v[i_lof_flags] or None,
+            _float(v[i_revel]) if v[i_revel] else None, _float(v[i_cadd]) if v[i_cadd] else None, spliceai_score,
+            _float(v[i_gnomad]) if v[i_gnomad] else None, _float(v[i_max_af]) if v[i_max_af] else None,
+            tuple(c for c in clin_sig.split("&") if c) if clin_sig else (),
+            tuple(c for c in existing.split("&") if c) if existing else (),
         ))
     return parsed
 

@@ -245,18 +245,20 @@ def _background_site(rng: random.Random, chrom: str, pos: int, rare_only: bool, 
 
 def _family_genotypes(rng: random.Random, frequency: float, on_x: bool, child_sex: str) -> tuple[int, int, int]:
     """ALT copies of (child, father, mother): parents by Hardy-Weinberg, the child by transmission."""
-    for _ in range(20):
+    for attempt in range(21):
         father = [rng.random() < frequency for _ in range(1 if on_x else 2)]
         mother = [rng.random() < frequency for _ in range(2)]
+        if attempt == 20:  # a rare site nobody drew: a VCF lists it because someone carries it
+            mother = [True, False]
         from_mother = rng.choice(mother)
         if on_x and child_sex == "male":
             child = int(from_mother) * 2                 # hemizygous, written as 0/0 or 1/1
         else:
             child = int(rng.choice(father)) + int(from_mother)
-        father_copies = sum(father) * (2 if on_x else 1)
+        father_copies = sum(father) * (2 if on_x else 1)  # a male's one X: 0/0 or 1/1
         if child or father_copies or sum(mother):
             return child, father_copies, sum(mother)
-    return 0, 1, 0
+    raise AssertionError("unreachable")
 
 
 def _planted_sites(genome: TiledGenome, rng: random.Random, mode: str, child_sex: str) -> list[Site]:

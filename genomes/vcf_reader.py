@@ -290,6 +290,7 @@ class VcfReader:
         self.column_list = list(policy.sample_columns)
         self.trio_columns = [policy.sample_columns[i] for i in policy.trio] if policy.trio else []
         self._worst_cache: dict[tuple, str] = {}
+        self._patterns: dict[tuple, int] = {}
         self.info = {ours: _first_present(candidates, header.info_ids)
                      for ours, candidates in policy.info_fields.items()}
         self.lengths = CONTIG_LENGTHS[header.build]
@@ -320,6 +321,7 @@ class VcfReader:
             try:
                 record = next(iterator)
             except StopIteration:
+                self._tally_patterns()
                 break
             except Exception as exc:
                 if not line_numbers:
@@ -327,6 +329,8 @@ class VcfReader:
                 raise diagnose_failure(path, line + 1, len(self.header.samples), exc) from None
             line += 1
             stats.records += 1
+            if stats.records % 100_000 == 0:
+                self._tally_patterns()  # keeps the per-sample figures current for long reads
             try:
                 yield from self._record_rows(record, line if line_numbers else None)
             except VcfInputError as error:
@@ -515,41 +519,46 @@ class VcfReader:
         return codes
 
     def _count_genotypes(self, genotypes: list[int], contig: str, confident: bool | None, record) -> None:
-        """Per-sample het/hom counts, X counts, and the trio's Mendelian check.
+        """Count the record's genotype pattern; per-sample figures are derived once, at the end.
 
         ``confident`` None: decide from ``record`` (PASS, GQ >= 20) only when the
         trio site is informative, because reading GQ costs more than the rest.
         """
-        stats = self.statistics
-        on_x = contig == "X"
-        for i, code in enumerate(genotypes):
-            if code in (GENOTYPE_HET, GENOTYPE_HET_OTHER_ALT):
-                if on_x:
-                    stats.x_het[i] += 1
-                elif contig not in ("Y", "MT"):
-                    stats.het[i] += 1
-            elif code == GENOTYPE_HOM_ALT:
-                if on_x:
-                    stats.x_hom_alt[i] += 1
-                elif contig not in ("Y", "MT"):
-                    stats.hom_alt[i] += 1
-        # Mendelian errors only where the calls are trustworthy: PASS and GQ >= 20 in all three (when
-        # reported), as is usual for this QC figure; low-quality calls would drown a real swap signal.
+        region = 1 if contig == "X" else (2 if contig in ("Y", "MT") else 0)
+        key = tuple(genotypes)
+        mendel = 0  # 0: not a Mendelian check site, 1: consistent, 2: error
         trio = self.policy.trio
-        if trio and confident is not False and contig not in ("X", "Y", "MT"):
-            key = (genotypes[trio[0]], genotypes[trio[1]], genotypes[trio[2]])
-            consistent = _MENDELIAN.get(key)
-            if consistent is None:  # a missing call or all hom-ref: not informative
-                return
-            if confident is None:
-                if record.FILTER is not None:
-                    return
-                quals = record.gt_quals.tolist()
-                if any(0 <= quals[c] < MENDELIAN_MIN_GQ for c in self.trio_columns):
-                    return
-            stats.mendelian_sites += 1
-            if not consistent:
-                stats.mendelian_errors += 1
+        if trio and region == 0 and confident is not False:
+            consistent = _MENDELIAN.get((key[trio[0]], key[trio[1]], key[trio[2]]))
+            if consistent is not None:  # None: a missing call or all hom-ref, not informative
+                if confident is None:
+                    if record.FILTER is None:
+                        quals = record.gt_quals.tolist()
+                        confident = not any(0 <= quals[c] < MENDELIAN_MIN_GQ for c in self.trio_columns)
+                    else:
+                        confident = False
+                if confident:
+                    mendel = 1 if consistent else 2
+        patterns = self._patterns
+        pattern = (region, key, mendel)
+        patterns[pattern] = patterns.get(pattern, 0) + 1
+
+    def _tally_patterns(self) -> None:
+        """Per-sample het/hom (autosomes), X het/hom and Mendelian counts from the pattern counts."""
+        stats = self.statistics
+        for (region, genotypes, mendel), count in self._patterns.items():
+            if region != 2:
+                het, hom = (stats.het, stats.hom_alt) if region == 0 else (stats.x_het, stats.x_hom_alt)
+                for i, code in enumerate(genotypes):
+                    if code in (GENOTYPE_HET, GENOTYPE_HET_OTHER_ALT):
+                        het[i] += count
+                    elif code == GENOTYPE_HOM_ALT:
+                        hom[i] += count
+            if mendel:
+                stats.mendelian_sites += count
+                if mendel == 2:
+                    stats.mendelian_errors += count
+        self._patterns.clear()
 
     def _population(self, record, alt_index, allele_consequences) -> tuple[float | None, float | None]:
         frequency = popmax = None

@@ -51,6 +51,8 @@ def test_genotypes_are_mendelian_except_the_planted_de_novo_and_the_spectrum_is_
     assert stats.mendelian_errors == 1  # the planted de novo variant
     assert 0.03 < kept / stats.records < 0.10
     assert 1.8 < stats.transitions / stats.transversions < 2.3
+    assert stats.x_het[1] == 0 and stats.x_hom_alt[1] > 0  # the father is male: one X, no heterozygous calls
+    assert stats.x_het[2] > 0                                # the mother is not
     entries = [len(r.INFO.get("CSQ").split(",")) for r in cyvcf2.VCF(str(out / "SYNTRIO0001.vcf.gz"))]
     assert 1.8 < sum(entries) / len(entries) < 4
 
