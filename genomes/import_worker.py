@@ -16,7 +16,7 @@ import cyvcf2
 import psycopg
 
 from genomes.errors import InputFileError
-from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf, staging_row
+from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf, staging_line
 
 STAGING_COLUMNS = (
     "import_id", "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid",
@@ -41,8 +41,9 @@ def run(spec: dict) -> dict:
         with psycopg.connect(spec["conninfo"]) as connection, connection.cursor() as cursor:
             with cursor.copy(f"COPY genomes_importstaging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 next_report = PROGRESS_EVERY
+                prefix = f"{import_id}\t"
                 for row in reader.rows(line_numbers=False):
-                    copy.write_row((import_id, *staging_row(build, row)))
+                    copy.write(staging_line(build, row, prefix))
                     if reader.statistics.records >= next_report:
                         print(json.dumps({"records": reader.statistics.records}), flush=True)
                         next_report += PROGRESS_EVERY

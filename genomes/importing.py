@@ -32,7 +32,7 @@ from genomes.variant_fields import load_field_map
 from genomes.variant_identity import GenomeBuild, VariantIdentityError, parse_build
 from genomes.bgzf import NotBgzf, block_offsets, part_boundaries
 from genomes.vcf_reader import (
-    ReadPolicy, ReadStatistics, VcfHeader, VcfReader, estimate_record_count, file_sha256, open_vcf, staging_row,
+    ReadPolicy, ReadStatistics, VcfHeader, VcfReader, estimate_record_count, file_sha256, open_vcf, staging_line,
 )
 from interpret.audit import Action, audit_record
 from interpret.jobs import database_conninfo, job_create, job_handler
@@ -298,7 +298,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             cursor.execute(STAGING_TABLE)
             with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
-                    copy.write_row(staging_row(build, row))
+                    copy.write(staging_line(build, row))
                     stats = reader.statistics
                     if stats.records % 5000 == 0:
                         # The estimate may fall short; the bar stays below 100% until the job is done.

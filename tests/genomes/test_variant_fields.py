@@ -44,3 +44,13 @@ def test_the_field_map_is_configurable_and_refuses_unknown_names(tmp_path):
 
 def test_cohort_af_is_never_read_as_population_frequency():
     assert "AF" not in DEFAULT_INFO_FIELDS["gnomad_af"] + DEFAULT_INFO_FIELDS["gnomad_popmax"]
+
+
+def test_copy_text_escapes_what_postgresql_copy_text_format_requires():
+    from genomes.vcf_reader import _array_literal, _copy_text
+
+    assert _copy_text(None) == "\\N" and _copy_text(True) == "t" and _copy_text(0.25) == "0.25"
+    assert _copy_text("a\tb\\c\nd") == "a\\tb\\\\c\\nd"
+    assert _array_literal([1, None, -1]) == "{1,NULL,-1}"
+    assert _array_literal(['BRCA1', 'NULL', 'a,b', 'q"x']) == '{"BRCA1","NULL","a,b","q\\"x"}'
+    assert _copy_text(['x\\y']) == '{"x\\\\\\\\y"}'  # array escaping, then COPY escaping
