@@ -7,10 +7,10 @@ from rest_framework.views import APIView
 
 from genomes.errors import InputFileError
 from genomes.forms import CaseImportForm
-from genomes.importing import CaseImportError, case_import_prepare
+from genomes.importing import CaseImportError
 from genomes.models import Case
 from genomes.selectors import case_get_for_view, cases_visible_to
-from genomes.uploads import upload_store
+from genomes.uploads import case_import_from_upload
 from interpret.access import departments_with_patient_access, request_token
 from interpret.audit import Action, audit_record
 from interpret.models import Department
@@ -58,13 +58,7 @@ class CaseImportCreate(APIView):
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         data = form.cleaned_data
         try:
-            case_import = case_import_prepare(
-                patient_group=data["patient_group"], department=data["department"],
-                ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
-                build=data["build"] or None, analysis_type=data["analysis_type"] or None,
-                case_identifier=data["case_identifier"] or None, replace=data["replace"],
-                sample_map=data["sample_map"], created_by=request.user,
-            )
+            case_import = case_import_from_upload(data, created_by=request.user)
         except InputFileError as exc:
             return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_400_BAD_REQUEST)
         except CaseImportError as exc:

@@ -16,14 +16,8 @@ import cyvcf2
 import psycopg
 
 from genomes.errors import InputFileError
-from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf, staging_line
+from genomes.vcf_reader import STAGING_COLUMNS, ReadPolicy, VcfReader, open_vcf, staging_line
 
-STAGING_COLUMNS = (
-    "import_id", "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid",
-    "genes", "gene_ids", "consequences", "worst_consequence", "impact", "is_annotated", "gnomad_af", "gnomad_popmax",
-    "clinvar", "cadd_phred", "revel", "spliceai", "transcripts", "genotypes", "genotype_quality", "depth",
-    "ref_reads", "alt_reads", "allele_fraction",
-)
 PROGRESS_EVERY = 25_000
 
 

@@ -32,7 +32,8 @@ from genomes.variant_fields import load_field_map
 from genomes.variant_identity import GenomeBuild, VariantIdentityError, parse_build
 from genomes.bgzf import NotBgzf, block_offsets, part_boundaries
 from genomes.vcf_reader import (
-    ReadPolicy, ReadStatistics, VcfHeader, VcfReader, estimate_record_count, file_sha256, open_vcf, staging_line,
+    STAGING_COLUMNS, ReadPolicy, ReadStatistics, VcfHeader, VcfReader, estimate_record_count, file_sha256,
+    open_vcf, staging_line,
 )
 from interpret.audit import Action, audit_record
 from interpret.jobs import database_conninfo, job_create, job_handler
@@ -215,24 +216,7 @@ def _store_pedigree(case: Case, pedigree: Pedigree, samples: PreparedSamples, an
                               vcf_sample_name=samples.individual_to_column[person.individual_id])
 
 
-STAGING_COLUMNS = (
-    "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid", "genes",
-    "gene_ids", "consequences", "worst_consequence", "impact", "is_annotated", "gnomad_af", "gnomad_popmax",
-    "clinvar", "cadd_phred", "revel", "spliceai", "transcripts", "genotypes", "genotype_quality", "depth",
-    "ref_reads", "alt_reads", "allele_fraction",
-)
-STAGING_TABLE = f"""
-CREATE TEMPORARY TABLE import_staging (
-    key_md5 uuid, xpos bigint, chrom varchar(50), pos integer, ref text, alt text, variant_type varchar(5),
-    filter varchar(200), quality double precision, rsid varchar(200), genes varchar(50)[], gene_ids varchar(30)[],
-    consequences varchar(60)[], worst_consequence varchar(60), impact varchar(10), is_annotated boolean,
-    gnomad_af double precision, gnomad_popmax double precision, clinvar varchar(60)[], cadd_phred double precision,
-    revel double precision, spliceai double precision, transcripts jsonb, genotypes smallint[],
-    genotype_quality smallint[], depth integer[], ref_reads integer[], alt_reads integer[],
-    allele_fraction double precision[]
-) ON COMMIT DROP
-"""
-CASE_VARIANT_COLUMNS = STAGING_COLUMNS[1:]
+CASE_VARIANT_COLUMNS = STAGING_COLUMNS[2:]  # without import_id and key_md5
 
 
 @job_handler("vcf_import")
@@ -293,12 +277,14 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     else:
         reader = VcfReader(vcf, header, policy)
         with transaction.atomic(), connection.cursor() as cursor:
-            # Dropped at commit; dropped here too, for a second import inside one outer transaction.
+            # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
+            # import inside one outer transaction).
             cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
-            cursor.execute(STAGING_TABLE)
+            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging) ON COMMIT DROP")
+            prefix = f"{case_import.pk}\t"
             with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
-                    copy.write(staging_line(build, row))
+                    copy.write(staging_line(build, row, prefix))
                     stats = reader.statistics
                     if stats.records % 5000 == 0:
                         # The estimate may fall short; the bar stays below 100% until the job is done.
@@ -307,7 +293,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
             read_done = time.monotonic()
             statistics = reader.statistics
-            stored = _store_variants(cursor, case, case_import, build, "import_staging", "TRUE", [])
+            stored = _store_variants(cursor, case, case_import, build, "import_staging", "import_id = %s",
+                                     [case_import.pk])
             _finish(case, case_import, statistics, stored, samples, started, build)
     finished = time.monotonic()
     return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,

@@ -17,3 +17,16 @@ def upload_store(uploaded) -> Path:
         for chunk in uploaded.chunks():
             handle.write(chunk)
     return target
+
+
+def case_import_from_upload(data: dict, *, created_by):
+    """Store the uploaded files of a valid CaseImportForm and prepare their import (page and API alike)."""
+    from genomes.importing import case_import_prepare
+
+    return case_import_prepare(
+        patient_group=data["patient_group"], department=data["department"],
+        ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
+        build=data["build"] or None, analysis_type=data["analysis_type"] or None,
+        case_identifier=data["case_identifier"] or None, replace=data["replace"],
+        sample_map=data["sample_map"], created_by=created_by,
+    )

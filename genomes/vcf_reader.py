@@ -258,6 +258,15 @@ def _array_literal(values: list) -> str:
     return "{" + ",".join(parts) + "}"
 
 
+# Columns of genomes_importstaging (migration genomes 0004) in the order staging_line writes them.
+STAGING_COLUMNS = (
+    "import_id", "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid",
+    "genes", "gene_ids", "consequences", "worst_consequence", "impact", "is_annotated", "gnomad_af", "gnomad_popmax",
+    "clinvar", "cadd_phred", "revel", "spliceai", "transcripts", "genotypes", "genotype_quality", "depth",
+    "ref_reads", "alt_reads", "allele_fraction",
+)
+
+
 def staging_line(build: str, row: tuple, prefix: str = "") -> str:
     """A reader row as one line of COPY text for the staging columns (identity digest and xpos first).
 
@@ -394,7 +403,7 @@ class VcfReader:
         if len(alts) == 1 and self._discarded_quickly(record, contig, ref, alts[0]):
             return
         genotype_array = record.genotype.array()[self.columns]
-        alleles, phased = genotype_array[:, :-1], genotype_array[:, -1]
+        alleles = genotype_array[:, :-1]  # the last column is the phasing flag
         formats = set(record.FORMAT)
         allele_depths = _allele_depth_matrix(record, len(alts) + 1) if "AD" in formats else None
         variant_depths = record.format("VD") if "VD" in formats else None
@@ -417,13 +426,7 @@ class VcfReader:
             if t_ref == t_alt:
                 stats.skipped["alt_equals_ref"] += 1
                 continue
-            kind = variant_type(t_ref, t_alt)
-            stats.by_type[kind] += 1
-            if kind == "snv":
-                if (t_ref, t_alt) in TRANSITIONS:
-                    stats.transitions += 1
-                else:
-                    stats.transversions += 1
+            kind = self._count_allele(t_ref, t_alt)
             allele_consequences = consequences_for_alt(consequences, ref=ref, alts=alts, alt_index=alt_index)
             terms = {term for c in allele_consequences for term in c.consequences}
             worst = worst_consequence(terms)
@@ -501,13 +504,7 @@ class VcfReader:
                 return False
         stats = self.statistics
         stats.alleles += 1
-        kind = variant_type(t_ref, t_alt)
-        stats.by_type[kind] += 1
-        if kind == "snv":
-            if (t_ref, t_alt) in TRANSITIONS:
-                stats.transitions += 1
-            else:
-                stats.transversions += 1
+        self._count_allele(t_ref, t_alt)
         if annotation:
             stats.by_consequence[self._worst_of_annotation(csq) or "none"] += 1
         else:
@@ -518,6 +515,18 @@ class VcfReader:
         self._count_genotypes(genotypes, contig, None, record)
         stats.skipped["common_by_retention_policy"] += 1
         return True
+
+    def _count_allele(self, ref: str, alt: str) -> str:
+        """Count a trimmed allele by type, and SNVs as transitions or transversions; returns the type."""
+        stats = self.statistics
+        kind = variant_type(ref, alt)
+        stats.by_type[kind] += 1
+        if kind == "snv":
+            if (ref, alt) in TRANSITIONS:
+                stats.transitions += 1
+            else:
+                stats.transversions += 1
+        return kind
 
     def _worst_of_annotation(self, csq: str | None) -> str:
         if not csq:

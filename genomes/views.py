@@ -1,13 +1,15 @@
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from genomes.errors import InputFileError
 from genomes.forms import CaseImportForm
-from genomes.importing import CaseImportError, case_import_prepare
+from genomes.importing import CaseImportError
 from genomes.selectors import case_get_for_view, case_list_for_group, case_overview
-from genomes.uploads import upload_store
+from genomes.uploads import case_import_from_upload
 from interpret.access import departments_with_patient_access
 from interpret.audit import Action, audit_record
 from interpret.models import Department, PatientGroup
@@ -40,13 +42,7 @@ def case_import(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case_import_obj = case_import_prepare(
-                patient_group=data["patient_group"], department=data["department"],
-                ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
-                build=data["build"] or None, analysis_type=data["analysis_type"] or None,
-                case_identifier=data["case_identifier"] or None, replace=data["replace"],
-                sample_map=data["sample_map"], created_by=request.user,
-            )
+            case_import_obj = case_import_from_upload(data, created_by=request.user)
         except (InputFileError, CaseImportError) as exc:
             error = _without_upload_folder(str(exc))
         else:
@@ -55,8 +51,6 @@ def case_import(request):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
                 return response
-            from django.shortcuts import redirect
-
             return redirect(url)
     template = "genomes/_import_form.html" if request.headers.get("HX-Request") else "genomes/case_import.html"
     return render(request, template, {"form": form, "error": error})
@@ -64,6 +58,4 @@ def case_import(request):
 
 def _without_upload_folder(message: str) -> str:
     """Name the uploaded file as the user knows it, not by its storage path."""
-    import re
-
     return re.sub(r"\S*/uploads/[0-9a-f]{32}/", "", message)

@@ -1,7 +1,6 @@
 """Importing real cases from ../shared/data, and refusing bad input without changing the database."""
 import gzip
 import json
-import shutil
 import subprocess
 import sys
 

@@ -27,7 +27,7 @@ def test_consequences_follow_the_exon_structure_on_the_minus_strand(chr21):
     assert inside["exon"].endswith(f"/{len(app.exons)}")
     frameshift = transcript_consequence(app, last_coding_exon[0] + 5, "AT", "A")
     assert frameshift["terms"] == ["frameshift_variant"]
-    exon_a, exon_b = app.exons[-2], app.exons[-1]      # ascending order; intron between them
+    exon_b = app.exons[-1]  # ascending order: the intron before it separates it from app.exons[-2]
     donor = transcript_consequence(app, exon_b[0] - 1, "C", "T")   # minus strand: donor is at the exon's low end
     assert donor["terms"][0] == "splice_donor_variant" and donor["intron"]
     assert transcript_consequence(app, app.end + 100, "C", "T")["terms"] == ["upstream_gene_variant"]

@@ -1,7 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from interpret import health
 
 
 @pytest.mark.django_db
