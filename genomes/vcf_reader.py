@@ -38,6 +38,7 @@ from genomes.variant_identity import (
 )
 
 _SINGLE_BASES = frozenset("ACGTN")
+INTERGENIC_TERMS = frozenset({"intergenic_variant", "intergenic_region"})
 GENOTYPE_MISSING, GENOTYPE_HOM_REF, GENOTYPE_HET, GENOTYPE_HOM_ALT, GENOTYPE_HET_OTHER_ALT = -1, 0, 1, 2, 3
 TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
 _INT32_MISSING = -2147483648
@@ -442,12 +443,14 @@ class VcfReader:
                 stats.skipped["common_by_retention_policy"] += 1
                 continue
             stats.kept += 1
+            # SnpEff names the flanking gene pair ("GENE1-GENE2") on intergenic entries: not a gene.
+            genic = [c for c in allele_consequences if not INTERGENIC_TERMS.issuperset(c.consequences)]
             ref_reads, alt_reads, fractions = self._reads(allele_depths, variant_depths, somatic_af, depths, alt_index)
             yield (
                 contig, t_pos, t_ref, t_alt, kind, filter_value, _as_float(quality),
                 self._rsid(record, allele_consequences),
-                sorted({c.symbol for c in allele_consequences if c.symbol}),
-                sorted({c.gene_id for c in allele_consequences if c.gene_id}),
+                sorted({c.symbol for c in genic if c.symbol}),
+                sorted({c.gene_id for c in genic if c.gene_id}),
                 sorted(terms), worst,
                 highest_impact(c.impact or CONSEQUENCE_IMPACT.get(worst_consequence(c.consequences), "")
                                for c in allele_consequences),

@@ -260,3 +260,70 @@ def test_the_retention_threshold_is_configured_per_patient_group(department, tmp
     case_import, job = import_case(department, ped, vcf, group="HEART", case_identifier="KEEP-ALL")
     assert job.state == "done", job.error
     assert CaseVariant.objects.filter(case_id=case_import.case_id).count() == 3
+
+
+def trio_text(transform_header=None, transform_record=None) -> str:
+    lines = gzip.open(shared(TRIO_VCF), "rt").read().splitlines(keepends=True)
+    out = []
+    for line in lines:
+        if line.startswith("#"):
+            out.append(transform_header(line) if transform_header else line)
+        else:
+            out.append(transform_record(line) if transform_record else line)
+    return "".join(line for line in out if line)
+
+
+@pytest.mark.django_db
+def test_vcf_sample_names_that_extend_the_pedigree_ids_are_matched_with_a_warning(department, tmp_path):
+    def rename(line):
+        if line.startswith("#CHROM"):
+            return line.replace("ADM1059A1", "ADM1059A1_sample").replace("ADM1059A2", "ADM1059A2_sample")
+        return line
+    vcf = tmp_path / "renamed.vcf"
+    vcf.write_text(trio_text(rename))
+    case_import, job = import_case(department, shared(TRIO_PED), vcf, case_identifier="RENAMED")
+    assert job.state == "done", job.error
+    assert any("'ADM1059A2' matched to VCF sample 'ADM1059A2_sample' by name prefix" in w for w in case_import.warnings)
+    assert dict(case_import.case.samples.values_list("individual__individual_id", "vcf_sample_name"))["ADM1059A1"] == "ADM1059A1_sample"
+
+
+@pytest.mark.django_db
+def test_an_explicit_sample_map_and_extra_vcf_samples_ignored_with_a_warning(department, tmp_path):
+    ped = write_ped(tmp_path, "solo\tPROBAND-7\t0\t0\t1\t2\n")
+    case_import, job = import_case(department, ped, shared(TRIO_VCF), case_identifier="SOLO",
+                                   sample_map={"PROBAND-7": "ADM1059A2"})
+    assert job.state == "done", job.error
+    assert "VCF sample(s) not in the pedigree are ignored: ADM1059A1, ADM1059A3" in case_import.warnings
+    assert case_import.case.analysis_type == "singleton"
+    assert CaseVariant.objects.filter(case_id=case_import.case_id, genotypes=[1]).exists()
+
+
+@pytest.mark.django_db
+def test_a_plain_gzip_vcf_imports_like_the_bgzip_original(department, tmp_path):
+    plain = tmp_path / "plain.vcf.gz"
+    with gzip.open(plain, "wt") as out:  # Python's gzip: one member, not BGZF
+        out.write(trio_text())
+    case_import, job = import_case(department, shared(TRIO_PED), plain, case_identifier="PLAIN-GZ")
+    assert job.state == "done", job.error
+    assert CaseVariant.objects.filter(case_id=case_import.case_id).count() == 680
+
+
+@pytest.mark.django_db
+def test_a_snpeff_ann_only_vcf_is_annotated_from_ann(department, tmp_path):
+    import re
+
+    def drop_csq_header(line):
+        return "" if line.startswith("##INFO=<ID=CSQ,") else line
+
+    def drop_csq(line):
+        fields = line.split("\t")
+        fields[7] = ";".join(part for part in fields[7].split(";") if not part.startswith("CSQ="))
+        return "\t".join(fields)
+    vcf = tmp_path / "ann_only.vcf"
+    vcf.write_text(trio_text(drop_csq_header, drop_csq))
+    assert not re.search(r"CSQ=", vcf.read_text())
+    case_import, job = import_case(department, shared(TRIO_PED), vcf, case_identifier="ANN-ONLY")
+    assert job.state == "done", job.error
+    assert case_import.annotation_source == "ANN"
+    row = CaseVariant.objects.get(case_id=case_import.case_id, chrom="1", pos=7879627)
+    assert "PER3" in row.genes and row.worst_consequence == "intron_variant" and row.is_annotated
