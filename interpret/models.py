@@ -26,6 +26,7 @@ class Department(models.Model):
         PATHOLOGY = "pathology", "Pathology"
         ONCOLOGY = "oncology", "Oncology"
         LABORATORY = "laboratory", "Laboratory / bioinformatics"
+        EXPERT_NETWORK = "expert_network", "GenNet expert network"  # owns gene panels; its curators edit them
         OTHER = "other", "Other"
 
     code = models.SlugField(max_length=40, unique=True)
