@@ -1,0 +1,139 @@
+"""Reading panels in the PanelApp API's panel format (JSON object, JSON list, or one object per line).
+
+PanelApp stores confidence as levels: 3-4 green (diagnostic grade), 2 amber, 0-1 red (domain.md). Its modes
+of inheritance are long sentences; they map to our short vocabulary (panels.models.ModeOfInheritance), and an
+unrecognised one is an error naming the panel, the gene and the text, never a silent "unknown".
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genomes.errors import InputFileError
+
+CONFIDENCE_BY_LEVEL = {"4": "green", "3": "green", "2": "amber", "1": "red", "0": "red"}
+HPO_ID = re.compile(r"HP:\d{7}")
+BUILD_NAMES = {"grch37": "GRCh37", "grch38": "GRCh38"}
+
+
+class PanelFileError(InputFileError):
+    pass
+
+
+@dataclass
+class ParsedPanel:
+    name: str
+    version: str
+    panelapp_id: int | None
+    entries: list[dict] = field(default_factory=list)
+    line: int | None = None
+
+
+def mode_of_inheritance(text: str | None) -> str | None:
+    """Our vocabulary for a PanelApp mode-of-inheritance sentence; None if it is not one PanelApp uses."""
+    value = (text or "").strip()
+    upper = value.upper()
+    if not value or upper == "UNKNOWN":
+        return "unknown"
+    if upper.startswith("MONOALLELIC"):
+        imprinted = "MATERNALLY IMPRINTED" in upper or "PATERNALLY IMPRINTED" in upper
+        return "monoallelic_imprinted" if imprinted else "monoallelic"
+    if upper.startswith("BIALLELIC"):
+        return "biallelic"
+    if upper.startswith("BOTH"):
+        return "both"
+    if upper.startswith("X-LINKED") or upper.startswith("X LINKED"):
+        return "x_linked"
+    if upper.startswith("MITOCHONDRIAL"):
+        return "mitochondrial"
+    if upper.startswith("OTHER"):
+        return "other"
+    return None
+
+
+def parse_panelapp_panel(panel: dict, *, source: str, line: int | None = None) -> ParsedPanel:
+    name = panel.get("name")
+    if not name:
+        raise PanelFileError(source, line, "name", "a panel needs a name")
+    parsed = ParsedPanel(name=name, version=str(panel.get("version") or ""), panelapp_id=panel.get("id"), line=line)
+    seen: set[str] = set()
+    for number, gene in enumerate(panel.get("genes") or [], start=1):
+        where = f"genes[{number}]"
+        symbol = (gene.get("entity_name") or (gene.get("gene_data") or {}).get("gene_symbol") or "").strip()
+        if not symbol:
+            raise PanelFileError(source, line, f"{where}.entity_name", f"panel {name!r}: a gene without a symbol")
+        if symbol in seen:
+            raise PanelFileError(source, line, f"{where}.entity_name", f"panel {name!r}: {symbol} is listed twice")
+        seen.add(symbol)
+        level = str(gene.get("confidence_level", "")).strip()
+        if level not in CONFIDENCE_BY_LEVEL:
+            raise PanelFileError(source, line, f"{where}.confidence_level",
+                                 f"panel {name!r}, {symbol}: confidence level {level!r} is not 0-4")
+        moi = mode_of_inheritance(gene.get("mode_of_inheritance"))
+        if moi is None:
+            raise PanelFileError(source, line, f"{where}.mode_of_inheritance",
+                                 f"panel {name!r}, {symbol}: unknown mode of inheritance {gene.get('mode_of_inheritance')!r}")
+        data = gene.get("gene_data") or {}
+        phenotypes = [str(p) for p in gene.get("phenotypes") or []]
+        parsed.entries.append({
+            "symbol": symbol,
+            "hgnc_id": data.get("hgnc_id") or "",
+            "ensembl_ids": _ensembl_ids(data.get("ensembl_genes") or {}),
+            "confidence": CONFIDENCE_BY_LEVEL[level],
+            "mode_of_inheritance": moi,
+            "penetrance": gene.get("penetrance") or "",
+            "phenotypes": phenotypes,
+            "hpo_ids": sorted({hpo for p in phenotypes for hpo in HPO_ID.findall(p)}),
+            "evidence": [str(e) for e in gene.get("evidence") or []],
+            "publications": [str(p) for p in gene.get("publications") or []],
+            "aliases": [str(a) for a in data.get("alias") or []],
+        })
+    return parsed
+
+
+def _ensembl_ids(ensembl_genes: dict) -> dict:
+    """{"GRch37": {"82": {"ensembl_id": ...}}} -> {"GRCh37": ...}, the newest release's id per build."""
+    ids = {}
+    for build, releases in ensembl_genes.items():
+        name = BUILD_NAMES.get(build.lower())
+        if name and releases:
+            newest = max(releases, key=lambda release: int(release) if str(release).isdigit() else 0)
+            ensembl_id = (releases[newest] or {}).get("ensembl_id")
+            if ensembl_id:
+                ids[name] = ensembl_id
+    return ids
+
+
+def read_panelapp_file(path: Path | str) -> list[ParsedPanel]:
+    """All panels of a PanelApp JSON file: one object, a list, an API page ({"results": [...]}) or JSON lines."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PanelFileError(source, None, None, f"not a text file ({exc.reason} at byte {exc.start})") from None
+    stripped = text.strip()
+    if not stripped:
+        raise PanelFileError(source, None, None, "the file is empty")
+    try:
+        document = json.loads(stripped)
+    except json.JSONDecodeError as whole_error:
+        panels = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                panels.append(parse_panelapp_panel(json.loads(line), source=source, line=number))
+            except json.JSONDecodeError as exc:
+                if number == 1:
+                    raise PanelFileError(source, whole_error.lineno, None,
+                                         f"not PanelApp JSON ({whole_error.msg})") from None
+                raise PanelFileError(source, number, None, f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+        return panels
+    if isinstance(document, dict) and "results" in document and "genes" not in document:
+        document = document["results"]
+    documents = document if isinstance(document, list) else [document]
+    if not all(isinstance(d, dict) for d in documents):
+        raise PanelFileError(source, None, None, "expected PanelApp panel objects")
+    return [parse_panelapp_panel(d, source=source) for d in documents]
