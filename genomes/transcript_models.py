@@ -37,9 +37,8 @@ class TranscriptModel:
     canonical: bool
 
 
-def load_transcript_models(gtf_path: Path | str, *, build: str, cache_dir: Path | str) -> list[TranscriptModel]:
-    """All transcripts of a GTF. The canonical one per gene is the longest CDS (else the longest transcript):
-    Ensembl's canonical tag is not kept by pyensembl."""
+def ensembl_genome(gtf_path: Path | str, *, build: str, cache_dir: Path | str):
+    """A pyensembl Genome for a local GTF, indexed once into ``cache_dir`` (per file path)."""
     import pyensembl
 
     path = Path(gtf_path).resolve()
@@ -49,7 +48,15 @@ def load_transcript_models(gtf_path: Path | str, *, build: str, cache_dir: Path 
         genome = pyensembl.Genome(reference_name=build, annotation_name=f"local-{digest}", gtf_path_or_url=str(path),
                                   cache_directory_path=str(Path(cache_dir) / digest))
         genome.index()
-        transcripts = genome.transcripts()
+    return genome
+
+
+def load_transcript_models(gtf_path: Path | str, *, build: str, cache_dir: Path | str) -> list[TranscriptModel]:
+    """All transcripts of a GTF. The canonical one per gene is the longest CDS (else the longest transcript):
+    Ensembl's canonical tag is not kept by pyensembl."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        transcripts = ensembl_genome(gtf_path, build=build, cache_dir=cache_dir).transcripts()
     models, best = [], {}
     for t in transcripts:
         cds = tuple(sorted(t.coding_sequence_position_ranges)) if t.biotype == "protein_coding" and t.contains_start_codon and t.contains_stop_codon else ()
