@@ -62,12 +62,13 @@ def test_planted_variants_are_stored_with_the_genotypes_of_their_mode(cohort, pa
     out, _ = cohort
     department = Department.objects.create(code="kg-syn", name="Synthetic")
     expected = {"de_novo": [1, 0, 0], "comp_het": None, "ar_hom": [2, 1, 1], "x_linked": [2, 0, 1]}
-    for family_number, row in enumerate(truth_rows(out)):
+    imports = {}  # the two compound-het rows share one family: import each family once
+    for row in truth_rows(out):
         family = row["family"]
-        case_import, job = import_case(department, out / f"{family}.ped", out / f"{family}.vcf.gz",
-                                       case_identifier=family) if not CaseVariant.objects.filter(
-            case_id__in=department.cases.filter(identifier=family).values("id")).exists() else (
-            department.cases.get(identifier=family).imports.get(), None)
+        if family not in imports:
+            imports[family], _ = import_case(department, out / f"{family}.ped", out / f"{family}.vcf.gz",
+                                             case_identifier=family)
+        case_import = imports[family]
         stored = CaseVariant.objects.get(case_id=case_import.case_id, chrom=row["chrom"], pos=int(row["pos"]))
         if row["mode"] == "comp_het":
             assert stored.genotypes in ([1, 1, 0], [1, 0, 1])
