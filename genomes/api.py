@@ -67,3 +67,38 @@ class CaseImportCreate(APIView):
                          "job_id": case_import.job_id, "status": case_import.job.state,
                          "genome_build": case_import.genome_build, "warnings": case_import.warnings},
                         status=status.HTTP_202_ACCEPTED)
+
+
+class CaseAnalysis(APIView):
+    """POST {"preset": name|id, "filters": {...}, "page": 1, "page_size": 100}: the variant table's filter engine
+    for scripts. Answers the candidates (same objects as analyse_case --json), the panel versions used and the
+    recorded filter run."""
+
+    def post(self, request, case_id: int):
+        from django.core.exceptions import ValidationError
+
+        from interpret.analysis import candidates_as_dicts, run_analysis
+        from interpret.models import FilterRun
+        from interpret.presets import preset_get
+
+        case = case_get_for_view(request=request, case_id=case_id, token=request_token(request))
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            page = max(1, int(data.get("page") or 1))
+            page_size = min(1000, max(1, int(data.get("page_size") or 100)))
+            preset = preset_get(data["preset"], request.user) if data.get("preset") else None
+            result = run_analysis(case, data.get("filters") or {}, preset=preset, user=request.user,
+                                  via=FilterRun.Via.API)
+        except (ValidationError, ValueError, TypeError) as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            return Response({"error": message}, status=status.HTTP_400_BAD_REQUEST)
+        chosen = result.candidates[(page - 1) * page_size: page * page_size]
+        audit_record(action=Action.VIEW, request=request, object_type="case_variants", object_id=case.pk,
+                     department_code=case.department.code, details={"filter_run": result.filter_run.pk, "via": "api"})
+        return Response({
+            "case": case.identifier, "filter_run": result.filter_run.pk, "settings": result.settings,
+            "panel_versions": [{"panel": v.panel.code, "version": v.label} for v in result.panel_versions],
+            "count": len(result.candidates), "page": page, "page_size": page_size, "truncated": result.truncated,
+            "milliseconds": result.milliseconds,
+            "candidates": candidates_as_dicts(result, chosen),
+        })

@@ -25,8 +25,19 @@ def patient_group_cases(request, code: str):
 
 def case_detail(request, case_id: int):
     case = case_get_for_view(request=request, case_id=case_id)
+    contamination = plot = None
+    if case.analysis_type == "foetal" or case.patient_group.code == "FOETAL":
+        import json
+
+        from interpret.contamination import contamination_plot, estimate_contamination
+
+        contamination = estimate_contamination(case)
+        plot = json.dumps(contamination_plot(contamination)) if contamination else None
     return render(request, "genomes/case_detail.html", {
+        "contamination": contamination, "contamination_plot": plot,
         "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
+        "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(
+            "panel_versions__panel")[:20],
         **case_overview(case),
     })
 

@@ -29,11 +29,16 @@ class DemoUser:
 DEMO_DEPARTMENTS = (
     ("demo", "Demo Department of Clinical Genetics", Department.Kind.CLINICAL_GENETICS),
     ("demo-onc", "Demo Department of Oncology", Department.Kind.ONCOLOGY),
+    ("demo-gennet-rare", "Demo GenNet: rare diseases", Department.Kind.EXPERT_NETWORK),
+    ("demo-gennet-cancer", "Demo GenNet: hereditary cancer", Department.Kind.EXPERT_NETWORK),
 )
+# Both demo curators curate the demo GenNet panels, so one can author a version and the other sign it off.
+DEMO_NETWORK_CURATORS = ("curator", "curator2")
 
 DEMO_USERS = (
     DemoUser("geneticist", "Gita Geneticist", "demo", Role.CLINICAL_GENETICIST),
     DemoUser("curator", "Carl Curator", "demo", Role.VARIANT_CURATOR),
+    DemoUser("curator2", "Cecilie Curator", "demo", Role.VARIANT_CURATOR),
     DemoUser("lab", "Lis Lab", "demo", Role.LAB_BIOINFORMATICIAN),
     DemoUser("researcher", "Rasmus Researcher", "demo", Role.RESEARCHER),
     DemoUser("admin", "Anna Administrator", "demo", Role.ADMINISTRATOR, staff=True),
@@ -55,10 +60,48 @@ DEMO_CASES = (
 )
 
 
+# Demo GenNet panels from the real PanelApp panels in panels/demo_data (PanelApp id, network, name, the patient
+# groups they serve, the groups that use them by default). Demo content, named so.
+DEMO_PANEL_FILE = Path(__file__).resolve().parent.parent / "panels" / "demo_data" / "panelapp_panels.jsonl"
+DEMO_PANELS = (
+    (522, "demo-gennet-cancer", "Demo GenNet: familial melanoma", ("CANCER-ADULT", "CANCER-CHILD", "SKIN"),
+     ("CANCER-ADULT", "SKIN")),
+    (1141, "demo-gennet-rare", "Demo GenNet: acute rhabdomyolysis", ("RARE", "NEURO"), ("RARE", "NEURO")),
+    (399, "demo-gennet-rare", "Demo GenNet: additional findings, health related", ("RARE", "HEART"),
+     ("RARE", "HEART")),
+)
+
+
 def demo_data_load() -> dict:
     summary = _demo_people_and_cases()
+    summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
     return summary
+
+
+@transaction.atomic
+def _demo_panels() -> list[str]:
+    """Publish each demo panel once: authored by one demo curator, signed off by the other."""
+    from panels.genes import configured_gene_resolver
+    from panels.models import Panel
+    from panels.panelapp import read_panelapp_file
+    from panels.services import panel_import
+
+    parsed_by_id = {p.panelapp_id: p for p in read_panelapp_file(DEMO_PANEL_FILE)}
+    author, signer = (User.objects.get(username=name) for name in DEMO_NETWORK_CURATORS)
+    codes = []
+    for panelapp_id, network, name, groups, defaults in DEMO_PANELS:
+        code = f"demo-panelapp-{panelapp_id}"
+        codes.append(code)
+        if Panel.objects.filter(code=code).exists():
+            continue
+        parsed = parsed_by_id[panelapp_id]
+        panel_import(parsed, network=Department.objects.get(code=network), author=author, code=code, name=name,
+                     source=f"Demo content from PanelApp panel {panelapp_id} v{parsed.version}",
+                     patient_groups=list(PatientGroup.objects.filter(code__in=groups)),
+                     default_for=list(PatientGroup.objects.filter(code__in=defaults)),
+                     signed_off_by=signer, resolver=configured_gene_resolver())
+    return codes
 
 
 def _demo_imports() -> list[str]:
@@ -107,6 +150,11 @@ def _demo_people_and_cases() -> dict:
         batch.set_unusable_password()
         batch.save(update_fields=["password"])
     Membership.objects.get_or_create(user=batch, department=departments["demo"], role=Role.LAB_BIOINFORMATICIAN)
+    for username in DEMO_NETWORK_CURATORS:
+        for code, _, kind in DEMO_DEPARTMENTS:
+            if kind == Department.Kind.EXPERT_NETWORK:
+                Membership.objects.get_or_create(user=User.objects.get(username=username),
+                                                 department=departments[code], role=Role.VARIANT_CURATOR)
 
     for identifier, group_code, department_code, analysis_type in DEMO_CASES:
         Case.objects.get_or_create(

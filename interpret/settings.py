@@ -229,6 +229,17 @@ IMPORT_PARALLEL_MIN_BYTES = env_int("IMPORT_PARALLEL_MIN_BYTES", 64 * 1024 * 102
 # Uploaded VCF and PED files are kept here for the import job to read.
 UPLOAD_DIR = DATA_DIR / "uploads"
 
+# Gene models per genome build (a local Ensembl GTF, indexed by pyensembl into PYENSEMBL_CACHE_DIR) and the HGNC
+# complete set for previous symbols and aliases (panels/genes.py). The defaults are the small real extracts
+# shipped for the demo and tests (panels/reference_data/PROVENANCE.md); production points to full files.
+REFERENCE_DATA_DIR = BASE_DIR / "panels" / "reference_data"
+GENE_MODEL_GTF = {
+    "GRCh38": env_str("GTF_GRCH38") or str(REFERENCE_DATA_DIR / "grch38_chr1_head.ensembl.gtf.gz"),
+    "GRCh37": env_str("GTF_GRCH37") or str(REFERENCE_DATA_DIR / "grch37_chr1_head.ensembl75.gtf.gz"),
+}
+HGNC_TABLE = env_str("HGNC_TABLE") or str(REFERENCE_DATA_DIR / "hgnc_reduced_set.txt")
+PYENSEMBL_CACHE_DIR = Path(env_str("PYENSEMBL_CACHE_DIR") or DATA_DIR / "pyensembl").resolve()
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
@@ -242,5 +253,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # kombu warns on every filesystem-broker connection that the URL has no host name.
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
+                "pyensembl": {"level": "WARNING"}, "datacache": {"level": "WARNING"},
                 "kombu.connection": {"level": "ERROR"}},
 }

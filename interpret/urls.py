@@ -4,7 +4,9 @@ from django.urls import path
 
 from genomes import api as genomes_api
 from genomes import views as genomes_views
-from interpret import api, views
+from interpret import analysis_views, api, views
+from panels import api as panels_api
+from panels import views as panels_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +16,26 @@ urlpatterns = [
     path("groups/<slug:code>/", genomes_views.patient_group_cases, name="patient_group_cases"),
     path("cases/<int:case_id>/", genomes_views.case_detail, name="case_detail"),
     path("cases/import/", genomes_views.case_import, name="case_import"),
+    path("cases/<int:case_id>/variants/", analysis_views.variant_table, name="variant_table"),
+    path("cases/<int:case_id>/variants/export.csv", analysis_views.variant_table_export, name="variant_table_export"),
+    path("cases/<int:case_id>/presets/", analysis_views.preset_create, name="filter_preset_create"),
+    path("cases/<int:case_id>/variants/<int:variant_id>/", analysis_views.variant_page, name="variant_page"),
+    path("cases/<int:case_id>/variants/<int:variant_id>/tags/", analysis_views.variant_tag_toggle,
+         name="variant_tag_toggle"),
+    path("cases/<int:case_id>/variants/<int:variant_id>/comments/", analysis_views.variant_comment_add,
+         name="variant_comment_add"),
+    path("panels/", panels_views.panel_list, name="panel_list"),
+    path("panels/<slug:code>/", panels_views.panel_detail, name="panel_detail"),
+    path("panels/<slug:code>/drafts/", panels_views.draft_create, name="panel_draft_create"),
+    path("panels/<slug:code>/compare/", panels_views.panel_compare, name="panel_compare"),
+    path("panels/<slug:code>/v/<str:label>/", panels_views.panel_version_detail, name="panel_version_detail"),
+    path("panels/<slug:code>/v/<str:label>/genes/", panels_views.draft_gene_add, name="panel_draft_gene_add"),
+    path("panels/<slug:code>/v/<str:label>/genes/<str:symbol>/", panels_views.draft_gene_change,
+         name="panel_draft_gene_change"),
+    path("panels/<slug:code>/v/<str:label>/<slug:action>/", panels_views.version_transition,
+         name="panel_version_transition"),
+    path("panels/<slug:code>/v/<str:label>/export/<slug:fmt>/", panels_views.panel_version_download,
+         name="panel_version_download"),
     path("audit/", views.audit_log, name="audit_log"),
     path("system/", views.system_status, name="system_status"),
     path("system/worker-check/", views.worker_check_start, name="worker_check_start"),
@@ -22,7 +44,22 @@ urlpatterns = [
     path("api/patient-groups/", api.PatientGroupList.as_view(), name="api_patient_groups"),
     path("api/cases/", genomes_api.CaseList.as_view(), name="api_cases"),
     path("api/cases/<int:case_id>/", genomes_api.CaseDetail.as_view(), name="api_case_detail"),
+    path("api/cases/<int:case_id>/analysis/", genomes_api.CaseAnalysis.as_view(), name="api_case_analysis"),
     path("api/cases/import/", genomes_api.CaseImportCreate.as_view(), name="api_case_import"),
+    path("api/panels/", panels_api.PanelList.as_view(), name="api_panels"),
+    path("api/panels/import/", panels_api.PanelImport.as_view(), name="api_panel_import"),
+    path("api/panels/<slug:code>/", panels_api.PanelDetail.as_view(), name="api_panel_detail"),
+    path("api/panels/<slug:code>/drafts/", panels_api.PanelDraftCreate.as_view(), name="api_panel_draft_create"),
+    path("api/panels/<slug:code>/versions/<str:label>/", panels_api.PanelVersionDetail.as_view(),
+         name="api_panel_version"),
+    path("api/panels/<slug:code>/versions/<str:label>/export/", panels_api.PanelVersionExport.as_view(),
+         name="api_panel_version_export"),
+    path("api/panels/<slug:code>/versions/<str:label>/genes/", panels_api.PanelDraftGenes.as_view(),
+         name="api_panel_genes"),
+    path("api/panels/<slug:code>/versions/<str:label>/genes/<str:symbol>/", panels_api.PanelDraftGenes.as_view(),
+         name="api_panel_gene"),
+    path("api/panels/<slug:code>/versions/<str:label>/<slug:action>/", panels_api.PanelVersionTransition.as_view(),
+         name="api_panel_version_transition"),
     path("api/jobs/worker-check/", api.WorkerCheckCreate.as_view(), name="api_worker_check"),
     path("api/jobs/<int:job_id>/", api.JobDetail.as_view(), name="api_job_detail"),
     path("admin/", admin.site.urls),

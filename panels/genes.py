@@ -28,10 +28,13 @@ class GeneResolution:
     ensembl_ids: dict = field(default_factory=dict)
     locations: dict = field(default_factory=dict)
     note: str = ""
+    in_hgnc: bool = False
 
     @property
     def known(self) -> bool:
-        return bool(self.hgnc_id or self.locations)
+        """Found in the HGNC table or in a build's gene models; an HGNC id that only the panel file claims is not
+        enough."""
+        return self.in_hgnc or bool(self.locations)
 
 
 def _split(value: str) -> list[str]:
@@ -94,12 +97,11 @@ class GeneResolver:
             if note:
                 notes.append(note)
             if row is not None:
+                resolution.in_hgnc = True
                 resolution.symbol, resolution.hgnc_id = row["symbol"], row["hgnc_id"]
                 if row.get("ensembl_gene_id"):
                     for build in self.genes_by_build:
                         resolution.ensembl_ids.setdefault(build, row["ensembl_gene_id"])
-            elif not hgnc_id:
-                resolution.hgnc_id = ""
         for build, (by_id, by_symbol) in self.genes_by_build.items():
             location = by_id.get(resolution.ensembl_ids.get(build, "")) or by_symbol.get(resolution.symbol.upper())
             if location is not None:
@@ -132,3 +134,23 @@ def panel_bed_lines(entries: list[dict], *, build: str, resolver: GeneResolver, 
     header = [f"# {title} ({build})"] + ([f"# not in the {build} gene models: {', '.join(sorted(missing))}"]
                                          if missing else [])
     return header + [r[2] for r in rows]
+
+
+_configured: dict[tuple, GeneResolver] = {}
+
+
+def configured_gene_resolver() -> GeneResolver:
+    """The resolver for settings.GENE_MODEL_GTF and HGNC_TABLE, built once per process (pyensembl indexes a GTF
+    into PYENSEMBL_CACHE_DIR on first use; later processes open the index)."""
+    from django.conf import settings
+
+    key = (tuple(sorted(settings.GENE_MODEL_GTF.items())), settings.HGNC_TABLE, str(settings.PYENSEMBL_CACHE_DIR))
+    if key not in _configured:
+        missing = [path for path in [*settings.GENE_MODEL_GTF.values(), settings.HGNC_TABLE]
+                   if path and not Path(path).exists()]
+        if missing:
+            raise FileNotFoundError(f"reference file(s) not found: {', '.join(missing)} "
+                                    "(settings GTF_GRCH38, GTF_GRCH37, HGNC_TABLE)")
+        _configured[key] = GeneResolver(gtf_by_build=settings.GENE_MODEL_GTF, hgnc_table=settings.HGNC_TABLE or None,
+                                        cache_dir=settings.PYENSEMBL_CACHE_DIR)
+    return _configured[key]

@@ -119,6 +119,8 @@ class PanelEntry(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     publications = models.JSONField(default=list, blank=True)
     padding = models.PositiveIntegerField(default=0, help_text="Bases added on both sides for splice/regulatory regions")
+    resolution_note = models.CharField(max_length=300, blank=True,
+                                       help_text="What gene resolution said: renamed symbol, or not found")
 
     class Meta:
         ordering = ["symbol"]

@@ -29,6 +29,8 @@ class ParsedPanel:
     panelapp_id: int | None
     entries: list[dict] = field(default_factory=list)
     line: int | None = None
+    code: str = ""
+    source: str = ""
 
 
 def mode_of_inheritance(text: str | None) -> str | None:
@@ -57,7 +59,12 @@ def parse_panelapp_panel(panel: dict, *, source: str, line: int | None = None) -
     name = panel.get("name")
     if not name:
         raise PanelFileError(source, line, "name", "a panel needs a name")
-    parsed = ParsedPanel(name=name, version=str(panel.get("version") or ""), panelapp_id=panel.get("id"), line=line)
+    # PanelApp ids are numbers; our own JSON export carries the panel code as its id, so a re-import finds it.
+    raw_id = panel.get("id")
+    panelapp_id = int(raw_id) if raw_id is not None and str(raw_id).isdigit() else None
+    parsed = ParsedPanel(name=name, version=str(panel.get("version") or ""), panelapp_id=panelapp_id, line=line,
+                         code="" if panelapp_id is not None or raw_id is None else str(raw_id),
+                         source=str(panel.get("source") or ""))
     seen: set[str] = set()
     for number, gene in enumerate(panel.get("genes") or [], start=1):
         where = f"genes[{number}]"
@@ -88,9 +95,17 @@ def parse_panelapp_panel(panel: dict, *, source: str, line: int | None = None) -
             "hpo_ids": sorted({hpo for p in phenotypes for hpo in HPO_ID.findall(p)}),
             "evidence": [str(e) for e in gene.get("evidence") or []],
             "publications": [str(p) for p in gene.get("publications") or []],
-            "aliases": [str(a) for a in data.get("alias") or []],
+            "padding": _padding(gene.get("padding"), source=source, line=line, where=f"{where}.padding"),
         })
     return parsed
+
+
+def _padding(value, *, source: str, line: int | None, where: str) -> int:
+    if value in (None, ""):
+        return 0
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise PanelFileError(source, line, where, f"padding {value!r} is not a whole number of bases")
+    return int(value)
 
 
 def _ensembl_ids(ensembl_genes: dict) -> dict:
@@ -137,3 +152,49 @@ def read_panelapp_file(path: Path | str) -> list[ParsedPanel]:
     if not all(isinstance(d, dict) for d in documents):
         raise PanelFileError(source, None, None, "expected PanelApp panel objects")
     return [parse_panelapp_panel(d, source=source) for d in documents]
+
+
+# Writing: our short vocabulary back to PanelApp's sentences, and colours back to levels (green 3, amber 2, red 1,
+# which is how PanelApp itself reports a reviewed list).
+PANELAPP_MODE_OF_INHERITANCE = {
+    "monoallelic": "MONOALLELIC, autosomal or pseudoautosomal, imprinted status unknown",
+    "monoallelic_imprinted": "MONOALLELIC, autosomal or pseudoautosomal, maternally imprinted (paternal allele expressed)",
+    "biallelic": "BIALLELIC, autosomal or pseudoautosomal",
+    "both": "BOTH monoallelic and biallelic, autosomal or pseudoautosomal",
+    "x_linked": "X-LINKED: hemizygous mutation in males, biallelic mutations in females",
+    "mitochondrial": "MITOCHONDRIAL",
+    "unknown": "Unknown",
+    "other": "Other - please specifiy in evaluation comments",
+}
+LEVEL_BY_CONFIDENCE = {"green": "3", "amber": "2", "red": "1"}
+PANELAPP_BUILD_NAMES = {"GRCh37": "GRch37", "GRCh38": "GRch38"}
+
+
+def panelapp_document(*, panel_id: int | str, name: str, version: str, entries: list[dict],
+                      extra: dict | None = None) -> dict:
+    """One panel in the PanelApp API's format; read_panelapp_file reads it back to the same entries. Padding,
+    which PanelApp has no field for, travels as an extra gene key that PanelApp clients ignore."""
+    genes = []
+    for entry in entries:
+        genes.append({
+            "entity_type": "gene",
+            "entity_name": entry["symbol"],
+            "confidence_level": LEVEL_BY_CONFIDENCE[entry["confidence"]],
+            "mode_of_inheritance": PANELAPP_MODE_OF_INHERITANCE[entry["mode_of_inheritance"]],
+            "penetrance": entry.get("penetrance") or None,
+            "phenotypes": list(entry.get("phenotypes") or []),
+            "evidence": list(entry.get("evidence") or []),
+            "publications": list(entry.get("publications") or []),
+            "gene_data": {
+                "gene_symbol": entry["symbol"],
+                "hgnc_symbol": entry["symbol"],
+                "hgnc_id": entry.get("hgnc_id") or None,
+                "ensembl_genes": {PANELAPP_BUILD_NAMES[build]: {"": {"ensembl_id": ensembl_id}}
+                                  for build, ensembl_id in sorted((entry.get("ensembl_ids") or {}).items())
+                                  if build in PANELAPP_BUILD_NAMES},
+            },
+            "padding": int(entry.get("padding") or 0),
+        })
+    return {"id": panel_id, "name": name, "version": version, **(extra or {}),
+            "stats": {"number_of_genes": len(genes), "number_of_strs": 0, "number_of_regions": 0},
+            "genes": genes, "strs": [], "regions": []}

@@ -144,3 +144,175 @@ def panel_version_retire(*, version: PanelVersion, by) -> PanelVersion:
     version.save(update_fields=["status", "retired_at"])
     PanelEvent.objects.create(kind=PanelEvent.Kind.RETIRED, version=version)
     return version
+
+
+IMPORT_ACCOUNT = "panel-import"
+
+
+def panel_import_account(network: Department):
+    """The service account that authors command-line imports: an import is never signed off by the account
+    that wrote it, so publishing one still needs a named curator (the two-person rule holds for imports)."""
+    from interpret.audit import Action, audit_record
+    from interpret.models import Membership, User
+
+    account, created = User.objects.get_or_create(
+        username=IMPORT_ACCOUNT,
+        defaults={"first_name": "Panel", "last_name": "import", "is_service_account": True})
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    _, granted = Membership.objects.get_or_create(user=account, department=network, role=Role.VARIANT_CURATOR)
+    if granted:
+        audit_record(action=Action.CHANGE, user=None, username="manage.py import_panel",
+                     object_type="membership", object_id=account.pk, department_code=network.code,
+                     details={"account": IMPORT_ACCOUNT, "role": Role.VARIANT_CURATOR})
+    return account
+
+
+def panel_code_of(parsed) -> str:
+    """The code a parsed panel is stored under: its own, panelapp-<id> for PanelApp panels, else from its name."""
+    from django.utils.text import slugify
+
+    return parsed.code or (f"panelapp-{parsed.panelapp_id}" if parsed.panelapp_id else slugify(parsed.name))
+
+
+def panel_owner(path, *, fmt: str | None = None, code: str = "") -> Panel | None:
+    """The existing panel a file's (first matching) panel would become a new version of."""
+    codes = {code} if code else {panel_code_of(p) for p in panel_file_read(path, fmt=fmt)}
+    return Panel.objects.filter(code__in=codes).select_related("network").first()
+
+
+@transaction.atomic
+def panel_import(parsed, *, network: Department | None, author, patient_groups: list[PatientGroup] = (),
+                 default_for: list[PatientGroup] = (), code: str = "", name: str = "", source: str = "",
+                 signed_off_by=None, resolver=None) -> dict:
+    """A parsed panel file (panels.panelapp / panels.tsv) becomes a new draft version: of the panel with the same
+    code if there is one, else of a new panel. Genes are resolved (current HGNC symbol, Ensembl ids per build);
+    genes that do not resolve are kept, flagged and reported. With ``signed_off_by`` the version is submitted and
+    published by that second curator. One transaction: on any error nothing is imported."""
+    code = code or panel_code_of(parsed)
+    name = name or parsed.name
+    source = source or parsed.source or (
+        f"PanelApp panel {parsed.panelapp_id} v{parsed.version}" if parsed.panelapp_id else "")
+    panel = Panel.objects.filter(code=code).first()
+    if panel is not None and network is not None and panel.network_id != network.pk:
+        raise ValidationError(f"panel {code} belongs to {panel.network.code}, not {network.code}")
+    if panel is None:
+        if network is None:
+            raise ValidationError(f"panel {code} is new: name the GenNet network that owns it")
+        version = panel_create(code=code, name=name, network=network, created_by=author, source=source,
+                               patient_groups=patient_groups)
+        panel = version.panel
+    else:
+        version = panel_version_draft(panel=panel, created_by=author, comment=f"Imported from {source or 'a file'}")
+        version.entries.all().delete()  # the file is the whole new content, not a patch
+        panel.patient_groups.add(*patient_groups)
+        if source:
+            panel.source = source
+            panel.save(update_fields=["source"])
+    panel.default_for.add(*default_for)
+
+    entries, unknown, renamed, seen = [], [], [], {}
+    for item in parsed.entries:
+        fields = {f: item[f] for f in ENTRY_FIELDS if f in item}
+        symbol = item["symbol"]
+        note = ""
+        if resolver is not None:
+            resolution = resolver.resolve(symbol, hgnc_id=fields.get("hgnc_id", ""),
+                                          ensembl_ids=fields.get("ensembl_ids"))
+            note = resolution.note
+            if resolution.known:
+                if resolution.symbol != symbol:
+                    renamed.append({"from": symbol, "to": resolution.symbol})
+                symbol = resolution.symbol
+                fields["hgnc_id"] = resolution.hgnc_id
+                fields["ensembl_ids"] = resolution.ensembl_ids
+            else:
+                unknown.append({"symbol": symbol, "reason": note})
+        if symbol.upper() in seen:
+            raise ValidationError(f"{item['symbol']} and {seen[symbol.upper()]} are the same gene ({symbol})")
+        seen[symbol.upper()] = item["symbol"]
+        if fields.get("confidence") not in Confidence.values:
+            raise ValidationError(f"{symbol}: confidence {fields.get('confidence')!r} is not green, amber or red")
+        entries.append(PanelEntry(version=version, symbol=symbol, resolution_note=note[:300], **fields))
+    if not entries:
+        raise ValidationError(f"{name}: the file has no genes")
+    PanelEntry.objects.bulk_create(entries)
+
+    if signed_off_by is not None:
+        panel_version_submit(version=version, by=author)
+        panel_version_publish(version=version, signed_off_by=signed_off_by)
+    version.refresh_from_db()
+    return {
+        "panel_id": panel.pk, "panel": panel.code, "name": panel.name, "version": version.label,
+        "status": version.status, "genes_imported": len(entries),
+        "unknown_genes": unknown, "renamed_genes": renamed,
+        "diff": panel_diff(entries_as_dicts(version.based_on), entries_as_dicts(version)),
+    }
+
+
+@transaction.atomic
+def panel_defaults_set(*, panel: Panel, patient_groups: list[PatientGroup], by) -> None:
+    """The patient groups that analyse with this panel by default (curators of the owning network decide)."""
+    _require_curator(by, panel)
+    panel.patient_groups.add(*patient_groups)
+    panel.default_for.set(patient_groups)
+
+
+PANEL_FILE_FORMATS = ("panelapp", "tsv")
+
+
+def panel_file_read(path, *, fmt: str | None = None, name: str | None = None) -> list:
+    """Parse a panel file; the format defaults from the extension (.tsv/.txt: tsv, otherwise PanelApp JSON)."""
+    from pathlib import Path
+
+    from panels.panelapp import read_panelapp_file
+    from panels.tsv import read_panel_tsv
+
+    fmt = fmt or ("tsv" if Path(path).suffix.lower() in (".tsv", ".txt") else "panelapp")
+    if fmt not in PANEL_FILE_FORMATS:
+        raise ValidationError(f"format {fmt!r} is not one of {', '.join(PANEL_FILE_FORMATS)}")
+    if fmt == "tsv":
+        return [read_panel_tsv(path, name=name)]
+    panels = read_panelapp_file(path)
+    if name and len(panels) == 1:
+        panels[0].name = name
+    return panels
+
+
+@transaction.atomic
+def panel_file_import(path, *, fmt: str | None = None, network: Department | None, author,
+                      patient_groups: list[PatientGroup] = (), default_for: list[PatientGroup] = (),
+                      signed_off_by=None, name: str | None = None, code: str = "", resolver=None) -> list[dict]:
+    """Every panel of a file, in one transaction: a bad panel anywhere imports none."""
+    parsed_panels = panel_file_read(path, fmt=fmt, name=name)
+    if code and len(parsed_panels) > 1:
+        raise ValidationError(f"{path} holds {len(parsed_panels)} panels; a code names one")
+    return [panel_import(parsed, network=network, author=author, patient_groups=patient_groups,
+                         default_for=default_for, signed_off_by=signed_off_by, code=code, resolver=resolver)
+            for parsed in parsed_panels]
+
+
+@transaction.atomic
+def panel_gene_add(*, version: PanelVersion, symbol: str, by, confidence: str,
+                   mode_of_inheritance: str = ModeOfInheritance.UNKNOWN, resolver=None) -> tuple[PanelEntry, str]:
+    """A curator adds a gene to a draft by symbol: resolved like an import (current symbol, HGNC id, Ensembl ids);
+    a gene that does not resolve is added, flagged, and the note returned for the curator to see."""
+    symbol = symbol.strip()
+    if not symbol:
+        raise ValidationError("a gene symbol is needed")
+    fields = {"confidence": confidence, "mode_of_inheritance": mode_of_inheritance}
+    note = ""
+    if resolver is not None:
+        resolution = resolver.resolve(symbol)
+        note = resolution.note
+        if resolution.known:
+            symbol = resolution.symbol
+            fields.update(hgnc_id=resolution.hgnc_id, ensembl_ids=resolution.ensembl_ids)
+    if version.entries.filter(symbol__iexact=symbol).exists():
+        raise ValidationError(f"{symbol} is already on {version}")
+    entry = panel_entry_set(version=version, symbol=symbol, by=by, **fields)
+    if note:
+        entry.resolution_note = note[:300]
+        entry.save(update_fields=["resolution_note"])
+    return entry, note

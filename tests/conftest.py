@@ -29,6 +29,9 @@ def fresh_shared_cache():
 def patient_groups(db):
     # Transactional tests flush the tables the data migration filled; restore them.
     patient_groups_sync()
+    from interpret.presets import built_in_presets_sync
+
+    built_in_presets_sync()
 
 
 @pytest.fixture

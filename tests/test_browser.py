@@ -99,3 +99,115 @@ def test_an_upload_with_samples_missing_from_the_vcf_is_refused_on_the_form(live
     error = page.wait_for_selector("[data-testid=import-error]").inner_text()
     assert "643594.clinical.vcf.gz" in error and "SOMEONE_ELSE not in the VCF" in error
     assert "/uploads/" not in error
+
+
+def htmx_idle(page):
+    """Wait until htmx has finished every request, swap and settle, so the next action reaches live content."""
+    page.wait_for_function("() => !document.querySelector("
+                           "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=current-user]")
+
+
+@pytest.mark.browser
+def test_a_curator_edits_a_draft_panel_a_second_curator_publishes_and_the_diff_shows_the_change(
+        live_server, page, patient_groups):
+    from interpret.models import Department
+    from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit
+
+    network = Department.objects.create(code="gennet-heart", name="GenNet Heart", kind=Department.Kind.EXPERT_NETWORK)
+    ada = make_user("ada", department=network, role=Role.VARIANT_CURATOR, first_name="Ada", last_name="Author")
+    rob = make_user("rob", department=network, role=Role.VARIANT_CURATOR, first_name="Rob", last_name="Reviewer")
+    version = panel_create(code="cardiomyopathy", name="Cardiomyopathy", network=network, created_by=ada,
+                           patient_groups=[PatientGroup.objects.get(code="HEART")])
+    panel_entry_set(version=version, symbol="MYH7", by=ada, confidence="green", mode_of_inheritance="monoallelic")
+    panel_entry_set(version=version, symbol="TTN", by=ada, confidence="amber", mode_of_inheritance="monoallelic")
+    panel_version_submit(version=version, by=ada)
+    panel_version_publish(version=version, signed_off_by=rob)
+
+    log_in(page, live_server, "ada")
+    page.click("text=Gene panels")
+    page.select_option("#group-filter", "HEART")
+    page.click("text=Cardiomyopathy")
+    page.fill("input[name=comment]", "ISG15 for review")
+    page.click("text=New draft")
+    page.wait_for_selector("[data-testid=add-gene-form]")
+    assert page.inner_text("[data-testid=version-status]") == "Draft"
+    # htmx: add a gene, change a confidence, remove a gene; the table updates in place
+    page.fill("[data-testid=add-gene-form] input[name=symbol]", "ISG15")
+    page.select_option("[data-testid=add-gene-form] select[name=confidence]", "amber")
+    page.click("text=Add gene")
+    page.wait_for_selector("tr[data-symbol=ISG15]")
+    htmx_idle(page)
+    page.select_option("select[aria-label='Confidence of TTN']", "green")
+    page.wait_for_selector("tr[data-symbol=TTN].confidence-green")
+    htmx_idle(page)
+    page.click("button[aria-label='Remove MYH7']")
+    page.wait_for_selector("tr[data-symbol=MYH7]", state="detached")
+    htmx_idle(page)
+    page.click("text=Submit for review")
+    page.wait_for_selector("[data-testid=awaiting-sign-off]")
+    assert page.locator("text=Sign off and publish").count() == 0
+    page.click("text=Log out")
+
+    log_in(page, live_server, "rob")
+    page.goto(f"{live_server.url}/panels/cardiomyopathy/v/0.2/")
+    page.click("text=Sign off and publish")
+    diff = page.wait_for_selector("[data-testid=panel-diff]").inner_text()
+    assert "+ ISG15" in diff and "− MYH7" in diff and "TTN: amber → green" in diff.replace("\n", " ")
+    page.click("text=Cardiomyopathy")
+    versions = page.inner_text("[data-testid=version-table]")
+    assert "Ada Author" in versions and "Rob Reviewer" in versions
+
+
+@pytest.mark.browser
+def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(live_server, page, dept_a):
+    from genomes.importing import case_import_prepare
+    from interpret.jobs import job_run
+    from tests.shared_data import shared
+
+    from interpret.presets import preset_save
+
+    gita = make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    # The demo trio is a healthy CEPH family: the department's broad preset shows its rare coding variants.
+    preset_save(user=gita, department=dept_a, name="Coding, genome-wide, any quality",
+                filters={"genome_wide": True, "max_popmax": None, "pass_only": False, "inheritance": []})
+    log_in(page, live_server, "gita")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+    page.click("[data-testid=analyse-variants]")
+    page.wait_for_selector("[data-testid=variant-table]")
+    page.select_option("#preset", label="Coding, genome-wide, any quality (kg-a)")
+    page.wait_for_function("document.querySelector('#preset').value !== '' && "
+                           "document.location.search.includes('preset=')")
+    page.wait_for_selector("[data-testid=result-summary]:has-text('genome-wide')")
+    htmx_idle(page)
+    summary = page.inner_text("[data-testid=result-summary]")
+    count = int(summary.split()[0])
+    assert count > 0
+    rows = page.locator("[data-testid=variant-table] tbody tr[data-variant]")
+    assert rows.count() == min(count, 50)
+    assert page.locator("[data-testid=variant-table] .inheritance-tag").count() > 0
+    first = rows.first.get_attribute("data-variant")
+    rows.first.locator("a").first.click()
+    page.wait_for_selector("[data-testid=variant-title]")
+    chrom, pos = first.split("-")[:2]
+    assert f"{chrom}:{pos}" in page.inner_text("[data-testid=variant-title]")
+    page.click("[data-testid=variant-tags] [data-tag=candidate]")
+    page.wait_for_selector("[data-testid=variant-tags] [data-tag=candidate][aria-pressed=true]")
+    htmx_idle(page)
+    from interpret.models import VariantTag
+
+    assert VariantTag.objects.filter(case_id=case_import.case_id, tag="candidate").count() == 1
+    page.go_back()
+    page.reload()
+    page.wait_for_selector(f"tr[data-variant='{first}'] .badge:has-text('candidate')")

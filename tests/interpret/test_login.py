@@ -27,9 +27,7 @@ def test_every_page_and_api_endpoint_refuses_anonymous_users(client, case_a):
     for pattern in all_named_routes():
         if pattern.name in PUBLIC:
             continue
-        args = [1] * len(pattern.pattern.converters) if pattern.pattern.converters else []
-        if "code" in pattern.pattern.converters:
-            args = ["RARE"]
+        args = ["RARE" if name == "code" else 1 for name in pattern.pattern.converters]
         url = reverse(pattern.name, args=args)
         response = client.get(url)
         if url.startswith("/api/"):

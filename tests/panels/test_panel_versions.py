@@ -14,21 +14,6 @@ from tests.factories import make_user
 
 
 @pytest.fixture
-def network(patient_groups):
-    return Department.objects.create(code="gennet-heart", name="GenNet Heart", kind=Department.Kind.EXPERT_NETWORK)
-
-
-@pytest.fixture
-def author(network):
-    return make_user("ada", department=network, role=Role.VARIANT_CURATOR)
-
-
-@pytest.fixture
-def reviewer(network):
-    return make_user("rob", department=network, role=Role.VARIANT_CURATOR)
-
-
-@pytest.fixture
 def draft(author):
     version = panel_create(code="cardiomyopathy", name="Cardiomyopathy", network=author.memberships.get().department,
                            created_by=author, patient_groups=[PatientGroup.objects.get(code="HEART")])

@@ -16,4 +16,5 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
-            self.stdout.write(f"Demo data ready: {len(summary['users'])} users, {len(summary['cases'])} cases.")
+            self.stdout.write(f"Demo data ready: {len(summary['users'])} users, {len(summary['cases'])} cases, "
+                              f"{len(summary['panels'])} panels.")

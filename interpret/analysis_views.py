@@ -1,0 +1,193 @@
+"""The geneticist's variant table and variant page. Thin: the filter engine is interpret.analysis."""
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from genomes.consequences import CONSEQUENCE_IMPACT
+from genomes.models import CaseVariant
+from genomes.selectors import case_get_for_view
+from interpret.analysis import (
+    CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS, candidates_as_dicts,
+    case_individuals, filter_run_settings, run_analysis,
+)
+from interpret.audit import Action, audit_record
+from interpret.inheritance import MODE_LABELS, MODES
+from interpret.models import EXPORT_ROLES, FilterRun, Membership, VariantComment, VariantTag
+from interpret.presets import preset_get, preset_save, presets_for
+from interpret.variant_details import variant_details
+
+COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
+           ("popmax", "gnomAD popmax"), ("cohort", "Cohort families"), ("clinvar", "ClinVar"),
+           ("predictors", "CADD / REVEL / SpliceAI"), ("inheritance", "Inheritance"), ("panel", "Panel"),
+           ("tags", "Tags"), ("score", "Score"))
+DEFAULT_COLUMNS = [c for c, _ in COLUMNS]
+LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance")
+PAGE_SIZE = 50
+
+
+def _filters_from_query(query) -> dict:
+    """Only what the user set: the preset and the defaults fill the rest."""
+    filters = {}
+    for key in DEFAULTS:
+        if key in LIST_KEYS:
+            if key in query:
+                filters[key] = [v for v in query.getlist(key) if v != ""]
+        elif key in query:
+            filters[key] = query.get(key)
+    return filters
+
+
+def _may_export(user, case) -> bool:
+    return Membership.objects.filter(user=user, department=case.department, role__in=EXPORT_ROLES).exists()
+
+
+def _analysis(request, case):
+    preset = None
+    filters = _filters_from_query(request.GET)
+    if request.GET.get("run"):
+        run = FilterRun.objects.filter(case=case, pk=request.GET["run"]).first()
+        if run is None:
+            raise Http404("No such filter run on this case")
+        filters = {**filter_run_settings(run), **filters}
+    if request.GET.get("preset"):
+        preset = preset_get(request.GET["preset"], request.user)
+    return run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER), preset
+
+
+def variant_table(request, case_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    error = None
+    try:
+        result, preset = _analysis(request, case)
+    except ValidationError as exc:
+        result, preset, error = None, None, "; ".join(exc.messages)
+    columns = [c for c in request.GET.getlist("cols") if c in dict(COLUMNS)] or DEFAULT_COLUMNS
+    context = {"case": case, "error": error, "result": result, "preset": preset, "columns": columns,
+               "all_columns": COLUMNS, "active_group": case.patient_group.code,
+               "presets": presets_for(request.user, case), "may_export": _may_export(request.user, case),
+               "modes": [(m, MODE_LABELS[m]) for m in MODES], "impacts": IMPACTS, "sorts": SORTS,
+               "confidence_sets": CONFIDENCE_SETS, "query": request.GET.urlencode(),
+               "consequence_terms": sorted(CONSEQUENCE_IMPACT)}
+    if result is not None:
+        page = Paginator(result.candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+        tags = {}
+        for variant_id, tag in VariantTag.objects.filter(
+                case=case, variant_id__in=[c.row["variant_id"] for c in page.object_list]).values_list(
+                "variant_id", "tag"):
+            tags.setdefault(variant_id, []).append(tag)
+        rows = candidates_as_dicts(result, list(page.object_list))
+        for data in rows:
+            data["tags"] = tags.get(data["variant_id"], [])
+            data["mode_labels"] = [MODE_LABELS.get(m, m) for m in data["inheritance"]]
+        params = request.GET.copy()
+        params.pop("page", None)
+        context.update(page=page, rows=rows, individuals=case_individuals(case), page_query=params.urlencode(),
+                       settings=result.settings, run=result.filter_run)
+        audit_record(action=Action.VIEW, request=request, object_type="case_variants", object_id=case.pk,
+                     department_code=case.department.code,
+                     details={"filter_run": result.filter_run.pk if result.filter_run else None,
+                              "page": page.number, "candidates": len(result.candidates)})
+    template = "interpret/_variant_table.html" if request.headers.get("HX-Request") else "interpret/variant_table.html"
+    return render(request, template, context)
+
+
+def variant_table_export(request, case_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    if not _may_export(request.user, case):
+        audit_record(action=Action.ACCESS_DENIED, request=request, object_type="case_variants_export",
+                     object_id=case.pk, department_code=case.department.code)
+        raise PermissionDenied("Your role does not include exporting variant lists.")
+    try:
+        result, _ = _analysis(request, case)
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400)
+    individuals = case_individuals(case)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{case.identifier}_variants.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["chrom", "pos", "ref", "alt", "gene", "consequence", "hgvsc", "hgvsp", "gnomad_popmax",
+                     "cohort_families", "clinvar", "cadd_phred", "revel", "spliceai", "inheritance",
+                     "compound_het_partners", "panel", "panel_confidence", "score"]
+                    + [f"{individual} ({relation})" for _, individual, relation in individuals])
+    for data in candidates_as_dicts(result, result.candidates):
+        panel = data["panel"] or {}
+        writer.writerow([
+            data["chrom"], data["pos"], data["ref"], data["alt"], ",".join(data["genes"]), data["consequence"],
+            data.get("hgvsc") or "", data.get("hgvsp") or "", data["gnomad_popmax"], data["cohort_families"],
+            ",".join(data["clinvar"]), data["cadd_phred"], data["revel"], data["spliceai"],
+            ",".join(data["inheritance"]),
+            ";".join(f"{p['chrom']}-{p['pos']}-{p['ref']}-{p['alt']}" for p in data["compound_het_partners"]),
+            panel.get("panel", "outside panel"), panel.get("confidence", ""), data["score"],
+        ] + [f"{g['gt']} DP={g['depth']} AB={g['allele_balance']}" for g in data["genotypes"].values()])
+    audit_record(action=Action.EXPORT, request=request, object_type="case_variants", object_id=case.pk,
+                 department_code=case.department.code,
+                 details={"filter_run": result.filter_run.pk, "rows": len(result.candidates), "format": "csv"})
+    return response
+
+
+@require_POST
+def preset_create(request, case_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    filters = _filters_from_query(request.POST)
+    try:
+        preset = preset_save(user=request.user, department=case.department, name=request.POST.get("name", ""),
+                             filters=filters, patient_group=case.patient_group)
+        messages.success(request, f"Preset {preset.name!r} saved for {case.department.name}.")
+        return redirect(reverse("variant_table", args=[case.pk]) + f"?preset={preset.pk}")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("variant_table", case_id=case.pk)
+
+
+def variant_page(request, case_id: int, variant_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    details = variant_details(case, variant_id, user=request.user)
+    if details is None:
+        raise Http404("This variant is not in the case")
+    audit_record(action=Action.VIEW, request=request, object_type="case_variant", object_id=f"{case.pk}:{variant_id}",
+                 department_code=case.department.code)
+    return render(request, "interpret/variant_page.html", {
+        "case": case, "active_group": case.patient_group.code, **details,
+        "tag_choices": VariantTag.Tag.choices,
+    })
+
+
+@require_POST
+def variant_tag_toggle(request, case_id: int, variant_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    tag = request.POST.get("tag")
+    if tag not in VariantTag.Tag.values:
+        return HttpResponse("unknown tag", status=400)
+    if not CaseVariant.objects.filter(case_id=case.pk, variant_id=variant_id).exists():
+        raise Http404("This variant is not in the case")
+    existing = VariantTag.objects.filter(case=case, variant_id=variant_id, tag=tag)
+    if existing.exists():
+        existing.delete()
+        change = "removed"
+    else:
+        VariantTag.objects.create(case=case, variant_id=variant_id, tag=tag, created_by=request.user)
+        change = "added"
+    audit_record(action=Action.CHANGE, request=request, object_type="variant_tag", object_id=f"{case.pk}:{variant_id}",
+                 department_code=case.department.code, details={"tag": tag, "change": change})
+    tags = set(VariantTag.objects.filter(case=case, variant_id=variant_id).values_list("tag", flat=True))
+    return render(request, "interpret/_variant_tags.html", {
+        "case": case, "variant_id": variant_id, "tags": tags, "tag_choices": VariantTag.Tag.choices})
+
+
+@require_POST
+def variant_comment_add(request, case_id: int, variant_id: int):
+    case = case_get_for_view(request=request, case_id=case_id)
+    text = request.POST.get("text", "").strip()
+    if text and CaseVariant.objects.filter(case_id=case.pk, variant_id=variant_id).exists():
+        VariantComment.objects.create(case=case, variant_id=variant_id, text=text[:5000], created_by=request.user)
+        audit_record(action=Action.CHANGE, request=request, object_type="variant_comment",
+                     object_id=f"{case.pk}:{variant_id}", department_code=case.department.code)
+    return redirect("variant_page", case_id=case.pk, variant_id=variant_id)

@@ -1,0 +1,68 @@
+"""Command-line contract for batch jobs (stable; see README):
+
+analyse_case CASE_ID [--preset NAME] [--inheritance de_novo|ar_hom|comp_het|x_linked|ad ...]
+             [--panel NAME[:VERSION] ...] [--genome-wide] [--set KEY=VALUE ...] --json
+
+Prints the candidates as a JSON list, best score first: one object per variant with chrom, pos, ref, alt (as
+stored, after normalisation), gene, consequence, genotypes per individual, the inheritance modes matched (a
+compound-het object names its partner variants) and the score with its parts. The run is recorded like any
+filter run on the case. CASE_ID is the case identifier (or its numeric id). Errors: exit code 1, message on stderr.
+"""
+import json
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+
+from genomes.models import Case
+from interpret.analysis import candidates_as_dicts, run_analysis
+from interpret.inheritance import MODES
+from interpret.models import FilterRun, User
+from interpret.presets import preset_get
+
+
+class Command(BaseCommand):
+    help = "Filter and rank a case's variants with the same engine as the variant table; prints JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("case_id")
+        parser.add_argument("--preset", help="preset name or id (built-in or a department's)")
+        parser.add_argument("--inheritance", action="append", choices=MODES, default=[],
+                            help="inheritance mode to require; repeatable (any of them matches)")
+        parser.add_argument("--panel", action="append", default=[], metavar="NAME[:VERSION]",
+                            help="panel code (current published version) or code:major.minor; repeatable")
+        parser.add_argument("--genome-wide", action="store_true", help="no panel restriction")
+        parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                            help="any other filter setting, e.g. --set max_popmax=0.001; repeatable")
+        parser.add_argument("--user", default="batch", help="account the run is recorded for (default: batch)")
+        parser.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
+
+    def handle(self, *args, **options):
+        case = Case.objects.filter(identifier=options["case_id"]).first()
+        if case is None and options["case_id"].isdigit():
+            case = Case.objects.filter(pk=int(options["case_id"])).first()
+        if case is None:
+            return self._fail(f"no case {options['case_id']!r}")
+        user = User.objects.filter(username=options["user"]).first()
+        filters = {}
+        for pair in options["set"]:
+            key, sep, value = pair.partition("=")
+            if not sep:
+                return self._fail(f"--set: {pair!r} is not KEY=VALUE")
+            filters[key.strip()] = value.strip()
+        if options["inheritance"]:
+            filters["inheritance"] = options["inheritance"]
+        if options["panel"]:
+            filters["panels"] = options["panel"]
+        if options["genome_wide"]:
+            filters["genome_wide"] = True
+        try:
+            preset = preset_get(options["preset"], user) if options["preset"] else None
+            result = run_analysis(case, filters, preset=preset, user=user, via=FilterRun.Via.COMMAND)
+        except ValidationError as exc:
+            return self._fail("; ".join(exc.messages))
+        self.stdout.write(json.dumps(candidates_as_dicts(result, result.candidates)))
+
+    def _fail(self, message: str):
+        self.stderr.write(f"analyse_case: {message}")
+        sys.exit(1)
