@@ -46,7 +46,7 @@ class Specification:
     options: RuleOptions = RuleOptions()
     not_applicable: frozenset[str] = frozenset()
     max_strength: dict = field(default_factory=dict)
-    frequency: Frequency = Frequency()
+    frequency: Frequency | None = None        # None: the national thresholds apply
     gene_frequency: dict = field(default_factory=dict)
     ba1_exceptions: tuple[str, ...] = ()
     basis: str = ""
@@ -56,7 +56,7 @@ class Specification:
     def label(self) -> str:
         return f"{self.name} v{self.version}"
 
-    def frequency_for(self, gene: str | None) -> Frequency:
+    def frequency_for(self, gene: str | None) -> Frequency | None:
         return self.gene_frequency.get(gene, self.frequency) if gene else self.frequency
 
     def apply(self, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
@@ -122,7 +122,7 @@ def specification_from_dict(data: dict, *, source: str = "") -> Specification:
         not_applicable=frozenset(data.get("not_applicable", [])),
         max_strength={code: _strength(value, f"{where}.max_strength.{code}")
                       for code, value in data.get("max_strength", {}).items()},
-        frequency=_frequency(data.get("frequency", {}), f"{where}.frequency"),
+        frequency=_frequency(data["frequency"], f"{where}.frequency") if "frequency" in data else None,
         gene_frequency={gene: _frequency(values, f"{where}.gene_frequency.{gene}")
                         for gene, values in data.get("gene_frequency", {}).items()},
         ba1_exceptions=tuple(data.get("ba1_exceptions", [])), basis=data.get("basis", ""),

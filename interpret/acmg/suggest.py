@@ -1,0 +1,240 @@
+"""Criteria the platform can suggest from stored data, each with the values that triggered it and a one-line
+justification. A suggestion is never a decision: the curator accepts, rejects or changes it.
+
+Inputs are plain values (VariantFacts) gathered by interpret.classifications from the case, the gene
+models and the national store, so every rule here is unit-tested without a database.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interpret.acmg.criteria import Evidence, Strength
+from interpret.acmg.pvs1 import pvs1_decide
+from interpret.acmg.specifications import Specification, specification_get
+
+MISSENSE = {"missense_variant"}
+INFRAME = {"inframe_insertion", "inframe_deletion", "stop_lost"}
+SYNONYMOUS_OR_INTRONIC = {"synonymous_variant", "intron_variant", "splice_region_variant",
+                          "splice_polypyrimidine_tract_variant", "stop_retained_variant"}
+NULL = {"stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant", "start_lost"}
+
+# Pejaver et al. 2022, REVEL: calibrated PP3/BP4 strengths (thresholds inclusive).
+REVEL_PP3 = [(0.932, Strength.STRONG), (0.773, Strength.MODERATE), (0.644, Strength.SUPPORTING)]
+REVEL_BP4 = [(0.003, Strength.VERY_STRONG), (0.016, Strength.STRONG), (0.183, Strength.MODERATE),
+             (0.290, Strength.SUPPORTING)]
+# Walker et al. 2023: SpliceAI delta score >= 0.2 supports PP3, <= 0.1 supports BP4 (and BP7).
+SPLICEAI_PP3, SPLICEAI_BP4 = 0.2, 0.1
+
+# ClinGen SVI de novo points (PS2/PM6) per proband, by confirmation and phenotype consistency.
+DE_NOVO_POINTS = {
+    ("confirmed", "highly_specific"): 2.0, ("confirmed", "consistent"): 1.0, ("confirmed", "heterogeneous"): 0.5,
+    ("assumed", "highly_specific"): 1.0, ("assumed", "consistent"): 0.5, ("assumed", "heterogeneous"): 0.25,
+}
+# ClinGen SVI PM3 points per observation: in trans with a pathogenic / likely pathogenic variant.
+PM3_POINTS = {("confirmed", "P"): 1.0, ("confirmed", "LP"): 0.5, ("unknown", "P"): 0.5, ("unknown", "LP"): 0.25}
+PM3_HOMOZYGOUS, PM3_HOMOZYGOUS_MAX = 0.5, 1.0
+
+
+def strength_of_points(points: float) -> Strength | None:
+    """SVI points tables (de novo, PM3): >= 0.5 supporting, >= 1 moderate, >= 2 strong, >= 4 very strong."""
+    for threshold, strength in ((4, Strength.VERY_STRONG), (2, Strength.STRONG), (1, Strength.MODERATE),
+                                (0.5, Strength.SUPPORTING)):
+        if points >= threshold:
+            return strength
+    return None
+
+
+@dataclass
+class Partner:
+    """Another variant in the same gene of the same proband, with its classification (P or LP)."""
+
+    label: str
+    classification: str          # "P" or "LP"
+    phase: str                   # "trans" (confirmed by the parents), "cis", or "unknown"
+    source: str = ""             # where the classification comes from (national store, ClinVar)
+
+
+@dataclass
+class VariantFacts:
+    gene: str = ""
+    consequences: list[str] = field(default_factory=list)
+    pos: int = 0
+    hgvsp: str = ""
+    popmax: float | None = None
+    af: float | None = None
+    annotated: bool = True
+    revel: float | None = None
+    spliceai: float | None = None
+    transcript_model: object = None
+    lof_mechanism: bool | None = None
+    mode_of_inheritance: str = ""                 # e.g. "AD", "AR", "XL" (the classification's)
+    de_novo: str | None = None                    # "confirmed" (both parents sequenced) or "assumed"
+    phenotype_consistency: str = "consistent"     # highly_specific / consistent / heterogeneous
+    homozygous: bool = False
+    partners: list[Partner] = field(default_factory=list)
+    same_protein_change: list[str] = field(default_factory=list)    # P/LP in the store, same amino-acid change
+    same_codon_pathogenic: list[str] = field(default_factory=list)  # P/LP missense, same codon, other change
+
+
+@dataclass
+class Suggestion:
+    evidence: Evidence
+    justification: str
+    values: dict = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.evidence.code
+
+    def as_dict(self) -> dict:
+        return {"criterion": self.evidence.criterion, "strength": self.evidence.strength.value,
+                "code": self.code, "justification": self.justification, "values": self.values}
+
+
+@dataclass
+class Considered:
+    """A criterion the engine looked at and did not suggest, with why (shown so silence is explained)."""
+
+    criterion: str
+    reason: str
+
+
+def _protein_change(hgvsp: str) -> tuple[str, int, str] | None:
+    match = re.search(r"p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2})\)?$", (hgvsp or "").split(":")[-1])
+    return (match.group(1), int(match.group(2)), match.group(3)) if match else None
+
+
+def _is_ba1_exception(facts: VariantFacts, spec: Specification) -> bool:
+    change = (facts.hgvsp or "").split(":")[-1]
+    return any(item == f"{facts.gene}:{change}" for item in spec.ba1_exceptions)
+
+
+def suggest(facts: VariantFacts, specification: Specification | None = None
+            ) -> tuple[list[Suggestion], list[Considered]]:
+    spec = specification or specification_get("national")
+    found: list[Suggestion] = []
+    considered: list[Considered] = []
+    terms = set(facts.consequences)
+
+    def add(code: str, strength: Strength, justification: str, **values):
+        found.append(Suggestion(Evidence(code, strength), justification, values))
+
+    # Population frequency: BA1 / BS1 / PM2_Supporting on popmax, gene thresholds where the panel gives them.
+    thresholds = spec.frequency_for(facts.gene)
+    where = spec.label
+    if thresholds is None:
+        thresholds, where = specification_get("national").frequency, "national defaults"
+    popmax = facts.popmax
+    if popmax is not None and popmax > thresholds.ba1:
+        if _is_ba1_exception(facts, spec):
+            considered.append(Considered("BA1", f"{facts.gene} {facts.hgvsp} is on the BA1 exception list"))
+        else:
+            add("BA1", Strength.STAND_ALONE, f"gnomAD popmax {popmax:.4g} > {thresholds.ba1:g} ({where}); "
+                "check the population has >= 2,000 alleles", popmax=popmax, threshold=thresholds.ba1)
+    elif popmax is not None and thresholds.bs1 is not None and popmax > thresholds.bs1:
+        add("BS1", Strength.STRONG, f"gnomAD popmax {popmax:.4g} > {thresholds.bs1:g} ({where})",
+            popmax=popmax, threshold=thresholds.bs1)
+    elif facts.annotated and thresholds.pm2 is not None and (popmax is None or popmax <= thresholds.pm2):
+        what = "absent from gnomAD" if popmax is None else f"gnomAD popmax {popmax:.4g} <= {thresholds.pm2:g}"
+        add("PM2", Strength.SUPPORTING, f"{what} ({where}); ClinGen SVI 2020: PM2 at supporting",
+            popmax=popmax, threshold=thresholds.pm2)
+
+    # PVS1 through the decision tree.
+    decision = pvs1_decide(consequences=facts.consequences, pos=facts.pos, model=facts.transcript_model,
+                           gene=facts.gene, lof_mechanism=facts.lof_mechanism)
+    if decision is not None:
+        if decision.strength is not None:
+            add("PVS1", decision.strength, decision.justification, **decision.values)
+        else:
+            considered.append(Considered("PVS1", decision.justification))
+
+    # PP3 / BP4: one predictor chosen in advance: REVEL for missense, SpliceAI otherwise.
+    if terms & MISSENSE and facts.revel is not None:
+        pp3 = next(((t, s) for t, s in REVEL_PP3 if facts.revel >= t), None)
+        bp4 = next(((t, s) for t, s in REVEL_BP4 if facts.revel <= t), None)
+        if pp3:
+            add("PP3", pp3[1], f"REVEL {facts.revel:.3f} >= {pp3[0]} (Pejaver 2022)", revel=facts.revel)
+        elif bp4 and (facts.spliceai is None or facts.spliceai <= SPLICEAI_BP4):
+            add("BP4", bp4[1], f"REVEL {facts.revel:.3f} <= {bp4[0]} (Pejaver 2022)"
+                + ("" if facts.spliceai is None else f" and SpliceAI {facts.spliceai:.2f} <= 0.1"),
+                revel=facts.revel, spliceai=facts.spliceai)
+        elif facts.spliceai is not None and facts.spliceai >= SPLICEAI_PP3:
+            add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (splicing; REVEL "
+                f"{facts.revel:.3f} indeterminate)", spliceai=facts.spliceai, revel=facts.revel)
+        else:
+            considered.append(Considered("PP3", f"REVEL {facts.revel:.3f} is in the indeterminate range"))
+    elif not terms & NULL and facts.spliceai is not None:
+        if facts.spliceai >= SPLICEAI_PP3:
+            add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (Walker 2023)",
+                spliceai=facts.spliceai)
+        elif facts.spliceai <= SPLICEAI_BP4:
+            if terms & SYNONYMOUS_OR_INTRONIC and not terms & (MISSENSE | INFRAME):
+                add("BP7", Strength.SUPPORTING, f"{'synonymous' if 'synonymous_variant' in terms else 'intronic'}"
+                    f" with SpliceAI {facts.spliceai:.2f} <= 0.1 (Walker 2023); check the site is not conserved",
+                    spliceai=facts.spliceai)
+            else:
+                add("BP4", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} <= 0.1 (Walker 2023)",
+                    spliceai=facts.spliceai)
+
+    # PM4: protein length change by an in-frame indel or stop loss. BP3 needs a repeat-region annotation
+    # the pipeline does not deliver, so it is left to the curator.
+    if terms & INFRAME:
+        add("PM4", Strength.MODERATE, f"{', '.join(sorted(terms & INFRAME))} changes the protein length; "
+            "check it is not in a repetitive region (then BP3 instead)", consequences=sorted(terms & INFRAME))
+
+    # PS1 / PM5 from the national store.
+    change = _protein_change(facts.hgvsp)
+    if terms & MISSENSE and change:
+        if facts.same_protein_change:
+            add("PS1", Strength.STRONG, f"same amino-acid change {change[0]}{change[1]}{change[2]} is classified "
+                f"pathogenic/likely pathogenic in the national store ({', '.join(facts.same_protein_change[:3])})",
+                variants=facts.same_protein_change)
+        elif facts.same_codon_pathogenic:
+            add("PM5", Strength.MODERATE, f"another missense at codon {change[1]} is classified pathogenic/likely "
+                f"pathogenic in the national store ({', '.join(facts.same_codon_pathogenic[:3])})",
+                variants=facts.same_codon_pathogenic)
+
+    # PS2 / PM6 from the trio, with the SVI points table for one proband.
+    if facts.de_novo:
+        points = DE_NOVO_POINTS[(facts.de_novo, facts.phenotype_consistency)]
+        strength = strength_of_points(points)
+        code = "PS2" if facts.de_novo == "confirmed" else "PM6"
+        if strength is not None:
+            add(code, strength, f"de novo in the proband, {facts.de_novo} ("
+                + ("both parents sequenced" if facts.de_novo == "confirmed" else "parentage not confirmed")
+                + f"), phenotype {facts.phenotype_consistency.replace('_', ' ')}: {points:g} point(s) "
+                "(ClinGen SVI de novo table)", points=points)
+
+    # PM3 (recessive) and BP2 (in trans in a dominant gene, or in cis in any) from this case's partners.
+    recessive = facts.mode_of_inheritance.upper() in ("AR", "BIALLELIC", "XLR")
+    dominant = facts.mode_of_inheritance.upper() in ("AD", "MONOALLELIC", "XLD")
+    if recessive:
+        points, used = 0.0, []
+        for partner in facts.partners:
+            if partner.phase in ("trans", "unknown"):
+                value = PM3_POINTS[("confirmed" if partner.phase == "trans" else "unknown", partner.classification)]
+                points += value
+                used.append(f"{partner.label} ({partner.classification}, "
+                            f"{'in trans' if partner.phase == 'trans' else 'phase unknown'}, {value:g})")
+        if facts.homozygous:
+            points += min(PM3_HOMOZYGOUS, PM3_HOMOZYGOUS_MAX)
+            used.append(f"homozygous ({PM3_HOMOZYGOUS:g})")
+        strength = strength_of_points(points)
+        if strength is not None:
+            add("PM3", strength, f"recessive disorder; {'; '.join(used)}: {points:g} point(s) "
+                "(ClinGen SVI PM3 table)", points=points)
+    for partner in facts.partners:
+        if partner.phase == "cis" or (dominant and partner.phase == "trans"):
+            add("BP2", Strength.SUPPORTING, f"{'in cis' if partner.phase == 'cis' else 'in trans in a dominant gene'}"
+                f" with {partner.classification} variant {partner.label}", partner=partner.label)
+            break
+    return _strongest_first(found), considered
+
+
+def _strongest_first(suggestions: list[Suggestion]) -> list[Suggestion]:
+    unique: dict[str, Suggestion] = {}
+    for item in suggestions:
+        if item.evidence.criterion not in unique:
+            unique[item.evidence.criterion] = item
+    return list(unique.values())
