@@ -19,8 +19,9 @@ from interpret.analysis import (
     case_individuals, filter_run_settings, run_analysis,
 )
 from interpret.audit import Action, audit_record
+from interpret.classifications import classifications_of_variant, may_classify
 from interpret.inheritance import MODE_LABELS, MODES
-from interpret.models import EXPORT_ROLES, FilterRun, Membership, VariantComment, VariantTag
+from interpret.models import EXPORT_ROLES, Classification, FilterRun, Membership, VariantComment, VariantTag
 from interpret.presets import preset_get, preset_save, presets_for
 from interpret.variant_details import variant_details
 
@@ -157,6 +158,9 @@ def variant_page(request, case_id: int, variant_id: int):
     return render(request, "interpret/variant_page.html", {
         "case": case, "active_group": case.patient_group.code, **details,
         "tag_choices": VariantTag.Tag.choices,
+        "classifications": classifications_of_variant(variant_id=variant_id, user=request.user),
+        "may_classify": may_classify(request.user, case.department),
+        "moi_choices": Classification.Inheritance.choices,
     })
 
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from genomes import api as genomes_api
 from genomes import views as genomes_views
-from interpret import analysis_views, api, views
+from interpret import analysis_views, api, classification_api, classification_views, views
 from panels import api as panels_api
 from panels import views as panels_views
 
@@ -24,6 +24,23 @@ urlpatterns = [
          name="variant_tag_toggle"),
     path("cases/<int:case_id>/variants/<int:variant_id>/comments/", analysis_views.variant_comment_add,
          name="variant_comment_add"),
+    path("cases/<int:case_id>/variants/<int:variant_id>/classify/", classification_views.classification_start_view,
+         name="classification_start"),
+    path("classifications/conflicts/", classification_views.classification_conflict_list,
+         name="classification_conflicts"),
+    path("classifications/<int:classification_id>/", classification_views.classification_detail,
+         name="classification_detail"),
+    path("classifications/<int:classification_id>/criterion/", classification_views.classification_criterion,
+         name="classification_criterion"),
+    path("classifications/<int:classification_id>/accept-all/", classification_views.classification_accept_all,
+         name="classification_accept_all"),
+    path("classifications/<int:classification_id>/context/", classification_views.classification_context,
+         name="classification_context"),
+    path("classifications/<int:classification_id>/<slug:action>/", classification_views.classification_transition,
+         name="classification_transition"),
+    path("api/classifications/", classification_api.ClassificationList.as_view(), name="api_classifications"),
+    path("api/classifications/<int:classification_id>/", classification_api.ClassificationDetail.as_view(),
+         name="api_classification_detail"),
     path("panels/", panels_views.panel_list, name="panel_list"),
     path("panels/<slug:code>/", panels_views.panel_detail, name="panel_detail"),
     path("panels/<slug:code>/drafts/", panels_views.draft_create, name="panel_draft_create"),
