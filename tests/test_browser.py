@@ -211,3 +211,56 @@ def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(
     page.go_back()
     page.reload()
     page.wait_for_selector(f"tr[data-variant='{first}'] .badge:has-text('candidate')")
+
+
+@pytest.mark.browser
+def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approves(live_server, page, dept_a):
+    from genomes.importing import case_import_prepare
+    from genomes.models import Variant
+    from interpret.jobs import job_run
+    from tests.shared_data import shared
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
+    make_user("cora", department=dept_a, role=Role.VARIANT_CURATOR, first_name="Cora", last_name="Curator")
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    variant = Variant.objects.get(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")  # SEMA4A p.Arg713Gln
+    variant_url = f"{live_server.url}/cases/{case_import.case_id}/variants/{variant.pk}/"
+
+    log_in(page, live_server, "gita")
+    page.goto(variant_url)
+    page.fill("[data-testid=classification-start] input[name=condition]", "Retinitis pigmentosa 35")
+    page.select_option("[data-testid=classification-start] select[name=mode_of_inheritance]", "AD")
+    page.click("text=Classify (ACMG/AMP)")
+    page.wait_for_selector("[data-testid=criteria]")
+    suggested = page.locator("[data-testid=criteria] .badge.bg-info").count()
+    assert suggested > 0
+    page.click("[data-testid=accept-all]")
+    page.wait_for_selector("[data-testid=criteria] tr[data-decision=applied]")
+    htmx_idle(page)
+    assert page.locator("[data-testid=criteria] tr[data-decision=applied]").count() == suggested
+    points_before = int(page.inner_text("[data-testid=live-points]"))
+    row = page.locator("tr[data-criterion=PP4]")
+    row.locator("select[name=strength]").select_option("moderate")
+    row.locator("input[name=justification]").fill("Phenotype highly specific: night blindness, ERG")
+    row.locator("button[aria-label='Apply PP4']").click()
+    page.wait_for_selector("tr[data-criterion=PP4][data-decision=applied]")
+    htmx_idle(page)
+    assert int(page.inner_text("[data-testid=live-points]")) == points_before + 2   # live points
+    live_class = page.inner_text("[data-testid=live-class]")
+    page.click("[data-testid=submit-classification]")
+    page.wait_for_selector("[data-testid=awaiting-approval]")
+    assert page.locator("[data-testid=approve-classification]").count() == 0    # never the author
+    classification_url = page.url
+    page.click("text=Log out")
+
+    log_in(page, live_server, "cora")
+    page.goto(classification_url)
+    page.click("[data-testid=approve-classification]")
+    page.wait_for_selector("[data-testid=classification-status]:has-text('Final')")
+    page.goto(variant_url)
+    final_row = page.locator("[data-testid=classifications] tr[data-status=final]")
+    assert final_row.count() == 1
+    assert final_row.locator("[data-testid=classification-class]").inner_text() == live_class
