@@ -240,6 +240,10 @@ GENE_MODEL_GTF = {
 HGNC_TABLE = env_str("HGNC_TABLE") or str(REFERENCE_DATA_DIR / "hgnc_reduced_set.txt")
 PYENSEMBL_CACHE_DIR = Path(env_str("PYENSEMBL_CACHE_DIR") or DATA_DIR / "pyensembl").resolve()
 
+# Extra folders of ACMG/AMP expert-panel specification files (JSON, ':'-separated); the shipped ones in
+# interpret/acmg/specifications are always read. A name+version may be defined only once across all of them.
+ACMG_SPECIFICATION_DIRS = [path for path in (env_str("ACMG_SPECIFICATION_DIRS") or "").split(":") if path]
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
