@@ -64,16 +64,15 @@ def _criteria_rows(classification: Classification) -> list[dict]:
 
 
 def _context(request, classification: Classification, error: str = "") -> dict:
-    editable = (classification.status == Classification.Status.DRAFT and classification.is_own
-                and may_classify(request.user, classification.department))
+    classifier = classification.is_own and may_classify(request.user, classification.department)
+    status = classification.status
     return {
         "classification": classification, "result": evaluation(classification), "rows": _criteria_rows(classification),
-        "editable": editable, "strengths": STRENGTH_CHOICES, "error": error,
-        "may_approve": (classification.status == Classification.Status.SUBMITTED and classification.is_own
-                        and may_classify(request.user, classification.department)
+        "editable": classifier and status == Classification.Status.DRAFT,
+        "strengths": STRENGTH_CHOICES, "error": error,
+        "may_approve": (classifier and status == Classification.Status.SUBMITTED
                         and request.user.pk not in (classification.created_by_id, classification.submitted_by_id)),
-        "may_reclassify": (classification.status == Classification.Status.FINAL and classification.is_own
-                           and may_classify(request.user, classification.department)),
+        "may_reclassify": classifier and status == Classification.Status.FINAL,
         "class_label": AcmgClass(classification.result_class).label,
         "lof_choices": Classification.LofMechanism.choices,
         "phenotype_choices": Classification.PhenotypeConsistency.choices,

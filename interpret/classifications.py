@@ -9,7 +9,6 @@ editing one draft never silently overwrite each other.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -22,11 +21,13 @@ from genomes.models import Case, Variant
 from interpret.acmg.combine import Classification as AcmgClass, combine
 from interpret.acmg.criteria import CRITERIA, Evidence, Strength
 from interpret.acmg.specifications import Specification, specification_for_gene, specification_get
-from interpret.acmg.suggest import Partner, VariantFacts, suggest
+from interpret.acmg.suggest import Partner, VariantFacts, protein_change, suggest
 from interpret.analysis import ROW_COLUMNS, fetch_rows, transcripts_of
 from interpret.audit import Action, audit_record
 from interpret.models import CLASSIFY_ROLES, Classification, Department, Membership
+from interpret.variant_details import sorted_transcripts
 
+OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
 PATHOGENIC_CLASSES = (AcmgClass.PATHOGENIC.value, AcmgClass.LIKELY_PATHOGENIC.value)
 CONFLICT_GROUPS = {"pathogenic": "P/LP", "likely_pathogenic": "P/LP", "uncertain_significance": "VUS",
                    "likely_benign": "B/LB", "benign": "B/LB"}
@@ -46,12 +47,6 @@ class ClassificationConflict(Exception):
 def may_classify(user, department: Department) -> bool:
     return bool(user and user.is_authenticated and Membership.objects.filter(
         user=user, department=department, role__in=CLASSIFY_ROLES).exists())
-
-
-def classifying_departments(user) -> list[Department]:
-    if not user or not user.is_authenticated:
-        return []
-    return list(Department.objects.filter(memberships__user=user, memberships__role__in=CLASSIFY_ROLES).distinct())
 
 
 def _require_classifier(user, classification: Classification):
@@ -82,7 +77,7 @@ def transcript_model_for(build: str, gene: str, transcripts: list[dict]):
     except FileNotFoundError:
         return None
     chosen = [t for t in transcripts if (t.get("symbol") or t.get("gene")) in (gene, None)]
-    for transcript in sorted(chosen, key=lambda t: (not t.get("mane_select"), not t.get("canonical"))):
+    for transcript in sorted_transcripts(chosen):
         model = by_id.get((transcript.get("transcript") or "").split(".")[0])
         if model is not None and model.cds:
             return model
@@ -90,20 +85,14 @@ def transcript_model_for(build: str, gene: str, transcripts: list[dict]):
 
 
 def _canonical_hgvs(transcripts: list[dict], gene: str) -> tuple[str, str]:
-    chosen = [t for t in transcripts if (t.get("symbol") or t.get("gene")) == gene] or transcripts
-    chosen = sorted(chosen, key=lambda t: (not t.get("mane_select"), not t.get("canonical")))
+    chosen = sorted_transcripts([t for t in transcripts if (t.get("symbol") or t.get("gene")) == gene] or transcripts)
     return (chosen[0].get("hgvsc") or "", chosen[0].get("hgvsp") or "") if chosen else ("", "")
-
-
-def _protein_key(hgvsp: str) -> tuple[str, int, str] | None:
-    match = re.search(r"p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2})\)?$", (hgvsp or "").split(":")[-1])
-    return (match.group(1), int(match.group(2)), match.group(3)) if match else None
 
 
 def store_pathogenic_same_residue(classification: Classification) -> tuple[list[str], list[str]]:
     """Final P/LP classifications (any department) of other variants in the gene: same amino-acid change
     (PS1) and other missense changes at the same codon (PM5)."""
-    key = _protein_key(classification.hgvsp)
+    key = protein_change(classification.hgvsp)
     if key is None:
         return [], []
     same, codon = [], []
@@ -111,21 +100,24 @@ def store_pathogenic_same_residue(classification: Classification) -> tuple[list[
                                             result_class__in=PATHOGENIC_CLASSES)
               .exclude(variant_id=classification.variant_id).select_related("variant"))
     for other in others:
-        other_key = _protein_key(other.hgvsp)
+        other_key = protein_change(other.hgvsp)
         if other_key is None or other_key[1] != key[1] or other_key[0] != key[0]:
             continue
-        (same if other_key[2] == key[2] else codon).append(f"{other.variant} {other_key[0]}{other_key[1]}{other_key[2]}")
+        (same if other_key[2] == key[2] else codon).append(f"{other.variant} {''.join(map(str, other_key))}")
     return sorted(set(same)), sorted(set(codon))
 
 
-def _final_class_short(variant_id: int) -> str | None:
-    final = (Classification.objects.filter(variant_id=variant_id, status=Classification.Status.FINAL)
-             .values_list("result_class", flat=True))
-    if any(c == AcmgClass.PATHOGENIC.value for c in final):
-        return "P"
-    if any(c == AcmgClass.LIKELY_PATHOGENIC.value for c in final):
-        return "LP"
-    return None
+def _store_pathogenic_status(variant_ids: list[int]) -> dict[int, str]:
+    """"P" or "LP" per variant with a final pathogenic / likely pathogenic classification in any department
+    (P wins over LP)."""
+    status: dict[int, str] = {}
+    for variant_id, result in (Classification.objects.filter(variant_id__in=variant_ids,
+                                                             status=Classification.Status.FINAL,
+                                                             result_class__in=PATHOGENIC_CLASSES)
+                               .values_list("variant_id", "result_class")):
+        if result == AcmgClass.PATHOGENIC.value or variant_id not in status:
+            status[variant_id] = "P" if result == AcmgClass.PATHOGENIC.value else "LP"
+    return status
 
 
 def _case_facts(classification: Classification, facts: VariantFacts):
@@ -136,7 +128,8 @@ def _case_facts(classification: Classification, facts: VariantFacts):
     current = case.imports.filter(is_current=True).first() if case else None
     if current is None:
         return None
-    rows = fetch_rows(f"SELECT {', '.join(ROW_COLUMNS)} FROM genomes_casevariant WHERE case_id = %s AND "
+    rows = fetch_rows(f"SELECT {', '.join(ROW_COLUMNS)}, case_id, case_import_id FROM genomes_casevariant "
+                      "WHERE case_id = %s AND "
                       "case_import_id = %s AND genes && %s::text[]", [case.pk, current.pk, [classification.gene]])
     row = next((r for r in rows if r["variant_id"] == classification.variant_id), None)
     if row is None:
@@ -148,10 +141,10 @@ def _case_facts(classification: Classification, facts: VariantFacts):
     if "de_novo" in modes_of_row(row, family):
         facts.de_novo = "confirmed" if family.parents == 2 else "assumed"
     origin = parent_of_origin(row, family)
-    for other in rows:
-        if other["id"] == row["id"] or other["genotypes"][family.proband] not in (1, 3):
-            continue
-        status = _final_class_short(other["variant_id"])
+    others = [r for r in rows if r["id"] != row["id"] and r["genotypes"][family.proband] in (1, 3)]
+    in_store = _store_pathogenic_status([r["variant_id"] for r in others])
+    for other in others:
+        status = in_store.get(other["variant_id"])
         source = "national store"
         if status is None and any("pathogenic" in c.lower() and "conflict" not in c.lower() for c in other["clinvar"]):
             status = "LP" if all("likely" in c.lower() for c in other["clinvar"] if "pathogenic" in c.lower()) else "P"
@@ -183,8 +176,7 @@ def variant_facts(classification: Classification) -> VariantFacts:
         row = found[0] if found else None
     if row is not None:
         gene_consequences = row["consequences"]
-        transcripts = transcripts_of(row.get("case_import_id") or classification.case.imports.get(is_current=True).pk,
-                                     row.get("case_id") or classification.case_id, [row["id"]]).get(row["id"], [])
+        transcripts = transcripts_of(row["case_import_id"], row["case_id"], [row["id"]]).get(row["id"], [])
         own = [t for t in transcripts if (t.get("symbol") or t.get("gene")) == classification.gene]
         if own:
             gene_consequences = sorted({c for t in own for c in t.get("consequences", [])}) or gene_consequences
@@ -251,8 +243,7 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
         raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
     key = dict(variant=variant, gene=gene, condition=condition, department=department)
     with transaction.atomic():
-        open_version = Classification.objects.select_for_update().filter(
-            **key, status__in=[Classification.Status.DRAFT, Classification.Status.SUBMITTED]).first()
+        open_version = Classification.objects.select_for_update().filter(**key, status__in=OPEN_STATUSES).first()
         if open_version is not None:
             return open_version
         if Classification.objects.filter(**key, status=Classification.Status.FINAL).exists():
@@ -280,13 +271,26 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
     return classification
 
 
-def _locked_draft(classification_id: int, lock_version: int | None, by) -> Classification:
-    classification = Classification.objects.select_for_update(of=("self",)).select_related("department", "variant", "case").get(
-        pk=classification_id)
+def _lineage(classification: Classification) -> dict:
+    """The versions of one department's classification of a variant for a gene and condition."""
+    return dict(variant_id=classification.variant_id, gene=classification.gene, condition=classification.condition,
+                department_id=classification.department_id)
+
+
+def _locked(classification_id: int, by, status: str, refusal: str) -> Classification:
+    """The classification, row-locked for this transaction, if ``by`` may act on it in ``status``."""
+    classification = (Classification.objects.select_for_update(of=("self",))
+                      .select_related("department", "variant", "case").get(pk=classification_id))
     _require_classifier(by, classification)
-    if classification.status != Classification.Status.DRAFT:
-        raise ValidationError(f"Version {classification.version} is {classification.get_status_display().lower()}; "
-                              "only a draft can be edited")
+    if classification.status != status:
+        raise ValidationError(refusal.format(version=classification.version,
+                                             status=classification.get_status_display().lower()))
+    return classification
+
+
+def _locked_draft(classification_id: int, lock_version: int | None, by) -> Classification:
+    classification = _locked(classification_id, by, Classification.Status.DRAFT,
+                             "Version {version} is {status}; only a draft can be edited")
     if lock_version is None or int(lock_version) != classification.lock_version:
         raise ClassificationConflict(classification)
     return classification
@@ -398,18 +402,13 @@ def classification_submit(*, classification_id: int, lock_version: int | None, b
 def classification_approve(*, classification_id: int, by, request=None) -> Classification:
     """A second qualified user of the department, not the author nor the submitter, makes it final."""
     with transaction.atomic():
-        classification = Classification.objects.select_for_update(of=("self",)).select_related("department").get(
-            pk=classification_id)
-        _require_classifier(by, classification)
-        if classification.status != Classification.Status.SUBMITTED:
-            raise ValidationError("Only a submitted classification can be approved")
+        classification = _locked(classification_id, by, Classification.Status.SUBMITTED,
+                                 "Only a submitted classification can be approved")
         if by.pk in (classification.created_by_id, classification.submitted_by_id):
             raise PermissionDenied("Approval needs a second person: the author cannot approve their own "
                                    "classification")
-        previous = Classification.objects.select_for_update().filter(
-            variant_id=classification.variant_id, gene=classification.gene, condition=classification.condition,
-            department=classification.department, status=Classification.Status.FINAL)
-        previous.update(status=Classification.Status.SUPERSEDED)
+        Classification.objects.filter(**_lineage(classification), status=Classification.Status.FINAL).update(
+            status=Classification.Status.SUPERSEDED)
         classification.status = Classification.Status.FINAL
         classification.approved_by, classification.approved_at = by, timezone.now()
         _save_change(classification, by, request, {"status": "final", "class": classification.result_class})
@@ -418,11 +417,8 @@ def classification_approve(*, classification_id: int, by, request=None) -> Class
 
 def classification_return_to_draft(*, classification_id: int, by, reason: str, request=None) -> Classification:
     with transaction.atomic():
-        classification = Classification.objects.select_for_update(of=("self",)).select_related("department").get(
-            pk=classification_id)
-        _require_classifier(by, classification)
-        if classification.status != Classification.Status.SUBMITTED:
-            raise ValidationError("Only a submitted classification can be returned")
+        classification = _locked(classification_id, by, Classification.Status.SUBMITTED,
+                                 "Only a submitted classification can be returned")
         classification.status = Classification.Status.DRAFT
         _save_change(classification, by, request, {"status": "draft", "returned": reason})
     return classification
@@ -434,15 +430,9 @@ def classification_reclassify(*, classification_id: int, by, reason: str, reques
     if not reason:
         raise ValidationError("Give the reason for the reclassification")
     with transaction.atomic():
-        final = Classification.objects.select_for_update(of=("self",)).select_related("department", "variant").get(
-            pk=classification_id)
-        _require_classifier(by, final)
-        if final.status != Classification.Status.FINAL:
-            raise ValidationError("Only the final version can be reclassified")
-        if Classification.objects.filter(variant_id=final.variant_id, gene=final.gene, condition=final.condition,
-                                         department=final.department,
-                                         status__in=[Classification.Status.DRAFT,
-                                                     Classification.Status.SUBMITTED]).exists():
+        final = _locked(classification_id, by, Classification.Status.FINAL,
+                        "Only the final version can be reclassified")
+        if Classification.objects.filter(**_lineage(final), status__in=OPEN_STATUSES).exists():
             raise ValidationError("A reclassification of this variant is already open")
         spec = specification_for_gene(final.gene) or specification_get("national")
         draft = Classification(
@@ -479,8 +469,7 @@ def classification_get_for_user(*, classification_id: int, user) -> Classificati
 def classifications_of_variant(*, variant_id: int, user) -> list[Classification]:
     """The national store for one variant: every department's final classification, plus all versions of the
     user's own departments (drafts included)."""
-    own = [d.pk for d in classifying_departments(user)] + list(
-        Membership.objects.filter(user=user).values_list("department_id", flat=True))
+    own = Membership.objects.filter(user=user).values("department_id")
     rows = (Classification.objects.filter(variant_id=variant_id)
             .filter(Q(status=Classification.Status.FINAL) | Q(department_id__in=own))
             .select_related("department", "created_by", "approved_by").order_by("department__name", "-version"))
@@ -489,9 +478,8 @@ def classifications_of_variant(*, variant_id: int, user) -> list[Classification]
 
 def classification_history(classification: Classification) -> list[dict]:
     """Every version of the lineage, newest first, each with its changes against the version before."""
-    versions = list(Classification.objects.filter(
-        variant_id=classification.variant_id, gene=classification.gene, condition=classification.condition,
-        department_id=classification.department_id).select_related("created_by", "approved_by").order_by("version"))
+    versions = list(Classification.objects.filter(**_lineage(classification))
+                    .select_related("created_by", "approved_by").order_by("version"))
     history, before = [], None
     for version in versions:
         history.append({"version": version, "changes": classification_diff(before, version) if before else []})

@@ -9,7 +9,7 @@ import pytest
 
 from tests.processes import start_worker, stop
 
-from interpret.models import Role
+from interpret.models import PatientGroup, Role
 from interpret.patient_groups import patient_groups_sync
 from tests.factories import make_case, make_department, make_user
 
@@ -42,6 +42,20 @@ def dept_a(patient_groups):
 @pytest.fixture
 def dept_b(patient_groups):
     return make_department("kg-b", name="Clinical Genetics B")
+
+
+@pytest.fixture
+def trio(dept_a):
+    """The Scout demo trio 643594 (real GRCh37 VCF and pedigree) imported into department A's rare disease group."""
+    from genomes.importing import case_import_prepare
+    from interpret.jobs import job_run
+    from tests.shared_data import shared
+
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+    assert job_run(case_import.job_id).state == "done"
+    return case_import.case
 
 
 @pytest.fixture

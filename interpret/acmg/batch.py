@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from interpret.acmg.combine import combine
@@ -26,11 +25,10 @@ def open_text(path: Path):
     return open(path, encoding="utf-8", newline="")
 
 
-@dataclass
 class SpecificationChooser:
     """Finds the specification a row names by expert panel or guideline; None means the national rules."""
 
-    def __post_init__(self):
+    def __init__(self):
         self._by_guideline = {}
         for spec in specifications_all():
             if spec.guideline.startswith("http"):

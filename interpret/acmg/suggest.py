@@ -100,7 +100,8 @@ class Considered:
     reason: str
 
 
-def _protein_change(hgvsp: str) -> tuple[str, int, str] | None:
+def protein_change(hgvsp: str) -> tuple[str, int, str] | None:
+    """("Arg", 713, "Gln") from a missense HGVS p. (``ENSP...:p.Arg713Gln`` or ``p.(Arg713Gln)``), else None."""
     match = re.search(r"p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2})\)?$", (hgvsp or "").split(":")[-1])
     return (match.group(1), int(match.group(2)), match.group(3)) if match else None
 
@@ -184,7 +185,7 @@ def suggest(facts: VariantFacts, specification: Specification | None = None
             "check it is not in a repetitive region (then BP3 instead)", consequences=sorted(terms & INFRAME))
 
     # PS1 / PM5 from the national store.
-    change = _protein_change(facts.hgvsp)
+    change = protein_change(facts.hgvsp)
     if terms & MISSENSE and change:
         if facts.same_protein_change:
             add("PS1", Strength.STRONG, f"same amino-acid change {change[0]}{change[1]}{change[2]} is classified "
@@ -229,10 +230,11 @@ def suggest(facts: VariantFacts, specification: Specification | None = None
             add("BP2", Strength.SUPPORTING, f"{'in cis' if partner.phase == 'cis' else 'in trans in a dominant gene'}"
                 f" with {partner.classification} variant {partner.label}", partner=partner.label)
             break
-    return _strongest_first(found), considered
+    return _one_per_criterion(found), considered
 
 
-def _strongest_first(suggestions: list[Suggestion]) -> list[Suggestion]:
+def _one_per_criterion(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """The first suggestion made for each criterion (each rule above adds at most one, BP2 excepted)."""
     unique: dict[str, Suggestion] = {}
     for item in suggestions:
         if item.evidence.criterion not in unique:

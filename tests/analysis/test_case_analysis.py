@@ -5,25 +5,15 @@ import json
 import pytest
 from django.core.management import call_command
 
-from genomes.importing import case_import_prepare
 from interpret.analysis import filter_run_settings, run_analysis
-from interpret.jobs import job_run
-from interpret.models import AuditEvent, Department, FilterPreset, FilterRun, PatientGroup, Role, VariantTag
+from interpret.models import AuditEvent, Department, FilterPreset, FilterRun, Role, VariantTag
 from panels.services import panel_create, panel_entry_set, panel_version_draft, panel_version_publish, panel_version_submit
 from tests.factories import make_user
-from tests.shared_data import shared
 
 EVERYTHING = {"genome_wide": True, "max_popmax": None, "impacts": [], "pass_only": False,
               "include_clinvar_pathogenic": False}
 
 
-@pytest.fixture
-def trio(dept_a):
-    case_import = case_import_prepare(
-        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
-    assert job_run(case_import.job_id).state == "done"
-    return case_import.case
 
 
 @pytest.fixture

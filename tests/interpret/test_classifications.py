@@ -4,29 +4,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from genomes.importing import case_import_prepare
 from genomes.models import Variant
 from interpret.classifications import (
     ClassificationConflict, classification_accept_all_suggestions, classification_approve,
     classification_conflicts, classification_criterion_set, classification_get_for_user, classification_history,
     classification_reclassify, classification_start, classification_submit, classifications_of_variant,
 )
-from interpret.jobs import job_run
-from interpret.models import AuditEvent, Classification, PatientGroup, Role
+from interpret.models import AuditEvent, Classification, Role
 from tests.factories import make_user
-from tests.shared_data import shared
 
 # SEMA4A c.2138G>A p.Arg713Gln, heterozygous in the proband and the father of the demo trio (GRCh37).
 SEMA4A = dict(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")
 
 
-@pytest.fixture
-def trio(dept_a):
-    case_import = case_import_prepare(
-        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
-    assert job_run(case_import.job_id).state == "done"
-    return case_import.case
 
 
 @pytest.fixture
