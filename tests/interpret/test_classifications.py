@@ -193,3 +193,20 @@ def test_the_api_submits_a_draft_with_codes_and_reads_the_store(client, trio, va
     listed = client.get(reverse("api_classifications"), {"variant": "GRCh37-1-156146640-G-A"}, **headers)
     assert [c["id"] for c in listed.json()] == [data["id"]]
     assert client.get(reverse("api_classifications"), {"variant": "GRCh37-1-156146640-G-A"}).status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_drafts_for_another_department_and_hides_its_drafts(client, trio, variant, alice, bob):
+    from interpret.tokens import api_token_create
+
+    draft = start(trio, variant, alice)
+    bob_token = api_token_create(user=bob, name="tool", department_codes=["kg-b"])[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {bob_token}"}
+    body = {"variant": "GRCh37-1-156146640-G-A", "gene": "SEMA4A", "condition": "RP35",
+            "department": trio.department.code, "codes": [{"code": "PS3", "justification": "assay"}]}
+    refused = client.post(reverse("api_classifications"), body, content_type="application/json", **headers)
+    assert refused.status_code == 403
+    assert client.get(reverse("api_classification_detail", args=[draft.pk]), **headers).status_code == 404
+    assert client.get(reverse("api_classifications"), {"variant": "GRCh37-1-156146640-G-A"},
+                      **headers).json() == []
+    assert Classification.objects.filter(variant=variant).count() == 1
