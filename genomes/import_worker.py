@@ -1,7 +1,8 @@
 """One part of a parallel VCF import, in a process of its own: ``python -m genomes.import_worker < spec.json``.
 
 Reads the BGZF blocks of its part through a feeder process (python -m
-genomes.bgzf) whose output cyvcf2 parses, and COPYs the rows to keep into genomes_importstaging
+genomes.screen) that drops the records retention certainly drops, counting
+them, and passes the rest to cyvcf2; COPYs the rows to keep into genomes_importstaging
 under the import's id, in one transaction of its own connection. Writes JSON
 lines on stdout: {"records": n} now and then, and finally {"statistics": ...}
 or {"error": {...}} (then exits 1). Uses no Django, so it starts fast.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 
 import cyvcf2
 import psycopg
@@ -23,10 +25,25 @@ PROGRESS_EVERY = 25_000
 
 def run(spec: dict) -> dict:
     _, header = open_vcf(spec["vcf"], build=spec["build"])
-    feeder = subprocess.Popen(
-        [sys.executable, "-m", "genomes.bgzf", spec["vcf"], str(spec["start"]),
-         "-" if spec["end"] is None else str(spec["end"]), "-" if spec["previous"] is None else str(spec["previous"])],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy")}
+    feeder = subprocess.Popen([sys.executable, "-m", "genomes.screen", json.dumps(screen_spec)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    screened = {"records": 0, "statistics": None, "error": None, "other": []}
+
+    def follow_screen():
+        for raw in feeder.stderr:
+            text = raw.decode(errors="replace")
+            try:
+                message = json.loads(text)
+            except ValueError:
+                screened["other"].append(text)  # a traceback: kept for the error message
+                continue
+            for key in ("records", "statistics", "error"):
+                if key in message:
+                    screened[key] = message[key]
+
+    follower = threading.Thread(target=follow_screen, daemon=True)
+    follower.start()
     try:
         vcf = cyvcf2.VCF(f"/dev/fd/{feeder.stdout.fileno()}", gts012=False)
         reader = VcfReader(vcf, header, ReadPolicy(**spec["policy"]))
@@ -38,18 +55,23 @@ def run(spec: dict) -> dict:
                 prefix = f"{import_id}\t"
                 for row in reader.rows(line_numbers=False):
                     copy.write(staging_line(build, row, prefix))
-                    if reader.statistics.records >= next_report:
-                        print(json.dumps({"records": reader.statistics.records}), flush=True)
+                    if screened["records"] >= next_report:
+                        print(json.dumps({"records": screened["records"]}), flush=True)
                         next_report += PROGRESS_EVERY
-            if feeder.wait() != 0:
-                problem = feeder.stderr.read().decode(errors="replace").strip()
-                raise InputFileError(spec["vcf"], None, None, f"unreadable compressed data: {problem}")
+            code = feeder.wait()
+            follower.join(timeout=30)
+            if code != 0 or screened["statistics"] is None:
+                problem = screened["error"] or "".join(screened["other"]).strip() or f"exit code {code}"
+                raise InputFileError(spec["vcf"], None, None, f"unreadable compressed data: {problem}"
+                                     if screened["error"] else f"the record screen failed: {problem}")
             connection.commit()
     finally:
         if feeder.poll() is None:
             feeder.kill()
             feeder.wait()
-    return reader.statistics.as_dict()
+    statistics = reader.statistics
+    statistics.merge(screened["statistics"])
+    return statistics.as_dict()
 
 
 def main() -> int:

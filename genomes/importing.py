@@ -305,14 +305,16 @@ def case_import_load(case_import: CaseImport, report) -> dict:
 
 
 def _parallel_parts(path: str):
-    """Block ranges for parallel reading of a large BGZF file, or None to read it in this process."""
-    if settings.IMPORT_WORKERS < 2 or Path(path).stat().st_size < settings.IMPORT_PARALLEL_MIN_BYTES:
+    """Block ranges for the import worker processes, for a large BGZF file; None to read it in this process.
+
+    Even one worker pays: its record screen (genomes.screen) runs in a process of its own beside cyvcf2.
+    """
+    if settings.IMPORT_WORKERS < 1 or Path(path).stat().st_size < settings.IMPORT_PARALLEL_MIN_BYTES:
         return None
     try:
-        parts = part_boundaries(block_offsets(path), settings.IMPORT_WORKERS)
+        return part_boundaries(block_offsets(path), settings.IMPORT_WORKERS)
     except NotBgzf:
         return None  # plain gzip cannot be split without reading it all
-    return parts if len(parts) > 1 else None
 
 
 def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected) -> ReadStatistics:

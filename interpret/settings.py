@@ -224,7 +224,8 @@ WHITENOISE_USE_FINDERS = True
 # Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/variant_fields.py).
 VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
 # Large BGZF VCFs are read by this many worker processes in parallel (genomes/import_worker.py).
-IMPORT_WORKERS = env_int("IMPORT_WORKERS", os.cpu_count() or 1)
+# Each import worker is two busy processes (record screen + cyvcf2 reader): one worker per two cores.
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", max(1, (os.cpu_count() or 1) // 2))
 IMPORT_PARALLEL_MIN_BYTES = env_int("IMPORT_PARALLEL_MIN_BYTES", 64 * 1024 * 1024)
 # Uploaded VCF and PED files are kept here for the import job to read.
 UPLOAD_DIR = DATA_DIR / "uploads"
