@@ -31,6 +31,10 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--families", type=int, default=4)
 parser.add_argument("--records", type=int, default=300_000)
 parser.add_argument("--repeat", type=int, default=20)
+parser.add_argument("--cases", type=int, default=0,
+                    help="load the database to this many trio cases by copying the imported families' variants "
+                         "(each copy a case of its own with its own pedigree and import row); 0: no copies")
+parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of each query kind")
 args = parser.parse_args()
 
 call_command("migrate", verbosity=0)
@@ -69,6 +73,53 @@ for family in sorted({row["family"] for row in truth}):
         case = case_import.case
     cases.append((family, case))
 
+
+
+def copy_case(base, number: int):
+    """A new case with the base case's pedigree and, by one INSERT ... SELECT, its variants."""
+    from django.db import connection, transaction
+
+    from genomes.importing import CASE_VARIANT_COLUMNS
+    from genomes.models import Case, CaseImport, Individual, Sample
+    from interpret.models import Job
+
+    identifier = f"{base.identifier}-COPY{number:03d}"
+    existing = Case.objects.filter(identifier=identifier).first()
+    if existing is not None:
+        return existing
+    base_import = base.imports.get(is_current=True)
+    with transaction.atomic():
+        case = Case.objects.create(identifier=identifier, genome_build=base.genome_build, status=base.status,
+                                   patient_group=base.patient_group, department=base.department,
+                                   analysis_type=base.analysis_type)
+        people = {}
+        for person in base.individuals.all():
+            people[person.pk] = Individual.objects.create(
+                case=case, family_id=person.family_id, individual_id=person.individual_id, sex=person.sex,
+                affection=person.affection, is_proband=person.is_proband)
+        for person in base.individuals.all():
+            copy = people[person.pk]
+            copy.father, copy.mother = people.get(person.father_id), people.get(person.mother_id)
+            copy.save(update_fields=["father", "mother"])
+        for sample in base.samples.all():
+            Sample.objects.create(case=case, individual=people[sample.individual_id], position=sample.position,
+                                  role=sample.role, vcf_sample_name=sample.vcf_sample_name)
+        job = Job.objects.create(kind="vcf_import", state="done", department=base.department,
+                                 parameters={"benchmark_copy_of": base.pk})
+        case_import = CaseImport.objects.create(
+            case=case, job=job, vcf_path=base_import.vcf_path, vcf_sha256=base_import.vcf_sha256,
+            genome_build=base_import.genome_build, build_evidence=base_import.build_evidence,
+            annotation_source=base_import.annotation_source, is_current=True, records_read=base_import.records_read,
+            variants_stored=base_import.variants_stored, statistics=base_import.statistics)
+        columns = ", ".join(CASE_VARIANT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
+                           f"SELECT %s, %s, variant_id, {columns} FROM genomes_casevariant "
+                           f"WHERE case_id = %s AND case_import_id = %s",
+                           [case.pk, case_import.pk, base.pk, base_import.pk])
+    return case
+
+
 network, _ = Department.objects.get_or_create(code="bench-gennet", defaults={
     "name": "Benchmark GenNet", "kind": Department.Kind.EXPERT_NETWORK})
 from panels.models import Panel  # noqa: E402
@@ -106,11 +157,70 @@ for family, case in cases:
         if row["family"] == family:
             planted += 1
             found += (row["chrom"].removeprefix("chr"), int(row["pos"])) in keys
-    for name, settings in QUERIES.items():
-        for _ in range(args.repeat):
+if args.cases > len(cases):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    started = time.perf_counter()
+    wanted = [(cases[i % len(cases)][1], i) for i in range(len(cases), args.cases)]
+
+    def copy_in_thread(item):
+        from django.db import connection as thread_connection
+
+        try:
+            return copy_case(*item)
+        finally:
+            thread_connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores: two backends inserting
+        copies = list(pool.map(copy_in_thread, wanted))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE genomes_casevariant")
+        cursor.execute("SELECT count(*) FROM genomes_casevariant")
+        total_rows = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c "
+                       "WHERE c.relname LIKE 'genomes_casevariant_p%' AND c.relkind = 'r'")
+        total_size = cursor.fetchone()[0]
+    print(f"{args.cases} cases, {total_rows:,} case-variant rows ({total_size} with indexes and TOAST); "
+          f"copies made in {time.perf_counter() - started:.0f} s")
+    copies_for_timing = copies[:: max(1, len(copies) // 12)]
+else:
+    copies_for_timing = []
+
+timed_cases = [case for _, case in cases] + copies_for_timing
+
+# Each query kind on every timed case in turn (imported families and a spread of the copies), so most runs
+# do not find the case's pages in cache from the run before.
+for _ in range(args.repeat):
+    for case in timed_cases:
+        for name, settings in QUERIES.items():
             started = time.perf_counter()
             run_analysis(case, settings, record=False)
             timings[name].append((time.perf_counter() - started) * 1000)
+
+if args.explain:
+    from interpret import analysis as analysis_module
+
+    captured = []
+    original = analysis_module.fetch_rows
+
+    def capture(sql, params):
+        captured.append((sql, params))
+        return original(sql, params)
+
+    analysis_module.fetch_rows = capture
+    case = timed_cases[-1]
+    for name, settings in QUERIES.items():
+        captured.clear()
+        run_analysis(case, settings, record=False)
+        sql, params = captured[0]
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
+            print(f"\n-- {name} on {case.identifier}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+    analysis_module.fetch_rows = original
 
 print(f"recall {found}/{planted} planted variants with the 'Rare disease trio default' preset, genome-wide")
 print(f"candidates per trio: median {statistics.median(candidates_per_trio)} (all: {candidates_per_trio})")
