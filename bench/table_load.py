@@ -41,14 +41,14 @@ from genomes.models import Case  # noqa: E402
 from interpret.models import Department, FilterPreset, Membership, Role, User  # noqa: E402
 
 PASSWORD = "bench-load-Password-1"
-PAGES = [
-    {"preset": None},                                              # the preset's first page
-    {"preset": None, "page": "2"},
-    {"preset": None, "sort": "score", "descending": "1"},
-    {"preset": None, "sort": "position"},
-    {"preset": None, "inheritance": "de_novo", "genome_wide": "1"},
-    {"preset": None, "inheritance": "comp_het", "genome_wide": "1"},
-    {"preset": None, "max_popmax": "0.001"},
+PAGES = [  # query parameters on top of the trio default preset
+    {},                                                     # its first page
+    {"page": "2"},
+    {"sort": "score", "descending": "1"},
+    {"sort": "position"},
+    {"inheritance": "de_novo", "genome_wide": "1"},
+    {"inheritance": "comp_het", "genome_wide": "1"},
+    {"max_popmax": "0.001"},
 ]
 
 

@@ -30,8 +30,8 @@ from genomes.bgzf import header_bytes, part_lines
 from genomes.consequences import worst_consequence
 from genomes.variant_identity import CONTIG_LENGTHS, is_primary_contig, normalize_contig, trim_alleles
 from genomes.vcf_reader import (
-    GENOTYPE_HET, GENOTYPE_HOM_ALT, GENOTYPE_HOM_REF, GENOTYPE_MISSING, MENDELIAN_MIN_GQ, ReadPolicy, VcfHeader,
-    VcfReader, _MENDELIAN, open_vcf,
+    _MENDELIAN, _SINGLE_BASES, GENOTYPE_HET, GENOTYPE_HOM_ALT, GENOTYPE_HOM_REF, GENOTYPE_MISSING, MENDELIAN_MIN_GQ,
+    ReadPolicy, VcfHeader, VcfReader, open_vcf,
 )
 
 # GT text -> our genotype code, as cyvcf2's gt_types reads it (tests/genomes/test_screen.py checks this against
@@ -42,8 +42,6 @@ GENOTYPE_CODES = {
     "1/1": GENOTYPE_HOM_ALT, "1|1": GENOTYPE_HOM_ALT, "1": GENOTYPE_HOM_ALT,
     "./.": GENOTYPE_MISSING, ".|.": GENOTYPE_MISSING, ".": GENOTYPE_MISSING,
 }
-_BASES = frozenset("ACGTN")
-_TRANSITIONS = frozenset({("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")})
 _PASS = frozenset({"PASS", "."})  # cyvcf2's FILTER is None for both
 # htslib reads Float INFO values as float32; a value this close to the threshold is left to cyvcf2.
 _THRESHOLD_MARGIN = 1e-6
@@ -110,7 +108,8 @@ class RecordScreen:
             return False
         contig = self._contig(fields[0])
         ref, alt = fields[3], fields[4]
-        if contig is None or not ref or not alt or not _BASES.issuperset(ref) or not _BASES.issuperset(alt):
+        if contig is None or not ref or not alt or not _SINGLE_BASES.issuperset(ref) \
+                or not _SINGLE_BASES.issuperset(alt):
             return False  # also multi-allelic (","), symbolic, "*" and "." alleles
         pos = fields[1]
         if not pos.isdigit() or int(pos) + len(ref) - 1 > contig[1]:
@@ -135,6 +134,7 @@ class RecordScreen:
             return False
         if csq and "athogenic" in csq:
             return False
+        t_ref, t_alt = ref, alt  # SNVs need no trimming
         if len(ref) != 1 or len(alt) != 1:
             _, t_ref, t_alt = trim_alleles(int(pos), ref, alt)
             if t_ref == t_alt:
@@ -167,14 +167,7 @@ class RecordScreen:
         counter, statistics = self.counter, self.statistics
         statistics.records += 1
         statistics.alleles += 1
-        if len(ref) == 1 and len(alt) == 1:
-            statistics.by_type["snv"] += 1
-            if (ref, alt) in _TRANSITIONS:
-                statistics.transitions += 1
-            else:
-                statistics.transversions += 1
-        else:
-            counter._count_allele(t_ref, t_alt)
+        counter._count_allele(t_ref, t_alt)
         statistics.by_consequence[(self._worst_consequence(csq) or "none") if self.csq_key else "unannotated"] += 1
         counter._count_genotypes(genotypes, contig[0], bool(confident), None)
         statistics.skipped["common_by_retention_policy"] += 1
