@@ -64,3 +64,21 @@ def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_l
     assert "field CHROM: contig 'chr25' is not part of GRCh37" in job.error
     assert f"record at chr25:{fields[1]}" in job.error
     assert not Case.objects.filter(identifier="BAD").exists() and not Variant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_truncated_bgzf_read_by_workers_fails_naming_the_file_and_leaves_nothing(patient_groups, settings, tmp_path):
+    """The cut falls inside a block's body: only the record screen, decompressing, can notice it."""
+    from genomes.bgzf import block_offsets
+    from genomes.models import Case, Variant
+
+    source = shared("scout-demo/643594.clinical.vcf.gz")
+    offsets = block_offsets(source)
+    path = tmp_path / "cut.vcf.gz"
+    path.write_bytes(source.read_bytes()[:offsets[-2] + 100])  # into the last data block
+    department = Department.objects.create(code="kg-cut", name="Cut")
+    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 1, 0
+    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="CUT")
+    assert job.state == "failed"
+    assert str(path) in job.error and "unreadable compressed data" in job.error and "truncated" in job.error
+    assert not Case.objects.filter(identifier="CUT").exists() and not Variant.objects.exists()
