@@ -10,16 +10,23 @@ For tests and benchmarks only; everything here is labelled synthetic in the file
   drawn from a WGS-like spectrum (most sites common, ~6% at popmax <= 5%);
   ``rare_only`` writes just the sites a retention policy keeps.
 - Consequences from real Ensembl transcript models (a GTF through pyensembl):
-  the GTF's region is tiled over the genome. At its real place a gene keeps its
+  the GTF's region is tiled over the genome, each copy followed by a gene-free
+  stretch so that coding sequence covers CODING_FRACTION of the genome as in
+  GRCh38 (a GTF slice of gene-dense sequence would otherwise make every tile as
+  dense as, say, the start of chromosome 1). At its real place a gene keeps its
   real identifiers; its copies elsewhere are named "<GENE>-syn<chrom>.<copy>",
   so gene density is realistic while panel genes occur only where they really are.
   Reference bases are random (there is no FASTA), so HGVS p. amino acids are invented.
+- Purifying selection: a background site that falls in coding sequence is kept
+  with probability CODING_RETENTION (otherwise it moves elsewhere), so each
+  genome carries about as many protein-altering variants as a real one.
 - Planted causal variants per family (de novo, compound heterozygous, autosomal
   recessive homozygous, X-linked hemizygous), absent from population data,
   written to truth.tsv so analyses can prove recall.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import struct
@@ -39,6 +46,12 @@ TRANSITION = {"A": "G", "G": "A", "C": "T", "T": "C"}
 CSQ_FIELDS = ("Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|"
               "Protein_position|Existing_variation|STRAND|CANONICAL|MANE_SELECT|REVEL|SpliceAI_pred_DS_AG|"
               "SpliceAI_pred_DS_AL|SpliceAI_pred_DS_DG|SpliceAI_pred_DS_DL|gnomADe_AF|MAX_AF|CLIN_SIG")
+# GRCh38: ~35 Mb of protein-coding CDS (Ensembl canonical, 19,400 genes) in 3.1 Gb.
+CODING_FRACTION = 0.0112
+# A genome differs from the reference at 4.1-5.0M sites but carries only 10,000-12,000 peptide-altering
+# variants (1000 Genomes Project, Nature 526:68, 2015); neutral placement over 1.12% coding sequence with
+# ~70% of coding changes non-synonymous would give ~34,000: a third of coding variation survives selection.
+CODING_RETENTION = 0.33
 IMPACT = {"stop_gained": "HIGH", "frameshift_variant": "HIGH", "splice_donor_variant": "HIGH",
           "splice_acceptor_variant": "HIGH", "missense_variant": "MODERATE", "inframe_insertion": "MODERATE",
           "inframe_deletion": "MODERATE", "synonymous_variant": "LOW", "splice_region_variant": "LOW"}
@@ -109,20 +122,40 @@ class BgzfWriter:
 class TiledGenome:
     """The GTF's region repeated along every chromosome, with copies renamed (see module docstring)."""
 
-    def __init__(self, models: list[TranscriptModel]):
+    def __init__(self, models: list[TranscriptModel], coding_fraction: float = CODING_FRACTION):
         self.template_chrom = models[0].chrom
         self.low = min(m.start for m in models) - 10_000
         self.high = max(m.end for m in models) + 10_000
-        self.period = self.high - self.low
+        self.coding = _merged(c for m in models for c in m.cds)
+        coding_bases = sum(end - start + 1 for start, end in self.coding)
+        # The template region, then a gene-free stretch: its copies sit one period apart.
+        self.period = max(self.high - self.low, int(coding_bases / coding_fraction))
+        self._coding_starts = [start for start, _ in self.coding]
         self.index = TranscriptIndex(models)
         self.real = [m for m in models if m.canonical and m.cds]
 
+    def _template_offset(self, chrom: str, pos: int) -> int | None:
+        """The template position a genome position copies, or None in the gene-free part of a period."""
+        if chrom == self.template_chrom and self.low <= pos < self.high:
+            return pos
+        offset = self.low + pos % self.period
+        return offset if offset < self.high else None
+
+    def in_coding(self, chrom: str, pos: int) -> bool:
+        offset = self._template_offset(chrom, pos)
+        if offset is None:
+            return False
+        index = bisect.bisect_right(self._coding_starts, offset) - 1
+        return index >= 0 and offset <= self.coding[index][1]
+
     def models_at(self, chrom: str, pos: int) -> list[TranscriptModel]:
-        copy, offset = divmod(pos, self.period)
         if chrom == self.template_chrom and self.low <= pos < self.high:
             return self.index.near(chrom, pos)
-        shift = pos - (self.low + offset)
-        return [self._copy(m, chrom, copy, shift) for m in self.index.near(self.template_chrom, self.low + offset)]
+        offset = self._template_offset(chrom, pos)
+        if offset is None:
+            return []
+        copy, shift = pos // self.period, pos - offset
+        return [self._copy(m, chrom, copy, shift) for m in self.index.near(self.template_chrom, offset)]
 
     @staticmethod
     def _copy(model: TranscriptModel, chrom: str, copy: int, shift: int) -> TranscriptModel:
@@ -141,6 +174,16 @@ class TiledGenome:
         """Copy numbers that lie wholly inside a chromosome of this length."""
         first = self.low // self.period + 1
         return range(first, max(first + 1, chrom_length // self.period - 1))
+
+
+def _merged(intervals) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 def generate_cohort(spec: CohortSpec) -> dict:
@@ -203,7 +246,8 @@ def _write_family(spec, genome: TiledGenome, rng: random.Random, family: str, mo
         taken = {s.pos for s in planted_by_chrom.get(chrom, [])}
         wanted, chosen = counts[chrom], set()
         while len(chosen) < wanted:
-            chosen.update(rng.randrange(1, length - 20) for _ in range(wanted - len(chosen)))
+            chosen.update(p for p in (rng.randrange(1, length - 20) for _ in range(wanted - len(chosen)))
+                          if not genome.in_coding(chrom, p) or rng.random() < CODING_RETENTION)
             chosen -= taken
         positions = sorted(chosen)
         sites = [_background_site(rng, chrom, p, spec.rare_only, child_sex) for p in positions]
