@@ -7,10 +7,13 @@
 Run bench/analysis_trio.py first (same data directory): it loads the trio cases. This script starts
 gunicorn as `manage.py serve` does (2 worker processes x 4 threads on this 2-core machine), gives each
 of --users geneticists a session through the login form, and lets them page, sort and filter the
-variant table of random benchmark cases at the same time, each request as htmx sends it (HX-Request:
-the table fragment). Every request runs the case's analysis, records the filter run and writes the
-audit row, as in use. Reports latency percentiles as the clients see them, and the server's own time
-per request from the access log.
+variant table at the same time, each request as htmx sends it (HX-Request: the table fragment). By
+default each user works through a case as a geneticist does: the preset's first page, the next page,
+two sorts, then de novo, compound het and a stricter frequency, then opens another random case
+(--random-cases: every request on a random case, so nothing is ever reused). Every request runs the
+case's analysis (or reuses the candidates of the same filters, see interpret.analysis.run_analysis),
+records the filter run and writes the audit row, as in use. Reports latency percentiles as the clients
+see them, and the server's own time per request from the access log.
 """
 from __future__ import annotations
 
@@ -88,6 +91,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="per user")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a user waits between requests")
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--random-cases", action="store_true", help="a random case for every request")
     args = parser.parse_args()
 
     department = Department.objects.get(code="bench")
@@ -120,7 +124,16 @@ def main() -> None:
         latencies, failures = [], []
         lock = threading.Lock()
         rng = random.Random(5)
-        plans = [[(rng.choice(cases), rng.choice(PAGES)) for _ in range(args.requests)] for _ in sessions]
+        if args.random_cases:
+            plans = [[(rng.choice(cases), rng.choice(PAGES)) for _ in range(args.requests)] for _ in sessions]
+        else:
+            plans = []
+            for _ in sessions:
+                plan = []
+                while len(plan) < args.requests:
+                    case_id = rng.choice(cases)
+                    plan += [(case_id, page) for page in PAGES]
+                plans.append(plan[:args.requests])
 
         def user(session, plan):
             for case_id, page in plan:
@@ -154,7 +167,8 @@ def main() -> None:
     def pct(values, q):
         return values[min(len(values) - 1, int(q * len(values)))]
 
-    print(f"{len(cases)} cases; {args.users} concurrent users x {args.requests} table requests, think time "
+    print(f"{len(cases)} cases ({'a random case per request' if args.random_cases else 'a case per 7 requests'}); "
+          f"{args.users} concurrent users x {args.requests} table requests, think time "
           f"{args.think} s; gunicorn {args.web_workers} workers x 4 threads; {wall:.1f} s, "
           f"{len(latencies) / wall:.1f} requests/s")
     print(f"client latency: p50 {statistics.median(latencies):.0f} ms, p95 {pct(latencies, 0.95):.0f} ms, "

@@ -8,11 +8,13 @@ cohort counts for the survivors, scores, sorts and pages.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
@@ -26,6 +28,12 @@ CONFIDENCE_SETS = {"green": ("green",), "green_amber": ("green", "amber"), "all"
 CONFIDENCE_RANK = {"green": 0, "amber": 1, "red": 2}
 SORTS = ("score", "position", "gene", "popmax", "cadd", "revel", "cohort")
 MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says so
+# Paging and re-sorting the variant table reuse the filtered, scored candidates for this long. The key holds
+# everything the candidates depend on (the import, the settings, the panel versions, the national cohort), so
+# a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
+RESULT_REUSE_SECONDS = 600
+RESULT_REUSE_MAX_CANDIDATES = 5_000
+RESULT_REUSE_VERSION = 1  # raise when the engine's output changes for the same inputs
 REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2}):(\d[\d,]*)-(\d[\d,]*)$", re.IGNORECASE)
 
 DEFAULTS = {
@@ -81,6 +89,7 @@ class AnalysisResult:
     case_import: object = None
     filter_run: FilterRun | None = None
     contamination: object = None
+    reused: bool = False  # the candidates came from the result cache (see run_analysis)
 
 
 def normalise_settings(raw: dict | None, *, preset: FilterPreset | None = None) -> dict:
@@ -283,7 +292,10 @@ def fetch_rows(sql: str, params: list) -> list[dict]:
 
 
 def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset | None = None, user=None,
-                 via: str = FilterRun.Via.BROWSER, record: bool = True) -> AnalysisResult:
+                 via: str = FilterRun.Via.BROWSER, record: bool = True, reuse: bool = False) -> AnalysisResult:
+    """Filter, classify by inheritance, score and sort a case's variants. ``reuse``: take the candidates from the
+    result cache when the same filters ran on the same data within RESULT_REUSE_SECONDS (the variant table's
+    paging and sorting); the run is recorded either way."""
     started = time.perf_counter()
     case_import = case.imports.filter(is_current=True).first()
     if case_import is None:
@@ -299,6 +311,41 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     else:
         panel_symbols, padding = None, []
         settings["genome_wide"] = True  # no panel to narrow by: say so
+    reuse_key = _reuse_key(case_import, settings, versions) if reuse else None
+    reused = cache.get(reuse_key) if reuse_key else None
+    if reused is not None:
+        candidates, truncated, cohort_size, contamination = reused
+    else:
+        candidates, truncated, cohort_size, contamination = _filter_and_score(
+            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences)
+        if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
+            cache.set(reuse_key, (candidates, truncated, cohort_size, contamination), RESULT_REUSE_SECONDS)
+    _sort(candidates, settings)
+    milliseconds = int((time.perf_counter() - started) * 1000)
+    result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
+                            candidates=candidates, truncated=truncated, cohort_size=cohort_size,
+                            milliseconds=milliseconds, case_import=case_import, contamination=contamination,
+                            reused=reused is not None)
+    if record:
+        result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
+                                        milliseconds)
+    return result
+
+
+def _reuse_key(case_import, settings: dict, versions) -> str:
+    """What a run's candidates depend on. The national cohort enters as its current imports (count and newest),
+    so a case imported or replaced anywhere gives new cohort counts rather than reused ones."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(id) FROM genomes_caseimport WHERE is_current AND genome_build = %s",
+                       [case_import.genome_build])
+        cohort = cursor.fetchone()
+    unsorted = {k: v for k, v in settings.items() if k not in ("sort", "descending")}
+    identity = json.dumps([RESULT_REUSE_VERSION, case_import.pk, unsorted, sorted(v.pk for v in versions),
+                           list(cohort)], sort_keys=True, default=str)
+    return "analysis-result:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _filter_and_score(case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences):
     where, params = _where(case_import, family, settings, panel_symbols, padding)
     sql = (f"SELECT {', '.join(ROW_COLUMNS)} FROM genomes_casevariant WHERE {' AND '.join(where)} "
            f"ORDER BY xpos LIMIT {MAX_ROWS + 1}")
@@ -323,15 +370,7 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
         candidate.score_parts = score_parts(candidate.row, panel_confidence=(candidate.panel or {}).get("confidence"),
                                             modes=candidate.modes)
         candidate.score = score_total(candidate.score_parts)
-    _sort(candidates, settings)
-    milliseconds = int((time.perf_counter() - started) * 1000)
-    result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
-                            candidates=candidates, truncated=truncated, cohort_size=cohort_size,
-                            milliseconds=milliseconds, case_import=case_import, contamination=contamination)
-    if record:
-        result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
-                                        milliseconds)
-    return result
+    return candidates, truncated, cohort_size, contamination
 
 
 def _record_run(case, case_import, user, via, preset, settings, versions, candidates, milliseconds) -> FilterRun:

@@ -180,3 +180,39 @@ def test_another_departments_geneticist_gets_404_on_every_analysis_page_and_it_i
     assert not VariantTag.objects.exists() and not FilterRun.objects.exists()
     assert not FilterPreset.objects.filter(name="stolen").exists()
     assert AuditEvent.objects.filter(action="access_denied", username="bob", object_id=str(trio.pk)).count() == 6
+
+
+@pytest.mark.django_db
+def test_paging_and_sorting_reuse_a_runs_candidates_until_the_national_cohort_changes(client, trio, alice, dept_a):
+    from genomes.importing import case_import_prepare
+    from interpret.jobs import job_run
+    from interpret.models import PatientGroup
+    from tests.shared_data import shared
+
+    first = run_analysis(trio, EVERYTHING, user=alice, reuse=True)
+    assert not first.reused and first.candidates
+    assert {c.cohort_families for c in first.candidates} == {1}  # only this family carries them yet
+    by_position = run_analysis(trio, {**EVERYTHING, "sort": "position", "descending": False}, user=alice, reuse=True)
+    assert by_position.reused and by_position.filter_run == first.filter_run
+    assert [c.row["xpos"] for c in by_position.candidates] == sorted(c.row["xpos"] for c in first.candidates)
+    assert {c.row["id"] for c in by_position.candidates} == {c.row["id"] for c in first.candidates}
+    narrower = run_analysis(trio, {**EVERYTHING, "inheritance": ["de_novo"]}, user=alice, reuse=True)
+    assert not narrower.reused and len(narrower.candidates) < len(first.candidates)
+
+    client.force_login(alice)  # the table pages through the reused list, each page audited
+    audited = AuditEvent.objects.filter(object_type="case_variants").count()
+    page = client.get(f"/cases/{trio.pk}/variants/?genome_wide=true&max_popmax=&impacts=&pass_only=false"
+                      "&include_clinvar_pathogenic=false&page=2&sort=position&descending=false",
+                      HTTP_HX_REQUEST="true")
+    assert page.status_code == 200 and page.context["result"].reused
+    assert [r.row["id"] for r in page.context["page"].object_list] == [c.row["id"] for c in by_position.candidates][50:100]
+    assert AuditEvent.objects.filter(object_type="case_variants").count() == audited + 1
+
+    # The same family's genome imported again as another case: every candidate now has two families.
+    second = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"),
+        case_identifier="643594-again")
+    assert job_run(second.job_id).state == "done"
+    after = run_analysis(trio, EVERYTHING, user=alice, reuse=True)
+    assert not after.reused and {c.cohort_families for c in after.candidates} == {2}
