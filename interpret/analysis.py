@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from interpret.inheritance import MODES, Family, compound_het_pairs, family_of_c
 from interpret.models import FilterPreset, FilterRun
 from interpret.scoring import score_parts, score_total
 
+logger = logging.getLogger(__name__)
 IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
 CONFIDENCE_SETS = {"green": ("green",), "green_amber": ("green", "amber"), "all": ("green", "amber", "red")}
 CONFIDENCE_RANK = {"green": 0, "amber": 1, "red": 2}
@@ -179,14 +181,26 @@ def resolve_panel_versions(case, settings: dict) -> list:
     return versions
 
 
+_PANEL_GENES: dict[tuple[int, ...], dict[str, dict]] = {}
+
+
 def _panel_genes(versions) -> dict[str, dict]:
-    """Upper-case symbol -> the strongest entry across the chosen versions."""
+    """Upper-case symbol -> the strongest entry across the chosen versions. Analyses use published or retired
+    versions only, whose entries never change, so each process keeps the gene sets it has built."""
     from panels.selectors import gene_set
 
+    key = tuple(sorted(v.pk for v in versions))
+    frozen = all(v.status in ("published", "retired") for v in versions)
+    if frozen and key in _PANEL_GENES:
+        return _PANEL_GENES[key]
     genes = {}
     for symbol, entries in gene_set(versions, confidences=CONFIDENCE_SETS["all"]).items():
         best = min(entries, key=lambda e: CONFIDENCE_RANK[e["confidence"]])
         genes[symbol] = best
+    if frozen:
+        if len(_PANEL_GENES) >= 256:
+            _PANEL_GENES.clear()
+        _PANEL_GENES[key] = genes
     return genes
 
 
@@ -312,14 +326,15 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
         panel_symbols, padding = None, []
         settings["genome_wide"] = True  # no panel to narrow by: say so
     reuse_key = _reuse_key(case_import, settings, versions) if reuse else None
-    reused = cache.get(reuse_key) if reuse_key else None
+    reused = _cache_call(cache.get, reuse_key) if reuse_key else None
     if reused is not None:
         candidates, truncated, cohort_size, contamination = reused
     else:
         candidates, truncated, cohort_size, contamination = _filter_and_score(
             case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences)
         if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
-            cache.set(reuse_key, (candidates, truncated, cohort_size, contamination), RESULT_REUSE_SECONDS)
+            _cache_call(cache.set, reuse_key, (candidates, truncated, cohort_size, contamination),
+                        RESULT_REUSE_SECONDS)
     _sort(candidates, settings)
     milliseconds = int((time.perf_counter() - started) * 1000)
     result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
@@ -330,6 +345,18 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
         result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
                                         milliseconds)
     return result
+
+
+def _cache_call(method, *args):
+    """A cache that is down or missing costs speed, never the page: the analysis runs without it."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a failed cache query must not break the caller's transaction
+                return method(*args)
+        return method(*args)
+    except Exception:  # noqa: BLE001 - any backend error (Redis down, cache table missing)
+        logger.warning("result cache unavailable; analysing without it", exc_info=True)
+        return None
 
 
 def _reuse_key(case_import, settings: dict, versions) -> str:
@@ -466,9 +493,13 @@ def _sort(candidates: list[Candidate], settings: dict) -> None:
 GENOTYPE_TEXT = {-1: "./.", 0: "0/0", 1: "0/1", 2: "1/1", 3: "1/2"}
 
 
-def case_individuals(case) -> list[tuple[int, str, str]]:
-    """(position, individual id, relation) in stored order: proband first."""
-    family = family_of_case(case)
+_FAMILY_UNKNOWN = object()
+
+
+def case_individuals(case, family=_FAMILY_UNKNOWN) -> list[tuple[int, str, str]]:
+    """(position, individual id, relation) in stored order: proband first. Pass the case's family when known."""
+    if family is _FAMILY_UNKNOWN:
+        family = family_of_case(case)
     rows = []
     for sample in case.samples.select_related("individual").order_by("position"):
         relation = ("proband" if family and sample.position == family.proband else
@@ -497,7 +528,7 @@ def genotypes_of(row: dict, individuals: list[tuple[int, str, str]]) -> list[dic
 
 def candidates_as_dicts(result: AnalysisResult, candidates: list[Candidate]) -> list[dict]:
     """Output objects for some of a result's candidates (a page, or all), with their canonical transcript."""
-    individuals = case_individuals(result.case)
+    individuals = case_individuals(result.case, result.family)
     transcripts = transcripts_of(result.case_import.pk, result.case.pk, [c.row["id"] for c in candidates])
     return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"])) for c in candidates]
 

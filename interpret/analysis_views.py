@@ -90,8 +90,8 @@ def variant_table(request, case_id: int):
             data["mode_labels"] = [MODE_LABELS.get(m, m) for m in data["inheritance"]]
         params = request.GET.copy()
         params.pop("page", None)
-        context.update(page=page, rows=rows, individuals=case_individuals(case), page_query=params.urlencode(),
-                       settings=result.settings, run=result.filter_run)
+        context.update(page=page, rows=rows, individuals=case_individuals(case, result.family),
+                       page_query=params.urlencode(), settings=result.settings, run=result.filter_run)
         audit_record(action=Action.VIEW, request=request, object_type="case_variants", object_id=case.pk,
                      department_code=case.department.code,
                      details={"filter_run": result.filter_run.pk if result.filter_run else None,
@@ -110,7 +110,7 @@ def variant_table_export(request, case_id: int):
         result, _ = _analysis(request, case)
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400)
-    individuals = case_individuals(case)
+    individuals = case_individuals(case, result.family)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{case.identifier}_variants.csv"'
     writer = csv.writer(response)
