@@ -114,7 +114,7 @@ def main() -> None:
             try:
                 if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still starting
                 time.sleep(0.2)
         sessions = [log_in(base, name) for name in usernames]
         # One warm-up request per worker thread: imports, template compilation, the GTF-free paths.
