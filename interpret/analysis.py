@@ -35,7 +35,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 1  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 2  # raise when the engine's output changes for the same inputs
 REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2}):(\d[\d,]*)-(\d[\d,]*)$", re.IGNORECASE)
 
 DEFAULTS = {
@@ -325,20 +325,20 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     else:
         panel_symbols, padding = None, []
         settings["genome_wide"] = True  # no panel to narrow by: say so
-    reuse_key = _reuse_key(case_import, settings, versions) if reuse else None
+    cohort = _national_cohort(case_import.genome_build)
+    reuse_key = _reuse_key(case_import, settings, versions, cohort) if reuse else None
     reused = _cache_call(cache.get, reuse_key) if reuse_key else None
     if reused is not None:
-        candidates, truncated, cohort_size, contamination = reused
+        candidates, truncated, contamination = reused
     else:
-        candidates, truncated, cohort_size, contamination = _filter_and_score(
+        candidates, truncated, contamination = _filter_and_score(
             case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences)
         if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
-            _cache_call(cache.set, reuse_key, (candidates, truncated, cohort_size, contamination),
-                        RESULT_REUSE_SECONDS)
+            _cache_call(cache.set, reuse_key, (candidates, truncated, contamination), RESULT_REUSE_SECONDS)
     _sort(candidates, settings)
     milliseconds = int((time.perf_counter() - started) * 1000)
     result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
-                            candidates=candidates, truncated=truncated, cohort_size=cohort_size,
+                            candidates=candidates, truncated=truncated, cohort_size=cohort[0],
                             milliseconds=milliseconds, case_import=case_import, contamination=contamination,
                             reused=reused is not None)
     if record:
@@ -359,13 +359,18 @@ def _cache_call(method, *args):
         return None
 
 
-def _reuse_key(case_import, settings: dict, versions) -> str:
-    """What a run's candidates depend on. The national cohort enters as its current imports (count and newest),
-    so a case imported or replaced anywhere gives new cohort counts rather than reused ones."""
+def _national_cohort(build: str) -> tuple[int, int | None]:
+    """The national cohort of a build as its current imports: how many, and the newest."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), max(id) FROM genomes_caseimport WHERE is_current AND genome_build = %s",
-                       [case_import.genome_build])
-        cohort = cursor.fetchone()
+                       [build])
+        count, newest = cursor.fetchone()
+    return count, newest
+
+
+def _reuse_key(case_import, settings: dict, versions, cohort: tuple[int, int | None]) -> str:
+    """What a run's candidates depend on. The national cohort enters as its current imports (count and newest),
+    so a case imported or replaced anywhere gives new cohort counts rather than reused ones."""
     unsorted = {k: v for k, v in settings.items() if k not in ("sort", "descending")}
     identity = json.dumps([RESULT_REUSE_VERSION, case_import.pk, unsorted, sorted(v.pk for v in versions),
                            list(cohort)], sort_keys=True, default=str)
@@ -381,7 +386,7 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
     rows = rows[:MAX_ROWS]
 
     candidates = _candidates(rows, family, settings, panel_genes, padding, confidences)
-    cohort_size = _add_cohort_counts(candidates, case_import.genome_build)
+    _add_cohort_counts(candidates)
     if settings["max_cohort_families"] is not None:
         candidates = [c for c in candidates if c.cohort_families <= settings["max_cohort_families"]]
     contamination = None
@@ -397,7 +402,7 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
         candidate.score_parts = score_parts(candidate.row, panel_confidence=(candidate.panel or {}).get("confidence"),
                                             modes=candidate.modes)
         candidate.score = score_total(candidate.score_parts)
-    return candidates, truncated, cohort_size, contamination
+    return candidates, truncated, contamination
 
 
 def _record_run(case, case_import, user, via, preset, settings, versions, candidates, milliseconds) -> FilterRun:
@@ -450,14 +455,12 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences) -> li
     return candidates
 
 
-def _add_cohort_counts(candidates: list[Candidate], build: str) -> int:
-    """National cohort frequency: families (cases, with a current import of the same build) in which anyone
-    carries the variant, counted once per family."""
+def _add_cohort_counts(candidates: list[Candidate]) -> None:
+    """National cohort frequency: families (cases with a current import) in which anyone carries the variant,
+    counted once per family. Variant ids belong to one build, so the count stays within the case's build."""
+    if not candidates:
+        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM genomes_caseimport WHERE is_current AND genome_build = %s", [build])
-        cohort_size = cursor.fetchone()[0]
-        if not candidates:
-            return cohort_size
         cursor.execute(
             "SELECT cv.variant_id, count(DISTINCT cv.case_id) FROM genomes_casevariant cv "
             "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
@@ -467,7 +470,6 @@ def _add_cohort_counts(candidates: list[Candidate], build: str) -> int:
         counts = dict(cursor.fetchall())
     for candidate in candidates:
         candidate.cohort_families = counts.get(candidate.row["variant_id"], 0)
-    return cohort_size
 
 
 def _sort(candidates: list[Candidate], settings: dict) -> None:

@@ -44,7 +44,7 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
             if kind not in modes:
                 modes.append(kind)
     transcripts = sorted_transcripts(transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], []))
-    genotypes = genotypes_of(row, case_individuals(case))
+    genotypes = genotypes_of(row, case_individuals(case, family))
     parts = score_parts(row, panel_confidence=None, modes=modes)
     return {
         "row": row, "variant_id": variant_id, "transcripts": transcripts, "genotypes": genotypes,
