@@ -26,14 +26,21 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# The compiled record screen (genomes/_screen.c), in place beside its Python twin; gcc and the Python
+# headers are all it needs. Rebuilt when the C source changes.
+SCREEN_EXT := genomes/.screen-built
+$(SCREEN_EXT): genomes/_screen.c setup.py $(VENV)/.installed
+	$(PY) setup.py --quiet build_ext --inplace
+	touch $@
+
+setup: $(VENV)/.installed $(SCREEN_EXT)
 	$(PY) manage.py bootstrap --demo
 
 # The demo serves plain http on localhost; production runs behind TLS with HTTPS=true (the default).
 run: setup
 	HTTPS=$${HTTPS:-false} $(PY) manage.py serve
 
-worker: $(VENV)/.installed
+worker: $(VENV)/.installed $(SCREEN_EXT)
 	$(PY) -m celery -A interpret worker --loglevel INFO
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
@@ -44,7 +51,7 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-dev chromium
+test: $(VENV)/.installed-dev $(SCREEN_EXT) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean-data:

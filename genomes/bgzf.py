@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import struct
 import zlib
+
+try:  # ISA-L's inflate: the same DEFLATE, ~2x faster than zlib's on these blocks
+    from isal.isal_zlib import decompress as _inflate
+except ImportError:
+    from zlib import decompress as _inflate
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,7 +52,7 @@ def _read_block(handle, offset: int) -> tuple[bytes, int]:
     body = handle.read(size - HEADER)
     if len(body) < size - HEADER:
         raise EOFError(f"the BGZF block at byte {offset} is cut short: the file is truncated")
-    return zlib.decompress(body[:-8], -15), offset + size
+    return _inflate(body[:-8], -15), offset + size
 
 
 def part_boundaries(offsets: list[int], parts: int) -> list[tuple[int, int | None, int | None]]:
@@ -70,13 +75,14 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
 
     ``previous``: the block before ``start``, to learn whether a line runs across the boundary.
     """
-    with open(path, "rb") as handle:
+    with open(path, "rb", buffering=4 << 20) as handle:  # few reads: blocks follow one another
         pending = b""
         skip_partial = False
         if previous is not None:
             last_text, _ = _read_block(handle, previous)
             skip_partial = bool(last_text) and not last_text.endswith(b"\n")
         offset = start
+        in_header = True
         while end is None or offset < end:
             try:
                 text, offset = _read_block(handle, offset)
@@ -93,14 +99,16 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
                 if cut < 0:
                     continue  # the previous part's line goes on through this whole block
                 text, skip_partial = text[cut + 1:], False
-            pending += text
-            cut = pending.rfind(b"\n")
+            cut = text.rfind(b"\n")
             if cut < 0:
+                pending += text
                 continue
-            chunk, pending = pending[:cut + 1], pending[cut + 1:]
-            if chunk.startswith(b"#") or b"\n#" in chunk:  # header lines: only in the first blocks
+            chunk = b"".join((pending, memoryview(text)[:cut + 1]))  # one copy of the block's text
+            pending = text[cut + 1:]
+            if in_header and (chunk.startswith(b"#") or b"\n#" in chunk):  # header lines: only in the first blocks
                 chunk = b"".join(line + b"\n" for line in chunk[:-1].split(b"\n") if line and not line.startswith(b"#"))
             if chunk:
+                in_header = False  # past the header: a later "#" line is a malformed record for cyvcf2 to report
                 yield chunk
         # Finish the line that runs into the next part's blocks.
         while pending and end is not None:

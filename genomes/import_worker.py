@@ -3,9 +3,12 @@
 Reads the BGZF blocks of its part through a feeder process (python -m
 genomes.screen) that drops the records retention certainly drops, counting
 them, and passes the rest to cyvcf2; COPYs the rows to keep into genomes_importstaging
-under the import's id, in one transaction of its own connection. Writes JSON
-lines on stdout: {"records": n} now and then, and finally {"statistics": ...}
-or {"error": {...}} (then exits 1). Uses no Django, so it starts fast.
+under the import's id, committing them in numbered batches on a connection of its
+own. Writes JSON lines on stdout: {"records": n} now and then, {"batch": b, "rows": n}
+after each commit, and finally {"statistics": ...} or {"error": {...}} (then exits 1).
+Committed staging rows are not the case's variants: only the import's own transaction
+moves them there, all or nothing, and deletes them either way. Uses no Django, so it
+starts fast.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from genomes.errors import InputFileError
 from genomes.vcf_reader import STAGING_COLUMNS, ReadPolicy, VcfReader, open_vcf, staging_line
 
 PROGRESS_EVERY = 25_000
+BATCH_ROWS = 20_000  # staging rows per commit: ~13 MB of COPY text for WGS rows
+BATCHES_PER_PART = 1_000_000  # part i numbers its batches from i * 1e6
 
 
 def run(spec: dict) -> dict:
@@ -46,25 +51,41 @@ def run(spec: dict) -> dict:
     follower.start()
     try:
         vcf = cyvcf2.VCF(f"/dev/fd/{feeder.stdout.fileno()}", gts012=False)
-        reader = VcfReader(vcf, header, ReadPolicy(**spec["policy"]))
+        reader = VcfReader(vcf, header, ReadPolicy(**spec["policy"]), screened=True)
         build = str(header.build)
         import_id = spec["import_id"]
+        copy_sql = f"COPY genomes_importstaging (import_id, batch, {', '.join(STAGING_COLUMNS[1:])}) FROM STDIN"
         with psycopg.connect(spec["conninfo"]) as connection, connection.cursor() as cursor:
-            with cursor.copy(f"COPY genomes_importstaging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
-                next_report = PROGRESS_EVERY
-                prefix = f"{import_id}\t"
-                for row in reader.rows(line_numbers=False):
-                    copy.write(staging_line(build, row, prefix))
-                    if screened["records"] >= next_report:
-                        print(json.dumps({"records": screened["records"]}), flush=True)
-                        next_report += PROGRESS_EVERY
+            batch, lines = spec["part"] * BATCHES_PER_PART, []
+
+            def commit_batch():
+                # Committed, the batch is visible to the import's transaction, which stores it while we read on.
+                nonlocal batch
+                with cursor.copy(copy_sql) as copy:
+                    copy.write("".join(lines))
+                connection.commit()
+                print(json.dumps({"batch": batch, "rows": len(lines)}), flush=True)
+                batch += 1
+                lines.clear()
+
+            next_report = PROGRESS_EVERY
+            prefix = f"{import_id}\t{batch}\t"
+            for row in reader.rows(line_numbers=False):
+                lines.append(staging_line(build, row, prefix))
+                if len(lines) >= spec.get("batch_rows", BATCH_ROWS):
+                    commit_batch()
+                    prefix = f"{import_id}\t{batch}\t"
+                if screened["records"] >= next_report:
+                    print(json.dumps({"records": screened["records"]}), flush=True)
+                    next_report += PROGRESS_EVERY
             code = feeder.wait()
             follower.join(timeout=30)
             if code != 0 or screened["statistics"] is None:
                 problem = screened["error"] or "".join(screened["other"]).strip() or f"exit code {code}"
                 raise InputFileError(spec["vcf"], None, None, f"unreadable compressed data: {problem}"
                                      if screened["error"] else f"the record screen failed: {problem}")
-            connection.commit()
+            if lines:
+                commit_batch()
     finally:
         if feeder.poll() is None:
             feeder.kill()

@@ -15,10 +15,12 @@ REST API:
 from __future__ import annotations
 
 import json
+import queue
 import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,14 +264,29 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     build = str(header.build)
     expected = estimate_record_count(case_import.vcf_path)
     parts = _parallel_parts(case_import.vcf_path)
+    worker_seconds = None
     if parts:
         vcf.close()
-        statistics = _read_in_parallel(case_import, policy, parts, report, expected)
-        read_done = time.monotonic()
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                stored = _store_variants(cursor, case, case_import, build, "genomes_importstaging",
-                                         "import_id = %s", [case_import.pk])  # unambiguous: v has no import_id
+                # The workers commit staging rows in batches; this transaction stores each batch as it comes,
+                # on the other core, so that little is left to store when the last worker is done.
+                _store_begin(cursor, case, case_import)
+                locked = False
+
+                def store_batch(batch: int, wait: bool) -> int | None:
+                    """Stores one committed batch; None when another import holds the national variants."""
+                    nonlocal locked
+                    locked = locked or _lock_national_variants(cursor, wait=wait)
+                    if not locked:
+                        return None
+                    return _store_batch(cursor, case, case_import, build, "genomes_importstaging",
+                                        "import_id = %s AND batch = %s", [case_import.pk, batch])
+
+                statistics, stored, worker_seconds = _read_in_parallel(case_import, policy, parts, report, expected,
+                                                                       store_batch)
+                read_done = time.monotonic()
+                _store_end(cursor, case_import)
                 _finish(case, case_import, statistics, stored, samples, started, build)
         finally:
             with connection.cursor() as cursor:
@@ -280,7 +297,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
             # import inside one outer transaction).
             cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
-            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging) ON COMMIT DROP")
+            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging INCLUDING DEFAULTS) ON COMMIT DROP")
             prefix = f"{case_import.pk}\t"
             with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
@@ -293,15 +310,20 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
             read_done = time.monotonic()
             statistics = reader.statistics
-            stored = _store_variants(cursor, case, case_import, build, "import_staging", "import_id = %s",
-                                     [case_import.pk])
+            _store_begin(cursor, case, case_import)
+            _lock_national_variants(cursor, wait=True)
+            stored = _store_batch(cursor, case, case_import, build, "import_staging", "import_id = %s",
+                                  [case_import.pk])
+            _store_end(cursor, case_import)
             _finish(case, case_import, statistics, stored, samples, started, build)
     finished = time.monotonic()
     return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
             # reading, filtering and COPY to staging, then the final transaction
             "seconds_reading": round(read_done - started, 2), "seconds_storing": round(finished - read_done, 2),
-            "workers": len(parts) if parts else 1}
+            "workers": len(parts) if parts else 1,
+            # when each worker ended, from the start of reading: a part that ends early leaves a core idle
+            "worker_seconds": worker_seconds}
 
 
 def _parallel_parts(path: str):
@@ -317,8 +339,11 @@ def _parallel_parts(path: str):
         return None  # plain gzip cannot be split without reading it all
 
 
-def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected) -> ReadStatistics:
-    """Run one worker process per part; they COPY into genomes_importstaging. Raises the first worker error."""
+def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected,
+                      store_batch) -> tuple[ReadStatistics, int, list[float]]:
+    """Run one worker process per part; they COPY into genomes_importstaging in committed batches, which
+    ``store_batch`` stores as they arrive. Returns the statistics, the rows stored and when each worker
+    ended (seconds from the start); raises the first worker error."""
     from dataclasses import asdict
 
     with connection.cursor() as cursor:
@@ -326,20 +351,23 @@ def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report
     policy_spec = asdict(policy)
     policy_spec["info_fields"] = {k: list(v) for k, v in policy.info_fields.items()}
     processes, progress, outcomes = [], [0] * len(parts), [None] * len(parts)
+    batches: queue.Queue[int] = queue.Queue()
 
     def follow(index, process):
         for line in process.stdout:
             message = json.loads(line)
             if "records" in message:
                 progress[index] = message["records"]
+            elif "batch" in message:
+                batches.put(message["batch"])
             else:
                 outcomes[index] = message
 
     threads = []
     for index, (start, end, previous) in enumerate(parts):
         spec = {"vcf": case_import.vcf_path, "build": case_import.genome_build, "start": start, "end": end,
-                "previous": previous, "import_id": case_import.pk, "policy": policy_spec,
-                "conninfo": database_conninfo()}
+                "previous": previous, "import_id": case_import.pk, "part": index, "policy": policy_spec,
+                "conninfo": database_conninfo(), "batch_rows": settings.IMPORT_BATCH_ROWS}
         process = subprocess.Popen([sys.executable, "-m", "genomes.import_worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR)
         process.stdin.write(json.dumps(spec))
@@ -348,13 +376,30 @@ def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report
         thread.start()
         processes.append(process)
         threads.append(thread)
+    stored, pending, started, ended = 0, deque(), time.monotonic(), [None] * len(parts)
     try:
         while any(p.poll() is None for p in processes):
+            for index, process in enumerate(processes):
+                if ended[index] is None and process.poll() is not None:
+                    ended[index] = round(time.monotonic() - started, 1)
             if any(p.returncode not in (None, 0) for p in processes):
                 break  # one failed: stop the others
+            try:
+                pending.append(batches.get(timeout=0.5))
+            except queue.Empty:
+                pass
+            while not batches.empty():
+                pending.append(batches.get())
+            if pending:
+                count = store_batch(pending[0], False)
+                if count is None:
+                    time.sleep(0.5)  # another import is storing: our batches wait in the staging table
+                else:
+                    stored += count
+                    pending.popleft()
             done = sum(progress)
-            report(done, max(expected or 0, int(done * 1.01)) or None, f"{done:,} records read by {len(parts)} workers")
-            time.sleep(0.5)
+            report(done, max(expected or 0, int(done * 1.01)) or None,
+                   f"{done:,} records read by {len(parts)} workers, {stored:,} variants stored")
     finally:
         for process in processes:
             if process.poll() is None:
@@ -363,41 +408,68 @@ def _read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report
         for thread in threads:
             thread.join(timeout=5)
     statistics = ReadStatistics()
-    for outcome, process in zip(outcomes, processes):
+    for outcome in outcomes:  # a worker's own error first: the others may have been stopped because of it
         if outcome and "error" in outcome:
             error = outcome["error"]
             raise InputFileError(error["file"], error["line"], error["field"], error["problem"])
+    for outcome, process in zip(outcomes, processes):
         if process.returncode != 0 or not outcome:
             raise RuntimeError(f"an import worker ended with exit code {process.returncode}")
         statistics.merge(outcome["statistics"])
     report(statistics.records, statistics.records, "storing variants", force=True)
-    return statistics
+    while not batches.empty():
+        pending.append(batches.get())
+    for batch in pending:
+        stored += store_batch(batch, True)
+    return statistics, stored, [e if e is not None else round(time.monotonic() - started, 1) for e in ended]
 
 
-def _store_variants(cursor, case, case_import, build: str, source: str, where: str, params: list) -> int:
-    """New national variants, then the case's variants, from a staging table; replaces atomically."""
-    cursor.execute(
-        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
-        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM {source} WHERE {where} "
-        "ON CONFLICT (key_md5) DO NOTHING", [build, *params])
+# Imports add national variants one transaction at a time. Two imports that shared new variants and added
+# them batch by batch in different orders would deadlock, and each batch would wait for the other import's
+# whole transaction anyway; the lock makes the second import's workers stage their rows meanwhile.
+NATIONAL_VARIANTS_LOCK = 0x6E76_6172  # "nvar"
+
+
+def _lock_national_variants(cursor, *, wait: bool) -> bool:
+    """The transaction-scoped lock under which an import adds (and, replacing, removes) national variants."""
+    if wait:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NATIONAL_VARIANTS_LOCK])
+        return True
+    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [NATIONAL_VARIANTS_LOCK])
+    return cursor.fetchone()[0]
+
+
+def _store_begin(cursor, case, case_import) -> None:
+    """A replace starts by removing the case's variants (inside the import's transaction)."""
     if case_import.replace:
         cursor.execute("DROP TABLE IF EXISTS replaced_variants")
         cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
                        "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
         cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+
+
+def _store_batch(cursor, case, case_import, build: str, source: str, where: str, params: list) -> int:
+    """New national variants, then the case's variants, from (a batch of) a staging table."""
+    cursor.execute(
+        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
+        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM {source} WHERE {where} "
+        "ON CONFLICT (key_md5) DO NOTHING", [build, *params])
     columns = ", ".join(CASE_VARIANT_COLUMNS)
     cursor.execute(
         f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
         f"SELECT %s, %s, v.id, {', '.join('s.' + c for c in CASE_VARIANT_COLUMNS)} "
         f"FROM {source} s JOIN genomes_variant v ON v.key_md5 = s.key_md5 WHERE {where}",
         [case.pk, case_import.pk, *params])
-    stored = cursor.rowcount
+    return cursor.rowcount
+
+
+def _store_end(cursor, case_import) -> None:
     if case_import.replace:
+        _lock_national_variants(cursor, wait=True)
         # National variants that only the replaced import carried would otherwise be orphans.
         cursor.execute(
             "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
             "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")
-    return stored
 
 
 def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:

@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import math
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -271,13 +272,66 @@ STAGING_COLUMNS = (
 def staging_line(build: str, row: tuple, prefix: str = "") -> str:
     """A reader row as one line of COPY text for the staging columns (identity digest and xpos first).
 
-    Hand-formatted: psycopg's per-value adaptation of ~30 columns (arrays, JSON)
-    cost ~110 us a row, a quarter of a WGS import.
+    Hand-formatted, column by column for the types the reader yields: psycopg's per-value adaptation of
+    ~30 columns (arrays, JSON) cost ~110 us a row, and a generic formatter (_copy_text) ~60 us; this ~20 us.
+    tests/genomes/test_variant_fields.py checks it against _copy_text.
     """
-    chrom, pos = row[0], row[1]
-    values = [key_md5(build, chrom, pos, row[2], row[3]), contig_index(chrom) * 1_000_000_000 + pos, *row[:20],
-              json.dumps(row[20], separators=(",", ":")), *row[21:]]
-    return prefix + "\t".join(_copy_text(v) for v in values) + "\n"
+    (chrom, pos, ref, alt, kind, filter_value, quality, rsid, genes, gene_ids, consequences, worst, impact,
+     annotated, frequency, popmax, clinvar, cadd, revel, spliceai, transcripts, genotypes, quals, depths,
+     ref_reads, alt_reads, fractions) = row
+    xpos_base = _XPOS_BASE.get(chrom)
+    if xpos_base is None:
+        xpos_base = _XPOS_BASE[chrom] = contig_index(chrom) * 1_000_000_000
+    digest = hashlib.md5(f"{build}-{chrom}-{pos}-{ref}-{alt}".encode()).hexdigest()  # as key_md5(), as text
+    transcript_json = _JSON.encode(transcripts)
+    if "\\" in transcript_json:  # JSON's own escapes: COPY text escapes the backslash again
+        transcript_json = transcript_json.translate(_COPY_ESCAPES)
+    return "\t".join((
+        f"{prefix}{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}",
+        str(xpos_base + pos), chrom, str(pos), ref, alt, kind,
+        _plain_text(filter_value), _number_text(quality), _plain_text(rsid), _text_array(genes),
+        _text_array(gene_ids), _text_array(consequences), _plain_text(worst), _plain_text(impact),
+        "t" if annotated else "f", _number_text(frequency), _number_text(popmax), _text_array(clinvar),
+        _number_text(cadd), _number_text(revel), _number_text(spliceai), transcript_json,
+        _number_array(genotypes), _number_array(quals), _number_array(depths), _number_array(ref_reads),
+        _number_array(alt_reads), _number_array(fractions),
+    )) + "\n"
+
+
+_JSON = json.JSONEncoder(separators=(",", ":"))
+_XPOS_BASE: dict[str, int] = {}  # contig -> its xpos offset (genomes.variant_identity.contig_index * 1e9)
+
+
+def _plain_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if not isinstance(value, str):
+        return _copy_text(value)
+    return value.translate(_COPY_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
+
+
+def _number_text(value) -> str:
+    return "\\N" if value is None else repr(value) if type(value) in _NUMBER_TYPES else _copy_text(value)
+
+
+def _number_array(values: list) -> str:
+    """An array of Python ints and floats (what the reader yields for genotypes, depths and fractions)."""
+    return "{" + ",".join(["NULL" if v is None else repr(v) for v in values]) + "}"
+
+
+_NUMBER_TYPES = (int, float)
+
+
+def _text_array(values: list) -> str:
+    if not values:
+        return "{}"
+    if all(type(v) is str for v in values) and not _NEEDS_ARRAY_ESCAPE.search("".join(values)):
+        return '{"' + '","'.join(values) + '"}'
+    return _copy_text(values)
+
+
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+_NEEDS_ARRAY_ESCAPE = re.compile(r'[\\\t\n\r"]')
 
 
 def variant_type(ref: str, alt: str) -> str:
@@ -322,13 +376,15 @@ def _as_float(value) -> float | None:
 class VcfReader:
     """Iterates the rows to store for one VCF; statistics accumulate in ``statistics``."""
 
-    def __init__(self, vcf: cyvcf2.VCF, header: VcfHeader, policy: ReadPolicy):
+    def __init__(self, vcf: cyvcf2.VCF, header: VcfHeader, policy: ReadPolicy, *, screened: bool = False):
+        """``screened``: the records come through the record screen (genomes.screen), which has already
+        tried the fast path's decision on each; the full path decides and counts alike."""
         self.vcf, self.header, self.policy = vcf, header, policy
+        self.fast_path = not screened
         self.statistics = ReadStatistics()
         n = len(policy.sample_columns)
         for counts in ("het", "hom_alt", "x_het", "x_hom_alt"):
             setattr(self.statistics, counts, [0] * n)
-        self.columns = np.array(policy.sample_columns, dtype=np.intp)
         self.column_list = list(policy.sample_columns)
         self.trio_columns = [policy.sample_columns[i] for i in policy.trio] if policy.trio else []
         self._worst_cache: dict[tuple, str] = {}
@@ -401,18 +457,19 @@ class VcfReader:
             return
         if "GT" not in record.FORMAT:
             raise VcfInputError(self.header.path, line, "FORMAT", "no GT: every record needs genotypes")
-        if len(alts) == 1 and self._discarded_quickly(record, contig, ref, alts[0]):
+        if self.fast_path and len(alts) == 1 and self._discarded_quickly(record, contig, ref, alts[0]):
             return
-        genotype_array = record.genotype.array()[self.columns]
-        alleles = genotype_array[:, :-1]  # the last column is the phasing flag
+        # numpy's arrays as Python lists once: indexing numpy scalars one by one costs more than the row.
+        genotype_rows = record.genotype.array().tolist()
+        columns = self.column_list
+        alleles = [genotype_rows[c][:-1] for c in columns]  # the last item is the phasing flag
         formats = set(record.FORMAT)
         allele_depths = _allele_depth_matrix(record, len(alts) + 1) if "AD" in formats else None
         variant_depths = record.format("VD") if "VD" in formats else None
         somatic_af = record.format("AF") if policy.somatic and "AF" in formats else None
         # FORMAT/DP itself: cyvcf2's gt_depths answers -1 for some callers' records that do carry DP.
-        depths = (np.asarray(record.format("DP"))[self.columns, 0].astype(np.int64) if "DP" in formats
-                  else np.full(len(self.columns), -1))
-        quals = record.gt_quals[self.columns] if "GQ" in formats else None
+        depths = _sample_depths(record, columns) if "DP" in formats else [-1] * len(columns)
+        quals = _sample_qualities(record, columns) if "GQ" in formats else None
         annotation = self.header.annotation
         consequences = (parse_consequences(record.INFO.get(annotation.info_key), annotation)
                         if annotation else [])
@@ -466,19 +523,18 @@ class VcfReader:
                 ref_reads, alt_reads, fractions,
             )
 
-    # cyvcf2 gt_types (gts012=False): 0 hom-ref, 1 het, 2 unknown, 3 hom-alt -> our codes.
-    _GT_TYPE_CODES = (GENOTYPE_HOM_REF, GENOTYPE_HET, GENOTYPE_MISSING, GENOTYPE_HOM_ALT)
-
     def _discarded_quickly(self, record, contig: str, ref: str, alt: str) -> bool:
         """The fast path for the ~94% of WGS records a retention policy drops.
 
         Decides from a few INFO fields (or the first consequence entry) before
         any full consequence parsing, and counts the record's QC statistics from
-        cyvcf2's genotype types. Returns False whenever it is not certain the
+        the full path's genotype codes. Returns False whenever it is not certain the
         record is dropped; the full path then decides (and counts) as usual.
         """
         threshold = self.policy.retention_max_popmax
-        if threshold is None or (alt not in _SINGLE_BASES and not is_sequence_allele(alt)):
+        # Plain upper-case alleles only: lower case, ALT = REF and symbolic alleles are the full path's to
+        # decide (it counts "a>G" as a transition and skips ALT = REF).
+        if threshold is None or ref == alt or not (_SINGLE_BASES.issuperset(ref) and _SINGLE_BASES.issuperset(alt)):
             return False
         annotation = self.header.annotation
         csq = record.INFO.get(annotation.info_key) if annotation else None
@@ -512,9 +568,9 @@ class VcfReader:
             stats.by_consequence[self._worst_of_annotation(csq) or "none"] += 1
         else:
             stats.by_consequence["unannotated"] += 1
-        types = record.gt_types.tolist()
-        codes = self._GT_TYPE_CODES
-        genotypes = [codes[types[c]] for c in self.column_list]
+        # The full path's genotype codes (cyvcf2's gt_types reads half-missing calls and a second ALT otherwise).
+        genotype_rows = record.genotype.array().tolist()
+        genotypes = self._genotypes([genotype_rows[c][:-1] for c in self.column_list], 1)
         self._count_genotypes(genotypes, contig, None, record)
         stats.skipped["common_by_retention_policy"] += 1
         return True
@@ -543,23 +599,14 @@ class VcfReader:
         return worst
 
     @staticmethod
-    def _genotypes(alleles: np.ndarray, alt_index: int) -> list[int]:
+    def _genotypes(alleles: list[list[int]], alt_index: int) -> list[int]:
+        """Genotype codes of the case samples' allele lists (cyvcf2's: -1 missing, -2 vector end) for one ALT."""
         codes = []
         for sample_alleles in alleles:
-            called = [int(a) for a in sample_alleles if a != -2]  # -2: vector end (haploid calls)
-            if not called or any(a < 0 for a in called):
-                codes.append(GENOTYPE_MISSING)
-                continue
-            this = sum(1 for a in called if a == alt_index)
-            other = sum(1 for a in called if a > 0 and a != alt_index)
-            if this == 0:
-                codes.append(GENOTYPE_HOM_REF)
-            elif this == len(called):
-                codes.append(GENOTYPE_HOM_ALT)
-            elif other:
-                codes.append(GENOTYPE_HET_OTHER_ALT)
-            else:
-                codes.append(GENOTYPE_HET)
+            code = _BIALLELIC_GENOTYPES.get(tuple(sample_alleles)) if alt_index == 1 else None
+            if code is None:
+                code = _genotype_code(sample_alleles, alt_index)
+            codes.append(code)
         return codes
 
     def _count_genotypes(self, genotypes: list[int], contig: str, confident: bool | None, record) -> None:
@@ -651,13 +698,19 @@ class VcfReader:
         return ""
 
     def _reads(self, allele_depths, variant_depths, somatic_af, depths, alt_index):
-        n = len(self.columns)
+        n = len(self.column_list)
         ref_reads: list[int | None] = [None] * n
         alt_reads: list[int | None] = [None] * n
         fractions: list[float | None] = [None] * n
-        for i, column in enumerate(self.columns):
-            if allele_depths is not None and allele_depths.shape[1] > alt_index:
-                r, a = int(allele_depths[column][0]), int(allele_depths[column][alt_index])
+        with_depths = allele_depths is not None and len(allele_depths[0]) > alt_index
+        if somatic_af is not None and somatic_af.shape[1] >= alt_index:
+            somatic_fractions = somatic_af[:, alt_index - 1].tolist()
+        else:
+            somatic_fractions = None
+        for i, column in enumerate(self.column_list):
+            if with_depths:
+                row = allele_depths[column]
+                r, a = row[0], row[alt_index]
                 ref_reads[i] = r if r >= 0 else None
                 alt_reads[i] = a if a >= 0 else None
             elif variant_depths is not None:
@@ -666,8 +719,8 @@ class VcfReader:
                     alt_reads[i] = a
                     if depths[i] >= 0:
                         ref_reads[i] = max(0, int(depths[i]) - a)
-            if somatic_af is not None and somatic_af.shape[1] >= alt_index:
-                value = float(somatic_af[column][alt_index - 1])
+            if somatic_fractions is not None:
+                value = float(somatic_fractions[column])
                 fractions[i] = None if math.isnan(value) or value < 0 else round(value, 4)
             elif ref_reads[i] is not None and alt_reads[i] is not None and ref_reads[i] + alt_reads[i] > 0:
                 fractions[i] = round(alt_reads[i] / (ref_reads[i] + alt_reads[i]), 4)
@@ -677,31 +730,66 @@ class VcfReader:
 MENDELIAN_MIN_GQ = 20
 
 
-def _confident(quals) -> bool:
+def _genotype_code(called_alleles: list[int], alt_index: int) -> int:
+    called = [a for a in called_alleles if a != -2]  # -2: vector end (haploid calls)
+    if not called or any(a < 0 for a in called):
+        return GENOTYPE_MISSING
+    this = sum(1 for a in called if a == alt_index)
+    other = sum(1 for a in called if a > 0 and a != alt_index)
+    if this == 0:
+        return GENOTYPE_HOM_REF
+    if this == len(called):
+        return GENOTYPE_HOM_ALT
+    return GENOTYPE_HET_OTHER_ALT if other else GENOTYPE_HET
+
+
+# The allele lists of nearly every call of a biallelic record, and their codes for ALT 1.
+_BIALLELIC_GENOTYPES = {alleles: _genotype_code(list(alleles), 1) for alleles in (
+    (0, 0), (0, 1), (1, 0), (1, 1), (-1, -1), (0, -2), (1, -2), (-1, -2), (0, -1), (-1, 0), (1, -1), (-1, 1))}
+
+
+def _confident(quals: list | None) -> bool:
     """All reported GQs >= 20; a record without GQ (all missing) does not count against the site."""
     if quals is None:
         return True
-    values = [q for q in quals.tolist() if q >= 0]
-    return all(q >= MENDELIAN_MIN_GQ for q in values)
+    return all(q >= MENDELIAN_MIN_GQ for q in quals if q >= 0)
 
 
-def _allele_depth_matrix(record, n_alleles: int) -> np.ndarray | None:
-    """FORMAT/AD as integers (samples x alleles), -1 where missing; some callers declare AD as a String."""
+def _sample_qualities(record, columns: list[int]) -> list[int | float]:
+    """FORMAT/GQ of the case samples, negative where missing (as cyvcf2's gt_quals, which costs 10x more)."""
+    values = record.format("GQ")
+    if values is not None and values.dtype.kind == "i" and values.ndim == 2:
+        rows = values.tolist()
+        return [rows[c][0] for c in columns]  # htslib's missing and vector end are large negatives
+    quals = record.gt_quals.tolist()  # a caller that declares GQ as a Float
+    return [quals[c] for c in columns]
+
+
+def _sample_depths(record, columns: list[int]) -> list[int]:
+    """FORMAT/DP of the case samples, -1 (or another negative) where missing."""
+    values = np.asarray(record.format("DP"))
+    if values.dtype.kind in "iu":
+        rows = values.tolist()
+        return [rows[c][0] for c in columns]
+    return values[columns, 0].astype(np.int64).tolist()  # a caller that declares DP as a Float
+
+
+def _allele_depth_matrix(record, n_alleles: int) -> list[list[int]] | None:
+    """FORMAT/AD as integers (samples x alleles, rows of equal length), -1 where missing; some callers
+    declare AD as a String."""
     values = record.format("AD")
     if values is None:
         return None
     values = np.asarray(values)
     if values.dtype.kind in "iu" and values.ndim == 2:
-        matrix = values.astype(np.int64)
-        matrix[matrix < 0] = -1
-        return matrix
+        return [[a if a >= 0 else -1 for a in row] for row in values.tolist()]
     matrix = np.full((values.shape[0], n_alleles), -1, dtype=np.int64)
     for i, text in enumerate(values.reshape(values.shape[0], -1)[:, 0]):
         text = text.decode() if isinstance(text, bytes) else str(text)
         for j, part in enumerate(text.split(",")[:n_alleles]):
             if part.strip().isdigit():
                 matrix[i, j] = int(part)
-    return matrix
+    return matrix.tolist()
 
 
 def _mendelian_consistent(child: int, father: int, mother: int) -> bool:
@@ -719,11 +807,26 @@ _MENDELIAN = {(c, f, m): _mendelian_consistent(c, f, m)
 
 
 def _transcript(c) -> dict:
-    entry = {"gene": c.symbol, "gene_id": c.gene_id, "transcript": c.transcript_id,
-             "consequences": list(c.consequences), "impact": c.impact, "hgvsc": c.hgvsc, "hgvsp": c.hgvsp,
-             "exon": c.exon, "intron": c.intron, "canonical": c.canonical, "mane_select": c.mane_select,
-             "biotype": c.biotype, "lof": c.lof, "lof_filter": c.lof_filter, "hgnc_id": c.hgnc_id}
-    return {k: v for k, v in entry.items() if v not in (None, False, "")}
+    """One transcript's annotation as stored, without empty values (these fields are text or None)."""
+    entry = {}
+    if c.symbol:
+        entry["gene"] = c.symbol
+    if c.gene_id:
+        entry["gene_id"] = c.gene_id
+    if c.transcript_id:
+        entry["transcript"] = c.transcript_id
+    entry["consequences"] = list(c.consequences)
+    for key, value in (("impact", c.impact), ("hgvsc", c.hgvsc), ("hgvsp", c.hgvsp), ("exon", c.exon),
+                       ("intron", c.intron)):
+        if value:
+            entry[key] = value
+    if c.canonical:
+        entry["canonical"] = True
+    for key, value in (("mane_select", c.mane_select), ("biotype", c.biotype), ("lof", c.lof),
+                       ("lof_filter", c.lof_filter), ("hgnc_id", c.hgnc_id)):
+        if value:
+            entry[key] = value
+    return entry
 
 
 def diagnose_failure(path: str, line: int, sample_count: int, exc: Exception) -> VcfInputError:

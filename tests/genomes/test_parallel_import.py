@@ -27,6 +27,7 @@ def test_one_and_two_workers_store_exactly_what_the_in_process_reader_stores(pat
     field_map = tmp_path / "fields.json"
     field_map.write_text('{"gnomad_af": ["1000GAF"], "gnomad_popmax": ["1000G_MAX_AF"]}')
     settings.VARIANT_FIELD_MAP_FILE = str(field_map)
+    settings.IMPORT_BATCH_ROWS = 40  # a dozen batches, stored one by one while the workers read on
     single, single_rows = imported(department, settings, 1, "SINGLE", ped, vcf, in_process=True)
     one, one_rows = imported(department, settings, 1, "ONE", ped, vcf)
     double, double_rows = imported(department, settings, 2, "DOUBLE", ped, vcf)
@@ -58,12 +59,18 @@ def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_l
     writer.write("".join(lines))
     writer.close()
     department = Department.objects.create(code="kg-bad", name="Bad")
-    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 2, 0
+    # Small batches: both workers commit staging rows, and the import stores some, before the bad record.
+    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES, settings.IMPORT_BATCH_ROWS = 2, 0, 20
     case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="BAD")
     assert job.state == "failed"
     assert "field CHROM: contig 'chr25' is not part of GRCh37" in job.error
     assert f"record at chr25:{fields[1]}" in job.error
     assert not Case.objects.filter(identifier="BAD").exists() and not Variant.objects.exists()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM genomes_importstaging")
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -82,3 +89,35 @@ def test_a_truncated_bgzf_read_by_workers_fails_naming_the_file_and_leaves_nothi
     assert job.state == "failed"
     assert str(path) in job.error and "unreadable compressed data" in job.error and "truncated" in job.error
     assert not Case.objects.filter(identifier="CUT").exists() and not Variant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_waits_while_another_adds_national_variants_then_stores_all_its_batches(patient_groups, settings):
+    """Imports add national variants one transaction at a time (genomes.importing.NATIONAL_VARIANTS_LOCK):
+    batch by batch in two transactions at once they could deadlock. The waiting import's workers read on."""
+    import threading
+    import time
+
+    import psycopg
+
+    from genomes.importing import NATIONAL_VARIANTS_LOCK
+    from interpret.jobs import database_conninfo
+
+    department = Department.objects.create(code="kg-wait", name="Wait")
+    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES, settings.IMPORT_BATCH_ROWS = 2, 0, 40
+    other_import = psycopg.connect(database_conninfo())
+    other_import.execute("SELECT pg_advisory_xact_lock(%s)", [NATIONAL_VARIANTS_LOCK])
+    released = []
+
+    def finish_other_import():
+        time.sleep(3)
+        released.append(time.monotonic())
+        other_import.commit()
+        other_import.close()
+
+    threading.Thread(target=finish_other_import).start()
+    case_import, job = import_case(department, shared("scout-demo/643594.ped"),
+                                   shared("scout-demo/643594.clinical.vcf.gz"), case_identifier="WAITED")
+    assert released, "the import finished while another import held the national variants"
+    assert job.state == "done", job.error
+    assert job.result["variants_stored"] == CaseVariant.objects.filter(case_id=case_import.case_id).count() > 600
