@@ -297,7 +297,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
             # import inside one outer transaction).
             cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
-            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging INCLUDING DEFAULTS) ON COMMIT DROP")
+            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging INCLUDING DEFAULTS) "
+                           "ON COMMIT DROP")
             prefix = f"{case_import.pk}\t"
             with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
@@ -319,7 +320,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     finished = time.monotonic()
     return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
-            # reading, filtering and COPY to staging, then the final transaction
+            # reading, filtering and COPY to staging (workers: with batches stored meanwhile), then what is
+            # stored after the reading
             "seconds_reading": round(read_done - started, 2), "seconds_storing": round(finished - read_done, 2),
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
