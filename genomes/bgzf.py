@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
+from pathlib import Path
 
 try:  # ISA-L's inflate: the same DEFLATE, ~2x faster than zlib's on these blocks
     from isal.isal_zlib import decompress as _inflate
+    from isal.isal_zlib import error as _InflateError
 except ImportError:
     from zlib import decompress as _inflate
-from collections.abc import Iterator
-from pathlib import Path
+    from zlib import error as _InflateError
 
 MAGIC = b"\x1f\x8b\x08\x04"
 HEADER = 18  # gzip header with the 6-byte BC extra field
@@ -52,7 +54,10 @@ def _read_block(handle, offset: int) -> tuple[bytes, int]:
     body = handle.read(size - HEADER)
     if len(body) < size - HEADER:
         raise EOFError(f"the BGZF block at byte {offset} is cut short: the file is truncated")
-    return _inflate(body[:-8], -15), offset + size
+    try:
+        return _inflate(body[:-8], -15), offset + size
+    except _InflateError as exc:  # ISA-L's error is not zlib's: callers handle zlib.error alone
+        raise zlib.error(f"the BGZF block at byte {offset} is damaged ({exc})") from None
 
 
 def part_boundaries(offsets: list[int], parts: int) -> list[tuple[int, int | None, int | None]]:

@@ -121,3 +121,25 @@ def test_an_import_waits_while_another_adds_national_variants_then_stores_all_it
     assert released, "the import finished while another import held the national variants"
     assert job.state == "done", job.error
     assert job.result["variants_stored"] == CaseVariant.objects.filter(case_id=case_import.case_id).count() > 600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_damaged_bgzf_block_read_by_workers_fails_naming_the_file_and_leaves_nothing(patient_groups, settings,
+                                                                                     tmp_path):
+    """Whole blocks, but one block's compressed data overwritten: the inflate error names the file."""
+    from genomes.bgzf import block_offsets
+    from genomes.models import Case, Variant
+
+    source = shared("scout-demo/643594.clinical.vcf.gz")
+    offsets = block_offsets(source)
+    data = bytearray(source.read_bytes())
+    middle = offsets[len(offsets) // 2]
+    data[middle + 30:middle + 230] = b"\xff" * 200
+    path = tmp_path / "damaged.vcf.gz"
+    path.write_bytes(bytes(data))
+    department = Department.objects.create(code="kg-dmg", name="Damaged")
+    settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 1, 0
+    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="DAMAGED")
+    assert job.state == "failed"
+    assert str(path) in job.error and "unreadable compressed data" in job.error and "damaged" in job.error
+    assert not Case.objects.filter(identifier="DAMAGED").exists() and not Variant.objects.exists()
