@@ -24,7 +24,6 @@ from genomes.errors import InputFileError
 from genomes.vcf_reader import STAGING_COLUMNS, ReadPolicy, VcfReader, open_vcf, staging_line
 
 PROGRESS_EVERY = 25_000
-BATCH_ROWS = 20_000  # staging rows per commit: ~13 MB of COPY text for WGS rows
 BATCHES_PER_PART = 1_000_000  # part i numbers its batches from i * 1e6
 
 
@@ -72,7 +71,7 @@ def run(spec: dict) -> dict:
             prefix = f"{import_id}\t{batch}\t"
             for row in reader.rows(line_numbers=False):
                 lines.append(staging_line(build, row, prefix))
-                if len(lines) >= spec.get("batch_rows", BATCH_ROWS):
+                if len(lines) >= spec["batch_rows"]:  # settings.IMPORT_BATCH_ROWS
                     commit_batch()
                     prefix = f"{import_id}\t{batch}\t"
                 if screened["records"] >= next_report:

@@ -39,8 +39,8 @@ try:
 except ImportError:  # not built: the Python screen decides the same, ~20x slower
     _compiled = None
 
-# GT text -> our genotype code, as cyvcf2's gt_types reads it (tests/genomes/test_screen.py checks this against
-# cyvcf2). Half-missing calls ("./1") and multi-allelic ones are not listed: cyvcf2 decides those.
+# GT text -> our genotype code, as the reader codes cyvcf2's allele arrays (tests/genomes/test_screen.py checks
+# this). Half-missing calls ("./1") and multi-allelic ones are not listed: the reader decides those.
 GENOTYPE_CODES = {
     "0/0": GENOTYPE_HOM_REF, "0|0": GENOTYPE_HOM_REF, "0": GENOTYPE_HOM_REF,
     "0/1": GENOTYPE_HET, "1/0": GENOTYPE_HET, "0|1": GENOTYPE_HET, "1|0": GENOTYPE_HET,

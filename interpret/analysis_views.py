@@ -60,7 +60,8 @@ def _analysis(request, case):
         filters = {**filter_run_settings(run), **filters}
     if request.GET.get("preset"):
         preset = preset_get(request.GET["preset"], request.user)
-    return run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER, reuse=True), preset
+    result = run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER, reuse=True)
+    return result, preset
 
 
 def variant_table(request, case_id: int):

@@ -223,9 +223,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/variant_fields.py).
 VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
-# Large BGZF VCFs are read by this many worker processes in parallel (genomes/import_worker.py).
-# Import worker processes for a large BGZF file, one per core: each is a cyvcf2 reader fed by a compiled record
-# screen that takes a fifth of its time (docs/benchmarks.md: 2 workers 1.4x faster than 1 on 2 cores).
+# Worker processes that read a large BGZF VCF in parallel (genomes/import_worker.py), one per core: each is a
+# cyvcf2 reader fed by a compiled record screen (docs/benchmarks.md: 2 workers 1.3x faster than 1 on 2 cores).
 IMPORT_WORKERS = env_int("IMPORT_WORKERS", max(1, os.cpu_count() or 1))
 IMPORT_PARALLEL_MIN_BYTES = env_int("IMPORT_PARALLEL_MIN_BYTES", 64 * 1024 * 1024)
 # Staging rows a worker commits at a time; the import's transaction stores each batch as it comes.
