@@ -26,10 +26,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# The compiled record screen (genomes/_screen.c), in place beside its Python twin; gcc and the Python
+# The compiled record screen (genomes/vcf/_screen.c), in place beside its Python twin; gcc and the Python
 # headers are all it needs. Rebuilt when the C source changes.
-SCREEN_EXT := genomes/.screen-built
-$(SCREEN_EXT): genomes/_screen.c setup.py $(VENV)/.installed
+SCREEN_EXT := genomes/vcf/.screen-built
+$(SCREEN_EXT): genomes/vcf/_screen.c setup.py $(VENV)/.installed
 	$(PY) setup.py --quiet build_ext --inplace
 	touch $@
 

@@ -38,12 +38,13 @@ parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALY
 args = parser.parse_args()
 
 call_command("migrate", verbosity=0)
-from genomes.importing import case_import_prepare  # noqa: E402
+from genomes.importing.prepare import case_import_prepare  # noqa: E402
 from genomes.synthetic import CohortSpec, generate_cohort  # noqa: E402
-from interpret.analysis import run_analysis  # noqa: E402
-from interpret.jobs import job_run  # noqa: E402
-from interpret.models import Department, FilterPreset, PatientGroup, Role, User, Membership  # noqa: E402
-from interpret.presets import built_in_presets_sync  # noqa: E402
+from interpret.analysis.engine import run_analysis  # noqa: E402
+from core.jobs import job_run  # noqa: E402
+from core.models import Department, PatientGroup, Role, User, Membership  # noqa: E402
+from interpret.models import FilterPreset  # noqa: E402
+from interpret.analysis.presets import built_in_presets_sync  # noqa: E402
 from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit  # noqa: E402
 
 built_in_presets_sync()
@@ -79,9 +80,9 @@ def copy_case(base, number: int):
     """A new case with the base case's pedigree and, by one INSERT ... SELECT, its variants."""
     from django.db import connection, transaction
 
-    from genomes.importing import CASE_VARIANT_COLUMNS
+    from genomes.importing.storage import CASE_VARIANT_COLUMNS
     from genomes.models import Case, CaseImport, Individual, Sample
-    from interpret.models import Job
+    from core.models import Job
 
     identifier = f"{base.identifier}-COPY{number:03d}"
     existing = Case.objects.filter(identifier=identifier).first()
@@ -201,16 +202,16 @@ for _ in range(args.repeat):
             timings[name].append((time.perf_counter() - started) * 1000)
 
 if args.explain:
-    from interpret import analysis as analysis_module
+    from genomes import case_variants
 
     captured = []
-    original = analysis_module.fetch_rows
+    original = case_variants._fetch
 
     def capture(sql, params):
         captured.append((sql, params))
         return original(sql, params)
 
-    analysis_module.fetch_rows = capture
+    case_variants._fetch = capture
     case = timed_cases[-1]
     for name, settings in QUERIES.items():
         captured.clear()
@@ -221,7 +222,7 @@ if args.explain:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
             print(f"\n-- {name} on {case.identifier}\n" + "\n".join(row[0] for row in cursor.fetchall()))
-    analysis_module.fetch_rows = original
+    case_variants._fetch = original
 
 print(f"recall {found}/{planted} planted variants with the 'Rare disease trio default' preset, genome-wide")
 print(f"candidates per trio: median {statistics.median(candidates_per_trio)} (all: {candidates_per_trio})")

@@ -20,12 +20,12 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 call_command("migrate", verbosity=0)
-from genomes.importing import case_import_prepare  # noqa: E402
+from genomes.importing.prepare import case_import_prepare  # noqa: E402
 from genomes.models import Case  # noqa: E402
 from genomes.synthetic import CohortSpec, generate_cohort  # noqa: E402
-from interpret.contamination import estimate_contamination  # noqa: E402
-from interpret.jobs import job_run  # noqa: E402
-from interpret.models import Department, PatientGroup  # noqa: E402
+from interpret.analysis.contamination import estimate_contamination  # noqa: E402
+from core.jobs import job_run  # noqa: E402
+from core.models import Department, PatientGroup  # noqa: E402
 
 department, _ = Department.objects.get_or_create(code="bench", defaults={"name": "Benchmark department"})
 print("| true maternal fraction | estimate +- SE | class A sites / estimate | class B sites / estimate |")

@@ -22,8 +22,8 @@ django.setup()
 import cyvcf2  # noqa: E402
 
 from genomes.models import Case  # noqa: E402
-from interpret import inheritance as rules  # noqa: E402
-from interpret.analysis import run_analysis  # noqa: E402
+from interpret.rules import inheritance as rules  # noqa: E402
+from interpret.analysis.engine import run_analysis  # noqa: E402
 
 GENMOD = {"AD": "ad", "AD_dn": "de_novo", "AR_hom": "ar_hom", "AR_hom_dn": "ar_hom", "AR_comp": "comp_het",
           "AR_comp_dn": "comp_het", "XR": "x_linked", "XR_dn": "x_linked", "XD": "x_linked", "XD_dn": "x_linked"}
@@ -65,7 +65,8 @@ def reason(mode, row, family, genmod_models, candidate):
     if mode == "ad":
         return "an unaffected parent carries it" if any(g in (1, 2, 3) for g in gts[1:]) else "de novo, not AD"
     if mode == "ar_hom":
-        return ("a parent is hom-ref: genmod's AR_hom_dn (one allele de novo); domain.md wants both parents het"
+        return ("a parent is hom-ref: genmod's AR_hom_dn (one allele de novo); our AR homozygous rule "
+                "(interpret.rules.inheritance.is_ar_hom) wants both parents het"
                 if 0 in gts[1:] else "proband not hom-alt")
     return "other"
 

@@ -10,7 +10,7 @@ Generates the trio once with `manage.py generate_cohort` (seed 42, Ensembl chr1 
   3. + genotypes and QC statistics: the reader's rows() without the database;
   4. the full import through `import_case --wait` (COPY + national and case variants): in the command's
      own process without the record screen (what small files get), then with 1 and 2 worker processes
-     (each a compiled record screen feeding cyvcf2, genomes.screen), with the peak resident memory of the
+     (each a compiled record screen feeding cyvcf2, genomes.vcf.screen), with the peak resident memory of the
      whole process tree (sampled every 0.2 s; PostgreSQL excluded). Each import starts from the same
      state: the case and its national variants removed and the tables vacuumed (forget_case).
 Prints one JSON object; docs/benchmarks.md records the figures.
@@ -75,8 +75,9 @@ def retention_only(vcf: Path) -> int:
 
 
 def reader_rows(vcf: Path) -> int:
-    from genomes.variant_fields import DEFAULT_INFO_FIELDS
-    from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf
+    from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
+    from genomes.vcf.header import open_vcf
+    from genomes.vcf.records import ReadPolicy, VcfReader
 
     handle, header = open_vcf(vcf)
     reader = VcfReader(handle, header, ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS,
@@ -92,9 +93,11 @@ def screen_stages(vcf: Path) -> list[dict]:
     kept records), as the worker runs it (no fast path: the screen has tried it)."""
     from dataclasses import asdict
 
-    from genomes.bgzf import block_offsets, part_boundaries
-    from genomes.variant_fields import DEFAULT_INFO_FIELDS
-    from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf, staging_line
+    from genomes.vcf.bgzf import block_offsets, part_boundaries
+    from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
+    from genomes.importing.copy_text import staging_line
+    from genomes.vcf.header import open_vcf
+    from genomes.vcf.records import ReadPolicy, VcfReader
 
     policy = ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS, trio=(0, 1, 2))
     spec_policy = asdict(policy)
@@ -102,12 +105,12 @@ def screen_stages(vcf: Path) -> list[dict]:
     start, end, previous = part_boundaries(block_offsets(vcf), 1)[0]
     undecided = vcf.parent / "screen-output.vcf"
     stages = []
-    for label, python in (("compiled (genomes/_screen.c)", False), ("Python twin (genomes/screen.py)", True)):
+    for label, python in (("compiled (genomes/vcf/_screen.c)", False), ("Python twin (genomes/vcf/screen.py)", True)):
         spec = {"vcf": str(vcf), "build": None, "start": start, "end": end, "previous": previous,
                 "policy": spec_policy, "python": python}
         started = time.perf_counter()
         with open(undecided, "wb") as out:
-            subprocess.run([sys.executable, "-m", "genomes.screen", json.dumps(spec)], stdout=out,
+            subprocess.run([sys.executable, "-m", "genomes.vcf.screen", json.dumps(spec)], stdout=out,
                            stderr=subprocess.DEVNULL, cwd=ROOT, check=True)
         stages.append({"stage": f"5 record screen alone, {label}, whole file (decompression included)",
                        "seconds": round(time.perf_counter() - started, 2),
@@ -184,7 +187,7 @@ def full_import(vcf: Path, workers: int, case_id: str) -> dict:
     if process.returncode:
         raise SystemExit(stderr[-2000:])
     outcome = json.loads(stdout.strip().splitlines()[-1])
-    from interpret.models import Job
+    from core.models import Job
 
     result = Job.objects.get(pk=outcome["job_id"]).result  # the job's own timing split
     label = f"{workers} worker process(es) with the record screen" if workers else "in-process reader, no screen"

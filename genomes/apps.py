@@ -6,4 +6,4 @@ class GenomesConfig(AppConfig):
     verbose_name = "Genomes: cases, pedigrees, samples"
 
     def ready(self):
-        from genomes import importing  # noqa: F401  (registers the vcf_import job handler)
+        from genomes.importing import load  # noqa: F401  (registers the vcf_import job handler)

@@ -1,7 +1,7 @@
 from django import forms
 
+from core.models import Department, PatientGroup
 from genomes.models import Case
-from interpret.models import Department, PatientGroup
 
 
 class CaseImportForm(forms.Form):

@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from interpret.models import Department, Job, PatientGroup
+from core.models import Department, Job, PatientGroup
 
 
 class Case(models.Model):
@@ -51,6 +51,12 @@ class Case(models.Model):
 
     def __str__(self):
         return self.identifier
+
+    @property
+    def is_foetal(self) -> bool:
+        """A foetus with its parents: the foetal rules apply (maternal contamination) whether the case was typed
+        so or belongs to the foetal medicine group."""
+        return self.analysis_type == self.AnalysisType.FOETAL or self.patient_group.code == "FOETAL"
 
 
 class CaseShare(models.Model):
@@ -154,8 +160,8 @@ class CaseImport(models.Model):
 class Variant(models.Model):
     """A national variant: one row per (build, chrom, pos, ref, alt), shared by every case that carries it.
 
-    Built only through genomes.variant_identity. ``key_md5`` makes the identity
-    unique without indexing long indel alleles themselves.
+    Its key is genomes.variant_identity's: ``key_md5`` (variant_identity.key_digest) makes the identity unique
+    without indexing long indel alleles themselves.
     """
 
     build = models.CharField(max_length=6)
@@ -179,7 +185,7 @@ class CaseVariant(models.Model):
     Stored in a table hash-partitioned by case (migration genomes 0003), so a
     query for one case reads one partition; every per-case query filters on
     ``case``. Genotype arrays follow Sample.position.
-    Genotype codes: 0 hom-ref, 1 het, 2 hom-alt, 3 het with another ALT, -1 missing.
+    Genotype codes (genomes.genotypes): 0 hom-ref, 1 het, 2 hom-alt, 3 het with another ALT, -1 missing.
     """
 
     id = models.BigAutoField(primary_key=True)

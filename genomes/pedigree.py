@@ -19,7 +19,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genomes.errors import InputFileError
+from core.errors import InputFileError
 
 
 class Sex(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""Quality figures of an imported case, from the statistics the reader kept (genomes.vcf_reader)."""
+"""Quality figures of an imported case, from the statistics the reader kept (genomes.vcf.statistics)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 MIN_X_CALLS = 20
 MALE_MAX_X_HET = 0.2
 FEMALE_MIN_X_HET = 0.35
-# domain.md: more than a few Mendelian errors per thousand sites suggests a swap or non-paternity.
+# More than a few Mendelian errors per thousand informative trio sites suggests a sample swap or non-paternity
+# (peddy, Pedersen & Quinlan 2017; the case page shows the rate, and flags it above this).
 MENDELIAN_ERROR_ALERT = 0.005
 
 

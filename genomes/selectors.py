@@ -1,16 +1,15 @@
-"""Reading cases with the department boundary applied."""
+"""Reading cases with the department boundary applied (opening one, with its audit row, is genomes.services)."""
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 
-from genomes.models import Case, CaseImport, Individual
+from core.access import departments_with_patient_access
+from core.models import ApiToken
+from genomes.family import Family
+from genomes.models import Case, CaseImport, Individual, Sample, Variant
 from genomes.pedigree_drawing import pedigree_svg
-from genomes.qc import mendelian_error_rate, sample_qc
-from interpret.access import departments_with_patient_access
-from interpret.audit import Action, audit_record
-from interpret.models import ApiToken
+from genomes.qc import MENDELIAN_ERROR_ALERT, mendelian_error_rate, sample_qc
+from genomes.variant_identity import VariantKey
 
 
 def visible_case_filter(department_ids: list[int], *, prefix: str = "") -> Q:
@@ -26,31 +25,6 @@ def cases_visible_to(user, *, token: ApiToken | None = None) -> QuerySet[Case]:
         return Case.objects.none()
     visible_ids = Case.objects.filter(visible_case_filter(department_ids)).values("id")
     return Case.objects.filter(id__in=visible_ids).select_related("patient_group", "department")
-
-
-def case_get_for_view(*, request, case_id: int, token: ApiToken | None = None) -> Case:
-    """Fetch a case for display and audit the view, or audit the refusal and raise.
-
-    A case of another department answers 404 rather than 403, so that its
-    existence is not disclosed; a member of the owning department without a
-    clinical role (e.g. a researcher) gets 403.
-    """
-    case = cases_visible_to(request.user, token=token).filter(pk=case_id).first()
-    if case is None:
-        owner = Case.objects.filter(pk=case_id).values_list("department__code", flat=True).first()
-        audit_record(
-            action=Action.ACCESS_DENIED, request=request, object_type="case", object_id=case_id,
-            department_code=owner or "",
-            details={"reason": "case not visible to the user" if owner else "no such case"},
-        )
-        if owner and token is None and request.user.memberships.filter(department__code=owner).exists():
-            raise PermissionDenied("Your role in this department does not include patient data.")
-        raise Http404("No such case")
-    audit_record(
-        action=Action.VIEW, request=request, object_type="case", object_id=case.pk,
-        department_code=case.department.code, details={"identifier": case.identifier},
-    )
-    return case
 
 
 def case_list_for_group(user, group) -> QuerySet[Case]:
@@ -77,10 +51,13 @@ def case_overview(case: Case) -> dict:
     qc = None
     if current and current.statistics:
         stats = current.statistics
+        rate = mendelian_error_rate(stats)
         qc = {
             "samples": sample_qc(stats, [(s.vcf_sample_name, s.individual.individual_id, s.individual.sex)
                                          for s in samples]),
-            "mendelian_error_rate": mendelian_error_rate(stats),
+            "mendelian_error_rate": rate,
+            "mendelian_alert": rate is not None and rate > MENDELIAN_ERROR_ALERT,
+            "mendelian_alert_per_thousand": MENDELIAN_ERROR_ALERT * 1000,
             "mendelian_sites": stats.get("mendelian_sites"),
             "ti_tv": stats.get("ti_tv"),
             "by_type": stats.get("by_type", {}),
@@ -91,3 +68,30 @@ def case_overview(case: Case) -> dict:
     sample_rows = list(zip(samples, qc["samples"] if qc else [None] * len(samples)))
     return {"pedigree_svg": drawing, "sample_rows": sample_rows, "imports": imports, "current_import": current,
             "qc": qc}
+
+
+def variant_find(key: VariantKey) -> Variant | None:
+    """The national variant with this identity, if any case has brought it in."""
+    return Variant.objects.filter(build=key.build, chrom=key.chrom, pos=key.pos, ref=key.ref, alt=key.alt).first()
+
+
+def family_of_case(case) -> Family | None:
+    """The proband (the pedigree's, else the first affected sample, else the first; never a tumour sample of
+    a tumour/normal pair) and the proband's sequenced parents; None for a case without samples."""
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    proband = next((s for s in samples if s.individual.is_proband and s.role != Sample.Role.TUMOUR), None)
+    if proband is None:
+        proband = next((s for s in samples if s.individual.affection == "affected"), samples[0] if samples else None)
+    if proband is None:
+        return None
+    by_individual = {s.individual_id: s for s in samples}
+    person = proband.individual
+    father = by_individual.get(person.father_id)
+    mother = by_individual.get(person.mother_id)
+    return Family(
+        proband=proband.position, proband_male=person.sex == "male", proband_affected=person.affection == "affected",
+        father=father.position if father else None, mother=mother.position if mother else None,
+        father_affected=bool(father and father.individual.affection == "affected"),
+        mother_affected=bool(mother and mother.individual.affection == "affected"),
+        is_foetal=case.is_foetal,
+    )

@@ -1,36 +1,45 @@
-"""Writing cases."""
+"""Writing cases, and opening one: the department boundary with its audit trail."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core.access import departments_with_patient_access
+from core.audit import Action, AuditContext, audit_record
+from core.errors import NotFound
+from core.models import ApiToken, Department, Membership
 from genomes.models import Case, CaseShare
-from interpret.access import departments_with_patient_access
-from interpret.audit import Action, audit_record
-from interpret.models import Department, PatientGroup
+from genomes.selectors import cases_visible_to
 
 
-@transaction.atomic
-def case_create(
-    *, identifier: str, patient_group: PatientGroup, department: Department, analysis_type: str, created_by=None
-) -> Case:
-    if analysis_type not in Case.AnalysisType.values:
-        raise ValidationError(f"Unknown analysis type {analysis_type!r}; use one of {', '.join(Case.AnalysisType.values)}")
-    if analysis_type in (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY) and (
-        patient_group.kind == PatientGroup.Kind.GERMLINE
-    ):
-        raise ValidationError(f"Patient group {patient_group.code} is germline only; {analysis_type} is somatic")
-    case = Case.objects.create(
-        identifier=identifier, patient_group=patient_group, department=department,
-        analysis_type=analysis_type, created_by=created_by,
-    )
-    audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
-                 department_code=department.code, details={"identifier": identifier})
+class CaseNotFound(NotFound):
+    """No such case, or another department's: the same answer, so that a case's existence is not disclosed."""
+
+
+def case_open(*, user, case_id, token: ApiToken | None = None, audit: AuditContext | None = None) -> Case:
+    """The case whose patient data ``user`` opens, with the view audited; or the refusal audited and raised.
+
+    A case of another department raises CaseNotFound (404 on the web) rather than a refusal, so that its
+    existence is not disclosed; a member of the owning department without a clinical role (e.g. a researcher)
+    gets PermissionDenied.
+    """
+    case = cases_visible_to(user, token=token).filter(pk=case_id).first()
+    if case is None:
+        owner = Case.objects.filter(pk=case_id).values_list("department__code", flat=True).first()
+        audit_record(action=Action.ACCESS_DENIED, user=user, audit=audit, object_type="case", object_id=case_id,
+                     department_code=owner or "",
+                     details={"reason": "case not visible to the user" if owner else "no such case"})
+        if owner and token is None and Membership.objects.filter(user=user, department__code=owner).exists():
+            raise PermissionDenied("Your role in this department does not include patient data.")
+        raise CaseNotFound("No such case")
+    audit_record(action=Action.VIEW, user=user, audit=audit, object_type="case", object_id=case.pk,
+                 department_code=case.department.code, details={"identifier": case.identifier})
     return case
 
 
 @transaction.atomic
-def case_share(*, case: Case, department: Department, granted_by, reason: str, request=None) -> CaseShare:
+def case_share(*, case: Case, department: Department, granted_by, reason: str,
+               audit: AuditContext | None = None) -> CaseShare:
     """Let another department see a case. Only clinical members of the owning department may share."""
     if case.department_id not in departments_with_patient_access(granted_by):
         raise PermissionDenied("Only clinical members of the owning department can share a case.")
@@ -39,6 +48,6 @@ def case_share(*, case: Case, department: Department, granted_by, reason: str, r
     share, _ = CaseShare.objects.get_or_create(
         case=case, department=department, defaults={"granted_by": granted_by, "reason": reason}
     )
-    audit_record(action=Action.SHARE, request=request, user=granted_by, object_type="case", object_id=case.pk,
+    audit_record(action=Action.SHARE, user=granted_by, audit=audit, object_type="case", object_id=case.pk,
                  department_code=case.department.code, details={"shared_with": department.code, "reason": reason})
     return share

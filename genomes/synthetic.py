@@ -35,7 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genomes.transcript_models import (
-    TranscriptIndex, TranscriptModel, load_transcript_models, transcript_consequence,
+    TranscriptIndex,
+    TranscriptModel,
+    load_transcript_models,
+    transcript_consequence,
 )
 from genomes.variant_identity import CONTIG_LENGTHS, GenomeBuild
 

@@ -1,7 +1,8 @@
-"""Variant identity: genome build, contig naming, positions, allele trimming, splitting, the variant key.
+"""Variant identity: genome build, contig naming, positions, allele trimming, the variant key and its forms.
 
-The one module that builds variant ids (../shared/design/style.md); importers,
-filters and the national variant table all go through it.
+The one module that says what a variant's identity is: the importer, the record screen, the filters, the
+national variant table, the classification API and the exports call it for contig names, the sortable
+position (``xpos``), the key's digest and the written forms of a variant id.
 
 Conventions
 - Positions are 1-based, as in VCF.
@@ -18,6 +19,7 @@ Conventions
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -155,12 +157,51 @@ class VariantKey(NamedTuple):
     alt: str
 
     def __str__(self) -> str:
+        """The written id, BUILD-CHROM-POS-REF-ALT (e.g. GRCh38-1-1022300-C-T), as the API and pages use it."""
         return f"{self.build}-{self.chrom}-{self.pos}-{self.ref}-{self.alt}"
 
-    @property
-    def xpos(self) -> int:
-        """Sortable genome-wide position: contig index * 1e9 + pos (1..22, X=23, Y=24, MT=25)."""
-        return contig_index(self.chrom) * 1_000_000_000 + self.pos
+    @classmethod
+    def parse(cls, text: str) -> VariantKey:
+        """A written id BUILD-CHROM-POS-REF-ALT, checked and trimmed as ``variant_key`` does."""
+        parts = str(text).split("-")
+        if len(parts) != 5:
+            raise VariantIdentityError("write it as BUILD-CHROM-POS-REF-ALT, e.g. GRCh38-1-1022300-C-T")
+        build, chrom, pos, ref, alt = parts
+        try:
+            position = int(pos)
+        except ValueError:
+            raise VariantIdentityError(f"POS {pos!r} is not a whole number") from None
+        return variant_key(build=parse_build(build), chrom=chrom, pos=position, ref=ref, alt=alt)
+
+
+def variant_label(chrom: str, pos: int, ref: str, alt: str) -> str:
+    """A variant within one case or build, written CHROM-POS-REF-ALT (compound-het partners, exports)."""
+    return f"{chrom}-{pos}-{ref}-{alt}"
+
+
+def key_text(build: str, chrom: str, pos: int, ref: str, alt: str) -> str:
+    """The text the national key digests: BUILD-CHROM-POS-REF-ALT of the stored (trimmed) allele."""
+    return f"{build}-{chrom}-{pos}-{ref}-{alt}"
+
+
+def key_digest(build: str, chrom: str, pos: int, ref: str, alt: str) -> str:
+    """The national variant's unique key (genomes_variant.key_md5) as 32 hex digits: MD5 of ``key_text``, so
+    that long indel alleles need no b-tree entry of their own."""
+    return hashlib.md5(key_text(build, chrom, pos, ref, alt).encode()).hexdigest()
+
+
+# Contig index * XPOS_CONTIG_FACTOR + position: sortable across the genome (no contig is a billion bases long).
+XPOS_CONTIG_FACTOR = 1_000_000_000
+
+
+def xpos_base(contig: str) -> int:
+    """The xpos of position 0 of a canonical contig."""
+    return contig_index(contig) * XPOS_CONTIG_FACTOR
+
+
+def xpos(contig: str, pos: int) -> int:
+    """Sortable genome-wide position of a canonical contig's position: 1..22, X=23, Y=24, MT=25, others 99."""
+    return contig_index(contig) * XPOS_CONTIG_FACTOR + pos
 
 
 def contig_index(contig: str) -> int:
@@ -190,27 +231,3 @@ def variant_key(*, build: GenomeBuild, chrom: str, pos: int, ref: str, alt: str)
         raise VariantIdentityError(f"POS {pos} is outside {chrom} ({length:,} bp in {build})")
     pos, ref, alt = trim_alleles(pos, ref, alt)
     return VariantKey(build, contig, pos, ref, alt)
-
-
-# Genotype allele codes after splitting a multi-allelic record into one row per ALT.
-MISSING, REFERENCE, THIS_ALT, OTHER_ALT = -1, 0, 1, 2
-
-
-def split_genotype(alleles: Iterable[int], alt_index: int) -> tuple[int, ...]:
-    """Recode a genotype's allele indexes for the row of ALT number ``alt_index`` (1-based).
-
-    A 1/2 genotype becomes (1, 2) on ALT 1's row and (2, 1) on ALT 2's: each row
-    is heterozygous for its ALT, and the other allele is another ALT, not the
-    reference. Negative indexes (cyvcf2's missing) stay missing.
-    """
-    recoded = []
-    for allele in alleles:
-        if allele < 0:
-            recoded.append(MISSING)
-        elif allele == 0:
-            recoded.append(REFERENCE)
-        elif allele == alt_index:
-            recoded.append(THIS_ALT)
-        else:
-            recoded.append(OTHER_ALT)
-    return tuple(recoded)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.models import Department, Membership, PatientGroup, Role, User
 from genomes.models import Case, CaseShare
-from interpret.models import Department, Membership, PatientGroup, Role, User
 
 DEMO_PASSWORD = "demo-interpret-2026"
 DEMO_FILES = Path(__file__).resolve().parent.parent / "genomes" / "demo_data"
@@ -106,8 +106,8 @@ def _demo_panels() -> list[str]:
 
 def _demo_imports() -> list[str]:
     """Import the shipped demo VCFs in this process, once (a case with variants is left alone)."""
-    from genomes.importing import case_import_prepare
-    from interpret.jobs import job_run
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
 
     imported = []
     for identifier, group, department, analysis_type, ped, vcf in DEMO_IMPORTS:

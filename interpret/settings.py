@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from interpret.env import env_bool, env_int, env_list, env_secret, env_str
+from core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("INTERPRET_DATA_DIR") or BASE_DIR / ".data").resolve()
@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "axes",
-    "interpret",
+    # Layers, bottom up: the platform core, then genomes and panels, then interpretation (docs/architecture.md).
+    "core",
     "genomes",
     "panels",
+    "interpret",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "interpret.middleware.LoginRequiredExceptApiMiddleware",
+    "core.middleware.LoginRequiredExceptApiMiddleware",
+    "core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
@@ -86,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "interpret.context_processors.navigation",
+                "genomes.context_processors.navigation",
             ],
         },
     },
@@ -97,7 +100,7 @@ DATABASE_URL = env_secret("DATABASE_URL")
 if DATABASE_URL:
     EMBEDDED_DATABASE = False
 else:
-    from interpret.embedded_postgres import embedded_database_url
+    from core.embedded_postgres import embedded_database_url
 
     EMBEDDED_DATABASE = True
     DATABASE_URL = embedded_database_url(DATA_DIR)
@@ -197,7 +200,7 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "interpret.authentication.ApiTokenAuthentication",
+        "core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -207,6 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "core.web.api_exception_handler",
 }
 
 # --- Static files ---------------------------------------------------------------
@@ -221,7 +225,7 @@ STORAGES = {
 # Serve straight from static/ as well, so a checkout works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
-# Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/variant_fields.py).
+# Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/vcf/evidence_fields.py).
 VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
 # Worker processes that read a large BGZF VCF in parallel (genomes/import_worker.py), one per core: each is a
 # cyvcf2 reader fed by a compiled record screen (docs/benchmarks.md: 2 workers 1.3x faster than 1 on 2 cores).

@@ -14,9 +14,9 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from genomes.errors import InputFileError
-from interpret.access import request_token
-from interpret.models import Department, PatientGroup
+from core.errors import InputFileError
+from core.models import Department, PatientGroup
+from core.web import request_token
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, panel_version_export
 from panels.genes import configured_gene_resolver

@@ -22,6 +22,3 @@ def panel_diff(old: Iterable[dict], new: Iterable[dict]) -> dict:
         ],
     }
 
-
-def is_empty(diff: dict) -> bool:
-    return not any(diff.values())

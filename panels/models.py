@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from interpret.models import Department, PatientGroup
+from core.models import Department, PatientGroup
 
 
 class Panel(models.Model):

@@ -1,6 +1,7 @@
 """Reading panels in the PanelApp API's panel format (JSON object, JSON list, or one object per line).
 
-PanelApp stores confidence as levels: 3-4 green (diagnostic grade), 2 amber, 0-1 red (domain.md). Its modes
+PanelApp stores confidence as levels: 3-4 green (diagnostic grade), 2 amber, 0-1 red (Genomics England
+PanelApp, Martin et al. 2019, Nat Genet 51:1560). Its modes
 of inheritance are long sentences; they map to our short vocabulary (panels.models.ModeOfInheritance), and an
 unrecognised one is an error naming the panel, the gene and the text, never a silent "unknown".
 """
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genomes.errors import InputFileError
+from core.errors import InputFileError
 
 CONFIDENCE_BY_LEVEL = {"4": "green", "3": "green", "2": "amber", "1": "red", "0": "red"}
 HPO_ID = re.compile(r"HP:\d{7}")

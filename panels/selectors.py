@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 
-from interpret.access import user_has_role
-from interpret.models import PatientGroup, Role
+from core.access import user_has_role
+from core.errors import NotFound
+from core.models import PatientGroup, Role
 from panels.diff import panel_diff
 from panels.models import Panel, PanelEntry, PanelVersion
 
@@ -22,10 +22,36 @@ def panels_for_group(group: PatientGroup | None = None):
     return panels.annotate(version_count=Count("versions", distinct=True)).order_by("name")
 
 
+class PanelNotFound(NotFound):
+    """No panel, or no version, by that name."""
+
+
+def panel_list(group: PatientGroup | None = None) -> list[Panel]:
+    """Panels for the panel list, each with ``current`` (the newest published version, with ``gene_count``) and
+    ``open_version`` (a draft or version in review), read in three queries whatever the number of panels."""
+    versions = PanelVersion.objects.annotate(gene_count=Count("entries")).order_by("-major", "-minor")
+    panels = list(panels_for_group(group).prefetch_related(
+        Prefetch("versions", queryset=versions, to_attr="versions_newest_first")))
+    open_statuses = (PanelVersion.Status.DRAFT, PanelVersion.Status.IN_REVIEW)
+    for panel in panels:
+        panel.current = next((v for v in panel.versions_newest_first if v.status == PanelVersion.Status.PUBLISHED),
+                             None)
+        panel.open_version = next((v for v in panel.versions_newest_first if v.status in open_statuses), None)
+    return panels
+
+
 def panel_get(code: str) -> Panel:
     panel = Panel.objects.select_related("network").filter(code=code).first()
     if panel is None:
-        raise Http404(f"No panel {code}")
+        raise PanelNotFound(f"No panel {code}")
+    return panel
+
+
+def panel_find(name: str) -> Panel:
+    """A panel by its code, else by its name (analyses and presets name panels either way)."""
+    panel = Panel.objects.filter(code=name).first() or Panel.objects.filter(name=name).first()
+    if panel is None:
+        raise PanelNotFound(f"no panel {name!r}")
     return panel
 
 
@@ -35,7 +61,7 @@ def panel_version_get(panel: Panel, label: str | None = None) -> PanelVersion:
     if label in (None, "", "current"):
         version = panel.current_version() or versions.order_by("-major", "-minor").first()
         if version is None:
-            raise Http404(f"{panel.code} has no versions")
+            raise PanelNotFound(f"{panel.code} has no versions")
         return versions.get(pk=version.pk)
     try:
         major, minor = (int(part) for part in label.split("."))
@@ -43,7 +69,7 @@ def panel_version_get(panel: Panel, label: str | None = None) -> PanelVersion:
         raise ValidationError(f"version {label!r} is not major.minor, e.g. 1.2") from None
     version = versions.filter(major=major, minor=minor).first()
     if version is None:
-        raise Http404(f"{panel.code} has no version {label}")
+        raise PanelNotFound(f"{panel.code} has no version {label}")
     return version
 
 

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from interpret.access import user_has_role
-from interpret.models import Department, PatientGroup, Role
+from core.access import user_has_role
+from core.audit import Action, audit_record
+from core.models import Department, Membership, PatientGroup, Role, User
 from panels.diff import panel_diff
 from panels.models import Confidence, ModeOfInheritance, Panel, PanelEntry, PanelEvent, PanelVersion
 
@@ -152,9 +153,6 @@ IMPORT_ACCOUNT = "panel-import"
 def panel_import_account(network: Department):
     """The service account that authors command-line imports: an import is never signed off by the account
     that wrote it, so publishing one still needs a named curator (the two-person rule holds for imports)."""
-    from interpret.audit import Action, audit_record
-    from interpret.models import Membership, User
-
     account, created = User.objects.get_or_create(
         username=IMPORT_ACCOUNT,
         defaults={"first_name": "Panel", "last_name": "import", "is_service_account": True})
@@ -249,14 +247,6 @@ def panel_import(parsed, *, network: Department | None, author, patient_groups: 
         "unknown_genes": unknown, "renamed_genes": renamed,
         "diff": panel_diff(entries_as_dicts(version.based_on), entries_as_dicts(version)),
     }
-
-
-@transaction.atomic
-def panel_defaults_set(*, panel: Panel, patient_groups: list[PatientGroup], by) -> None:
-    """The patient groups that analyse with this panel by default (curators of the owning network decide)."""
-    _require_curator(by, panel)
-    panel.patient_groups.add(*patient_groups)
-    panel.default_for.set(patient_groups)
 
 
 PANEL_FILE_FORMATS = ("panelapp", "tsv")

@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from interpret.models import PatientGroup
+from core.models import PatientGroup
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, export_filename, panel_version_export
 from panels.genes import configured_gene_resolver
 from panels.models import Confidence, ModeOfInheritance, PanelVersion
-from panels.selectors import (
-    panel_get, panel_version_get, panel_with_versions, panels_for_group, user_curates, versions_diff,
-)
+from panels.selectors import panel_get, panel_version_get, panel_with_versions, user_curates, versions_diff
+from panels.selectors import panel_list as panel_list_of_group
 
 
 def _error_text(exc: Exception) -> str:
@@ -30,11 +29,7 @@ def panel_list(request):
     group = None
     if request.GET.get("group"):
         group = get_object_or_404(PatientGroup, code=request.GET["group"])
-    panels = list(panels_for_group(group))
-    for panel in panels:
-        panel.current = panel.current_version()
-        panel.open_version = panel.versions.filter(
-            status__in=[PanelVersion.Status.DRAFT, PanelVersion.Status.IN_REVIEW]).first()
+    panels = panel_list_of_group(group)
     return render(request, "panels/panel_list.html", {
         "panels": panels, "group": group, "groups": PatientGroup.objects.order_by("number"),
         "active_group": group.code if group else None,

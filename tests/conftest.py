@@ -7,11 +7,10 @@
 """
 import pytest
 
-from tests.processes import start_worker, stop
-
-from interpret.models import PatientGroup, Role
-from interpret.patient_groups import patient_groups_sync
+from core.models import PatientGroup, Role
+from core.patient_groups import patient_groups_sync
 from tests.factories import make_case, make_department, make_user
+from tests.processes import start_worker, stop
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -29,7 +28,7 @@ def fresh_shared_cache():
 def patient_groups(db):
     # Transactional tests flush the tables the data migration filled; restore them.
     patient_groups_sync()
-    from interpret.presets import built_in_presets_sync
+    from interpret.analysis.presets import built_in_presets_sync
 
     built_in_presets_sync()
 
@@ -47,8 +46,8 @@ def dept_b(patient_groups):
 @pytest.fixture
 def trio(dept_a):
     """The Scout demo trio 643594 (real GRCh37 VCF and pedigree) imported into department A's rare disease group."""
-    from genomes.importing import case_import_prepare
-    from interpret.jobs import job_run
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
     from tests.shared_data import shared
 
     case_import = case_import_prepare(

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import itertools
 
+from core.models import Department, Membership, PatientGroup, User
 from genomes.models import Case
-from interpret.models import Department, Membership, PatientGroup, User
 
 _sequence = itertools.count(1)
 PASSWORD = "correct-horse-battery-staple-42"
@@ -39,7 +39,7 @@ def scramble_patient_group_storage() -> None:
     Recreating groups 1-8 puts them after 9-17 by id, so any query that forgets
     to order by programme number shows it.
     """
-    from interpret.patient_groups import patient_groups_sync
+    from core.patient_groups import patient_groups_sync
 
     PatientGroup.objects.filter(number__lte=8, cases__isnull=True).delete()
     patient_groups_sync()

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from interpret.models import PatientGroup, Role
+from core.models import PatientGroup, Role
 from tests.factories import PASSWORD, make_case, make_user, scramble_patient_group_storage
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -118,7 +118,7 @@ def log_in(page, live_server, username):
 @pytest.mark.browser
 def test_a_curator_edits_a_draft_panel_a_second_curator_publishes_and_the_diff_shows_the_change(
         live_server, page, patient_groups):
-    from interpret.models import Department
+    from core.models import Department
     from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit
 
     network = Department.objects.create(code="gennet-heart", name="GenNet Heart", kind=Department.Kind.EXPERT_NETWORK)
@@ -168,11 +168,10 @@ def test_a_curator_edits_a_draft_panel_a_second_curator_publishes_and_the_diff_s
 
 @pytest.mark.browser
 def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(live_server, page, dept_a):
-    from genomes.importing import case_import_prepare
-    from interpret.jobs import job_run
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from interpret.analysis.presets import preset_save
     from tests.shared_data import shared
-
-    from interpret.presets import preset_save
 
     gita = make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     case_import = case_import_prepare(
@@ -215,9 +214,9 @@ def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(
 
 @pytest.mark.browser
 def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approves(live_server, page, dept_a):
-    from genomes.importing import case_import_prepare
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
     from genomes.models import Variant
-    from interpret.jobs import job_run
     from tests.shared_data import shared
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")

@@ -1,7 +1,7 @@
 """Criteria the platform can suggest from stored data, each with the values that triggered it and a one-line
 justification. A suggestion is never a decision: the curator accepts, rejects or changes it.
 
-Inputs are plain values (VariantFacts) gathered by interpret.classifications from the case, the gene
+Inputs are plain values (VariantFacts) gathered by interpret.classification.facts from the case, the gene
 models and the national store, so every rule here is unit-tested without a database.
 """
 from __future__ import annotations
@@ -111,17 +111,33 @@ def _is_ba1_exception(facts: VariantFacts, spec: Specification) -> bool:
     return any(item == f"{facts.gene}:{change}" for item in spec.ba1_exceptions)
 
 
+class _Findings:
+    """What the rules found: suggestions, and criteria looked at and not suggested (with why)."""
+
+    def __init__(self):
+        self.suggestions: list[Suggestion] = []
+        self.considered: list[Considered] = []
+
+    def add(self, code: str, strength: Strength, justification: str, **values) -> None:
+        self.suggestions.append(Suggestion(Evidence(code, strength), justification, values))
+
+    def not_suggested(self, criterion: str, reason: str) -> None:
+        self.considered.append(Considered(criterion, reason))
+
+
 def suggest(facts: VariantFacts, specification: Specification | None = None
             ) -> tuple[list[Suggestion], list[Considered]]:
+    """Every evidence family's suggestions for one variant, under a rule set (default: the national one)."""
     spec = specification or specification_get("national")
-    found: list[Suggestion] = []
-    considered: list[Considered] = []
-    terms = set(facts.consequences)
+    findings = _Findings()
+    for rules in (_population_frequency, _null_variant, _predictors, _protein_length, _same_residue_in_store,
+                  _de_novo, _recessive_and_phase):
+        rules(facts, spec, findings)
+    return _one_per_criterion(findings.suggestions), findings.considered
 
-    def add(code: str, strength: Strength, justification: str, **values):
-        found.append(Suggestion(Evidence(code, strength), justification, values))
 
-    # Population frequency: BA1 / BS1 / PM2_Supporting on popmax, gene thresholds where the panel gives them.
+def _population_frequency(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """BA1 / BS1 / PM2_Supporting on popmax, at the gene's thresholds where the rule set gives them."""
     thresholds = spec.frequency_for(facts.gene)
     where = spec.label
     if thresholds is None:
@@ -129,85 +145,104 @@ def suggest(facts: VariantFacts, specification: Specification | None = None
     popmax = facts.popmax
     if popmax is not None and popmax > thresholds.ba1:
         if _is_ba1_exception(facts, spec):
-            considered.append(Considered("BA1", f"{facts.gene} {facts.hgvsp} is on the BA1 exception list"))
+            findings.not_suggested("BA1", f"{facts.gene} {facts.hgvsp} is on the BA1 exception list")
         else:
-            add("BA1", Strength.STAND_ALONE, f"gnomAD popmax {popmax:.4g} > {thresholds.ba1:g} ({where}); "
-                "check the population has >= 2,000 alleles", popmax=popmax, threshold=thresholds.ba1)
+            findings.add("BA1", Strength.STAND_ALONE, f"gnomAD popmax {popmax:.4g} > {thresholds.ba1:g} ({where}); "
+                         "check the population has >= 2,000 alleles", popmax=popmax, threshold=thresholds.ba1)
     elif popmax is not None and thresholds.bs1 is not None and popmax > thresholds.bs1:
-        add("BS1", Strength.STRONG, f"gnomAD popmax {popmax:.4g} > {thresholds.bs1:g} ({where})",
-            popmax=popmax, threshold=thresholds.bs1)
+        findings.add("BS1", Strength.STRONG, f"gnomAD popmax {popmax:.4g} > {thresholds.bs1:g} ({where})",
+                     popmax=popmax, threshold=thresholds.bs1)
     elif facts.annotated and thresholds.pm2 is not None and (popmax is None or popmax <= thresholds.pm2):
         what = "absent from gnomAD" if popmax is None else f"gnomAD popmax {popmax:.4g} <= {thresholds.pm2:g}"
-        add("PM2", Strength.SUPPORTING, f"{what} ({where}); ClinGen SVI 2020: PM2 at supporting",
-            popmax=popmax, threshold=thresholds.pm2)
+        findings.add("PM2", Strength.SUPPORTING, f"{what} ({where}); ClinGen SVI 2020: PM2 at supporting",
+                     popmax=popmax, threshold=thresholds.pm2)
 
-    # PVS1 through the decision tree.
+
+def _null_variant(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PVS1 through the ClinGen SVI decision tree (interpret.acmg.pvs1)."""
     decision = pvs1_decide(consequences=facts.consequences, pos=facts.pos, model=facts.transcript_model,
                            gene=facts.gene, lof_mechanism=facts.lof_mechanism)
-    if decision is not None:
-        if decision.strength is not None:
-            add("PVS1", decision.strength, decision.justification, **decision.values)
-        else:
-            considered.append(Considered("PVS1", decision.justification))
+    if decision is None:
+        return
+    if decision.strength is not None:
+        findings.add("PVS1", decision.strength, decision.justification, **decision.values)
+    else:
+        findings.not_suggested("PVS1", decision.justification)
 
-    # PP3 / BP4: one predictor chosen in advance: REVEL for missense, SpliceAI otherwise.
+
+def _predictors(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PP3 / BP4 (and BP7): one predictor chosen in advance: REVEL for missense, SpliceAI otherwise."""
+    terms = set(facts.consequences)
     if terms & MISSENSE and facts.revel is not None:
         pp3 = next(((t, s) for t, s in REVEL_PP3 if facts.revel >= t), None)
         bp4 = next(((t, s) for t, s in REVEL_BP4 if facts.revel <= t), None)
         if pp3:
-            add("PP3", pp3[1], f"REVEL {facts.revel:.3f} >= {pp3[0]} (Pejaver 2022)", revel=facts.revel)
+            findings.add("PP3", pp3[1], f"REVEL {facts.revel:.3f} >= {pp3[0]} (Pejaver 2022)", revel=facts.revel)
         elif bp4 and (facts.spliceai is None or facts.spliceai <= SPLICEAI_BP4):
-            add("BP4", bp4[1], f"REVEL {facts.revel:.3f} <= {bp4[0]} (Pejaver 2022)"
-                + ("" if facts.spliceai is None else f" and SpliceAI {facts.spliceai:.2f} <= 0.1"),
-                revel=facts.revel, spliceai=facts.spliceai)
+            findings.add("BP4", bp4[1], f"REVEL {facts.revel:.3f} <= {bp4[0]} (Pejaver 2022)"
+                         + ("" if facts.spliceai is None else f" and SpliceAI {facts.spliceai:.2f} <= 0.1"),
+                         revel=facts.revel, spliceai=facts.spliceai)
         elif facts.spliceai is not None and facts.spliceai >= SPLICEAI_PP3:
-            add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (splicing; REVEL "
-                f"{facts.revel:.3f} indeterminate)", spliceai=facts.spliceai, revel=facts.revel)
+            findings.add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (splicing; REVEL "
+                         f"{facts.revel:.3f} indeterminate)", spliceai=facts.spliceai, revel=facts.revel)
         else:
-            considered.append(Considered("PP3", f"REVEL {facts.revel:.3f} is in the indeterminate range"))
+            findings.not_suggested("PP3", f"REVEL {facts.revel:.3f} is in the indeterminate range")
     elif not terms & NULL and facts.spliceai is not None:
         if facts.spliceai >= SPLICEAI_PP3:
-            add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (Walker 2023)",
-                spliceai=facts.spliceai)
+            findings.add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (Walker 2023)",
+                         spliceai=facts.spliceai)
         elif facts.spliceai <= SPLICEAI_BP4:
             if terms & SYNONYMOUS_OR_INTRONIC and not terms & (MISSENSE | INFRAME):
-                add("BP7", Strength.SUPPORTING, f"{'synonymous' if 'synonymous_variant' in terms else 'intronic'}"
-                    f" with SpliceAI {facts.spliceai:.2f} <= 0.1 (Walker 2023); check the site is not conserved",
-                    spliceai=facts.spliceai)
+                findings.add("BP7", Strength.SUPPORTING,
+                             f"{'synonymous' if 'synonymous_variant' in terms else 'intronic'} with SpliceAI "
+                             f"{facts.spliceai:.2f} <= 0.1 (Walker 2023); check the site is not conserved",
+                             spliceai=facts.spliceai)
             else:
-                add("BP4", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} <= 0.1 (Walker 2023)",
-                    spliceai=facts.spliceai)
+                findings.add("BP4", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} <= 0.1 (Walker 2023)",
+                             spliceai=facts.spliceai)
 
-    # PM4: protein length change by an in-frame indel or stop loss. BP3 needs a repeat-region annotation
-    # the pipeline does not deliver, so it is left to the curator.
-    if terms & INFRAME:
-        add("PM4", Strength.MODERATE, f"{', '.join(sorted(terms & INFRAME))} changes the protein length; "
-            "check it is not in a repetitive region (then BP3 instead)", consequences=sorted(terms & INFRAME))
 
-    # PS1 / PM5 from the national store.
+def _protein_length(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PM4: protein length change by an in-frame indel or stop loss. BP3 needs a repeat-region annotation the
+    pipeline does not deliver, so it is left to the curator."""
+    changes = set(facts.consequences) & INFRAME
+    if changes:
+        findings.add("PM4", Strength.MODERATE, f"{', '.join(sorted(changes))} changes the protein length; "
+                     "check it is not in a repetitive region (then BP3 instead)", consequences=sorted(changes))
+
+
+def _same_residue_in_store(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PS1 / PM5 from pathogenic classifications of the national store at the same residue."""
     change = protein_change(facts.hgvsp)
-    if terms & MISSENSE and change:
-        if facts.same_protein_change:
-            add("PS1", Strength.STRONG, f"same amino-acid change {change[0]}{change[1]}{change[2]} is classified "
-                f"pathogenic/likely pathogenic in the national store ({', '.join(facts.same_protein_change[:3])})",
-                variants=facts.same_protein_change)
-        elif facts.same_codon_pathogenic:
-            add("PM5", Strength.MODERATE, f"another missense at codon {change[1]} is classified pathogenic/likely "
-                f"pathogenic in the national store ({', '.join(facts.same_codon_pathogenic[:3])})",
-                variants=facts.same_codon_pathogenic)
+    if not (set(facts.consequences) & MISSENSE and change):
+        return
+    if facts.same_protein_change:
+        findings.add("PS1", Strength.STRONG, f"same amino-acid change {change[0]}{change[1]}{change[2]} is "
+                     f"classified pathogenic/likely pathogenic in the national store "
+                     f"({', '.join(facts.same_protein_change[:3])})", variants=facts.same_protein_change)
+    elif facts.same_codon_pathogenic:
+        findings.add("PM5", Strength.MODERATE, f"another missense at codon {change[1]} is classified pathogenic/"
+                     f"likely pathogenic in the national store ({', '.join(facts.same_codon_pathogenic[:3])})",
+                     variants=facts.same_codon_pathogenic)
 
-    # PS2 / PM6 from the trio, with the SVI points table for one proband.
-    if facts.de_novo:
-        points = DE_NOVO_POINTS[(facts.de_novo, facts.phenotype_consistency)]
-        strength = strength_of_points(points)
-        code = "PS2" if facts.de_novo == "confirmed" else "PM6"
-        if strength is not None:
-            add(code, strength, f"de novo in the proband, {facts.de_novo} ("
-                + ("both parents sequenced" if facts.de_novo == "confirmed" else "parentage not confirmed")
-                + f"), phenotype {facts.phenotype_consistency.replace('_', ' ')}: {points:g} point(s) "
-                "(ClinGen SVI de novo table)", points=points)
 
-    # PM3 (recessive) and BP2 (in trans in a dominant gene, or in cis in any) from this case's partners.
+def _de_novo(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PS2 / PM6 from the trio, with the ClinGen SVI points table for one proband."""
+    if not facts.de_novo:
+        return
+    points = DE_NOVO_POINTS[(facts.de_novo, facts.phenotype_consistency)]
+    strength = strength_of_points(points)
+    code = "PS2" if facts.de_novo == "confirmed" else "PM6"
+    if strength is not None:
+        findings.add(code, strength, f"de novo in the proband, {facts.de_novo} ("
+                     + ("both parents sequenced" if facts.de_novo == "confirmed" else "parentage not confirmed")
+                     + f"), phenotype {facts.phenotype_consistency.replace('_', ' ')}: {points:g} point(s) "
+                     "(ClinGen SVI de novo table)", points=points)
+
+
+def _recessive_and_phase(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
+    """PM3 (recessive: in trans with, or homozygous for, a pathogenic variant) and BP2 (in trans in a dominant
+    gene, or in cis in any) from this case's partners in the gene."""
     recessive = facts.mode_of_inheritance.upper() in ("AR", "BIALLELIC", "XLR")
     dominant = facts.mode_of_inheritance.upper() in ("AD", "MONOALLELIC", "XLD")
     if recessive:
@@ -223,14 +258,14 @@ def suggest(facts: VariantFacts, specification: Specification | None = None
             used.append(f"homozygous ({PM3_HOMOZYGOUS:g})")
         strength = strength_of_points(points)
         if strength is not None:
-            add("PM3", strength, f"recessive disorder; {'; '.join(used)}: {points:g} point(s) "
-                "(ClinGen SVI PM3 table)", points=points)
+            findings.add("PM3", strength, f"recessive disorder; {'; '.join(used)}: {points:g} point(s) "
+                         "(ClinGen SVI PM3 table)", points=points)
     for partner in facts.partners:
         if partner.phase == "cis" or (dominant and partner.phase == "trans"):
-            add("BP2", Strength.SUPPORTING, f"{'in cis' if partner.phase == 'cis' else 'in trans in a dominant gene'}"
-                f" with {partner.classification} variant {partner.label}", partner=partner.label)
+            findings.add("BP2", Strength.SUPPORTING,
+                         f"{'in cis' if partner.phase == 'cis' else 'in trans in a dominant gene'}"
+                         f" with {partner.classification} variant {partner.label}", partner=partner.label)
             break
-    return _one_per_criterion(found), considered
 
 
 def _one_per_criterion(suggestions: list[Suggestion]) -> list[Suggestion]:

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_patient_groups(apps, schema_editor):
-    from interpret.patient_groups import patient_groups_sync
+    from core.patient_groups import patient_groups_sync
 
     patient_groups_sync(apps.get_model("interpret", "PatientGroup"))
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from interpret.presets import built_in_presets_sync
+    from interpret.analysis.presets import built_in_presets_sync
 
     built_in_presets_sync(apps.get_model("interpret", "FilterPreset"), apps.get_model("interpret", "PatientGroup"))
 

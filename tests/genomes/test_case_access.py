@@ -2,8 +2,8 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from genomes.services import case_share
-from interpret.models import AuditEvent
 
 
 def audit_events(action, object_id):

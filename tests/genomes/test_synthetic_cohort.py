@@ -5,12 +5,13 @@ import json
 import cyvcf2
 import pytest
 
+from core.models import Department
 from genomes.models import CaseVariant
 from genomes.synthetic import CohortSpec, generate_cohort
-from genomes.vcf_reader import ReadPolicy, VcfReader, open_vcf
-from genomes.variant_fields import DEFAULT_INFO_FIELDS
-from interpret.models import Department
-from tests.genomes.test_import_case import import_case
+from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
+from genomes.vcf.header import open_vcf
+from genomes.vcf.records import ReadPolicy, VcfReader
+from tests.genomes.importing.test_import_case import import_case
 from tests.shared_data import shared
 
 GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"

@@ -5,8 +5,18 @@ import re
 import pytest
 
 from genomes.variant_identity import (
-    CONTIG_LENGTHS, MISSING, OTHER_ALT, REFERENCE, THIS_ALT, GenomeBuild, VariantIdentityError,
-    build_from_header, normalize_contig, parse_build, split_genotype, trim_alleles, variant_key,
+    CONTIG_LENGTHS,
+    GenomeBuild,
+    VariantIdentityError,
+    VariantKey,
+    build_from_header,
+    key_digest,
+    normalize_contig,
+    parse_build,
+    trim_alleles,
+    variant_key,
+    variant_label,
+    xpos,
 )
 from tests.shared_data import shared
 
@@ -88,7 +98,7 @@ def test_the_same_variant_written_two_ways_gets_one_key():
     minimal = variant_key(build=GenomeBuild.GRCH38, chrom="7", pos=117559590, ref="ATC", alt="A")
     assert padded == minimal
     assert str(minimal) == "GRCh38-7-117559590-ATC-A"
-    assert minimal.xpos == 7_117_559_590
+    assert xpos(minimal.chrom, minimal.pos) == 7_117_559_590
 
 
 @pytest.mark.parametrize("fields,message", [
@@ -107,12 +117,23 @@ def test_invalid_variants_are_refused_naming_the_field(fields, message):
 
 def test_x_sorts_after_the_autosomes_and_mt_last():
     keys = [variant_key(build=GenomeBuild.GRCH37, chrom=c, pos=10, ref="A", alt="G") for c in ("MT", "X", "22", "2")]
-    assert [k.chrom for k in sorted(keys, key=lambda k: k.xpos)] == ["2", "22", "X", "MT"]
+    assert [k.chrom for k in sorted(keys, key=lambda k: xpos(k.chrom, k.pos))] == ["2", "22", "X", "MT"]
+    assert xpos("X", 10) == 23_000_000_010 and xpos("MT", 1) == 25_000_000_001 and xpos("GL000192.1", 5) > xpos("MT", 1)
 
 
-def test_splitting_a_multiallelic_genotype_keeps_other_alts_apart_from_the_reference():
-    assert split_genotype([1, 2], 1) == (THIS_ALT, OTHER_ALT)
-    assert split_genotype([1, 2], 2) == (OTHER_ALT, THIS_ALT)
-    assert split_genotype([0, 2], 1) == (REFERENCE, OTHER_ALT)
-    assert split_genotype([2, 2], 2) == (THIS_ALT, THIS_ALT)
-    assert split_genotype([-1, -1], 1) == (MISSING, MISSING)
+def test_a_written_variant_id_reads_back_to_the_same_trimmed_key():
+    key = variant_key(build=GenomeBuild.GRCH38, chrom="chr1", pos=1022300, ref="CA", alt="TA")
+    assert str(key) == "GRCh38-1-1022300-C-T"
+    assert VariantKey.parse("GRCh38-1-1022300-C-T") == key
+    assert VariantKey.parse("hg38-chr1-1022300-CA-TA") == key
+    assert variant_label(key.chrom, key.pos, key.ref, key.alt) == "1-1022300-C-T"
+    for bad, message in (("GRCh38-1-1022300-C", "BUILD-CHROM-POS-REF-ALT"), ("GRCh38-1-x-C-T", "POS 'x'"),
+                         ("GRCh99-1-5-C-T", "unknown genome build")):
+        with pytest.raises(VariantIdentityError, match=message):
+            VariantKey.parse(bad)
+
+
+def test_the_national_key_digests_the_written_id_of_the_stored_allele():
+    import hashlib
+
+    assert key_digest("GRCh37", "1", 156146640, "G", "A") == hashlib.md5(b"GRCh37-1-156146640-G-A").hexdigest()

@@ -1,7 +1,7 @@
-"""A GenNet network with two curators (ada authors, rob signs off) and a non-curator (gita)."""
+"""A GenNet network with two curators: ``author`` (ada) drafts versions, ``reviewer`` (rob) signs them off."""
 import pytest
 
-from interpret.models import Department, Role
+from core.models import Department, Role
 from tests.factories import make_user
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from genomes.errors import InputFileError
-from interpret.models import PatientGroup
+from core.errors import InputFileError
+from core.models import PatientGroup
 from panels.export import panel_version_export
 from panels.models import Panel, PanelEntry, PanelVersion
 from panels.panelapp import read_panelapp_file

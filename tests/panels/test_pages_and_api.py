@@ -4,8 +4,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from interpret.models import PatientGroup, Role
-from interpret.tokens import api_token_create
+from core.models import PatientGroup, Role
+from core.tokens import api_token_create
 from panels.models import PanelVersion
 from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit
 from tests.factories import make_user

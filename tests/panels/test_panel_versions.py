@@ -3,12 +3,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 
-from interpret.models import Department, PatientGroup, Role
+from core.models import Department, PatientGroup, Role
 from panels.diff import panel_diff
 from panels.models import PanelEntry, PanelEvent, PanelVersion
 from panels.services import (
-    panel_create, panel_entry_remove, panel_entry_set, panel_version_draft, panel_version_publish,
-    panel_version_retire, panel_version_return_to_draft, panel_version_submit,
+    panel_create,
+    panel_entry_remove,
+    panel_entry_set,
+    panel_version_draft,
+    panel_version_publish,
+    panel_version_retire,
+    panel_version_return_to_draft,
+    panel_version_submit,
 )
 from tests.factories import make_user
 

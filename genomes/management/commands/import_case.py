@@ -11,10 +11,10 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from genomes.errors import InputFileError
-from genomes.importing import CaseImportError, case_import_prepare
-from interpret.jobs import job_run
-from interpret.models import Department, PatientGroup
+from core.errors import InputFileError
+from core.jobs import job_run
+from core.models import Department, PatientGroup
+from genomes.importing.prepare import CaseImportError, case_import_prepare
 
 
 class Command(BaseCommand):

@@ -14,11 +14,13 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
+from core.models import User
 from genomes.models import Case
-from interpret.analysis import candidates_as_dicts, run_analysis
-from interpret.inheritance import MODES
-from interpret.models import FilterRun, User
-from interpret.presets import preset_get
+from interpret.analysis.engine import run_analysis
+from interpret.analysis.output import candidates_as_dicts
+from interpret.analysis.presets import preset_get
+from interpret.models import FilterRun
+from interpret.rules.inheritance import MODES
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ import urllib.request
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.models import User
 from interpret.demo import DEMO_PASSWORD, DEMO_USERS
-from interpret.models import User
 
 STOP_GRACE_SECONDS = 30
 

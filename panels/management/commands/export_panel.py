@@ -8,8 +8,8 @@ import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
-from django.http import Http404
 
+from core.errors import NotFound
 from panels.export import FORMATS, panel_version_export
 from panels.selectors import panel_get, panel_version_get
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         try:
             version = panel_version_get(panel_get(options["panel"]), options["panel_version"])
             text = panel_version_export(version, fmt=options["format"], build=options["build"])
-        except (Http404, ValidationError, FileNotFoundError) as exc:
+        except (NotFound, ValidationError, FileNotFoundError) as exc:
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             self.stderr.write(f"export_panel: {message}")
             sys.exit(1)

@@ -16,8 +16,8 @@ import sys
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from genomes.errors import InputFileError
-from interpret.models import Department, PatientGroup, User
+from core.errors import InputFileError
+from core.models import Department, PatientGroup, User
 from panels.genes import configured_gene_resolver
 from panels.services import PANEL_FILE_FORMATS, panel_file_import, panel_import_account, panel_owner
 

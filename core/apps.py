@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Platform core: accounts, departments, audit, jobs"
+
+    def ready(self):
+        from core import signals  # noqa: F401  (audit of logins and lockouts)

@@ -1,0 +1,46 @@
+"""Reads of the platform core: audit search, jobs."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from core.access import departments_with_patient_access, user_is_administrator
+from core.models import AuditEvent, Job
+
+
+def audit_events_search(
+    *,
+    username: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    ip_address: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    if username:
+        events = events.filter(username__icontains=username)
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if ip_address:
+        events = events.filter(ip_address=ip_address)
+    if since:
+        events = events.filter(timestamp__date__gte=since)
+    if until:
+        events = events.filter(timestamp__date__lte=until)
+    return events
+
+
+def jobs_visible_to(user) -> QuerySet[Job]:
+    """A user's own jobs, jobs of departments whose patient data they may see; all for administrators."""
+    if user_is_administrator(user):
+        return Job.objects.all()
+    return Job.objects.filter(
+        Q(created_by=user) | Q(department_id__in=departments_with_patient_access(user))
+    )

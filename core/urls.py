@@ -1,0 +1,20 @@
+"""Routes of the platform core: home, login, audit log, system status, jobs, and their API."""
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from core import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("system/", views.system_status, name="system_status"),
+    path("system/worker-check/", views.worker_check_start, name="worker_check_start"),
+    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
+    path("api/whoami/", api.WhoAmI.as_view(), name="api_whoami"),
+    path("api/patient-groups/", api.PatientGroupList.as_view(), name="api_patient_groups"),
+    path("api/jobs/worker-check/", api.WorkerCheckCreate.as_view(), name="api_worker_check"),
+    path("api/jobs/<int:job_id>/", api.JobDetail.as_view(), name="api_job_detail"),
+]

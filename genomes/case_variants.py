@@ -1,0 +1,125 @@
+"""Selectors over case variants (genomes_casevariant) and the national variants they carry: the only SQL on those
+tables outside the import.
+
+Rows come back as dicts of ROW_COLUMNS. Every query of one case names its case id, so PostgreSQL reads one hash
+partition (migration genomes 0003). Interpretation builds its filters as WHERE conditions on these columns
+(interpret.analysis.engine) and hands them to ``rows_where``; the rules about what the rows mean stay there.
+"""
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+
+from genomes.genotypes import carrier_sql
+
+ROW_COLUMNS = ("id", "variant_id", "chrom", "pos", "ref", "alt", "xpos", "variant_type", "filter", "quality", "rsid",
+               "genes", "gene_ids", "consequences", "worst_consequence", "impact", "gnomad_af", "gnomad_popmax",
+               "clinvar", "cadd_phred", "revel", "spliceai", "genotypes", "genotype_quality", "depth", "ref_reads",
+               "alt_reads", "allele_fraction")
+_SELECT = f"SELECT {', '.join(ROW_COLUMNS)} FROM genomes_casevariant"
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def _current_import_conditions(case_import) -> tuple[list[str], list]:
+    return ["case_id = %s", "case_import_id = %s"], [case_import.case_id, case_import.pk]
+
+
+def rows_where(case_import, conditions: list[str], params: list, *, limit: int) -> list[dict]:
+    """Rows of one import of a case matching every condition, in genome order, at most ``limit``."""
+    where, values = _current_import_conditions(case_import)
+    return _fetch(f"{_SELECT} WHERE {' AND '.join(where + conditions)} ORDER BY xpos LIMIT {int(limit)}",
+                  values + params)
+
+
+def row_of_variant(case_import, variant_id: int) -> dict | None:
+    """The row of one national variant in one import of a case."""
+    rows = _fetch(f"{_SELECT} WHERE case_id = %s AND case_import_id = %s AND variant_id = %s",
+                  [case_import.case_id, case_import.pk, variant_id])
+    return rows[0] if rows else None
+
+
+def rows_in_genes(case_import, genes: list[str]) -> list[dict]:
+    """Rows of one import of a case annotated with any of ``genes`` (compound-het partners, ACMG facts)."""
+    return _fetch(f"{_SELECT} WHERE case_id = %s AND case_import_id = %s AND genes && %s::text[]",
+                  [case_import.case_id, case_import.pk, list(genes)])
+
+
+def any_row_of_variant(variant_id: int) -> dict | None:
+    """The variant as some stored case carries it (its annotation), with the case and import it came from."""
+    rows = _fetch(f"SELECT {', '.join(ROW_COLUMNS)}, case_id, case_import_id FROM genomes_casevariant "
+                  "WHERE variant_id = %s LIMIT 1", [variant_id])
+    return rows[0] if rows else None
+
+
+def case_carries_variant(case_id: int, variant_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM genomes_casevariant WHERE case_id = %s AND variant_id = %s)",
+                       [case_id, variant_id])
+        return cursor.fetchone()[0]
+
+
+def transcripts_of(case_import_id: int, case_id: int, row_ids: list[int]) -> dict[int, list]:
+    """Transcript annotations for some rows (kept out of the filter query: they are most of a row's bytes)."""
+    if not row_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, transcripts FROM genomes_casevariant WHERE case_id = %s AND case_import_id = %s "
+                       "AND id = ANY(%s)", [case_id, case_import_id, row_ids])
+        return {row_id: (value if isinstance(value, list) else json.loads(value or "[]"))
+                for row_id, value in cursor.fetchall()}
+
+
+def national_cohort(build: str) -> tuple[int, int | None]:
+    """The national cohort of a build as its current imports: how many, and the newest."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), max(id) FROM genomes_caseimport WHERE is_current AND genome_build = %s",
+                       [build])
+        count, newest = cursor.fetchone()
+    return count, newest
+
+
+def carrier_family_counts(variant_ids: list[int]) -> dict[int, int]:
+    """National cohort frequency: families (cases with a current import) in which anyone carries each variant,
+    counted once per family. Variant ids belong to one build, so a count stays within its build."""
+    if not variant_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cv.variant_id, count(DISTINCT cv.case_id) FROM genomes_casevariant cv "
+            "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
+            f"WHERE cv.variant_id = ANY(%s) AND {carrier_sql('cv.genotypes')} GROUP BY cv.variant_id",
+            [list(variant_ids)])
+        return dict(cursor.fetchall())
+
+
+def national_observations(variant_id: int) -> dict:
+    """Families carrying the variant in the national database, by patient group (counts only: no case ids)."""
+    rows = _fetch(
+        "SELECT pg.code, count(DISTINCT cv.case_id) AS families FROM genomes_casevariant cv "
+        "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
+        "JOIN genomes_case c ON c.id = cv.case_id JOIN interpret_patientgroup pg ON pg.id = c.patient_group_id "
+        f"WHERE cv.variant_id = %s AND {carrier_sql('cv.genotypes')} "
+        "GROUP BY pg.code, pg.number ORDER BY pg.number", [variant_id])
+    return {"total": sum(r["families"] for r in rows), "by_group": rows}
+
+
+def contamination_sites(case_import, *, foetus: int, mother: int, father: int) -> list[tuple]:
+    """Autosomal sites informative for maternal contamination of a foetal sample (0-based sample positions):
+    father hom-ref and mother hom-alt, or mother het with the foetus called hom-ref; with the foetus's reads.
+    Returns (mother's code, foetus's code, foetal ref reads, foetal alt reads) per site."""
+    f, m, p = foetus + 1, mother + 1, father + 1  # PostgreSQL arrays are 1-based
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT genotypes[{m}], genotypes[{f}], ref_reads[{f}], alt_reads[{f}] "
+            f"FROM genomes_casevariant WHERE case_id = %s AND case_import_id = %s AND genotypes[{p}] = 0 "
+            f"AND chrom NOT IN ('X', 'Y', 'MT') AND ref_reads[{f}] IS NOT NULL AND alt_reads[{f}] IS NOT NULL "
+            f"AND ((genotypes[{m}] = 2) OR (genotypes[{m}] = 1 AND genotypes[{f}] = 0))",
+            [case_import.case_id, case_import.pk])
+        return cursor.fetchall()

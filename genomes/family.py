@@ -1,0 +1,23 @@
+"""A case's family as the analysis rules see it: the genotype-array positions of the proband and the parents,
+with the sexes, affection and foetal status the rules need."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    """Sample positions (0-based, as stored) of the proband and the parents, with the facts the rules need."""
+
+    proband: int
+    proband_male: bool
+    proband_affected: bool
+    father: int | None = None
+    mother: int | None = None
+    father_affected: bool = False
+    mother_affected: bool = False
+    is_foetal: bool = False
+
+    @property
+    def parents(self) -> int:
+        return (self.father is not None) + (self.mother is not None)

@@ -1,0 +1,157 @@
+"""The import job (``vcf_import``): read the VCF and store the case's variants, all or nothing.
+
+A small file (or plain gzip) is read in this process and COPYed into a private temporary staging table; a large
+BGZF file is read by worker processes (genomes.importing.parallel). Either way the import's own transaction adds
+the new national variants and the case's variants (genomes.importing.storage). A failure rolls all of it back; a
+case created for a failed import is removed again, so the database is as it was (the failed job row remains, as
+the record of what was tried).
+"""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from core.jobs import job_handler
+from core.models import Job
+from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
+from genomes.importing.parallel import parallel_parts, read_in_parallel
+from genomes.importing.prepare import SOMATIC_TYPES
+from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
+from genomes.models import Case, CaseImport, Sample
+from genomes.variant_identity import GenomeBuild
+from genomes.vcf.evidence_fields import load_field_map
+from genomes.vcf.header import estimate_record_count, open_vcf
+from genomes.vcf.records import ReadPolicy, VcfReader
+from genomes.vcf.statistics import ReadStatistics
+
+
+@job_handler("vcf_import")
+def vcf_import(job: Job, report) -> dict:
+    case_import = CaseImport.objects.select_related("case__patient_group").get(job=job)
+    try:
+        return case_import_load(case_import, report)
+    except Exception:
+        _forget_failed_import(case_import)
+        raise
+
+
+def _forget_failed_import(case_import: CaseImport) -> None:
+    """Leave the database as it was: drop the attempt, and the case if the attempt created it."""
+    case = case_import.case
+    with transaction.atomic():
+        if case.imports.filter(is_current=True).exists():  # a failed replace: the old variants stay
+            case_import.delete()
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.READY)
+        elif case_import.job.parameters.get("created_case"):
+            case.delete()
+        else:  # registered before its data arrived: back to awaiting data
+            case_import.delete()
+            case.samples.all().delete()
+            case.individuals.all().delete()
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
+
+
+def case_import_load(case_import: CaseImport, report) -> dict:
+    """Read the VCF and store the case's variants, all or nothing."""
+    case = case_import.case
+    started = time.monotonic()
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build))
+    somatic = case.analysis_type in SOMATIC_TYPES
+    policy = ReadPolicy(
+        sample_columns=[header.samples.index(s.vcf_sample_name) for s in samples],
+        info_fields=load_field_map(settings.VARIANT_FIELD_MAP_FILE),
+        retention_max_popmax=None if somatic else case.patient_group.retention_popmax,
+        somatic=somatic,
+        trio=_trio_positions(samples),
+    )
+    build = str(header.build)
+    expected = estimate_record_count(case_import.vcf_path)
+    parts = parallel_parts(case_import.vcf_path)
+    worker_seconds = None
+    if parts:
+        vcf.close()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # The workers commit staging rows in batches; this transaction stores each batch as it comes,
+                # on the other core, so that little is left to store when the last worker is done.
+                store_begin(cursor, case, case_import)
+                locked = False
+
+                def store_one_batch(batch: int, wait: bool) -> int | None:
+                    """Stores one committed batch; None when another import holds the national variants."""
+                    nonlocal locked
+                    locked = locked or lock_national_variants(cursor, wait=wait)
+                    if not locked:
+                        return None
+                    return store_batch(cursor, case, case_import, build, "genomes_importstaging",
+                                        "import_id = %s AND batch = %s", [case_import.pk, batch])
+
+                statistics, stored, worker_seconds = read_in_parallel(case_import, policy, parts, report, expected,
+                                                                      store_one_batch)
+                read_done = time.monotonic()
+                store_end(cursor, case_import)
+                _finish(case, case_import, statistics, stored, samples, started, build)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
+    else:
+        reader = VcfReader(vcf, header, policy)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
+            # import inside one outer transaction).
+            cursor.execute("DROP TABLE IF EXISTS import_staging; DROP TABLE IF EXISTS replaced_variants")
+            cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging INCLUDING DEFAULTS) "
+                           "ON COMMIT DROP")
+            prefix = f"{case_import.pk}\t"
+            with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+                for row in reader.rows():
+                    copy.write(staging_line(build, row, prefix))
+                    stats = reader.statistics
+                    if stats.records % 5000 == 0:
+                        # The estimate may fall short; the bar stays below 100% until the job is done.
+                        report(stats.records, max(expected or 0, int(stats.records * 1.01)) or None,
+                               f"{stats.records:,} records read, {stats.kept:,} kept")
+            report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
+            read_done = time.monotonic()
+            statistics = reader.statistics
+            store_begin(cursor, case, case_import)
+            lock_national_variants(cursor, wait=True)
+            stored = store_batch(cursor, case, case_import, build, "import_staging", "import_id = %s",
+                                 [case_import.pk])
+            store_end(cursor, case_import)
+            _finish(case, case_import, statistics, stored, samples, started, build)
+    finished = time.monotonic()
+    return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
+            "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
+            # reading, filtering and COPY to staging (workers: with batches stored meanwhile), then what is
+            # stored after the reading
+            "seconds_reading": round(read_done - started, 2), "seconds_storing": round(finished - read_done, 2),
+            "workers": len(parts) if parts else 1,
+            # when each worker ended, from the start of reading: a part that ends early leaves a core idle
+            "worker_seconds": worker_seconds}
+
+
+def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    summary = statistics.as_dict()
+    summary["samples"] = [s.vcf_sample_name for s in samples]
+    case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
+    CaseImport.objects.filter(pk=case_import.pk).update(
+        is_current=True, records_read=statistics.records, variants_stored=stored,
+        records_per_second=round(statistics.records / elapsed, 1), statistics=summary,
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
+
+
+def _trio_positions(samples: list[Sample]) -> tuple[int, int, int] | None:
+    proband = next((s for s in samples if s.individual.is_proband), None)
+    if proband is None:
+        return None
+    by_individual = {s.individual_id: s.position for s in samples}
+    father, mother = proband.individual.father_id, proband.individual.mother_id
+    if father in by_individual and mother in by_individual:
+        return proband.position, by_individual[father], by_individual[mother]
+    return None

@@ -1,0 +1,58 @@
+"""Storing an import's staged rows: new national variants, then the case's variants, in the import's transaction.
+
+Committed staging rows are not case variants: only these statements, in the import's own transaction, make them
+so, and the staging rows are deleted either way.
+"""
+from __future__ import annotations
+
+from genomes.importing.copy_text import STAGING_COLUMNS
+
+CASE_VARIANT_COLUMNS = STAGING_COLUMNS[2:]  # without import_id and key_md5
+
+
+# Imports add national variants one transaction at a time. Two imports that shared new variants and added
+# them batch by batch in different orders would deadlock, and each batch would wait for the other import's
+# whole transaction anyway; the lock makes the second import's workers stage their rows meanwhile.
+NATIONAL_VARIANTS_LOCK = 0x6E76_6172  # "nvar"
+
+
+def lock_national_variants(cursor, *, wait: bool) -> bool:
+    """The transaction-scoped lock under which an import adds (and, replacing, removes) national variants."""
+    if wait:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NATIONAL_VARIANTS_LOCK])
+        return True
+    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [NATIONAL_VARIANTS_LOCK])
+    return cursor.fetchone()[0]
+
+
+def store_begin(cursor, case, case_import) -> None:
+    """A replace starts by removing the case's variants (inside the import's transaction)."""
+    if case_import.replace:
+        cursor.execute("DROP TABLE IF EXISTS replaced_variants")
+        cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
+                       "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+        cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+
+
+def store_batch(cursor, case, case_import, build: str, source: str, where: str, params: list) -> int:
+    """New national variants, then the case's variants, from (a batch of) a staging table."""
+    cursor.execute(
+        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
+        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM {source} WHERE {where} "
+        "ON CONFLICT (key_md5) DO NOTHING", [build, *params])
+    columns = ", ".join(CASE_VARIANT_COLUMNS)
+    cursor.execute(
+        f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "
+        f"SELECT %s, %s, v.id, {', '.join('s.' + c for c in CASE_VARIANT_COLUMNS)} "
+        f"FROM {source} s JOIN genomes_variant v ON v.key_md5 = s.key_md5 WHERE {where}",
+        [case.pk, case_import.pk, *params])
+    return cursor.rowcount
+
+
+def store_end(cursor, case_import) -> None:
+    if case_import.replace:
+        lock_national_variants(cursor, wait=True)
+        # National variants that only the replaced import carried would otherwise be orphans.
+        cursor.execute(
+            "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
+            "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")

@@ -1,0 +1,373 @@
+"""One filter engine for the variant table, the REST API and analyse_case: settings in, ranked candidates out,
+every run recorded (FilterRun) with the exact settings and panel versions so it can be repeated.
+
+Work is split where it is cheapest: PostgreSQL narrows the case's stored rows (one hash partition, by case and
+current import; genomes.case_variants runs the query) with every filter that is a column predicate, plus a
+superset of the inheritance rules; Python then applies the exact inheritance rules
+(interpret.rules.inheritance), pairs compound hets per gene, adds national cohort counts for the survivors,
+scores, sorts and pages.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from core.errors import NotFound
+from genomes import case_variants
+from genomes.clinvar import pathogenic_sql
+from genomes.genotypes import CARRIER, codes_sql
+from genomes.selectors import family_of_case
+from genomes.variant_identity import normalize_contig, xpos
+from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION, normalise_settings, without_sorting
+from interpret.models import FilterPreset, FilterRun
+from interpret.rules.inheritance import Family, compound_het_pairs, modes_of_row, sql_prefilter
+from interpret.rules.scoring import score_parts, score_total
+
+logger = logging.getLogger(__name__)
+MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says so
+# Paging and re-sorting the variant table reuse the filtered, scored candidates for this long. The key holds
+# everything the candidates depend on (the import, the settings, the panel versions, the national cohort), so
+# a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
+RESULT_REUSE_SECONDS = 600
+RESULT_REUSE_MAX_CANDIDATES = 5_000
+RESULT_REUSE_VERSION = 2  # raise when the engine's output changes for the same inputs
+
+
+@dataclass
+class Candidate:
+    row: dict
+    modes: list[str]
+    partners: list[dict] = field(default_factory=list)
+    panel: dict | None = None
+    cohort_families: int = 0
+    score_parts: dict = field(default_factory=dict)
+    score: float = 0.0
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisResult:
+    case: object
+    family: Family | None
+    settings: dict
+    panel_versions: list
+    candidates: list[Candidate]
+    truncated: bool
+    cohort_size: int
+    milliseconds: int
+    case_import: object = None
+    filter_run: FilterRun | None = None
+    contamination: object = None
+    reused: bool = False  # the candidates came from the result cache (see run_analysis)
+
+
+
+def resolve_panel_versions(case, settings: dict) -> list:
+    """The panel versions an analysis uses: the named ones ("code" = current published, "code:1.2" = that
+    version), else the patient group's default panels' current versions."""
+    from panels.selectors import default_panel_versions, panel_find, panel_version_get
+
+    if not settings["panels"]:
+        return default_panel_versions(case.patient_group)
+    versions = []
+    for name in settings["panels"]:
+        code, _, label = name.partition(":")
+        try:
+            version = panel_version_get(panel_find(code), label or None)
+        except NotFound as exc:
+            raise ValidationError(str(exc)) from None
+        if version.status not in ("published", "retired"):
+            raise ValidationError(f"{version.panel.code} v{version.label} is {version.status}: analyses use "
+                                  "published versions")
+        versions.append(version)
+    return versions
+
+
+_PANEL_GENES: dict[tuple[int, ...], dict[str, dict]] = {}
+
+
+def _panel_genes(versions) -> dict[str, dict]:
+    """Upper-case symbol -> the strongest entry across the chosen versions. Analyses use published or retired
+    versions only, whose entries never change, so each process keeps the gene sets it has built."""
+    from panels.selectors import gene_set
+
+    key = tuple(sorted(v.pk for v in versions))
+    frozen = all(v.status in ("published", "retired") for v in versions)
+    if frozen and key in _PANEL_GENES:
+        return _PANEL_GENES[key]
+    genes = {}
+    for symbol, entries in gene_set(versions, confidences=CONFIDENCE_SETS["all"]).items():
+        best = min(entries, key=lambda e: CONFIDENCE_RANK[e["confidence"]])
+        genes[symbol] = best
+    if frozen:
+        if len(_PANEL_GENES) >= 256:
+            _PANEL_GENES.clear()
+        _PANEL_GENES[key] = genes
+    return genes
+
+
+def _padding_regions(panel_genes: dict, build: str, confidences) -> list[tuple[int, int, str]]:
+    """xpos ranges of panel genes with padding, for variants near but outside a gene's annotated span."""
+    padded = [e for e in panel_genes.values() if e["padding"] and e["confidence"] in confidences]
+    if not padded:
+        return []
+    from panels.genes import configured_gene_resolver
+
+    resolver = configured_gene_resolver()
+    regions = []
+    for entry in padded:
+        location = resolver.resolve(entry["symbol"], hgnc_id=entry.get("hgnc_id", "")).locations.get(build)
+        if location is not None:
+            regions.append((xpos(location.chrom, max(1, location.start - entry["padding"])),
+                            xpos(location.chrom, location.end + entry["padding"]), entry["symbol"]))
+    return regions
+
+
+def _where(family: Family | None, settings: dict, panel_symbols: list[str],
+           padding_regions: list) -> tuple[list[str], list]:
+    """The filters that are column predicates, as WHERE conditions on case-variant rows (and their parameters)."""
+    where, params = [], []
+    keep_pathogenic = settings["include_clinvar_pathogenic"]
+    relaxable = []  # filters a ClinVar (likely) pathogenic assertion overrides
+    if settings["max_popmax"] is not None:
+        relaxable.append("(gnomad_popmax IS NULL OR gnomad_popmax <= %s)")
+        params.append(settings["max_popmax"])
+    if settings["max_af"] is not None:
+        relaxable.append("(gnomad_af IS NULL OR gnomad_af <= %s)")
+        params.append(settings["max_af"])
+    if settings["impacts"] or settings["consequences"]:
+        parts = []
+        if settings["impacts"]:
+            parts.append("impact = ANY(%s)")
+            params.append(settings["impacts"])
+        if settings["consequences"]:
+            parts.append("consequences && %s::text[]")
+            params.append(settings["consequences"])
+        relaxable.append("(" + " OR ".join(parts) + ")")
+    if relaxable:
+        clause = " AND ".join(relaxable)
+        if keep_pathogenic:
+            clause = f"(({clause}) OR {pathogenic_sql('clinvar')})"
+        where.append(clause)
+    if settings["clinvar"]:
+        where.append("clinvar && %s::text[]")
+        params.append(settings["clinvar"])
+    if settings["pass_only"]:
+        where.append("filter = 'PASS'")
+    if family is not None:
+        index = family.proband + 1
+        where.append(f"genotypes[{index}] IN {codes_sql(CARRIER)}")  # the proband carries it
+        for key, column, operator in (("min_gq", "genotype_quality", ">="), ("min_dp", "depth", ">="),
+                                      ("min_ab", "allele_fraction", ">="), ("max_ab", "allele_fraction", "<=")):
+            if settings[key] is not None:
+                where.append(f"{column}[{index}] {operator} %s")
+                params.append(settings[key])
+        if settings["inheritance"]:
+            where.append(sql_prefilter(settings["inheritance"], family))
+    for key, column in (("min_revel", "revel"), ("min_cadd", "cadd_phred"), ("min_spliceai", "spliceai")):
+        if settings[key] is not None:
+            where.append(f"{column} >= %s")
+            params.append(settings[key])
+    if settings["region"]:
+        chrom, start, end = REGION.match(settings["region"]).groups()
+        contig = normalize_contig(chrom)
+        where.append("xpos BETWEEN %s AND %s")
+        params += [xpos(contig, int(start.replace(",", ""))), xpos(contig, int(end.replace(",", "")))]
+    if settings["genes"]:
+        # HGNC symbols are upper case except the orf genes (C1orf159): match as typed and upper-cased.
+        where.append("genes && %s::text[]")
+        params.append(sorted({g for g in settings["genes"]} | {g.upper() for g in settings["genes"]}))
+    if panel_symbols is not None and not settings["genome_wide"]:
+        parts = ["genes && %s::text[]"]
+        params.append(panel_symbols)
+        for start, end, _symbol in padding_regions:
+            parts.append("xpos BETWEEN %s AND %s")
+            params += [start, end]
+        where.append("(" + " OR ".join(parts) + ")")
+    if settings["text"]:
+        text = settings["text"]
+        where.append("(genes && %s::text[] OR rsid = %s OR transcripts::text ILIKE %s)")
+        params += [sorted({text, text.upper()}), text, "%" + text.replace("%", r"\%").replace("_", r"\_") + "%"]
+    return where, params
+
+
+def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset | None = None, user=None,
+                 via: str = FilterRun.Via.BROWSER, record: bool = True, reuse: bool = False) -> AnalysisResult:
+    """Filter, classify by inheritance, score and sort a case's variants. ``reuse``: take the candidates from the
+    result cache when the same filters ran on the same data within RESULT_REUSE_SECONDS (the variant table's
+    paging and sorting); the run is recorded either way."""
+    started = time.perf_counter()
+    case_import = case.imports.filter(is_current=True).first()
+    if case_import is None:
+        raise ValidationError(f"{case.identifier} has no imported variants yet")
+    settings = normalise_settings(raw_settings, preset=preset)
+    family = family_of_case(case)
+    versions = resolve_panel_versions(case, settings)
+    panel_genes = _panel_genes(versions) if versions else {}
+    confidences = CONFIDENCE_SETS[settings["panel_confidence"]]
+    if versions:
+        panel_symbols = sorted(e["symbol"] for e in panel_genes.values() if e["confidence"] in confidences)
+        padding = _padding_regions(panel_genes, case_import.genome_build, confidences)
+    else:
+        panel_symbols, padding = None, []
+        settings["genome_wide"] = True  # no panel to narrow by: say so
+    cohort = case_variants.national_cohort(case_import.genome_build)
+    reuse_key = _reuse_key(case_import, settings, versions, cohort) if reuse else None
+    reused = _cache_call(cache.get, reuse_key) if reuse_key else None
+    if reused is not None:
+        candidates, truncated, contamination = reused
+    else:
+        candidates, truncated, contamination = _filter_and_score(
+            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences)
+        if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
+            _cache_call(cache.set, reuse_key, (candidates, truncated, contamination), RESULT_REUSE_SECONDS)
+    _sort(candidates, settings)
+    milliseconds = int((time.perf_counter() - started) * 1000)
+    result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
+                            candidates=candidates, truncated=truncated, cohort_size=cohort[0],
+                            milliseconds=milliseconds, case_import=case_import, contamination=contamination,
+                            reused=reused is not None)
+    if record:
+        result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
+                                        milliseconds)
+    return result
+
+
+def _cache_call(method, *args):
+    """A cache that is down or missing costs speed, never the page: the analysis runs without it."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a failed cache query must not break the caller's transaction
+                return method(*args)
+        return method(*args)
+    except Exception:  # noqa: BLE001 - any backend error (Redis down, cache table missing)
+        logger.warning("result cache unavailable; analysing without it", exc_info=True)
+        return None
+
+
+def _reuse_key(case_import, settings: dict, versions, cohort: tuple[int, int | None]) -> str:
+    """What a run's candidates depend on. The national cohort enters as its current imports (count and newest),
+    so a case imported or replaced anywhere gives new cohort counts rather than reused ones."""
+    unsorted = without_sorting(settings)
+    identity = json.dumps([RESULT_REUSE_VERSION, case_import.pk, unsorted, sorted(v.pk for v in versions),
+                           list(cohort)], sort_keys=True, default=str)
+    return "analysis-result:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def _filter_and_score(case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences):
+    where, params = _where(family, settings, panel_symbols, padding)
+    rows = case_variants.rows_where(case_import, where, params, limit=MAX_ROWS + 1)
+    truncated = len(rows) > MAX_ROWS
+    rows = rows[:MAX_ROWS]
+
+    candidates = _candidates(rows, family, settings, panel_genes, padding, confidences)
+    _add_cohort_counts(candidates)
+    if settings["max_cohort_families"] is not None:
+        candidates = [c for c in candidates if c.cohort_families <= settings["max_cohort_families"]]
+    contamination = None
+    if family is not None and family.is_foetal:
+        from interpret.analysis.contamination import contamination_could_explain, estimate_contamination
+
+        contamination = estimate_contamination(case)
+        for candidate in candidates:
+            if {"de_novo", "x_de_novo"} & set(candidate.modes) and contamination_could_explain(
+                    candidate.row, family, contamination):
+                candidate.flags.append("maternal_contamination_could_explain")
+    for candidate in candidates:
+        candidate.score_parts = score_parts(candidate.row, panel_confidence=(candidate.panel or {}).get("confidence"),
+                                            modes=candidate.modes)
+        candidate.score = score_total(candidate.score_parts)
+    return candidates, truncated, contamination
+
+
+def _record_run(case, case_import, user, via, preset, settings, versions, candidates, milliseconds) -> FilterRun:
+    """Paging and re-sorting the same filters is not a new run: the user's latest identical run is reused."""
+    unsorted = without_sorting(settings)
+    last = FilterRun.objects.filter(case=case, user=user, case_import=case_import).order_by("-created_at").first()
+    if last is not None and without_sorting(last.filters) == unsorted \
+            and sorted(last.panel_versions.values_list("pk", flat=True)) == sorted(v.pk for v in versions) \
+            and last.via == via:
+        return last
+    with transaction.atomic():
+        run = FilterRun.objects.create(case=case, case_import=case_import, user=user, via=via, preset=preset,
+                                       filters=settings, result_count=len(candidates), milliseconds=milliseconds)
+        run.panel_versions.set(versions)
+    return run
+
+
+def _candidates(rows, family, settings, panel_genes, padding, confidences) -> list[Candidate]:
+    wanted = set(settings["inheritance"])
+    by_id = {row["id"]: row for row in rows}
+    pairs = compound_het_pairs(rows, family) if family is not None else {}
+    candidates = []
+    for row in rows:
+        modes = modes_of_row(row, family) if family is not None else []
+        partners = []
+        for partner_id, kind in pairs.get(row["id"], []):
+            partner = by_id[partner_id]
+            partners.append({"id": partner_id, "kind": kind, "chrom": partner["chrom"], "pos": partner["pos"],
+                             "ref": partner["ref"], "alt": partner["alt"], "variant_id": partner["variant_id"]})
+            if kind not in modes:
+                modes.append(kind)
+        if wanted:
+            matched = set(modes) | ({"de_novo"} if "x_de_novo" in modes else set())
+            matched |= {"comp_het"} if "possible_comp_het" in modes else set()
+            if not matched & wanted:
+                continue
+        panel = None
+        for gene in row["genes"]:
+            entry = panel_genes.get(gene.upper())
+            if entry is not None and (panel is None or CONFIDENCE_RANK[entry["confidence"]]
+                                      < CONFIDENCE_RANK[panel["confidence"]]):
+                panel = entry
+        if panel is None:
+            for start, end, symbol in padding:
+                if start <= row["xpos"] <= end:
+                    panel = {**panel_genes[symbol.upper()], "padding_only": True}
+        if panel is not None and panel["confidence"] not in confidences:
+            panel = {**panel, "outside_chosen_confidence": True}
+        candidates.append(Candidate(row=row, modes=modes, partners=partners, panel=panel))
+    return candidates
+
+
+def _add_cohort_counts(candidates: list[Candidate]) -> None:
+    """National cohort frequency of each candidate: families in which anyone carries it."""
+    counts = case_variants.carrier_family_counts([c.row["variant_id"] for c in candidates])
+    for candidate in candidates:
+        candidate.cohort_families = counts.get(candidate.row["variant_id"], 0)
+
+
+def _sort(candidates: list[Candidate], settings: dict) -> None:
+    key = settings["sort"]
+    missing_last = float("-inf") if settings["descending"] else float("inf")
+
+    def value(c: Candidate):
+        row = c.row
+        if key == "score":
+            return (c.score, -row["xpos"])
+        if key == "position":
+            return row["xpos"]
+        if key == "gene":
+            return (row["genes"][0] if row["genes"] else "~", row["xpos"])
+        if key == "cohort":
+            return c.cohort_families
+        column = {"popmax": "gnomad_popmax", "cadd": "cadd_phred", "revel": "revel"}[key]
+        return row[column] if row[column] is not None else missing_last
+
+    candidates.sort(key=value, reverse=settings["descending"])
+
+
+def filter_run_settings(run: FilterRun) -> dict:
+    """A recorded run's settings with its exact panel versions, to repeat it later."""
+    settings = dict(run.filters)
+    versions = list(run.panel_versions.select_related("panel"))
+    if versions:
+        settings["panels"] = [f"{v.panel.code}:{v.label}" for v in versions]
+    return settings

@@ -1,0 +1,113 @@
+"""Filter settings of a case analysis: their defaults, what each accepts, and how a preset and a caller's values
+combine. Every channel (variant table, API, analyse_case, presets, reanalysis) normalises through here."""
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from genomes.vcf.consequences import CONSEQUENCE_IMPACT
+from interpret.rules.inheritance import MODES
+
+IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
+CONFIDENCE_SETS = {"green": ("green",), "green_amber": ("green", "amber"), "all": ("green", "amber", "red")}
+CONFIDENCE_RANK = {"green": 0, "amber": 1, "red": 2}
+SORTS = ("score", "position", "gene", "popmax", "cadd", "revel", "cohort")
+REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2}):(\d[\d,]*)-(\d[\d,]*)$", re.IGNORECASE)
+# Settings that order a run's candidates without changing which they are.
+SORT_KEYS = ("sort", "descending")
+
+DEFAULTS = {
+    "panels": [],            # ["code" or "code:1.2"]; empty: the patient group's default panels
+    "genome_wide": False,    # True: no panel restriction; panel genes are still marked
+    "panel_confidence": "green_amber",
+    "max_popmax": 0.01,
+    "max_af": None,
+    "max_cohort_families": None,
+    "impacts": ["HIGH", "MODERATE"],
+    "consequences": [],      # SO terms; OR-ed with impacts
+    "include_clinvar_pathogenic": True,  # keep ClinVar P/LP whatever the frequency and consequence
+    "clinvar": [],           # only variants with one of these ClinVar terms
+    "pass_only": True,
+    "min_gq": None,
+    "min_dp": None,
+    "min_ab": None,
+    "max_ab": None,
+    "min_revel": None,
+    "min_cadd": None,
+    "min_spliceai": None,
+    "region": "",
+    "genes": [],
+    "text": "",
+    "inheritance": [],       # any of MODES; empty: no inheritance restriction
+    "sort": "score",
+    "descending": True,
+}
+
+
+def normalise_settings(raw: dict | None, *, preset=None) -> dict:
+    """Defaults, then the preset, then what the caller set; unknown keys and bad values are errors."""
+    settings = dict(DEFAULTS)
+    if preset is not None:
+        settings.update(preset.filters)
+    raw = dict(raw or {})
+    unknown = set(raw) - set(DEFAULTS)
+    if unknown:
+        raise ValidationError(f"unknown filter setting(s): {', '.join(sorted(unknown))}")
+    settings.update(raw)
+    for key in ("max_popmax", "max_af", "min_ab", "max_ab", "min_revel", "min_cadd", "min_spliceai"):
+        settings[key] = _number(settings[key], key)
+    for key in ("max_cohort_families", "min_gq", "min_dp"):
+        value = _number(settings[key], key)
+        settings[key] = None if value is None else int(value)
+    for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance"):
+        value = settings[key]
+        if isinstance(value, str):
+            value = [part.strip() for part in re.split(r"[,\s]+", value) if part.strip()]
+        settings[key] = list(value or [])
+    settings["impacts"] = [i.upper() for i in settings["impacts"]]
+    bad = [i for i in settings["impacts"] if i not in IMPACTS]
+    if bad:
+        raise ValidationError(f"impact {bad[0]!r} is not one of {', '.join(IMPACTS)}")
+    bad = [c for c in settings["consequences"] if c not in CONSEQUENCE_IMPACT]
+    if bad:
+        raise ValidationError(f"consequence {bad[0]!r} is not a Sequence Ontology term VEP uses")
+    bad = [m for m in settings["inheritance"] if m not in MODES]
+    if bad:
+        raise ValidationError(f"inheritance {bad[0]!r} is not one of {', '.join(MODES)}")
+    if settings["panel_confidence"] not in CONFIDENCE_SETS:
+        raise ValidationError(f"panel_confidence is one of {', '.join(CONFIDENCE_SETS)}")
+    if settings["sort"] not in SORTS:
+        raise ValidationError(f"sort is one of {', '.join(SORTS)}")
+    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending"):
+        settings[key] = _boolean(settings[key], key)
+    settings["region"] = (settings["region"] or "").strip()
+    if settings["region"] and not REGION.match(settings["region"]):
+        raise ValidationError(f"region {settings['region']!r} is not chrom:start-end, e.g. 1:1000-2000")
+    settings["text"] = (settings["text"] or "").strip()[:100]
+    return settings
+
+
+def _number(value, key):
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{key}: {value!r} is not a number") from None
+
+
+def _boolean(value, key):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValidationError(f"{key}: {value!r} is not true or false")
+
+
+def without_sorting(settings: dict) -> dict:
+    """The settings that decide which candidates a run finds (paging and re-sorting leave them alone)."""
+    return {k: v for k, v in settings.items() if k not in SORT_KEYS}

@@ -1,0 +1,67 @@
+"""The stable output shape of analysis candidates (variant table rows, the API, ``analyse_case --json``)."""
+from __future__ import annotations
+
+from genomes.case_variants import transcripts_of
+from genomes.genotypes import GENOTYPE_TEXT
+from genomes.selectors import family_of_case
+from genomes.transcripts import canonical_transcript
+
+_FAMILY_UNKNOWN = object()
+
+
+def case_individuals(case, family=_FAMILY_UNKNOWN) -> list[tuple[int, str, str]]:
+    """(position, individual id, relation) in stored order: proband first. Pass the case's family when known."""
+    if family is _FAMILY_UNKNOWN:
+        family = family_of_case(case)
+    rows = []
+    for sample in case.samples.select_related("individual").order_by("position"):
+        relation = ("proband" if family and sample.position == family.proband else
+                    "father" if family and sample.position == family.father else
+                    "mother" if family and sample.position == family.mother else sample.role)
+        rows.append((sample.position, sample.individual.individual_id, relation))
+    return rows
+
+
+def genotypes_of(row: dict, individuals: list[tuple[int, str, str]]) -> list[dict]:
+    return [{"individual": individual_id, "relation": relation,
+             "gt": GENOTYPE_TEXT.get(row["genotypes"][position], "./."), "depth": row["depth"][position],
+             "gq": row["genotype_quality"][position], "ref_reads": row["ref_reads"][position],
+             "alt_reads": row["alt_reads"][position], "allele_balance": row["allele_fraction"][position]}
+            for position, individual_id, relation in individuals]
+
+
+def candidates_as_dicts(result, candidates: list) -> list[dict]:
+    """Output objects for some of a result's candidates (a page, or all), with their canonical transcript."""
+    individuals = case_individuals(result.case, result.family)
+    transcripts = transcripts_of(result.case_import.pk, result.case.pk, [c.row["id"] for c in candidates])
+    return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"])) for c in candidates]
+
+
+def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
+                      transcripts: list[dict] | None = None) -> dict:
+    """The stable shape of a candidate for the API and analyse_case --json."""
+    row = candidate.row
+    genotypes = {g["individual"]: {k: v for k, v in g.items() if k != "individual"}
+                 for g in genotypes_of(row, individuals)}
+    panel = candidate.panel
+    result = {
+        "variant_id": row["variant_id"], "chrom": row["chrom"], "pos": row["pos"], "ref": row["ref"],
+        "alt": row["alt"], "gene": row["genes"][0] if row["genes"] else None, "genes": row["genes"],
+        "consequence": row["worst_consequence"], "impact": row["impact"], "filter": row["filter"],
+        "rsid": row["rsid"] or None, "gnomad_af": row["gnomad_af"], "gnomad_popmax": row["gnomad_popmax"],
+        "cohort_families": candidate.cohort_families, "clinvar": row["clinvar"], "cadd_phred": row["cadd_phred"],
+        "revel": row["revel"], "spliceai": row["spliceai"], "genotypes": genotypes,
+        "inheritance": candidate.modes,
+        "compound_het_partners": [{k: p[k] for k in ("chrom", "pos", "ref", "alt", "kind", "variant_id")}
+                                  for p in candidate.partners],
+        "panel": None if panel is None else {"panel": panel["panel"], "version": panel["version"],
+                                             "confidence": panel["confidence"],
+                                             "padding_only": bool(panel.get("padding_only"))},
+        "outside_panel": panel is None,
+        "score": candidate.score, "score_parts": candidate.score_parts, "flags": candidate.flags,
+    }
+    canonical = canonical_transcript(transcripts or [])
+    result["transcript"] = canonical.get("transcript") if canonical else None
+    result["hgvsc"] = canonical.get("hgvsc") if canonical else None
+    result["hgvsp"] = canonical.get("hgvsp") if canonical else None
+    return result

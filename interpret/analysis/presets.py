@@ -1,0 +1,85 @@
+"""Filter presets: built-in ones every department gets, and department presets saved by users."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+
+from core.access import departments_with_patient_access
+from interpret.analysis.filters import SORT_KEYS, normalise_settings
+from interpret.models import FilterPreset
+
+# (name, description, patient group code or None, analysis types, filters). Built-ins change only here.
+BUILT_IN_PRESETS = (
+    ("Rare disease trio default",
+     "Default GenNet panels (green+amber), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP, PASS, any inheritance mode",
+     "RARE", ["trio", "duo", "singleton"],
+     {"panel_confidence": "green_amber", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"],
+      "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked", "ad"]}),
+    ("Rare disease genome-wide (outside panel)",
+     "Whole genome, popmax <= 0.1%, HIGH/MODERATE, de novo, recessive or X-linked only",
+     "RARE", ["trio"],
+     {"genome_wide": True, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
+      "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked"]}),
+    ("Foetal de novo",
+     "Whole genome, de novo in the foetus (both parents confidently hom-ref), HIGH/MODERATE, absent from gnomAD",
+     "FOETAL", ["foetal"],
+     {"genome_wide": True, "max_popmax": 0.0001, "impacts": ["HIGH", "MODERATE"], "inheritance": ["de_novo"]}),
+    ("Hereditary cancer panel",
+     "Default panels (green only), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP; dominant genes, no inheritance filter",
+     "CANCER-ADULT", [],
+     {"panel_confidence": "green", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []}),
+)
+
+
+def built_in_presets_sync(preset_model=None, patient_group_model=None) -> None:
+    if preset_model is None:  # the data migration passes its historical models
+        from core.models import PatientGroup as patient_group_model
+        preset_model = FilterPreset
+    for name, description, group_code, types, filters in BUILT_IN_PRESETS:
+        preset_model.objects.update_or_create(
+            department=None, name=name,
+            defaults={"description": description, "analysis_types": types, "filters": filters,
+                      "patient_group": patient_group_model.objects.filter(code=group_code).first()})
+
+
+def presets_for(user, case=None):
+    """Built-in presets and those of the user's departments; those fitting the case's group and type first."""
+    presets = list(FilterPreset.objects.filter(Q(department__isnull=True) | Q(
+        department_id__in=departments_with_patient_access(user))).select_related("patient_group", "department"))
+    if case is not None:
+        def fits(preset):
+            group_fits = preset.patient_group_id in (None, case.patient_group_id)
+            type_fits = not preset.analysis_types or case.analysis_type in preset.analysis_types
+            return (not (group_fits and preset.patient_group_id == case.patient_group_id and type_fits),
+                    not (group_fits and type_fits), preset.name)
+        presets.sort(key=fits)
+    return presets
+
+
+def preset_save(*, user, department, name: str, filters: dict, patient_group=None, description: str = ""):
+    """Save filters as a preset shared within ``department`` (the user must work with its patient data)."""
+    if department.pk not in departments_with_patient_access(user):
+        raise PermissionDenied(f"You do not work with {department.name}'s cases.")
+    name = name.strip()
+    if not name:
+        raise ValidationError("a preset needs a name")
+    if FilterPreset.objects.filter(department__isnull=True, name=name).exists():
+        raise ValidationError(f"{name!r} is a built-in preset; choose another name")
+    settings = normalise_settings(filters)
+    for key in SORT_KEYS:
+        settings.pop(key, None)
+    preset, _ = FilterPreset.objects.update_or_create(
+        department=department, name=name,
+        defaults={"filters": settings, "patient_group": patient_group, "created_by": user,
+                  "description": description})
+    return preset
+
+
+def preset_get(name_or_id, user):
+    presets = FilterPreset.objects.filter(Q(department__isnull=True) | Q(
+        department_id__in=departments_with_patient_access(user)))
+    preset = presets.filter(pk=name_or_id).first() if str(name_or_id).isdigit() else None
+    preset = preset or presets.filter(name=name_or_id).order_by("department_id").first()
+    if preset is None:
+        raise ValidationError(f"no preset {name_or_id!r}; known: {', '.join(p.name for p in presets)}")
+    return preset

@@ -1,0 +1,40 @@
+"""Everything the variant page shows about one variant of a case."""
+from __future__ import annotations
+
+from genomes import case_variants
+from genomes.selectors import family_of_case
+from genomes.transcripts import sorted_transcripts
+from interpret.analysis.output import case_individuals, genotypes_of
+from interpret.models import VariantComment, VariantTag
+from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, modes_of_row
+from interpret.rules.scoring import score_parts, score_total
+
+
+def variant_details(case, variant_id: int, *, user) -> dict | None:
+    current = case.imports.filter(is_current=True).first()
+    if current is None:
+        return None
+    row = case_variants.row_of_variant(current, variant_id)
+    if row is None:
+        return None
+    family = family_of_case(case)
+    modes, partners = [], []
+    if family is not None:
+        modes = modes_of_row(row, family)
+        same_genes = case_variants.rows_in_genes(current, row["genes"])
+        by_id = {r["id"]: r for r in same_genes}
+        for partner_id, kind in compound_het_pairs(same_genes, family).get(row["id"], []):
+            partners.append({"row": by_id[partner_id], "kind": MODE_LABELS[kind]})
+            if kind not in modes:
+                modes.append(kind)
+    transcripts = sorted_transcripts(case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], []))
+    genotypes = genotypes_of(row, case_individuals(case, family))
+    parts = score_parts(row, panel_confidence=None, modes=modes)
+    return {
+        "row": row, "variant_id": variant_id, "transcripts": transcripts, "genotypes": genotypes,
+        "modes": [MODE_LABELS.get(m, m) for m in modes], "partners": partners,
+        "national": case_variants.national_observations(variant_id),
+        "tags": set(VariantTag.objects.filter(case=case, variant_id=variant_id).values_list("tag", flat=True)),
+        "comments": VariantComment.objects.filter(case=case, variant_id=variant_id).select_related("created_by"),
+        "score_parts": parts, "score": score_total(parts),
+    }

@@ -1,0 +1,204 @@
+"""The geneticist's case page, variant table and variant page. Thin: the filter engine is
+interpret.analysis.engine, the marks interpret.analysis.variant_marks."""
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.access import user_may_export
+from core.audit import Action
+from core.web import audit_context, audit_request
+from genomes.selectors import case_overview
+from genomes.variant_identity import variant_label
+from genomes.vcf.consequences import CONSEQUENCE_IMPACT
+from genomes.web import case_for_request
+from interpret.analysis.contamination import contamination_plot, estimate_contamination
+from interpret.analysis.engine import filter_run_settings, run_analysis
+from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
+from interpret.analysis.output import candidates_as_dicts, case_individuals
+from interpret.analysis.presets import preset_get, preset_save, presets_for
+from interpret.analysis.variant_marks import variant_comment_add as comment_add
+from interpret.analysis.variant_marks import variant_tag_toggle as tag_toggle
+from interpret.analysis.variant_page import variant_details
+from interpret.classification.selectors import classifications_of_variant, may_classify
+from interpret.models import Classification, FilterRun, VariantTag
+from interpret.rules.inheritance import MODE_LABELS, MODES
+
+COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
+           ("popmax", "gnomAD popmax"), ("cohort", "Cohort families"), ("clinvar", "ClinVar"),
+           ("predictors", "CADD / REVEL / SpliceAI"), ("inheritance", "Inheritance"), ("panel", "Panel"),
+           ("tags", "Tags"), ("score", "Score"))
+DEFAULT_COLUMNS = [c for c, _ in COLUMNS]
+LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance")
+PAGE_SIZE = 50
+
+
+def _filters_from_query(query) -> dict:
+    """Only what the user set: the preset and the defaults fill the rest."""
+    filters = {}
+    for key in DEFAULTS:
+        if key in LIST_KEYS:
+            if key in query:
+                filters[key] = [v for v in query.getlist(key) if v != ""]
+        elif key in query:
+            filters[key] = query.get(key)
+    return filters
+
+
+def _analysis(request, case):
+    preset = None
+    filters = _filters_from_query(request.GET)
+    if request.GET.get("run"):
+        run = FilterRun.objects.filter(case=case, pk=request.GET["run"]).first()
+        if run is None:
+            raise Http404("No such filter run on this case")
+        filters = {**filter_run_settings(run), **filters}
+    if request.GET.get("preset"):
+        preset = preset_get(request.GET["preset"], request.user)
+    result = run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER, reuse=True)
+    return result, preset
+
+
+def variant_table(request, case_id: int):
+    case = case_for_request(request, case_id)
+    error = None
+    try:
+        result, preset = _analysis(request, case)
+    except ValidationError as exc:
+        result, preset, error = None, None, "; ".join(exc.messages)
+    columns = [c for c in request.GET.getlist("cols") if c in dict(COLUMNS)] or DEFAULT_COLUMNS
+    context = {"case": case, "error": error, "result": result, "preset": preset, "columns": columns,
+               "all_columns": COLUMNS, "active_group": case.patient_group.code,
+               "presets": presets_for(request.user, case), "may_export": user_may_export(request.user, case.department),
+               "modes": [(m, MODE_LABELS[m]) for m in MODES], "impacts": IMPACTS, "sorts": SORTS,
+               "confidence_sets": CONFIDENCE_SETS, "query": request.GET.urlencode(),
+               "consequence_terms": sorted(CONSEQUENCE_IMPACT)}
+    if result is not None:
+        page = Paginator(result.candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+        tags = {}
+        for variant_id, tag in VariantTag.objects.filter(
+                case=case, variant_id__in=[c.row["variant_id"] for c in page.object_list]).values_list(
+                "variant_id", "tag"):
+            tags.setdefault(variant_id, []).append(tag)
+        rows = candidates_as_dicts(result, list(page.object_list))
+        for data in rows:
+            data["tags"] = tags.get(data["variant_id"], [])
+            data["mode_labels"] = [MODE_LABELS.get(m, m) for m in data["inheritance"]]
+        params = request.GET.copy()
+        params.pop("page", None)
+        context.update(page=page, rows=rows, individuals=case_individuals(case, result.family),
+                       page_query=params.urlencode(), settings=result.settings, run=result.filter_run)
+        audit_request(request, action=Action.VIEW, object_type="case_variants", object_id=case.pk,
+                     department_code=case.department.code,
+                     details={"filter_run": result.filter_run.pk if result.filter_run else None,
+                              "page": page.number, "candidates": len(result.candidates)})
+    template = "interpret/_variant_table.html" if request.headers.get("HX-Request") else "interpret/variant_table.html"
+    return render(request, template, context)
+
+
+def variant_table_export(request, case_id: int):
+    case = case_for_request(request, case_id)
+    if not user_may_export(request.user, case.department):
+        audit_request(request, action=Action.ACCESS_DENIED, object_type="case_variants_export",
+                     object_id=case.pk, department_code=case.department.code)
+        raise PermissionDenied("Your role does not include exporting variant lists.")
+    try:
+        result, _ = _analysis(request, case)
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400)
+    individuals = case_individuals(case, result.family)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{case.identifier}_variants.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["chrom", "pos", "ref", "alt", "gene", "consequence", "hgvsc", "hgvsp", "gnomad_popmax",
+                     "cohort_families", "clinvar", "cadd_phred", "revel", "spliceai", "inheritance",
+                     "compound_het_partners", "panel", "panel_confidence", "score"]
+                    + [f"{individual} ({relation})" for _, individual, relation in individuals])
+    for data in candidates_as_dicts(result, result.candidates):
+        panel = data["panel"] or {}
+        writer.writerow([
+            data["chrom"], data["pos"], data["ref"], data["alt"], ",".join(data["genes"]), data["consequence"],
+            data.get("hgvsc") or "", data.get("hgvsp") or "", data["gnomad_popmax"], data["cohort_families"],
+            ",".join(data["clinvar"]), data["cadd_phred"], data["revel"], data["spliceai"],
+            ",".join(data["inheritance"]),
+            ";".join(variant_label(p["chrom"], p["pos"], p["ref"], p["alt"]) for p in data["compound_het_partners"]),
+            panel.get("panel", "outside panel"), panel.get("confidence", ""), data["score"],
+        ] + [f"{g['gt']} DP={g['depth']} AB={g['allele_balance']}" for g in data["genotypes"].values()])
+    audit_request(request, action=Action.EXPORT, object_type="case_variants", object_id=case.pk,
+                 department_code=case.department.code,
+                 details={"filter_run": result.filter_run.pk, "rows": len(result.candidates), "format": "csv"})
+    return response
+
+
+@require_POST
+def preset_create(request, case_id: int):
+    case = case_for_request(request, case_id)
+    filters = _filters_from_query(request.POST)
+    try:
+        preset = preset_save(user=request.user, department=case.department, name=request.POST.get("name", ""),
+                             filters=filters, patient_group=case.patient_group)
+        messages.success(request, f"Preset {preset.name!r} saved for {case.department.name}.")
+        return redirect(reverse("variant_table", args=[case.pk]) + f"?preset={preset.pk}")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        return redirect("variant_table", case_id=case.pk)
+
+
+def variant_page(request, case_id: int, variant_id: int):
+    case = case_for_request(request, case_id)
+    details = variant_details(case, variant_id, user=request.user)
+    if details is None:
+        raise Http404("This variant is not in the case")
+    audit_request(request, action=Action.VIEW, object_type="case_variant", object_id=f"{case.pk}:{variant_id}",
+                 department_code=case.department.code)
+    return render(request, "interpret/variant_page.html", {
+        "case": case, "active_group": case.patient_group.code, **details,
+        "tag_choices": VariantTag.Tag.choices,
+        "classifications": classifications_of_variant(variant_id=variant_id, user=request.user),
+        "may_classify": may_classify(request.user, case.department),
+        "moi_choices": Classification.Inheritance.choices,
+    })
+
+
+@require_POST
+def variant_tag_toggle(request, case_id: int, variant_id: int):
+    case = case_for_request(request, case_id)
+    try:
+        tags = tag_toggle(case=case, variant_id=variant_id, tag=request.POST.get("tag"), by=request.user,
+                          audit=audit_context(request))
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400)
+    return render(request, "interpret/_variant_tags.html", {
+        "case": case, "variant_id": variant_id, "tags": tags, "tag_choices": VariantTag.Tag.choices})
+
+
+@require_POST
+def variant_comment_add(request, case_id: int, variant_id: int):
+    case = case_for_request(request, case_id)
+    comment_add(case=case, variant_id=variant_id, text=request.POST.get("text", ""), by=request.user,
+                audit=audit_context(request))
+    return redirect("variant_page", case_id=case.pk, variant_id=variant_id)
+
+
+def case_detail(request, case_id: int):
+    """The case page: pedigree, samples, QC, imports, the filter runs, and (foetal cases) maternal contamination."""
+    case = case_for_request(request, case_id)
+    contamination = plot = None
+    if case.is_foetal:
+        contamination = estimate_contamination(case)
+        plot = json.dumps(contamination_plot(contamination)) if contamination else None
+    return render(request, "interpret/case_detail.html", {
+        "contamination": contamination, "contamination_plot": plot,
+        "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
+        "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(
+            "panel_versions__panel")[:20],
+        **case_overview(case),
+    })

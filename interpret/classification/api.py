@@ -1,0 +1,137 @@
+"""REST API of the national classification store: read classifications, and (curator tools) submit drafts."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.audit import Action
+from core.models import Department
+from core.web import audit_context, audit_request, request_token
+from genomes.models import Variant
+from genomes.selectors import variant_find
+from genomes.variant_identity import VariantIdentityError, VariantKey, parse_build, variant_key
+from interpret.acmg.criteria import EvidenceCodeError, parse_code
+from interpret.classification.evaluation import applied_evidence, evaluation
+from interpret.classification.selectors import (
+    classification_get_for_user,
+    classifications_of_variant,
+    may_classify,
+)
+from interpret.classification.services import classification_draft_with_codes
+from interpret.models import Classification
+
+
+class ClassificationSerializer(serializers.ModelSerializer):
+    variant = serializers.CharField(source="variant.__str__")
+    department = serializers.CharField(source="department.code")
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    codes = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Classification
+        fields = ["id", "variant", "gene", "condition", "mode_of_inheritance", "department", "version", "status",
+                  "reason", "hgvsc", "hgvsp", "codes", "result", "rule_set", "rule_set_version", "lock_version",
+                  "created_by", "created_at", "approved_by", "approved_at"]
+
+    def get_codes(self, classification) -> list[dict]:
+        return [{"code": e.code, "justification": classification.criteria[e.criterion].get("justification", "")}
+                for e in applied_evidence(classification)]
+
+    def get_result(self, classification) -> dict:
+        return evaluation(classification)
+
+
+def _variant_from(data) -> Variant | None:
+    """The national variant named by BUILD-CHROM-POS-REF-ALT or by {build, chrom, pos, ref, alt}."""
+    try:
+        if isinstance(data, str):
+            key = VariantKey.parse(data)
+        else:
+            data = data or {}
+            key = variant_key(build=parse_build(str(data.get("build", ""))), chrom=str(data.get("chrom", "")),
+                              pos=int(data.get("pos", 0)), ref=str(data.get("ref", "")), alt=str(data.get("alt", "")))
+    except (VariantIdentityError, ValueError, TypeError, AttributeError) as error:
+        raise ValidationError(f"variant: {error}") from None
+    return variant_find(key)
+
+
+def _error(exc):
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"error": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    return Response({"error": "; ".join(getattr(exc, "messages", [str(exc)]))}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ClassificationList(APIView):
+    def get(self, request):
+        """?variant=BUILD-CHROM-POS-REF-ALT (every department's final plus your own versions), or ?gene=SYMBOL
+        (final classifications in the gene)."""
+        try:
+            if request.query_params.get("variant"):
+                variant = _variant_from(request.query_params["variant"])
+                items = classifications_of_variant(variant_id=variant.pk, user=request.user) if variant else []
+            elif request.query_params.get("gene"):
+                items = list(Classification.objects.filter(gene=request.query_params["gene"],
+                                                           status=Classification.Status.FINAL)
+                             .select_related("variant", "department", "created_by", "approved_by")[:1000])
+            else:
+                return Response({"error": "give ?variant=BUILD-CHROM-POS-REF-ALT or ?gene=SYMBOL"}, status=400)
+        except ValidationError as error:
+            return _error(error)
+        audit_request(request, action=Action.VIEW, object_type="classification",
+                     details={k: v for k, v in request.query_params.items()})
+        return Response(ClassificationSerializer(items, many=True).data)
+
+    def post(self, request):
+        """Submit a draft for curator tools: {variant, gene, condition, mode_of_inheritance, department,
+        codes: [{code, justification}], submit: bool}. All or nothing."""
+        data = request.data
+        department = Department.objects.filter(code=data.get("department", "")).first()
+        if department is None:
+            return Response({"error": "department: unknown department code"}, status=400)
+        token = request_token(request)
+        if token is not None and not token.departments.filter(pk=department.pk).exists():
+            return Response({"error": f"this token is not scoped to {department.code}"}, status=403)
+        if not may_classify(request.user, department):
+            return Response({"error": "only clinical geneticists and variant curators of the department classify"},
+                            status=403)
+        try:
+            variant = _variant_from(data.get("variant"))
+            if variant is None:
+                raise ValidationError("variant: not in the national variant database (import a case carrying it)")
+            codes = []
+            for index, item in enumerate(data.get("codes") or []):
+                try:
+                    codes.append((parse_code(item.get("code", "")), item.get("justification", "")))
+                except (EvidenceCodeError, AttributeError) as error:
+                    raise ValidationError(f"codes[{index}]: {error}") from None
+            classification = classification_draft_with_codes(
+                variant=variant, gene=data.get("gene", ""), condition=data.get("condition", ""),
+                mode_of_inheritance=data.get("mode_of_inheritance", ""), department=department, codes=codes,
+                submit=bool(data.get("submit")), by=request.user, audit=audit_context(request))
+        except (ValidationError, DjangoPermissionDenied) as error:
+            return _error(error)
+        classification = classification_get_for_user(classification_id=classification.pk, user=request.user)
+        return Response(ClassificationSerializer(classification).data, status=status.HTTP_201_CREATED)
+
+
+class ClassificationDetail(APIView):
+    def get(self, request, classification_id: int):
+        try:
+            classification = classification_get_for_user(classification_id=classification_id, user=request.user)
+        except Classification.DoesNotExist:
+            return Response({"error": "not found"}, status=404)
+        token = request_token(request)
+        if (token is not None and classification.status not in ("final", "superseded")
+                and not token.departments.filter(pk=classification.department_id).exists()):
+            return Response({"error": "not found"}, status=404)
+        audit_request(request, action=Action.VIEW, object_type="classification", object_id=classification.pk,
+                     department_code=classification.department.code)
+        return Response(ClassificationSerializer(classification).data)
+
+
+

@@ -1,0 +1,33 @@
+"""A classification's result: its applied criteria combined by its recorded rule set (interpret.acmg)."""
+from __future__ import annotations
+
+from interpret.acmg.combine import combine
+from interpret.acmg.criteria import Evidence, Strength
+from interpret.acmg.specifications import Specification, specification_get
+from interpret.models import Classification
+
+
+def specification_of(classification: Classification) -> Specification:
+    return specification_get(classification.rule_set, classification.rule_set_version)
+
+
+def applied_evidence(classification: Classification) -> list[Evidence]:
+    return [Evidence(code, Strength(entry["strength"])) for code, entry in sorted(classification.criteria.items())
+            if entry.get("decision") == "applied"]
+
+
+def evaluate(classification: Classification):
+    """Recompute and set the class, system, points, posterior and notes from the applied criteria."""
+    result = combine(applied_evidence(classification), system=classification.system,
+                     specification=specification_of(classification))
+    classification.result_class = result.classification.value
+    classification.result_system = result.system
+    classification.points = result.points
+    classification.posterior = result.posterior
+    classification.notes = result.notes
+    return result
+
+
+def evaluation(classification: Classification) -> dict:
+    """Class, points, posterior, temperature and both systems' classes, as the page shows them."""
+    return evaluate(classification).as_dict()

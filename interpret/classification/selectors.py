@@ -1,0 +1,91 @@
+"""Reads of the national classification store: who may classify, a classification a user may open, every
+department's final classifications of a variant, a lineage's history, and conflicts between departments."""
+from __future__ import annotations
+
+from django.db.models import Q
+
+from core.models import CLASSIFY_ROLES, Department, Membership
+from interpret.acmg.combine import Classification as AcmgClass
+from interpret.acmg.criteria import Evidence, Strength
+from interpret.models import Classification
+
+OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
+CONFLICT_GROUPS = {"pathogenic": "P/LP", "likely_pathogenic": "P/LP", "uncertain_significance": "VUS",
+                   "likely_benign": "B/LB", "benign": "B/LB"}
+
+
+
+def may_classify(user, department: Department) -> bool:
+    return bool(user and user.is_authenticated and Membership.objects.filter(
+        user=user, department=department, role__in=CLASSIFY_ROLES).exists())
+
+
+def lineage(classification: Classification) -> dict:
+    """The versions of one department's classification of a variant for a gene and condition."""
+    return dict(variant_id=classification.variant_id, gene=classification.gene, condition=classification.condition,
+                department_id=classification.department_id)
+
+
+def classification_get_for_user(*, classification_id: int, user) -> Classification:
+    """A classification the user may open: any version of their department's, or another department's final
+    or superseded version (the national store; the case is not shown to them)."""
+    classification = Classification.objects.select_related("department", "variant", "case", "created_by",
+                                                           "approved_by").get(pk=classification_id)
+    own = Membership.objects.filter(user=user, department=classification.department).exists()
+    if not own and classification.status not in (Classification.Status.FINAL, Classification.Status.SUPERSEDED):
+        raise Classification.DoesNotExist
+    classification.is_own = own
+    return classification
+
+
+def classifications_of_variant(*, variant_id: int, user) -> list[Classification]:
+    """The national store for one variant: every department's final classification, plus all versions of the
+    user's own departments (drafts included)."""
+    own = Membership.objects.filter(user=user).values("department_id")
+    rows = (Classification.objects.filter(variant_id=variant_id)
+            .filter(Q(status=Classification.Status.FINAL) | Q(department_id__in=own))
+            .select_related("department", "created_by", "approved_by").order_by("department__name", "-version"))
+    return list(rows)
+
+
+def classification_history(classification: Classification) -> list[dict]:
+    """Every version of the lineage, newest first, each with its changes against the version before."""
+    versions = list(Classification.objects.filter(**lineage(classification))
+                    .select_related("created_by", "approved_by").order_by("version"))
+    history, before = [], None
+    for version in versions:
+        history.append({"version": version, "changes": classification_diff(before, version) if before else []})
+        before = version
+    return list(reversed(history))
+
+
+def classification_diff(old: Classification, new: Classification) -> list[str]:
+    def applied(c):
+        return {code: e["strength"] for code, e in c.criteria.items() if e.get("decision") == "applied"}
+
+    a, b = applied(old), applied(new)
+    changes = [f"+ {Evidence(code, Strength(b[code])).code}" for code in sorted(set(b) - set(a))]
+    changes += [f"− {Evidence(code, Strength(a[code])).code}" for code in sorted(set(a) - set(b))]
+    changes += [f"{code}: {Strength(a[code]).label} → {Strength(b[code]).label}"
+                for code in sorted(set(a) & set(b)) if a[code] != b[code]]
+    if old.result_class != new.result_class:
+        changes.append(f"class: {AcmgClass(old.result_class).label} → {AcmgClass(new.result_class).label}")
+    if (old.rule_set, old.rule_set_version) != (new.rule_set, new.rule_set_version):
+        changes.append(f"rule set: {old.rule_set} v{old.rule_set_version} → {new.rule_set} v{new.rule_set_version}")
+    return changes
+
+
+def classification_conflicts() -> list[dict]:
+    """Variants whose final classifications from different departments fall in different groups
+    (P/LP, VUS, B/LB), as ClinVar counts conflicts: for curators to resolve."""
+    finals = (Classification.objects.filter(status=Classification.Status.FINAL)
+              .select_related("variant", "department").order_by("variant_id", "department__name"))
+    by_variant: dict[int, list[Classification]] = {}
+    for item in finals:
+        by_variant.setdefault(item.variant_id, []).append(item)
+    conflicts = []
+    for items in by_variant.values():
+        groups = {CONFLICT_GROUPS[i.result_class] for i in items}
+        if len(groups) > 1 and len({i.department_id for i in items}) > 1:
+            conflicts.append({"variant": items[0].variant, "classifications": items, "groups": sorted(groups)})
+    return conflicts

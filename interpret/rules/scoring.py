@@ -1,0 +1,52 @@
+"""The candidate ranking: a sum of named parts, each shown in the UI, so a geneticist sees why a variant ranks
+where it does. Weights are deliberately simple and documented (docs/analysis.md); they order candidates, they
+never classify them."""
+from __future__ import annotations
+
+from genomes.clinvar import is_pathogenic
+
+IMPACT_POINTS = {"HIGH": 4.0, "MODERATE": 2.5, "LOW": 1.0, "MODIFIER": 0.0}
+PANEL_POINTS = {"green": 1.5, "amber": 0.5, "red": 0.0}
+INHERITANCE_POINTS = {"de_novo": 2.0, "x_de_novo": 2.0, "comp_het": 2.0, "ar_hom": 2.0, "x_linked": 2.0,
+                      "possible_comp_het": 1.0, "ad": 1.0}
+
+
+def rarity_points(popmax: float | None) -> float:
+    if popmax is None or popmax == 0:
+        return 2.0
+    if popmax < 1e-4:
+        return 1.5
+    if popmax < 1e-3:
+        return 1.0
+    if popmax < 1e-2:
+        return 0.5
+    return 0.0
+
+
+def predictor_points(row: dict) -> float:
+    points = 0.0
+    if row.get("revel") is not None and row["revel"] >= 0.75:
+        points += 1.0
+    elif row.get("revel") is not None and row["revel"] >= 0.5:
+        points += 0.5
+    if row.get("cadd_phred") is not None and row["cadd_phred"] >= 25:
+        points += 0.5
+    if row.get("spliceai") is not None and row["spliceai"] >= 0.5:
+        points += 1.0
+    return points
+
+
+def score_parts(row: dict, *, panel_confidence: str | None, modes: list[str]) -> dict[str, float]:
+    parts = {
+        "consequence": IMPACT_POINTS.get(row.get("impact") or "", 0.0),
+        "rarity": rarity_points(row.get("gnomad_popmax")),
+        "predictors": predictor_points(row),
+        "clinvar": 3.0 if is_pathogenic(row.get("clinvar")) else 0.0,
+        "panel": PANEL_POINTS.get(panel_confidence or "", 0.0),
+        "inheritance": max((INHERITANCE_POINTS.get(m, 0.0) for m in modes), default=0.0),
+    }
+    return parts
+
+
+def score_total(parts: dict[str, float]) -> float:
+    return round(sum(parts.values()), 2)

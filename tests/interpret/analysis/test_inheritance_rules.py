@@ -1,0 +1,116 @@
+"""Inheritance rules on GEMINI's hand-made trio files (../shared/data/gemini-inheritance): each family's
+genotypes are read with cyvcf2 and judged by interpret.rules.inheritance. Expected answers follow the trio
+rules stated there, worked out by hand from the genotypes (noted per case)."""
+import cyvcf2
+import pytest
+
+from interpret.rules.inheritance import Family, compound_het_pairs, modes_of_row
+from tests.shared_data import shared
+
+CODES = {0: 0, 1: 1, 2: -1, 3: 2}  # cyvcf2 gt_types: HOM_REF, HET, UNKNOWN, HOM_ALT -> stored codes
+
+
+def family_rows(name: str, family_id: str):
+    """Rows (as the engine reads them) for one family of a GEMINI test file, and its Family."""
+    ped = [line.split() for line in shared(f"gemini-inheritance/test.{name}.ped").read_text().splitlines()
+           if line.strip() and not line.startswith("#")]
+    people = {p[1]: p for p in ped if p[0] == family_id}
+    kid = next(p for p in people.values() if p[2] not in ("0", "-9"))
+    order = [kid[1], kid[2], kid[3]]
+    vcf = cyvcf2.VCF(str(shared(f"gemini-inheritance/test.{name}.vcf")))
+    columns = [vcf.samples.index(sample) for sample in order]
+    rows = []
+    for number, record in enumerate(vcf):
+        types = record.gt_types
+        rows.append({
+            "id": number, "variant_id": number, "chrom": record.CHROM.removeprefix("chr"), "pos": record.POS,
+            "genes": ["GENE"], "gnomad_popmax": None,
+            "genotypes": [CODES[int(types[c])] for c in columns],
+            "depth": [30, 30, 30], "genotype_quality": [99, 99, 99],
+            # The files' AD fields are hand-made and contradict their GTs (0/1 with 0,23); GEMINI ignores them.
+            "allele_fraction": [None, None, None],
+        })
+    family = Family(proband=0, father=1, mother=2, proband_male=kid[4] == "1", proband_affected=True,
+                    father_affected=people[kid[2]][5] == "2", mother_affected=people[kid[3]][5] == "2")
+    return rows, family
+
+
+def matching(name, family_id, mode):
+    rows, family = family_rows(name, family_id)
+    return [row["pos"] for row in rows if mode in modes_of_row(row, family)]
+
+
+@pytest.mark.parametrize("family_id,expected", [
+    ("1", [1142208, 135336656, 135369532]),   # kid 0/1 with 0/0 parents
+    ("2", [48003992, 135336656, 135369532]),  # 48004992 is 1/1 in the kid with het parents
+    ("3", [48004992, 135369532]),             # 1142208 is a hom-alt kid: not a de novo het
+])
+def test_de_novo(family_id, expected):
+    assert matching("de_novo", family_id, "de_novo") == expected
+
+
+def test_de_novo_needs_a_plausible_allele_balance_and_confident_parents():
+    rows, family = family_rows("de_novo", "1")
+    row = dict(rows[0])
+    assert modes_of_row(row, family) and "de_novo" in modes_of_row(row, family)
+    assert "de_novo" not in modes_of_row({**row, "allele_fraction": [1.0, None, None]}, family)
+    assert "de_novo" not in modes_of_row({**row, "depth": [30, 4, 30]}, family)  # father's 0/0 on 4 reads
+    assert "de_novo" not in modes_of_row({**row, "gnomad_popmax": 0.01}, family)
+
+
+@pytest.mark.parametrize("family_id,expected", [
+    ("1", [1142208, 48003992]), ("2", [1142208, 48004992]), ("3", [135369532])])
+def test_autosomal_recessive_homozygous(family_id, expected):
+    assert matching("auto_rec", family_id, "ar_hom") == expected
+
+
+@pytest.mark.parametrize("family_id,expected", [
+    ("1", []),                                        # unaffected parents: every kid het is a de novo, not AD
+    ("2", [1142208, 48003992, 48004992]),             # affected mother carries it, unaffected father does not
+    ("3", [1142208, 48003992, 48004992, 135336656]),  # affected father carries; mother's phenotype unknown (-9)
+])
+def test_autosomal_dominant(family_id, expected):
+    # In family 3 the mother's phenotype is unknown (-9): read as unaffected, her 0/0 agrees.
+    assert matching("auto_dom", family_id, "ad") == expected
+
+
+def test_x_linked_in_a_daughter_is_not_called_hemizygous_but_a_son_is():
+    rows, family = family_rows("x-linked", "1")
+    assert [m for row in rows for m in modes_of_row(row, family) if m.startswith("x_")] == []
+    son = Family(**{**family.__dict__, "proband_male": True})
+    calls = {row["pos"]: modes_of_row(row, son) for row in rows}
+    assert "x_linked" in calls[48004992]        # 1/1 son, het mother, 0/0 father
+    assert "x_linked" not in calls[48003992]    # the unaffected father carries it
+    assert "x_linked" in calls[135336656] and "x_de_novo" in calls[135336656]  # both parents 0/0
+
+
+@pytest.mark.parametrize("family_id,expected", [
+    ("1", {(16977, 17697): "possible_comp_het"}),     # maternal + de novo
+    ("2", {}),                                         # a single maternal het
+    ("3", {(17563, 17730): "possible_comp_het"}),     # two de novos; 16977 and 17746 come from both parents
+    ("4", {(17222, 17363): "possible_comp_het", (17222, 17697): "possible_comp_het",
+           (17363, 17697): "possible_comp_het"}),     # paternal 17363 with de novos 17222 and 17697
+])
+def test_compound_heterozygous_pairs(family_id, expected):
+    rows, family = family_rows("comp_het", family_id)
+    pairs = compound_het_pairs(rows, family)
+    by_id = {row["id"]: row["pos"] for row in rows}
+    found = {tuple(sorted((by_id[a], by_id[b]))): kind for a, partners in pairs.items() for b, kind in partners}
+    assert found == expected
+
+
+def test_a_true_compound_het_and_a_duo_and_a_singleton():
+    trio = Family(proband=0, father=1, mother=2, proband_male=False, proband_affected=True)
+    paternal = {"id": 1, "genes": ["G"], "chrom": "1", "gnomad_popmax": 0.001, "genotypes": [1, 1, 0]}
+    maternal = {"id": 2, "genes": ["G"], "chrom": "1", "gnomad_popmax": None, "genotypes": [1, 0, 1]}
+    cis = {"id": 3, "genes": ["G"], "chrom": "1", "gnomad_popmax": None, "genotypes": [1, 1, 0]}
+    common = {"id": 4, "genes": ["G"], "chrom": "1", "gnomad_popmax": 0.2, "genotypes": [1, 0, 1]}
+    pairs = compound_het_pairs([paternal, maternal, cis, common], trio)
+    assert sorted(pairs[2]) == [(1, "comp_het"), (3, "comp_het")] and 4 not in pairs
+    assert (3, "comp_het") not in pairs[1]  # both from the father: in cis
+    duo = Family(proband=0, father=1, proband_male=False, proband_affected=True)
+    duo_pairs = compound_het_pairs([{**paternal, "genotypes": [1, 1]}, {**maternal, "genotypes": [1, 0]}], duo)
+    assert duo_pairs[1] == [(2, "possible_comp_het")]
+    single = Family(proband=0, proband_male=False, proband_affected=True)
+    assert compound_het_pairs([{**paternal, "genotypes": [1]}, {**maternal, "genotypes": [1]}],
+                              single)[1] == [(2, "possible_comp_het")]
