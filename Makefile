@@ -8,8 +8,8 @@ PY := $(VENV)/bin/python
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make setup   virtual environment, install, migrate, demo data (nothing left running)"
-	@echo "make run     setup, then web server + Celery worker in the foreground (Ctrl-C stops)"
+	@echo "make setup   virtual environment, install, migrate: the production setup, no demo data (nothing left running)"
+	@echo "make run     setup and the demo data, then web server + Celery worker in the foreground (Ctrl-C stops)"
 	@echo "make test    the whole test suite"
 	@echo "make worker  a Celery worker only (for more workers, on this or other machines)"
 
@@ -33,11 +33,13 @@ $(SCREEN_EXT): genomes/vcf/_screen.c setup.py $(VENV)/.installed
 	$(PY) setup.py --quiet build_ext --inplace
 	touch $@
 
+# The production setup loads no demo data: demo accounts have a published password.
 setup: $(VENV)/.installed $(SCREEN_EXT)
-	$(PY) manage.py bootstrap --demo
+	$(PY) manage.py bootstrap
 
 # The demo serves plain http on localhost; production runs behind TLS with HTTPS=true (the default).
-run: setup
+run: $(VENV)/.installed $(SCREEN_EXT)
+	HTTPS=$${HTTPS:-false} $(PY) manage.py bootstrap --demo
 	HTTPS=$${HTTPS:-false} $(PY) manage.py serve
 
 worker: $(VENV)/.installed $(SCREEN_EXT)

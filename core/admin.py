@@ -1,14 +1,110 @@
-"""Administration of users, departments and tokens. Patient data is not shown here:
-cases are opened only through the audited pages and API."""
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+"""Administration of users, departments, roles and tokens. Patient data is not shown here: cases, and the jobs
+that name them, are opened only through the audited pages and API.
 
-from core.models import ApiToken, AuditEvent, Department, Job, Membership, PatientGroup, User
+Roles are given through role grants (core.roles): a privileged role waits for a second administrator. The admin
+site shows memberships but cannot add or change them; removing one (a revocation) is audited."""
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.models import ApiToken, AuditEvent, Department, Membership, PatientGroup, RoleGrant, User
+from core.roles import (
+    membership_revoke, role_grant_approve, role_grant_problem, role_grant_reject, role_grant_request,
+)
+from core.tokens import api_token_revoke
+from core.web import audit_context
 
 
 class MembershipInline(admin.TabularInline):
+    """The account's roles, read only: give one with a role grant, take one away from the membership list."""
+
     model = Membership
-    extra = 1
+    extra = 0
+    fields = readonly_fields = ["department", "role", "granted_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Memberships may only be taken away here (at once, audited); they are given through role grants."""
+
+    list_display = ["user", "department", "role", "granted_at"]
+    list_filter = ["role", "department"]
+    search_fields = ["user__username", "department__code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        membership_revoke(membership_id=obj.pk, by=request.user, reason="removed in the admin site",
+                          audit=audit_context(request))
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    """Ask for a role here; a second administrator approves or rejects it with the list's actions."""
+
+    list_display = ["user", "department", "role", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status", "role"]
+    fields = ["user", "department", "role", "reason"]
+    actions = ["approve", "reject"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RoleGrantForm(form):
+            def clean(self):
+                data = super().clean()
+                if all(data.get(k) for k in ("user", "department", "role")):
+                    problem = role_grant_problem(user=data["user"], department=data["department"],
+                                                 role=data["role"], reason=data.get("reason", ""))
+                    if problem:
+                        raise ValidationError(problem)
+                return data
+
+        return RoleGrantForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # the add form only; decisions are the actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        grant = role_grant_request(by=request.user, user=obj.user, department=obj.department, role=obj.role,
+                                   reason=obj.reason, audit=audit_context(request))
+        obj.pk = grant.pk
+        if grant.status == RoleGrant.Status.PENDING:
+            messages.info(request, "The grant waits for a second administrator's approval.")
+
+    def _decide(self, request, queryset, decide, done: str):
+        for grant in queryset:
+            try:
+                decide(grant_id=grant.pk, by=request.user, audit=audit_context(request))
+                messages.success(request, f"{grant}: {done}.")
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{grant}: {'; '.join(getattr(error, 'messages', [str(error)]))}")
+
+    @admin.action(description="Approve (as the second administrator)")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, role_grant_approve, "approved")
+
+    @admin.action(description="Reject")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, role_grant_reject, "rejected")
 
 
 @admin.register(User)
@@ -64,8 +160,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # created with `manage.py create_api_token`, which shows the secret once
 
-
-@admin.register(Job)
-class JobAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "state", "created_at", "finished_at", "worker"]
-    list_filter = ["kind", "state"]
+    def save_model(self, request, obj, form, change):
+        """Revoking (setting revoked at) is audited; other fields are the token's own description."""
+        if obj.revoked_at is not None and ApiToken.objects.filter(pk=obj.pk, revoked_at=None).exists():
+            revoked_at, obj.revoked_at = obj.revoked_at, None
+            super().save_model(request, obj, form, change)
+            api_token_revoke(token=obj, by=request.user, audit=audit_context(request))
+            ApiToken.objects.filter(pk=obj.pk).update(revoked_at=revoked_at)
+            return
+        super().save_model(request, obj, form, change)

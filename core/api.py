@@ -5,10 +5,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import departments_with_patient_access
-from core.jobs import job_create
+from core.jobs import job_create, jobs_reap
+from core.audit import Action
 from core.models import Department, Job, PatientGroup
 from core.selectors import jobs_visible_to
-from core.web import request_token
+from core.web import audit_request, request_token
 
 
 class PatientGroupSerializer(serializers.ModelSerializer):
@@ -52,5 +53,8 @@ class WorkerCheckCreate(APIView):
 
 class JobDetail(APIView):
     def get(self, request, job_id: int):
+        jobs_reap()
         job = get_object_or_404(jobs_visible_to(request.user), pk=job_id)
+        audit_request(request, action=Action.VIEW, object_type="job", object_id=job.pk,
+                      department_code=job.department.code if job.department_id else "")
         return Response(JobSerializer(job).data)

@@ -71,16 +71,34 @@ def embedded_server(data_dir: Path):
     return pgserver.get_server(pgdata, cleanup_mode="stop")
 
 
-def embedded_database_url(data_dir: Path, *, database: str = DATABASE_NAME) -> str:
-    """Return a URL for ``database`` on the embedded server, creating it if needed."""
+# The two roles the embedded database is used through (core.db_roles): the owner runs migrations and owns every
+# table; the application reads and writes rows, and cannot alter, truncate or switch off the audit log.
+OWNER_ROLE, APP_ROLE = "interpret_owner", "interpret_app"
+
+
+def embedded_database_url(data_dir: Path, *, database: str = DATABASE_NAME, role: str = "app") -> str:
+    """A URL for ``database`` on the embedded server as the application role (``role="owner"``: as the owner,
+    for migrations), creating the roles and the database if needed. ``role="superuser"``: the server's own
+    superuser (creating test databases, moving old installations' tables to the owner)."""
     import psycopg
 
     server = embedded_server(data_dir)
-    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+    superuser = server.get_uri("postgres")
+    with psycopg.connect(superuser, autocommit=True) as conn:
+        for name in (OWNER_ROLE, APP_ROLE):
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+                try:
+                    conn.execute(f'CREATE ROLE "{name}" LOGIN')
+                except psycopg.errors.DuplicateObject:
+                    pass  # another process starting at the same time made it
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
             try:
-                conn.execute(f'CREATE DATABASE "{database}"')
+                conn.execute(f'CREATE DATABASE "{database}" OWNER "{OWNER_ROLE}"')
             except psycopg.errors.DuplicateDatabase:
                 pass  # another process (web and worker start together) created it first
-    return server.get_uri(database)
+    uri = server.get_uri(database)
+    if role == "superuser":
+        return uri
+    user = OWNER_ROLE if role == "owner" else APP_ROLE
+    return uri.replace("postgresql://postgres:@", f"postgresql://{user}:@", 1)

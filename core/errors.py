@@ -14,6 +14,14 @@ class InputFileError(ValueError):
     def as_dict(self) -> dict:
         return {"file": self.source, "line": self.line, "field": self.field, "problem": self.problem}
 
+    def naming_file(self, name: str) -> InputFileError:
+        """The same error naming the file as the user knows it (an upload is stored under a path of ours)."""
+        return InputFileError(name, self.line, self.field, self.problem)
+
 
 class NotFound(LookupError):
     """What was asked for does not exist, or is not the asker's to know of (the web answers 404 either way)."""
+
+
+class QuotaExceeded(Exception):
+    """The user has read as much patient data today as a quota allows (the web answers 429)."""

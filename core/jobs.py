@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import traceback
+import threading
 from collections.abc import Callable
 
 from django.db import connection, transaction
@@ -23,13 +23,18 @@ logger = logging.getLogger(__name__)
 
 JobHandler = Callable[[Job, Callable[..., None]], dict]
 _HANDLERS: dict[str, JobHandler] = {}
+# What undoes a job's half-done work when its process died before it could (kind -> cleanup(job)).
+_CLEANUPS: dict[str, Callable[[Job], None]] = {}
 
 
-def job_handler(kind: str):
-    """Register ``func`` as the handler of jobs of ``kind``."""
+def job_handler(kind: str, *, cleanup: Callable[[Job], None] | None = None):
+    """Register ``func`` as the handler of jobs of ``kind``; ``cleanup`` runs when a job of this kind is found
+    abandoned (its process gone), to leave nothing half done."""
 
     def register(func: JobHandler) -> JobHandler:
         _HANDLERS[kind] = func
+        if cleanup is not None:
+            _CLEANUPS[kind] = cleanup
         return func
 
     return register
@@ -58,9 +63,20 @@ RUN_JOB_TASK = "interpret.run_job"
 
 
 def _send(job_id: int) -> None:
+    """Queue the job's message; a broker that cannot take it fails the job now (and undoes what it had
+    prepared) rather than leaving it queued forever."""
     from celery import current_app
 
-    current_app.send_task(RUN_JOB_TASK, kwargs={"job_id": job_id})
+    try:
+        current_app.send_task(RUN_JOB_TASK, kwargs={"job_id": job_id})
+    except Exception as exc:  # noqa: BLE001 - kombu raises many kinds for an unreachable broker
+        logger.error("job %s could not be queued: %s", job_id, exc)
+        failed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED, finished_at=timezone.now(), message="failed",
+            error="the job queue (the broker) could not take the job; nothing was done: try again later")
+        job = Job.objects.filter(pk=job_id).first()
+        if failed and job is not None and job.kind in _CLEANUPS:
+            _CLEANUPS[job.kind](job)
 
 
 def _this_process() -> str:
@@ -68,9 +84,13 @@ def _this_process() -> str:
 
 
 def job_run(job_id: int) -> Job | None:
-    """Run a queued job in this process and record its outcome; never raises for a handler error."""
+    """Run a queued job in this process and record its outcome; never raises for a handler error.
+
+    While it runs, a heartbeat (every JOB_HEARTBEAT_SECONDS, on a connection of its own) says the process is
+    alive; a job whose heartbeat is older than JOB_LEASE_SECONDS was abandoned (``jobs_reap``)."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), worker=_this_process()
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now, worker=_this_process()
     )
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
@@ -83,24 +103,119 @@ def job_run(job_id: int) -> Job | None:
         return job
     handler = _HANDLERS[job.kind]
     report = ProgressReporter(job_id)
+    heartbeat = Heartbeat(job_id)
     try:
         result = handler(job, report)
-    except Exception as exc:  # the job row is the user's view of the failure
+    except Exception as exc:  # the job row is the user's view of the failure; the log has the traceback
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        Job.objects.filter(pk=job_id).update(
-            state=Job.State.FAILED, finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}", message="failed",
-            result={"traceback": traceback.format_exc(limit=20)},
+        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
+            state=Job.State.FAILED, finished_at=timezone.now(), error=public_error(exc, job_id), message="failed",
+            result={},
         )
     else:
-        Job.objects.filter(pk=job_id).update(
+        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
             state=Job.State.DONE, finished_at=timezone.now(), result=result or {}, message="done",
             **({"progress_done": report.total, "progress_total": report.total} if report.total else {}),
         )
     finally:
+        heartbeat.stop()
         report.close()
     job.refresh_from_db()
     return job
+
+
+def _process_alive(worker: str) -> bool:
+    """Is host:pid a live process on this machine?"""
+    try:
+        os.kill(int(worker.rpartition(":")[2]), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, PermissionError):
+        return True  # not ours to tell
+    return True
+
+
+def public_error(exc: Exception, job_id: int) -> str:
+    """What a failed job tells its user: the error when it is about their input or request, else no more than
+    that it failed inside (the traceback, with paths and code, is in the server log only)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from core.errors import InputFileError
+
+    # A ValueError says what was wrong with a value (of a file, of a request); errors of the database, the
+    # filesystem or the code say more about the server than the user can use.
+    if isinstance(exc, (InputFileError, ValidationError, PermissionDenied, ValueError)) or getattr(
+            exc, "shown_to_user", False):
+        text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return f"{type(exc).__name__}: {text}"
+    return f"internal error ({type(exc).__name__}); the server log has the details of job {job_id}"
+
+
+class Heartbeat:
+    """Touches the job's heartbeat from a thread of its own while the job runs."""
+
+    def __init__(self, job_id: int):
+        from django.conf import settings
+
+        self.job_id, self.interval = job_id, settings.JOB_HEARTBEAT_SECONDS
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        connection = None
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    connection = connection or _side_connection()
+                    connection.execute("UPDATE interpret_job SET heartbeat_at = now() WHERE id = %s AND state = %s",
+                                       [self.job_id, Job.State.RUNNING])
+                except Exception:  # noqa: BLE001 - the database restarting: try again next beat
+                    logger.warning("job %s heartbeat failed", self.job_id, exc_info=True)
+                    connection = None
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def jobs_reap(*, now=None) -> list[int]:
+    """Fail the running jobs whose process is gone (no heartbeat for JOB_LEASE_SECONDS) and undo what they had
+    started; returns their ids. Safe to call from anywhere, any number of times: each abandoned job is claimed by
+    one conditional UPDATE, so its cleanup runs once."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+    running = Job.objects.filter(state=Job.State.RUNNING)
+    stale = list(running.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)))
+    # A job of a process on this machine that no longer exists is abandoned now, not a lease later.
+    stale += [job for job in running.filter(worker__startswith=f"{socket.gethostname()}:").exclude(
+        pk__in=[j.pk for j in stale]) if not _process_alive(job.worker)]
+    reaped = []
+    for job in stale:
+        last = job.heartbeat_at or job.started_at
+        claimed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
+            state=Job.State.FAILED, finished_at=now, message="failed",
+            error=(f"the process running this job ({job.worker or 'unknown'}) stopped: no sign of life since "
+                   f"{timezone.localtime(last):%Y-%m-%d %H:%M:%S}; what it had started was undone"))
+        if not claimed:
+            continue
+        logger.warning("job %s (%s) was abandoned by %s; cleaning up", job.pk, job.kind, job.worker)
+        cleanup = _CLEANUPS.get(job.kind)
+        if cleanup is not None:
+            try:
+                cleanup(job)
+            except Exception:  # noqa: BLE001 - reported; the job is failed either way
+                logger.exception("cleanup of abandoned job %s failed", job.pk)
+        reaped.append(job.pk)
+    return reaped
 
 
 class ProgressReporter:

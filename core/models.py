@@ -216,6 +216,8 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process that ran it")
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Last sign of life of the process running it (core.jobs.Heartbeat)")
 
     class Meta:
         app_label = "interpret"
@@ -255,3 +257,48 @@ class Job(models.Model):
 EXPORT_ROLES = frozenset({Role.CLINICAL_GENETICIST, Role.VARIANT_CURATOR, Role.LAB_BIOINFORMATICIAN})
 # Roles that classify variants (ACMG/AMP) for their department.
 CLASSIFY_ROLES = frozenset({Role.CLINICAL_GENETICIST, Role.VARIANT_CURATOR})
+
+
+class PatientDataReads(models.Model):
+    """How many rows of patient data (variant rows with genotypes) a user read on a day, as pages or as exports;
+    the daily quotas (VIEW_ROWS_PER_DAY, EXPORT_ROWS_PER_DAY) are checked against it (core.patient_reads)."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Pages"
+        EXPORT = "export", "Exports"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    rows = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day", "kind"], name="patient_reads_unique_day")]
+
+
+class RoleGrant(models.Model):
+    """A role given to an account in a department. A privileged role (a clinical one, which opens patient data,
+    or administrator) takes effect only when a second administrator approves it: never the one who asked,
+    never the account itself (core.roles)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a second administrator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    reason = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} in {self.department.code} for {self.user} ({self.status})"

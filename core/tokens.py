@@ -7,7 +7,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from core.audit import Action, AuditContext, audit_record
 from core.models import ApiToken, Department, Membership
 
 TOKEN_PREFIX_LENGTH = 8
@@ -15,7 +17,8 @@ TOKEN_PREFIX_LENGTH = 8
 
 @transaction.atomic
 def api_token_create(
-    *, user, name: str, department_codes: Iterable[str], expires_at: datetime | None = None
+    *, user, name: str, department_codes: Iterable[str], expires_at: datetime | None = None, by=None,
+    audit: AuditContext | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and shown only now.
 
@@ -39,7 +42,20 @@ def api_token_create(
         user=user, name=name, prefix=prefix, digest=ApiToken.digest_of(raw), expires_at=expires_at
     )
     token.departments.set(departments)
+    audit_record(action=Action.CREATE, user=by, audit=audit, object_type="api_token", object_id=token.prefix,
+                 details={"account": user.username, "name": name, "departments": codes,
+                          "expires_at": expires_at.isoformat() if expires_at else None})
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by=None, audit: AuditContext | None = None) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="api_token", object_id=token.prefix,
+                     details={"account": token.user.username, "revoked": True})
+    return token
 
 
 def api_token_find(raw: str) -> ApiToken | None:

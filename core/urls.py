@@ -2,13 +2,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core import api, views
+from core import account_views, api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account_views.PasswordChange.as_view(), name="password_change"),
+    path("otp/setup/", account_views.otp_setup, name="otp_setup"),
+    path("otp/verify/", account_views.otp_verify, name="otp_verify"),
     path("audit/", views.audit_log, name="audit_log"),
     path("system/", views.system_status, name="system_status"),
     path("system/worker-check/", views.worker_check_start, name="worker_check_start"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.access import user_departments, user_is_administrator
 from core.audit import Action
 from core.health import broker_status, database_status
-from core.jobs import job_create
+from core.jobs import job_create, jobs_reap
 from core.models import AuditEvent
 from core.selectors import audit_events_search, jobs_visible_to
 from core.web import audit_request
@@ -76,6 +76,10 @@ def worker_check_start(request):
 
 
 def job_detail(request, job_id: int):
+    jobs_reap()  # a job whose process died shows as failed, with why, not as running forever
     job = get_object_or_404(jobs_visible_to(request.user), pk=job_id)
+    if not request.headers.get("HX-Request"):  # the page once, not each progress poll
+        audit_request(request, action=Action.VIEW, object_type="job", object_id=job.pk,
+                      department_code=job.department.code if job.department_id else "")
     template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
     return render(request, template, {"job": job})

@@ -7,22 +7,30 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 
 from core.audit import AuditContext, audit_record
-from core.errors import NotFound
+from core.errors import NotFound, QuotaExceeded
 from core.models import ApiToken
 
 _FROM_REQUEST = object()
 
 
 def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For is believed only when TRUST_X_FORWARDED_FOR is set."""
+    """The client's address, the same for the audit log and the login lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Behind TRUSTED_PROXY_COUNT reverse proxies (TRUST_X_FORWARDED_FOR), each proxy appends the address it
+    received the request from to X-Forwarded-For, and a client can write anything in front of those: the
+    client is the entry the outermost trusted proxy appended, counted from the right, never the first.
+    """
     if request is None:
         return None
     candidate = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUST_X_FORWARDED_FOR and request.META.get("HTTP_X_FORWARDED_FOR"):
-        candidate = request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
+    if settings.TRUST_X_FORWARDED_FOR:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if hops:
+            candidate = hops[-min(settings.TRUSTED_PROXY_COUNT, len(hops))]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
@@ -57,10 +65,23 @@ def audit_request(request, *, action: str, user=_FROM_REQUEST, **fields):
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, with a domain NotFound answered as 404 like Django's Http404."""
+    """DRF's handler, with the domain errors answered like the pages: NotFound 404, QuotaExceeded 429."""
     # Imported here: DRF's views module loads the authentication classes, which import this module.
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework.exceptions import Throttled
+    from rest_framework.exceptions import ValidationError as DrfValidationError
     from rest_framework.views import exception_handler
 
     if isinstance(exc, NotFound):
         exc = Http404(str(exc))
+    elif isinstance(exc, QuotaExceeded):
+        exc = Throttled(detail=str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        exc = DrfValidationError({"error": "; ".join(exc.messages)})
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        from rest_framework.exceptions import APIException
+
+        unavailable = APIException("The database is not available at the moment; nothing was changed. Try again.")
+        unavailable.status_code = 503
+        exc = unavailable
     return exception_handler(exc, context)

@@ -12,7 +12,7 @@ from core.models import Department
 from core.web import audit_request, request_token
 from genomes.forms import CaseImportForm
 from genomes.importing.prepare import CaseImportError
-from genomes.importing.uploads import case_import_from_upload
+from genomes.importing.uploads import case_import_from_upload, upload_refusal
 from genomes.models import Case
 from genomes.selectors import cases_visible_to
 from genomes.web import case_for_request
@@ -55,6 +55,11 @@ class CaseImportCreate(APIView):
         if not allowed:
             audit_request(request, action=Action.ACCESS_DENIED, object_type="case_import")
             raise PermissionDenied("Importing needs a clinical or laboratory role in a department.")
+        request.data  # noqa: B018 - parse the upload now: a file over the size cap is refused while it arrives
+        refused = upload_refusal(request._request)
+        if refused is not None:
+            return Response({"error": str(refused), **refused.as_dict()},
+                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         form = CaseImportForm(request.data, request.FILES, departments=Department.objects.filter(pk__in=allowed))
         if not form.is_valid():
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)

@@ -31,7 +31,8 @@ class Case(models.Model):
         CLOSED = "closed", "Closed"
 
     identifier = models.CharField(
-        max_length=64, unique=True, help_text="Pseudonymous case id, as the sequencing pipeline names it"
+        max_length=64, help_text="Pseudonymous case id, as the sequencing pipeline names it; unique within the "
+                                 "department (so another department's ids are neither known nor blocked)"
     )
     genome_build = models.CharField(max_length=6, blank=True, help_text="Set by the first import")
     patient_group = models.ForeignKey(PatientGroup, on_delete=models.PROTECT, related_name="cases")
@@ -47,7 +48,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["department", "patient_group"], name="case_department_group_idx")]
+        indexes = [models.Index(fields=["department", "patient_group"], name="case_department_group_idx"),
+                   models.Index(fields=["identifier"], name="case_identifier_idx")]
+        constraints = [models.UniqueConstraint(fields=["department", "identifier"],
+                                               name="case_identifier_unique_in_department")]
 
     def __str__(self):
         return self.identifier

@@ -52,3 +52,18 @@ def sample_qc(statistics: dict, samples: list[tuple[str, str, str]]) -> list[Sam
 def mendelian_error_rate(statistics: dict) -> float | None:
     sites = statistics.get("mendelian_sites") or 0
     return statistics["mendelian_errors"] / sites if sites else None
+
+
+def qc_plots(qc: dict | None) -> dict:
+    """Plotly figures of an import's counts: variants by type, and by most severe consequence (all records)."""
+    if not qc:
+        return {}
+    layout = {"margin": {"t": 30, "l": 40, "r": 10, "b": 90}, "font": {"size": 11}}
+    types, consequences = qc.get("by_type") or {}, qc.get("by_consequence") or {}
+    return {
+        "types": {"data": [{"type": "bar", "x": list(types), "y": list(types.values())}],
+                  "layout": {**layout, "title": {"text": "Variants by type"}}},
+        "consequences": {"data": [{"type": "bar", "x": list(consequences), "y": list(consequences.values())}],
+                         "layout": {**layout, "title": {"text": "Variants by most severe consequence (all records read)"},
+                                    "yaxis": {"type": "log"}}},
+    }

@@ -27,6 +27,17 @@ def cases_visible_to(user, *, token: ApiToken | None = None) -> QuerySet[Case]:
     return Case.objects.filter(id__in=visible_ids).select_related("patient_group", "department")
 
 
+def case_by_identifier(identifier: str, *, user, token: ApiToken | None = None) -> Case | None:
+    """A case the user may open, by its identifier (unique within a department), else by its numeric id."""
+    visible = cases_visible_to(user, token=token)
+    cases = list(visible.filter(identifier=identifier)[:2])
+    if len(cases) == 1:
+        return cases[0]
+    if not cases and str(identifier).isdigit():
+        return visible.filter(pk=int(identifier)).first()
+    return None
+
+
 def case_list_for_group(user, group) -> QuerySet[Case]:
     """Cases of a patient group the user may see, with proband and stored-variant count for the list."""
     current = CaseImport.objects.filter(case=OuterRef("pk"), is_current=True)

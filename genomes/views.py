@@ -1,5 +1,3 @@
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +10,7 @@ from core.models import Department, PatientGroup
 from core.web import audit_request
 from genomes.forms import CaseImportForm
 from genomes.importing.prepare import CaseImportError
-from genomes.importing.uploads import case_import_from_upload
+from genomes.importing.uploads import case_import_from_upload, upload_refusal
 from genomes.selectors import case_list_for_group
 
 
@@ -32,12 +30,15 @@ def case_import(request):
     form = CaseImportForm(request.POST or None, request.FILES or None, departments=departments,
                           initial={"patient_group": request.GET.get("group")})
     error = None
-    if request.method == "POST" and form.is_valid():
+    refused = upload_refusal(request) if request.method == "POST" else None
+    if refused is not None:
+        error = str(refused)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case_import_obj = case_import_from_upload(data, created_by=request.user)
         except (InputFileError, CaseImportError) as exc:
-            error = _without_upload_folder(str(exc))
+            error = str(exc)
         else:
             url = reverse("job_detail", args=[case_import_obj.job_id])
             if request.headers.get("HX-Request"):
@@ -48,7 +49,3 @@ def case_import(request):
     template = "genomes/_import_form.html" if request.headers.get("HX-Request") else "genomes/case_import.html"
     return render(request, template, {"form": form, "error": error})
 
-
-def _without_upload_folder(message: str) -> str:
-    """Name the uploaded file as the user knows it, not by its storage path."""
-    return re.sub(r"\S*/uploads/[0-9a-f]{32}/", "", message)

@@ -111,7 +111,7 @@ def _demo_imports() -> list[str]:
 
     imported = []
     for identifier, group, department, analysis_type, ped, vcf in DEMO_IMPORTS:
-        case = Case.objects.filter(identifier=identifier).first()
+        case = Case.objects.filter(identifier=identifier, department__code=department).first()
         if case is not None and case.imports.filter(is_current=True).exists():
             continue
         case_import = case_import_prepare(
@@ -158,12 +158,11 @@ def _demo_people_and_cases() -> dict:
 
     for identifier, group_code, department_code, analysis_type in DEMO_CASES:
         Case.objects.get_or_create(
-            identifier=identifier,
-            defaults={"patient_group": PatientGroup.objects.get(code=group_code),
-                      "department": departments[department_code], "analysis_type": analysis_type},
+            identifier=identifier, department=departments[department_code],
+            defaults={"patient_group": PatientGroup.objects.get(code=group_code), "analysis_type": analysis_type},
         )
     CaseShare.objects.get_or_create(
-        case=Case.objects.get(identifier="DEMO-CANCER-0001"), department=departments["demo"],
+        case=Case.objects.get(identifier="DEMO-CANCER-0001", department__code="demo-onc"), department=departments["demo"],
         defaults={"reason": "Germline follow-up of a hereditary cancer finding"},
     )
     return {

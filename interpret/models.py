@@ -3,6 +3,7 @@ versions of ACMG/AMP classifications (the national classification store)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -156,6 +157,8 @@ class Classification(models.Model):
     posterior = models.FloatField(default=0.1)
     notes = models.JSONField(default=list, blank=True)
     lock_version = models.PositiveIntegerField(default=1)
+    edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                           help_text="Users who made or changed a decision in this version: none of them approves it")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from core.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Layers, bottom up: the platform core, then genomes and panels, then interpretation (docs/architecture.md).
     "core",
     "genomes",
@@ -63,10 +66,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.PrivateResponseMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.SessionIdleTimeoutMiddleware",
+    "core.middleware.SecondFactorMiddleware",
     "core.middleware.LoginRequiredExceptApiMiddleware",
     "core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.security",
                 "genomes.context_processors.navigation",
             ],
         },
@@ -96,14 +105,26 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
+# The application connects as a role that owns nothing: it reads and writes rows, may only insert into the audit
+# log, and can neither alter, truncate nor switch off a table's triggers. Migrations run as the owner role
+# (`make setup` / `manage.py bootstrap` do: INTERPRET_DATABASE_ROLE=owner), see core/db_roles.py.
+DATABASE_ROLE = env_str("INTERPRET_DATABASE_ROLE", "app")
+if DATABASE_ROLE not in ("app", "owner", "superuser"):
+    raise ImproperlyConfigured(f"INTERPRET_DATABASE_ROLE is app, owner or superuser, not {DATABASE_ROLE!r}")
 DATABASE_URL = env_secret("DATABASE_URL")
+# With an external database: the owner role's URL, used for migrations only (unset: one role does both).
+DATABASE_OWNER_URL = env_secret("DATABASE_OWNER_URL")
 if DATABASE_URL:
     EMBEDDED_DATABASE = False
+    DATABASE_APP_URL = DATABASE_URL
+    if DATABASE_ROLE == "owner" and DATABASE_OWNER_URL:
+        DATABASE_URL = DATABASE_OWNER_URL
 else:
     from core.embedded_postgres import embedded_database_url
 
     EMBEDDED_DATABASE = True
-    DATABASE_URL = embedded_database_url(DATA_DIR)
+    DATABASE_APP_URL = embedded_database_url(DATA_DIR, role="app")
+    DATABASE_URL = embedded_database_url(DATA_DIR, role=DATABASE_ROLE)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -150,6 +171,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "interpret"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A running job's process proves it is alive this often; a job silent for the lease was abandoned (its process
+# killed, its machine gone) and is failed and cleaned up (core.jobs.jobs_reap).
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 90)
 
 # --- Authentication and security -----------------------------------------------
 AUTH_USER_MODEL = "interpret.User"
@@ -176,13 +201,23 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # Behind a reverse proxy the client address is in X-Forwarded-For; trust it only when told.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# API calls per client address and minute before a 429, counted before any audit row is written
+# (core.authentication): failed tokens, and calls without credentials.
+BAD_TOKENS_PER_MINUTE = env_int("BAD_TOKENS_PER_MINUTE", 10)
+ANONYMOUS_API_CALLS_PER_MINUTE = env_int("ANONYMOUS_API_CALLS_PER_MINUTE", 30)
+# How many reverse proxies of ours stand in front (each appends one X-Forwarded-For entry).
+TRUSTED_PROXY_COUNT = max(1, env_int("TRUSTED_PROXY_COUNT", 1))
+# One client address for the audit log and the lockout: the one our proxy appended (core.web.client_ip).
+AXES_CLIENT_IP_CALLABLE = "core.web.client_ip"
 if TRUST_X_FORWARDED_FOR:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10) * 3600
+# Clinical roles enrol an authenticator app (TOTP) and enter a code at every sign-in (core.second_factor).
+REQUIRE_SECOND_FACTOR = env_bool("REQUIRE_SECOND_FACTOR", HTTPS)
+OTP_TOTP_ISSUER = "National variant interpretation"
+# A session also ends after this long without a request (core.middleware.SessionIdleTimeoutMiddleware).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -202,15 +237,16 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "core.authentication.AnonymousThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "core.web.api_exception_handler",
+    # ?format= belongs to our own endpoints (panel export: tsv, json, bed), not to DRF's renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 # --- Static files ---------------------------------------------------------------
@@ -225,6 +261,12 @@ STORAGES = {
 # Serve straight from static/ as well, so a checkout works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 
+# Patient-level rows (variants with genotypes) a user may read: more than a page at once is an export (export
+# roles only); each user's reads per day are capped (core.patient_reads).
+VIEW_PAGE_ROWS = 50
+VIEW_ROWS_PER_DAY = env_int("VIEW_ROWS_PER_DAY", 10_000)
+EXPORT_ROWS_PER_DAY = env_int("EXPORT_ROWS_PER_DAY", 200_000)
+
 # Which INFO fields carry gnomAD, ClinVar and scores in your pipeline's VCFs (genomes/vcf/evidence_fields.py).
 VARIANT_FIELD_MAP_FILE = env_str("VARIANT_FIELD_MAP_FILE")
 # Worker processes that read a large BGZF VCF in parallel (genomes/import_worker.py), one per core: each is a
@@ -233,8 +275,24 @@ IMPORT_WORKERS = env_int("IMPORT_WORKERS", max(1, os.cpu_count() or 1))
 IMPORT_PARALLEL_MIN_BYTES = env_int("IMPORT_PARALLEL_MIN_BYTES", 64 * 1024 * 1024)
 # Staging rows a worker commits at a time; the import's transaction stores each batch as it comes.
 IMPORT_BATCH_ROWS = env_int("IMPORT_BATCH_ROWS", 20_000)
-# Uploaded VCF and PED files are kept here for the import job to read.
+# Bounds on a case's VCF, checked while it is read (genomes/vcf/limits.py): a longer line or header, a larger or
+# more compressed file is refused with an error, before htslib holds it in memory (decompression bombs).
+VCF_MAX_LINE_BYTES = env_int("VCF_MAX_LINE_BYTES", 16 * 2**20)
+VCF_MAX_HEADER_BYTES = env_int("VCF_MAX_HEADER_BYTES", 64 * 2**20)
+VCF_MAX_BYTES = env_int("VCF_MAX_BYTES", 2**40)
+VCF_MAX_EXPANSION = env_int("VCF_MAX_EXPANSION", 200)
+# Individuals a case's pedigree may hold (a family; the variant table shows each one's genotypes).
+CASE_MAX_INDIVIDUALS = env_int("CASE_MAX_INDIVIDUALS", 50)
+# Uploaded VCF and PED files are kept here, private to this account, for the import job to read; deleted at once
+# when rejected, and UPLOAD_RETENTION_DAYS after their import ended (genomes/importing/uploads.py).
 UPLOAD_DIR = DATA_DIR / "uploads"
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 64 * 2**30)
+UPLOAD_RETENTION_DAYS = env_int("UPLOAD_RETENTION_DAYS", 7)
+FILE_UPLOAD_HANDLERS = ["genomes.importing.uploads.CappedUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "upload-tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Gene models per genome build (a local Ensembl GTF, indexed by pyensembl into PYENSEMBL_CACHE_DIR) and the HGNC
 # complete set for previous symbols and aliases (panels/genes.py). The defaults are the small real extracts

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.errors import InputFileError
 from core.models import Department, PatientGroup
-from core.web import request_token
+from core.web import audit_context, request_token
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, panel_version_export
 from panels.genes import configured_gene_resolver
@@ -162,7 +162,7 @@ class PanelDraftCreate(_VersionAction):
         panel = panel_get(code)
         _require_token_scope(request, panel.network)
         try:
-            draft = services.panel_version_draft(panel=panel, created_by=request.user,
+            draft = services.panel_version_draft(panel=panel, created_by=request.user, audit=audit_context(request),
                                                  major=bool(request.data.get("major")),
                                                  comment=request.data.get("comment", ""))
         except (ValidationError, DjangoPermissionDenied) as exc:
@@ -194,7 +194,7 @@ class PanelDraftGenes(_VersionAction):
         try:
             if not version.entries.filter(symbol=symbol).exists():
                 raise ValidationError(f"{symbol} is not on {version}")
-            services.panel_entry_set(version=version, symbol=symbol, by=request.user, **changes)
+            services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
         except (ValidationError, DjangoPermissionDenied) as exc:
             return _api_error(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -202,7 +202,7 @@ class PanelDraftGenes(_VersionAction):
     def delete(self, request, code: str, label: str, symbol: str):
         version = self.version(request, code, label)
         try:
-            services.panel_entry_remove(version=version, symbol=symbol, by=request.user)
+            services.panel_entry_remove(version=version, symbol=symbol, by=request.user, audit=audit_context(request))
         except (ValidationError, DjangoPermissionDenied) as exc:
             return _api_error(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -215,9 +215,9 @@ class PanelVersionTransition(_VersionAction):
         version = self.version(request, code, label)
         try:
             if action == "submit":
-                services.panel_version_submit(version=version, by=request.user)
+                services.panel_version_submit(version=version, by=request.user, audit=audit_context(request))
             elif action == "publish":
-                services.panel_version_publish(version=version, signed_off_by=request.user)
+                services.panel_version_publish(version=version, signed_off_by=request.user, audit=audit_context(request))
             else:
                 return Response({"error": f"unknown action {action}"}, status=status.HTTP_404_NOT_FOUND)
         except (ValidationError, DjangoPermissionDenied) as exc:

@@ -7,6 +7,7 @@ fields (migration panels 0002), whatever the application does.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -50,6 +51,8 @@ class PanelVersion(models.Model):
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(blank=True, help_text="What changed and why")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                           help_text="Curators who changed this version's genes: none of them signs it off")
     created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

@@ -6,13 +6,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import user_has_role
-from core.audit import Action, audit_record
+from core.audit import Action, AuditContext, audit_record
 from core.models import Department, Membership, PatientGroup, Role, User
 from panels.diff import panel_diff
 from panels.models import Confidence, ModeOfInheritance, Panel, PanelEntry, PanelEvent, PanelVersion
 
 ENTRY_FIELDS = ("hgnc_id", "ensembl_ids", "confidence", "mode_of_inheritance", "penetrance", "phenotypes", "hpo_ids",
                 "evidence", "publications", "padding")
+
+
+def _audit(version: PanelVersion, by, audit: AuditContext | None, what: str, action=Action.CHANGE, **details):
+    """Every change of a panel version, by whom and from where (panels hold no patient data, but diagnoses
+    depend on them)."""
+    audit_record(action=action, user=by, audit=audit, object_type="panel_version",
+                 object_id=f"{version.panel.code}:{version.label}", department_code=version.panel.network.code,
+                 details={"change": what, **details})
 
 
 def _require_curator(user, panel: Panel) -> None:
@@ -22,18 +30,23 @@ def _require_curator(user, panel: Panel) -> None:
 
 @transaction.atomic
 def panel_create(*, code: str, name: str, network: Department, created_by, description: str = "",
-                 patient_groups: list[PatientGroup] = (), source: str = "") -> PanelVersion:
+                 patient_groups: list[PatientGroup] = (), source: str = "",
+                 audit: AuditContext | None = None) -> PanelVersion:
     """A new panel with its first draft, version 0.1."""
     if network.kind != Department.Kind.EXPERT_NETWORK:
         raise ValidationError(f"{network.code} is not a GenNet expert network")
     panel = Panel.objects.create(code=code, name=name, network=network, description=description, source=source)
     panel.patient_groups.set(patient_groups)
     _require_curator(created_by, panel)
-    return PanelVersion.objects.create(panel=panel, major=0, minor=1, created_by=created_by)
+    version = PanelVersion.objects.create(panel=panel, major=0, minor=1, created_by=created_by,
+                                          edited_by=[created_by.pk] if created_by else [])
+    _audit(version, created_by, audit, "panel created", action=Action.CREATE)
+    return version
 
 
 @transaction.atomic
-def panel_version_draft(*, panel: Panel, created_by, major: bool = False, comment: str = "") -> PanelVersion:
+def panel_version_draft(*, panel: Panel, created_by, major: bool = False, comment: str = "",
+                        audit: AuditContext | None = None) -> PanelVersion:
     """A new draft from the newest published version: minor+1, or (major+1).0 for a major revision."""
     _require_curator(created_by, panel)
     if panel.versions.filter(status__in=[PanelVersion.Status.DRAFT, PanelVersion.Status.IN_REVIEW]).exists():
@@ -45,12 +58,14 @@ def panel_version_draft(*, panel: Panel, created_by, major: bool = False, commen
     else:
         number = (newest.major + 1, 0) if major else (newest.major, newest.minor + 1)
     draft = PanelVersion.objects.create(panel=panel, major=number[0], minor=number[1], based_on=base,
-                                        created_by=created_by, comment=comment)
+                                        created_by=created_by, comment=comment, edited_by=[created_by.pk])
     if base is not None:
         PanelEntry.objects.bulk_create([
             PanelEntry(version=draft, entity_type=e.entity_type, symbol=e.symbol,
                        **{f: getattr(e, f) for f in ENTRY_FIELDS}) for e in base.entries.all()
         ])
+    _audit(draft, created_by, audit, "draft created", action=Action.CREATE,
+           based_on=base.label if base else None)
     return draft
 
 
@@ -59,8 +74,16 @@ def _require_draft(version: PanelVersion) -> None:
         raise ValidationError(f"{version} is {version.get_status_display().lower()}: only drafts can change")
 
 
+def _edited(version: PanelVersion, by) -> None:
+    """Remember who changed the draft's genes: none of them may sign the version off."""
+    if by is not None and by.pk not in version.edited_by:
+        version.edited_by = [*version.edited_by, by.pk]
+        version.save(update_fields=["edited_by"])
+
+
 @transaction.atomic
-def panel_entry_set(*, version: PanelVersion, symbol: str, by, **fields) -> PanelEntry:
+def panel_entry_set(*, version: PanelVersion, symbol: str, by, audit: AuditContext | None = None,
+                    **fields) -> PanelEntry:
     """Add a gene to a draft, or change it. Values are checked against the controlled vocabularies."""
     _require_curator(by, version.panel)
     _require_draft(version)
@@ -78,31 +101,37 @@ def panel_entry_set(*, version: PanelVersion, symbol: str, by, **fields) -> Pane
         for name, value in fields.items():
             setattr(entry, name, value)
         entry.save(update_fields=list(fields))
+    _edited(version, by)
+    _audit(version, by, audit, "gene added" if created else "gene changed", symbol=symbol, **fields)
     return entry
 
 
 @transaction.atomic
-def panel_entry_remove(*, version: PanelVersion, symbol: str, by) -> None:
+def panel_entry_remove(*, version: PanelVersion, symbol: str, by, audit: AuditContext | None = None) -> None:
     _require_curator(by, version.panel)
     _require_draft(version)
     deleted, _ = version.entries.filter(symbol=symbol).delete()
     if not deleted:
         raise ValidationError(f"{symbol} is not on {version}")
+    _edited(version, by)
+    _audit(version, by, audit, "gene removed", symbol=symbol)
 
 
 @transaction.atomic
-def panel_version_submit(*, version: PanelVersion, by) -> PanelVersion:
+def panel_version_submit(*, version: PanelVersion, by, audit: AuditContext | None = None) -> PanelVersion:
     _require_curator(by, version.panel)
     _require_draft(version)
     if not version.entries.exists():
         raise ValidationError(f"{version} has no genes")
     version.status, version.submitted_at = PanelVersion.Status.IN_REVIEW, timezone.now()
     version.save(update_fields=["status", "submitted_at"])
+    _audit(version, by, audit, "submitted for review")
     return version
 
 
 @transaction.atomic
-def panel_version_return_to_draft(*, version: PanelVersion, by, comment: str = "") -> PanelVersion:
+def panel_version_return_to_draft(*, version: PanelVersion, by, comment: str = "",
+                                  audit: AuditContext | None = None) -> PanelVersion:
     _require_curator(by, version.panel)
     if version.status != PanelVersion.Status.IN_REVIEW:
         raise ValidationError(f"{version} is not in review")
@@ -110,6 +139,7 @@ def panel_version_return_to_draft(*, version: PanelVersion, by, comment: str = "
     if comment:
         version.comment = f"{version.comment}\nReturned by {by.get_username()}: {comment}".strip()
     version.save(update_fields=["status", "submitted_at", "comment"])
+    _audit(version, by, audit, "returned to draft", comment=comment)
     return version
 
 
@@ -120,30 +150,35 @@ def entries_as_dicts(version: PanelVersion | None) -> list[dict]:
 
 
 @transaction.atomic
-def panel_version_publish(*, version: PanelVersion, signed_off_by) -> PanelVersion:
+def panel_version_publish(*, version: PanelVersion, signed_off_by, audit: AuditContext | None = None) -> PanelVersion:
     """Sign-off by a second curator of the owning network (never the author) publishes the version."""
     _require_curator(signed_off_by, version.panel)
     if version.status != PanelVersion.Status.IN_REVIEW:
         raise ValidationError(f"{version} must be submitted for review before it is published")
     if signed_off_by.pk == version.created_by_id:
         raise PermissionDenied("A panel version is signed off by a second curator, not by its author.")
+    if signed_off_by.pk in version.edited_by:
+        raise PermissionDenied("A panel version is signed off by a second curator: you changed its genes, so "
+                               "another curator of the network signs it off.")
     previous = version.panel.current_version()
     version.status, version.signed_off_by, version.published_at = (
         PanelVersion.Status.PUBLISHED, signed_off_by, timezone.now())
     version.save(update_fields=["status", "signed_off_by", "published_at"])
     PanelEvent.objects.create(kind=PanelEvent.Kind.PUBLISHED, version=version,
                               diff=panel_diff(entries_as_dicts(previous), entries_as_dicts(version)))
+    _audit(version, signed_off_by, audit, "signed off and published")
     return version
 
 
 @transaction.atomic
-def panel_version_retire(*, version: PanelVersion, by) -> PanelVersion:
+def panel_version_retire(*, version: PanelVersion, by, audit: AuditContext | None = None) -> PanelVersion:
     _require_curator(by, version.panel)
     if version.status != PanelVersion.Status.PUBLISHED:
         raise ValidationError(f"only a published version can be retired; {version} is {version.status}")
     version.status, version.retired_at = PanelVersion.Status.RETIRED, timezone.now()
     version.save(update_fields=["status", "retired_at"])
     PanelEvent.objects.create(kind=PanelEvent.Kind.RETIRED, version=version)
+    _audit(version, by, audit, "retired")
     return version
 
 
@@ -183,7 +218,7 @@ def panel_owner(path, *, fmt: str | None = None, code: str = "") -> Panel | None
 @transaction.atomic
 def panel_import(parsed, *, network: Department | None, author, patient_groups: list[PatientGroup] = (),
                  default_for: list[PatientGroup] = (), code: str = "", name: str = "", source: str = "",
-                 signed_off_by=None, resolver=None) -> dict:
+                 signed_off_by=None, resolver=None, audit: AuditContext | None = None) -> dict:
     """A parsed panel file (panels.panelapp / panels.tsv) becomes a new draft version: of the panel with the same
     code if there is one, else of a new panel. Genes are resolved (current HGNC symbol, Ensembl ids per build);
     genes that do not resolve are kept, flagged and reported. With ``signed_off_by`` the version is submitted and
@@ -236,10 +271,11 @@ def panel_import(parsed, *, network: Department | None, author, patient_groups: 
     if not entries:
         raise ValidationError(f"{name}: the file has no genes")
     PanelEntry.objects.bulk_create(entries)
+    _audit(version, author, audit, "genes imported", genes=len(entries), source=source)
 
     if signed_off_by is not None:
-        panel_version_submit(version=version, by=author)
-        panel_version_publish(version=version, signed_off_by=signed_off_by)
+        panel_version_submit(version=version, by=author, audit=audit)
+        panel_version_publish(version=version, signed_off_by=signed_off_by, audit=audit)
     version.refresh_from_db()
     return {
         "panel_id": panel.pk, "panel": panel.code, "name": panel.name, "version": version.label,
@@ -273,19 +309,22 @@ def panel_file_read(path, *, fmt: str | None = None, name: str | None = None) ->
 @transaction.atomic
 def panel_file_import(path, *, fmt: str | None = None, network: Department | None, author,
                       patient_groups: list[PatientGroup] = (), default_for: list[PatientGroup] = (),
-                      signed_off_by=None, name: str | None = None, code: str = "", resolver=None) -> list[dict]:
+                      signed_off_by=None, name: str | None = None, code: str = "", resolver=None,
+                      audit: AuditContext | None = None) -> list[dict]:
     """Every panel of a file, in one transaction: a bad panel anywhere imports none."""
     parsed_panels = panel_file_read(path, fmt=fmt, name=name)
     if code and len(parsed_panels) > 1:
         raise ValidationError(f"{path} holds {len(parsed_panels)} panels; a code names one")
     return [panel_import(parsed, network=network, author=author, patient_groups=patient_groups,
-                         default_for=default_for, signed_off_by=signed_off_by, code=code, resolver=resolver)
+                         default_for=default_for, signed_off_by=signed_off_by, code=code, resolver=resolver,
+                         audit=audit)
             for parsed in parsed_panels]
 
 
 @transaction.atomic
 def panel_gene_add(*, version: PanelVersion, symbol: str, by, confidence: str,
-                   mode_of_inheritance: str = ModeOfInheritance.UNKNOWN, resolver=None) -> tuple[PanelEntry, str]:
+                   mode_of_inheritance: str = ModeOfInheritance.UNKNOWN, resolver=None,
+                   audit: AuditContext | None = None) -> tuple[PanelEntry, str]:
     """A curator adds a gene to a draft by symbol: resolved like an import (current symbol, HGNC id, Ensembl ids);
     a gene that does not resolve is added, flagged, and the note returned for the curator to see."""
     symbol = symbol.strip()
@@ -301,7 +340,7 @@ def panel_gene_add(*, version: PanelVersion, symbol: str, by, confidence: str,
             fields.update(hgnc_id=resolution.hgnc_id, ensembl_ids=resolution.ensembl_ids)
     if version.entries.filter(symbol__iexact=symbol).exists():
         raise ValidationError(f"{symbol} is already on {version}")
-    entry = panel_entry_set(version=version, symbol=symbol, by=by, **fields)
+    entry = panel_entry_set(version=version, symbol=symbol, by=by, audit=audit, **fields)
     if note:
         entry.resolution_note = note[:300]
         entry.save(update_fields=["resolution_note"])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.models import PatientGroup
+from core.web import audit_context
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, export_filename, panel_version_export
 from panels.genes import configured_gene_resolver
@@ -96,13 +97,13 @@ def draft_gene_change(request, code: str, label: str, symbol: str):
     error = ""
     try:
         if request.POST.get("action") == "remove":
-            services.panel_entry_remove(version=version, symbol=symbol, by=request.user)
+            services.panel_entry_remove(version=version, symbol=symbol, by=request.user, audit=audit_context(request))
         else:
             changes = {name: request.POST[name] for name in ("confidence", "mode_of_inheritance")
                        if request.POST.get(name)}
             if not version.entries.filter(symbol=symbol).exists():
                 raise ValidationError(f"{symbol} is not on {version}")
-            services.panel_entry_set(version=version, symbol=symbol, by=request.user, **changes)
+            services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
     except (ValidationError, PermissionDenied) as exc:
         error = _error_text(exc)
     return _draft_genes_partial(request, version, error=error)
@@ -114,15 +115,15 @@ def version_transition(request, code: str, label: str, action: str):
     version = panel_version_get(panel_get(code), label)
     try:
         if action == "submit":
-            services.panel_version_submit(version=version, by=request.user)
+            services.panel_version_submit(version=version, by=request.user, audit=audit_context(request))
             messages.success(request, f"Version {version.label} submitted for review by a second curator.")
         elif action == "return":
-            services.panel_version_return_to_draft(version=version, by=request.user,
+            services.panel_version_return_to_draft(version=version, by=request.user, audit=audit_context(request),
                                                    comment=request.POST.get("comment", ""))
             messages.info(request, f"Version {version.label} returned to draft.")
         elif action == "publish":
             previous = version.panel.current_version()
-            services.panel_version_publish(version=version, signed_off_by=request.user)
+            services.panel_version_publish(version=version, signed_off_by=request.user, audit=audit_context(request))
             messages.success(request, f"Version {version.label} signed off and published.")
             if previous is not None:
                 return redirect(reverse("panel_compare", args=[code]) + f"?from={previous.label}&to={version.label}")
@@ -137,7 +138,7 @@ def version_transition(request, code: str, label: str, action: str):
 def draft_create(request, code: str):
     panel = panel_get(code)
     try:
-        draft = services.panel_version_draft(panel=panel, created_by=request.user,
+        draft = services.panel_version_draft(panel=panel, created_by=request.user, audit=audit_context(request),
                                              major=request.POST.get("major") == "1",
                                              comment=request.POST.get("comment", ""))
     except (ValidationError, PermissionDenied) as exc:

@@ -13,11 +13,13 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 @pytest.fixture
 def page():
+    """A page whose scripts from the test (wait_for_function evaluates strings) pass the Content Security
+    Policy; the policy itself is tested with a page that does not bypass it (test_security_headers_in_a_browser)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context()
+        context = browser.new_context(bypass_csp=True)
         yield context.new_page()
         context.close()
         browser.close()

@@ -19,7 +19,7 @@ LAYERS = {"core": 0, "genomes": 1, "panels": 2, "interpret": 3}
 # Plain modules: no Django, so they run in the import's worker processes and are tested without a database.
 WITHOUT_DJANGO = ("genomes.vcf", "genomes.importing.worker", "genomes.importing.copy_text", "genomes.genotypes",
                   "genomes.clinvar", "genomes.transcripts", "genomes.variant_identity", "genomes.family",
-                  "interpret.acmg", "interpret.rules", "core.errors")
+                  "interpret.acmg", "interpret.rules", "core.errors", "core.processes")
 
 
 def _module_name(path: Path) -> str:

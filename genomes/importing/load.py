@@ -9,32 +9,58 @@ the record of what was tried).
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from core.errors import InputFileError
 from core.jobs import job_handler
 from core.models import Job
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
+from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
 from genomes.importing.prepare import SOMATIC_TYPES
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
+from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
 from genomes.variant_identity import GenomeBuild
 from genomes.vcf.evidence_fields import load_field_map
 from genomes.vcf.header import estimate_record_count, open_vcf
+from genomes.vcf.limits import GuardedVcf
 from genomes.vcf.records import ReadPolicy, VcfReader
 from genomes.vcf.statistics import ReadStatistics
 
 
-@job_handler("vcf_import")
+def _abandoned_import(job: Job) -> None:
+    """The process running the import died (its transaction rolled back with it): remove the staging rows its
+    workers committed, the case or pedigree the attempt created, and its uploaded files."""
+    case_import = CaseImport.objects.filter(job=job).select_related("case").first()
+    if case_import is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
+        _forget_failed_import(case_import)
+    upload_discard(job.parameters.get("vcf"), job.parameters.get("ped"))
+
+
+@job_handler("vcf_import", cleanup=_abandoned_import)
 def vcf_import(job: Job, report) -> dict:
     case_import = CaseImport.objects.select_related("case__patient_group").get(job=job)
     try:
         return case_import_load(case_import, report)
+    except InputFileError as error:
+        _forget_failed_import(case_import)
+        upload_discard(job.parameters.get("vcf"), job.parameters.get("ped"))
+        if is_upload(error.source):  # name an uploaded file as the user knows it, not by our storage path
+            raise error.naming_file(Path(error.source).name) from None
+        raise
     except Exception:
         _forget_failed_import(case_import)
+        upload_discard(job.parameters.get("vcf"), job.parameters.get("ped"))
         raise
+    finally:
+        uploads_clean()
 
 
 def _forget_failed_import(case_import: CaseImport) -> None:
@@ -58,7 +84,9 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     case = case_import.case
     started = time.monotonic()
     samples = list(case.samples.select_related("individual").order_by("position"))
-    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build))
+    limits = read_limits()
+    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build), limits=limits)
+    vcf.close()  # the header is known; records are read through the bounds (genomes.vcf.limits)
     somatic = case.analysis_type in SOMATIC_TYPES
     policy = ReadPolicy(
         sample_columns=[header.samples.index(s.vcf_sample_name) for s in samples],
@@ -72,7 +100,6 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     parts = parallel_parts(case_import.vcf_path)
     worker_seconds = None
     if parts:
-        vcf.close()
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # The workers commit staging rows in batches; this transaction stores each batch as it comes,
@@ -90,7 +117,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                                         "import_id = %s AND batch = %s", [case_import.pk, batch])
 
                 statistics, stored, worker_seconds = read_in_parallel(case_import, policy, parts, report, expected,
-                                                                      store_one_batch)
+                                                                      store_one_batch, limits)
                 read_done = time.monotonic()
                 store_end(cursor, case_import)
                 _finish(case, case_import, statistics, stored, samples, started, build)
@@ -98,7 +125,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
     else:
-        reader = VcfReader(vcf, header, policy)
+        guarded = GuardedVcf(case_import.vcf_path, limits)
+        reader = VcfReader(guarded.vcf, header, policy)
         with transaction.atomic(), connection.cursor() as cursor:
             # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
             # import inside one outer transaction).
@@ -106,7 +134,9 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             cursor.execute("CREATE TEMPORARY TABLE import_staging (LIKE genomes_importstaging INCLUDING DEFAULTS) "
                            "ON COMMIT DROP")
             prefix = f"{case_import.pk}\t"
-            with cursor.copy(f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
+            # Inside the transaction: a feeder that stopped at a bound fails the import before anything is stored.
+            with guarded_reading(guarded), cursor.copy(
+                    f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
                     copy.write(staging_line(build, row, prefix))
                     stats = reader.statistics
@@ -132,6 +162,25 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
             "worker_seconds": worker_seconds}
+
+
+@contextmanager
+def guarded_reading(guarded: GuardedVcf):
+    """Reading through the bounds: an error while reading is the feeder's when it stopped at a bound; after
+    reading, a feeder that failed is an error even if cyvcf2 saw a clean (early) end."""
+    try:
+        try:
+            yield
+        except InputFileError:
+            failure = guarded.failure(reading_failed=True)
+            if failure is not None:
+                raise failure from None
+            raise
+        failure = guarded.failure()
+        if failure is not None:
+            raise failure
+    finally:
+        guarded.close()
 
 
 def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:

@@ -20,10 +20,18 @@ from django.db import connection
 
 from core.errors import InputFileError
 from core.jobs import database_conninfo
+from core.processes import die_with_parent
 from genomes.models import CaseImport
 from genomes.vcf.bgzf import NotBgzf, block_offsets, part_boundaries
+from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import ReadPolicy
 from genomes.vcf.statistics import ReadStatistics
+
+
+class ImportWorkerError(RuntimeError):
+    """An import worker process died without saying why (killed, out of memory)."""
+
+    shown_to_user = True
 
 
 def parallel_parts(path: str):
@@ -40,7 +48,7 @@ def parallel_parts(path: str):
 
 
 def read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected,
-                     store_batch) -> tuple[ReadStatistics, int, list[float]]:
+                     store_batch, limits: ReadLimits) -> tuple[ReadStatistics, int, list[float]]:
     """Run one worker process per part; they COPY into genomes_importstaging in committed batches, which
     ``store_batch`` stores as they arrive. Returns the statistics, the rows stored and when each worker
     ended (seconds from the start); raises the first worker error."""
@@ -67,9 +75,11 @@ def read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report,
     for index, (start, end, previous) in enumerate(parts):
         spec = {"vcf": case_import.vcf_path, "build": case_import.genome_build, "start": start, "end": end,
                 "previous": previous, "import_id": case_import.pk, "part": index, "policy": policy_spec,
-                "conninfo": database_conninfo(), "batch_rows": settings.IMPORT_BATCH_ROWS}
+                "conninfo": database_conninfo(), "batch_rows": settings.IMPORT_BATCH_ROWS,
+                "limits": limits.as_dict()}
         process = subprocess.Popen([sys.executable, "-m", "genomes.importing.worker"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR)
+                                   stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR,
+                                   preexec_fn=die_with_parent)
         process.stdin.write(json.dumps(spec))
         process.stdin.close()
         thread = threading.Thread(target=follow, args=(index, process), daemon=True)
@@ -114,7 +124,7 @@ def read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report,
             raise InputFileError(error["file"], error["line"], error["field"], error["problem"])
     for outcome, process in zip(outcomes, processes):
         if process.returncode != 0 or not outcome:
-            raise RuntimeError(f"an import worker ended with exit code {process.returncode}")
+            raise ImportWorkerError(f"an import worker ended with exit code {process.returncode}")
         statistics.merge(outcome["statistics"])
     report(statistics.records, statistics.records, "storing variants", force=True)
     while not batches.empty():

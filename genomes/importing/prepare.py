@@ -9,15 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from core.audit import Action, audit_record
 from core.errors import InputFileError
-from core.jobs import job_create
+from core.health import broker_status
+from core.jobs import job_create, jobs_reap
 from core.models import Department, Job, PatientGroup
 from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
 from genomes.variant_identity import VariantIdentityError, parse_build
+from genomes.importing.limits import read_limits
 from genomes.vcf.header import VcfHeader, file_sha256, open_vcf
 
 SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
@@ -100,7 +103,15 @@ def case_import_prepare(
 
     ``send_to_worker=False``: the caller runs the job itself with core.jobs.job_run.
     """
+    jobs_reap()  # an import whose process died must not block this one as "already running"
+    if send_to_worker and broker_status() != "ok":
+        raise CaseImportError("the job queue (the broker) cannot be reached, so the import cannot be queued: try "
+                              "again later, or import on the server with import_case --wait")
     pedigree = read_ped(ped_path)
+    if len(pedigree.individuals) > settings.CASE_MAX_INDIVIDUALS:
+        raise InputFileError(pedigree.source, None, "individuals",
+                             f"{len(pedigree.individuals):,} individuals; a case holds at most "
+                             f"{settings.CASE_MAX_INDIVIDUALS} (CASE_MAX_INDIVIDUALS)")
     families = sorted({i.family_id for i in pedigree.individuals})
     if len(families) > 1:
         raise InputFileError(pedigree.source, None, "family_id",
@@ -109,7 +120,7 @@ def case_import_prepare(
         requested_build = parse_build(build) if build else None
     except VariantIdentityError as exc:
         raise CaseImportError(str(exc)) from None
-    vcf, header = open_vcf(vcf_path, build=requested_build)
+    vcf, header = open_vcf(vcf_path, build=requested_build, limits=read_limits())
     vcf.close()
     samples = _map_samples(pedigree, header, sample_map or {})
     chosen_type = _analysis_type(pedigree, analysis_type, patient_group)
@@ -117,7 +128,7 @@ def case_import_prepare(
     identifier = case_identifier or families[0]
 
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(identifier=identifier).first()
+        case = Case.objects.select_for_update().filter(identifier=identifier, department=department).first()
         created_case = case is None
         if case is not None:
             _check_existing_case(case, department, patient_group, header, sha256, replace, samples)
@@ -146,8 +157,6 @@ def case_import_prepare(
 
 
 def _check_existing_case(case, department, patient_group, header, sha256, replace, samples) -> None:
-    if case.department_id != department.pk:
-        raise CaseImportError(f"case {case.identifier} belongs to another department")
     if case.patient_group_id != patient_group.pk:
         raise CaseImportError(f"case {case.identifier} is in patient group {case.patient_group.code}, "
                               f"not {patient_group.code}")

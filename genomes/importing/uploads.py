@@ -1,32 +1,132 @@
-"""Uploaded files are written to the data folder, where the import job (maybe on a worker) reads them."""
+"""Uploaded case files: a size cap while they arrive, private storage in the data folder (0700 folders, 0600
+files) where the import job (maybe on a worker) reads them, deletion of rejected ones at once, and a retention
+rule for accepted ones (UPLOAD_RETENTION_DAYS after their import ended; settings and docs/security.md)."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+
+from core.errors import InputFileError
+
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
+
+
+class CappedUploadHandler(TemporaryFileUploadHandler):
+    """Django's temporary-file handler (files under FILE_UPLOAD_TEMP_DIR), refusing a file once it passes
+    UPLOAD_MAX_BYTES instead of writing it whole; the view names the refused file."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.UPLOAD_MAX_BYTES:
+            self.file.close()
+            self.request.upload_refused = self.file_name
+            raise SkipFile()
+        return super().receive_data_chunk(raw_data, start)
+
+
+def upload_refusal(request) -> InputFileError | None:
+    """The error for a file the handler refused as too large, if any."""
+    name = getattr(request, "upload_refused", None)
+    if name is None:
+        return None
+    return InputFileError(Path(name).name, None, None, f"larger than the upload limit of "
+                          f"{settings.UPLOAD_MAX_BYTES / 2**30:.3g} GiB (UPLOAD_MAX_BYTES)")
+
+
+def upload_folder() -> Path:
+    root = Path(settings.UPLOAD_DIR)
+    root.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    os.chmod(root, FOLDER_MODE)
+    return root
 
 
 def upload_store(uploaded) -> Path:
-    folder = Path(settings.UPLOAD_DIR) / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    """Write one uploaded file to a folder of its own, readable by this account only."""
+    folder = upload_folder() / uuid.uuid4().hex
+    folder.mkdir(mode=FOLDER_MODE)
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(uploaded.name).name) or "upload"
     target = folder / safe_name
-    with open(target, "wb") as handle:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as handle:
         for chunk in uploaded.chunks():
             handle.write(chunk)
     return target
 
 
+def is_upload(path) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(Path(settings.UPLOAD_DIR).resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def upload_discard(*paths) -> None:
+    """Delete uploaded files and their folders (not files the caller pointed to elsewhere)."""
+    for path in paths:
+        if path and is_upload(path):
+            shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
 def case_import_from_upload(data: dict, *, created_by):
-    """Store the uploaded files of a valid CaseImportForm and prepare their import (page and API alike)."""
+    """Store the uploaded files of a valid CaseImportForm and prepare their import (page and API alike). A
+    rejected upload is deleted at once; errors name the files as uploaded, not where they are stored."""
     from genomes.importing.prepare import case_import_prepare
 
-    return case_import_prepare(
-        patient_group=data["patient_group"], department=data["department"],
-        ped_path=upload_store(data["pedigree"]), vcf_path=upload_store(data["vcf"]),
-        build=data["build"] or None, analysis_type=data["analysis_type"] or None,
-        case_identifier=data["case_identifier"] or None, replace=data["replace"],
-        sample_map=data["sample_map"], created_by=created_by,
-    )
+    names = {}
+    ped_path = vcf_path = None
+    try:
+        ped_path, vcf_path = upload_store(data["pedigree"]), upload_store(data["vcf"])
+        names = {str(ped_path): Path(data["pedigree"].name).name, str(vcf_path): Path(data["vcf"].name).name}
+        return case_import_prepare(
+            patient_group=data["patient_group"], department=data["department"], ped_path=ped_path,
+            vcf_path=vcf_path, build=data["build"] or None, analysis_type=data["analysis_type"] or None,
+            case_identifier=data["case_identifier"] or None, replace=data["replace"],
+            sample_map=data["sample_map"], created_by=created_by,
+        )
+    except InputFileError as error:
+        upload_discard(ped_path, vcf_path)
+        raise error.naming_file(names.get(error.source, Path(error.source).name)) from None
+    except BaseException:
+        upload_discard(ped_path, vcf_path)
+        raise
+
+
+def uploads_clean(*, now: float | None = None) -> dict:
+    """Apply the retention rule: delete uploads whose import ended more than UPLOAD_RETENTION_DAYS ago, uploads
+    no import refers to (left by a crash) after a day, and temporary upload files older than a day."""
+    from core.models import Job
+    from genomes.models import CaseImport
+
+    now = now or time.time()
+    removed = {"uploads": 0, "temporary": 0}
+    root = Path(settings.UPLOAD_DIR)
+    if root.is_dir():
+        imports = {str(Path(path).parent): (state, finished) for path, state, finished in CaseImport.objects.filter(
+            vcf_path__startswith=str(root.resolve())).values_list("vcf_path", "job__state", "job__finished_at")}
+        for folder in root.iterdir():
+            age_days = (now - folder.stat().st_mtime) / 86400
+            state, finished = imports.get(str(folder.resolve()), (None, None))
+            if state in (Job.State.QUEUED, Job.State.RUNNING):
+                continue
+            ended_days = (now - finished.timestamp()) / 86400 if finished else age_days
+            if (state is None and age_days > 1) or (state is not None and ended_days > settings.UPLOAD_RETENTION_DAYS):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed["uploads"] += 1
+    temporary = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    if temporary.is_dir():
+        for leftover in temporary.iterdir():
+            if (now - leftover.stat().st_mtime) > 86400:
+                leftover.unlink(missing_ok=True)
+                removed["temporary"] += 1
+    return removed

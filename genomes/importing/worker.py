@@ -21,8 +21,10 @@ import cyvcf2
 import psycopg
 
 from core.errors import InputFileError
+from core.processes import die_with_parent
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
 from genomes.vcf.header import open_vcf
+from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import ReadPolicy, VcfReader
 
 PROGRESS_EVERY = 25_000
@@ -30,11 +32,12 @@ BATCHES_PER_PART = 1_000_000  # part i numbers its batches from i * 1e6
 
 
 def run(spec: dict) -> dict:
-    _, header = open_vcf(spec["vcf"], build=spec["build"])
-    screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy")}
+    limits = ReadLimits(**spec["limits"])
+    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
+    screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy", "limits")}
     feeder = subprocess.Popen([sys.executable, "-m", "genomes.vcf.screen", json.dumps(screen_spec)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    screened = {"records": 0, "statistics": None, "error": None, "other": []}
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+    screened = {"records": 0, "statistics": None, "error": None, "input_error": None, "other": []}
 
     def follow_screen():
         for raw in feeder.stderr:
@@ -44,7 +47,7 @@ def run(spec: dict) -> dict:
             except ValueError:
                 screened["other"].append(text)  # a traceback: kept for the error message
                 continue
-            for key in ("records", "statistics", "error"):
+            for key in ("records", "statistics", "error", "input_error"):
                 if key in message:
                     screened[key] = message[key]
 
@@ -71,20 +74,30 @@ def run(spec: dict) -> dict:
 
             next_report = PROGRESS_EVERY
             prefix = f"{import_id}\t{batch}\t"
-            for row in reader.rows(line_numbers=False):
-                lines.append(staging_line(build, row, prefix))
-                if len(lines) >= spec["batch_rows"]:  # settings.IMPORT_BATCH_ROWS
-                    commit_batch()
-                    prefix = f"{import_id}\t{batch}\t"
-                if screened["records"] >= next_report:
-                    print(json.dumps({"records": screened["records"]}), flush=True)
-                    next_report += PROGRESS_EVERY
+            try:
+                for row in reader.rows(line_numbers=False):
+                    lines.append(staging_line(build, row, prefix))
+                    if len(lines) >= spec["batch_rows"]:  # settings.IMPORT_BATCH_ROWS
+                        commit_batch()
+                        prefix = f"{import_id}\t{batch}\t"
+                    if screened["records"] >= next_report:
+                        print(json.dumps({"records": screened["records"]}), flush=True)
+                        next_report += PROGRESS_EVERY
+            except InputFileError:
+                # The screen stopping (a bound passed) ends cyvcf2's input mid-record: its error is the cause. A
+                # screen still running (blocked on the pipe) did not stop: the record's error is the cause.
+                try:
+                    stopped = feeder.wait(timeout=2) != 0
+                except subprocess.TimeoutExpired:
+                    stopped = False
+                if stopped:
+                    follower.join(timeout=30)
+                    raise _screen_failure(spec, screened, feeder.returncode) from None
+                raise
             code = feeder.wait()
             follower.join(timeout=30)
             if code != 0 or screened["statistics"] is None:
-                problem = screened["error"] or "".join(screened["other"]).strip() or f"exit code {code}"
-                raise InputFileError(spec["vcf"], None, None, f"unreadable compressed data: {problem}"
-                                     if screened["error"] else f"the record screen failed: {problem}")
+                raise _screen_failure(spec, screened, code)
             if lines:
                 commit_batch()
     finally:
@@ -94,6 +107,15 @@ def run(spec: dict) -> dict:
     statistics = reader.statistics
     statistics.merge(screened["statistics"])
     return statistics.as_dict()
+
+
+def _screen_failure(spec: dict, screened: dict, code: int) -> InputFileError:
+    if screened["input_error"]:
+        error = screened["input_error"]
+        return InputFileError(error["file"], error["line"], error["field"], error["problem"])
+    problem = screened["error"] or "".join(screened["other"]).strip() or f"exit code {code}"
+    return InputFileError(spec["vcf"], None, None, f"unreadable compressed data: {problem}"
+                          if screened["error"] else f"the record screen failed: {problem}")
 
 
 def main() -> int:

@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from genomes.vcf.limits import EXPANSION_GRACE_BYTES, LimitExceeded, ReadLimits
+
 try:  # ISA-L's inflate: the same DEFLATE, ~2x faster than zlib's on these blocks
     from isal.isal_zlib import decompress as _inflate
     from isal.isal_zlib import error as _InflateError
@@ -75,13 +77,18 @@ def part_boundaries(offsets: list[int], parts: int) -> list[tuple[int, int | Non
             for j, s in enumerate(starts)]
 
 
-def part_lines(path: Path | str, start: int, end: int | None, previous: int | None = None) -> Iterator[bytes]:
+def part_lines(path: Path | str, start: int, end: int | None, previous: int | None = None,
+               limits: ReadLimits | None = None) -> Iterator[bytes]:
     """Chunks of whole data lines (no '#' header lines) that start in blocks [start, end).
 
-    ``previous``: the block before ``start``, to learn whether a line runs across the boundary.
+    ``previous``: the block before ``start``, to learn whether a line runs across the boundary. ``limits``: a line
+    may not outgrow ``max_line_bytes`` while it is put together from blocks, and the part may not expand more
+    than ``max_expansion`` times (genomes.vcf.limits).
     """
+    limits = limits or ReadLimits()
     with open(path, "rb", buffering=4 << 20) as handle:  # few reads: blocks follow one another
         pending = b""
+        text_bytes = 0
         skip_partial = False
         if previous is not None:
             last_text, _ = _read_block(handle, previous)
@@ -99,6 +106,10 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
                 if end is None:
                     break  # the empty EOF marker block
                 continue
+            text_bytes += len(text)
+            if text_bytes > EXPANSION_GRACE_BYTES and text_bytes > limits.max_expansion * (offset - start):
+                raise LimitExceeded(str(path), None, None, f"the file expands more than {limits.max_expansion} "
+                                                           "times its compressed size: not a VCF (a decompression bomb?)")
             if skip_partial:
                 cut = text.find(b"\n")
                 if cut < 0:
@@ -107,6 +118,9 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
             cut = text.rfind(b"\n")
             if cut < 0:
                 pending += text
+                if len(pending) > limits.max_line_bytes:
+                    raise LimitExceeded(str(path), None, None, f"a line longer than {limits.max_line_bytes:,} bytes "
+                                                               "(VCF_MAX_LINE_BYTES)")
                 continue
             chunk = b"".join((pending, memoryview(text)[:cut + 1]))  # one copy of the block's text
             pending = text[cut + 1:]
@@ -123,19 +137,26 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
                 pending += text[:cut]
                 break
             pending += text
+            if len(pending) > limits.max_line_bytes:
+                raise LimitExceeded(str(path), None, None, f"a line longer than {limits.max_line_bytes:,} bytes "
+                                                           "(VCF_MAX_LINE_BYTES)")
         if pending and not pending.startswith(b"#"):
             yield pending + b"\n"
 
 
 
-def header_bytes(path: Path | str) -> bytes:
-    """The '#' header lines at the start of a BGZF file."""
+def header_bytes(path: Path | str, limits: ReadLimits | None = None) -> bytes:
+    """The '#' header lines at the start of a BGZF file (at most ``max_header_bytes`` of them)."""
+    limits = limits or ReadLimits()
     header = bytearray()
     with open(path, "rb") as handle:
         offset = 0
         while True:
             text, offset = _read_block(handle, offset)
             header += text
+            if len(header) > limits.max_header_bytes + (1 << 16):
+                raise LimitExceeded(str(path), None, None, f"a header longer than {limits.max_header_bytes:,} bytes "
+                                                           "(VCF_MAX_HEADER_BYTES)")
             end = header.find(b"\n#CHROM")
             if end >= 0:
                 line_end = header.find(b"\n", end + 1)

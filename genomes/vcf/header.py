@@ -13,6 +13,7 @@ import cyvcf2
 from core.errors import InputFileError
 from genomes.variant_identity import GenomeBuild, VariantIdentityError, build_from_header
 from genomes.vcf.annotation import AnnotationHeaderError, ConsequenceFormat
+from genomes.vcf.limits import ReadLimits, scan_header
 
 
 class VcfInputError(InputFileError):
@@ -59,13 +60,15 @@ def estimate_record_count(path: Path | str, *, sample_bytes: int = 4 << 20) -> i
     with open(path, "rb") as handle:
         compressed = handle.read(sample_bytes)
     if compressed[:2] == b"\x1f\x8b":
-        text, rest = bytearray(), compressed
-        while rest:
+        # Bounded: a few MB of a decompression bomb must not become gigabytes here (genomes.vcf.limits).
+        text, rest, room = bytearray(), compressed, 64 << 20
+        while rest and room > 0:
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             try:
-                text += inflater.decompress(rest)
+                text += inflater.decompress(rest, room)
             except zlib.error:
                 break
+            room = (64 << 20) - len(text)
             rest = inflater.unused_data
     else:
         text = compressed
@@ -81,11 +84,14 @@ def estimate_record_count(path: Path | str, *, sample_bytes: int = 4 << 20) -> i
     return max(len(data_lines), int((size * ratio - header_bytes) / (data_bytes / len(data_lines))))
 
 
-def open_vcf(path: Path | str, *, build: GenomeBuild | None = None) -> tuple[cyvcf2.VCF, VcfHeader]:
+def open_vcf(path: Path | str, *, build: GenomeBuild | None = None,
+             limits: ReadLimits | None = None) -> tuple[cyvcf2.VCF, VcfHeader]:
     """Open a VCF and read its header: samples, genome build, consequence annotation.
 
     An explicit ``build`` overrides the header, unless the header's contig
     lengths contradict it (a GRCh37 file declared as GRCh38 is a wrong build).
+    The header is first read through ``limits`` in bounded memory (genomes.vcf.limits), so htslib is never
+    given a header that would take more.
     """
     source = str(path)
     if not Path(path).is_file():
@@ -94,12 +100,18 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None) -> tuple[cyv
         magic = handle.read(2)
     if not magic:
         raise VcfInputError(source, None, None, "the file is empty")
+    scan_header(path, limits or ReadLimits())
     try:
         # Not lazy=True: with it, cyvcf2 0.35 crashes on record.FORMAT.
         vcf = cyvcf2.VCF(source, gts012=False)
     except (OSError, Exception) as exc:  # cyvcf2 raises bare Exception for some header errors
         raise VcfInputError(source, 1, None, f"not a VCF file ({_describe(exc)})") from None
-    raw_header = vcf.raw_header
+    try:
+        raw_header = vcf.raw_header
+        samples = list(vcf.samples)
+    except UnicodeDecodeError:
+        raise VcfInputError(source, None, "#CHROM", "the header is not UTF-8 text (a sample name or header line "
+                                                    "holds bytes that are not characters)") from None
     if not raw_header.startswith("##fileformat=VCF"):
         raise VcfInputError(source, 1, "##fileformat", "not a VCF file: the first line must be ##fileformat=VCFv4.x")
     header_lines = raw_header.count("\n")
@@ -142,7 +154,7 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None) -> tuple[cyv
         found = ", ".join(k for k in ("BCSQ",) if k in info_ids)
         warnings.append("no VEP CSQ or SnpEff ANN consequence annotation in the header"
                         + (f" (found {found})" if found else "") + ": variants are stored unannotated")
-    return vcf, VcfHeader(source, list(vcf.samples), chosen, evidence, annotation, header_lines, contigs,
+    return vcf, VcfHeader(source, samples, chosen, evidence, annotation, header_lines, contigs,
                           info_ids, format_ids, warnings)
 
 

@@ -26,6 +26,7 @@ import json
 import sys
 import zlib
 
+from core.errors import InputFileError
 from genomes.clinvar import may_mention_pathogenic
 from genomes.genotypes import HET, HOM_ALT, HOM_REF, MENDELIAN, MISSING
 from genomes.variant_identity import CONTIG_LENGTHS, is_primary_contig, normalize_contig, trim_alleles
@@ -33,6 +34,7 @@ from genomes.vcf.bgzf import header_bytes, part_lines
 from genomes.vcf.consequences import RANKED_CONSEQUENCES, worst_consequence
 from genomes.vcf.evidence_fields import resolve_info_fields
 from genomes.vcf.header import VcfHeader, open_vcf
+from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import PLAIN_BASES, ReadPolicy
 from genomes.vcf.statistics import MENDELIAN_MIN_GQ, RecordCounter
 
@@ -309,12 +311,13 @@ def _number(text: str | None):
 
 
 def run(spec: dict, out, messages) -> int:
-    _, header = open_vcf(spec["vcf"], build=spec["build"])
+    limits = ReadLimits(**spec["limits"]) if spec.get("limits") else ReadLimits()
+    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
     policy = ReadPolicy(**spec["policy"])
     screen = RecordScreen(header, policy) if spec.get("python") else record_screen(header, policy)
-    out.write(header_bytes(spec["vcf"]))
+    out.write(header_bytes(spec["vcf"], limits))
     next_report = 0
-    for chunk in part_lines(spec["vcf"], spec["start"], spec["end"], spec["previous"]):
+    for chunk in part_lines(spec["vcf"], spec["start"], spec["end"], spec["previous"], limits):
         if screen.active:
             chunk = screen.screen_bytes(chunk)
         if chunk:
@@ -338,6 +341,9 @@ def main(argv: list[str]) -> int:
         return 0
     except (EOFError, zlib.error) as exc:
         sys.stderr.write(json.dumps({"error": str(exc)}) + "\n")
+        return 3
+    except InputFileError as error:  # a bound of genomes.vcf.limits, or a header the reader refused
+        sys.stderr.write(json.dumps({"error": str(error), "input_error": error.as_dict()}) + "\n")
         return 3
 
 

@@ -4,8 +4,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.audit import Action
-from core.web import audit_request
+from core.patient_reads import patient_rows_read
+from core.web import audit_context
 from genomes.web import case_for_request
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
@@ -31,8 +31,9 @@ class CaseAnalysis(APIView):
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             return Response({"error": message}, status=status.HTTP_400_BAD_REQUEST)
         chosen = result.candidates[(page - 1) * page_size: page * page_size]
-        audit_request(request, action=Action.VIEW, object_type="case_variants", object_id=case.pk,
-                     department_code=case.department.code, details={"filter_run": result.filter_run.pk, "via": "api"})
+        patient_rows_read(user=request.user, department=case.department, rows=len(chosen), object_type="case_variants",
+                          object_id=case.pk, audit=audit_context(request),
+                          details={"filter_run": result.filter_run.pk, "via": "api", "page": page})
         return Response({
             "case": case.identifier, "filter_run": result.filter_run.pk, "settings": result.settings,
             "panel_versions": [{"panel": v.panel.code, "version": v.label} for v in result.panel_versions],

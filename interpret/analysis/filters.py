@@ -2,6 +2,7 @@
 combine. Every channel (variant table, API, analyse_case, presets, reanalysis) normalises through here."""
 from __future__ import annotations
 
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -92,9 +93,12 @@ def _number(value, key):
     if value in (None, ""):
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(f"{key}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValidationError(f"{key}: {value!r} is not a finite number")
+    return number
 
 
 def _boolean(value, key):

@@ -3,8 +3,8 @@ interpret.analysis.engine, the marks interpret.analysis.variant_marks."""
 from __future__ import annotations
 
 import csv
-import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import user_may_export
-from core.audit import Action
-from core.web import audit_context, audit_request
+from core.exports import spreadsheet_safe_row
+from core.patient_reads import patient_rows_read
+from core.web import audit_context
+from genomes.qc import qc_plots
 from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT
@@ -38,7 +40,7 @@ COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), (
            ("tags", "Tags"), ("score", "Score"))
 DEFAULT_COLUMNS = [c for c, _ in COLUMNS]
 LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance")
-PAGE_SIZE = 50
+PAGE_SIZE = settings.VIEW_PAGE_ROWS  # a page is what a view may show; more at once is an export
 
 
 def _filters_from_query(query) -> dict:
@@ -57,7 +59,9 @@ def _analysis(request, case):
     preset = None
     filters = _filters_from_query(request.GET)
     if request.GET.get("run"):
-        run = FilterRun.objects.filter(case=case, pk=request.GET["run"]).first()
+        if not request.GET["run"].isdigit():
+            raise ValidationError(f"run: {request.GET['run']!r} is not a filter run number")
+        run = FilterRun.objects.filter(case=case, pk=int(request.GET["run"])).first()
         if run is None:
             raise Http404("No such filter run on this case")
         filters = {**filter_run_settings(run), **filters}
@@ -88,6 +92,10 @@ def variant_table(request, case_id: int):
                 case=case, variant_id__in=[c.row["variant_id"] for c in page.object_list]).values_list(
                 "variant_id", "tag"):
             tags.setdefault(variant_id, []).append(tag)
+        patient_rows_read(user=request.user, department=case.department, rows=len(page.object_list),
+                          object_type="case_variants", object_id=case.pk, audit=audit_context(request),
+                          details={"filter_run": result.filter_run.pk if result.filter_run else None,
+                                   "page": page.number, "candidates": len(result.candidates)})
         rows = candidates_as_dicts(result, list(page.object_list))
         for data in rows:
             data["tags"] = tags.get(data["variant_id"], [])
@@ -96,45 +104,40 @@ def variant_table(request, case_id: int):
         params.pop("page", None)
         context.update(page=page, rows=rows, individuals=case_individuals(case, result.family),
                        page_query=params.urlencode(), settings=result.settings, run=result.filter_run)
-        audit_request(request, action=Action.VIEW, object_type="case_variants", object_id=case.pk,
-                     department_code=case.department.code,
-                     details={"filter_run": result.filter_run.pk if result.filter_run else None,
-                              "page": page.number, "candidates": len(result.candidates)})
     template = "interpret/_variant_table.html" if request.headers.get("HX-Request") else "interpret/variant_table.html"
     return render(request, template, context)
 
 
 def variant_table_export(request, case_id: int):
     case = case_for_request(request, case_id)
-    if not user_may_export(request.user, case.department):
-        audit_request(request, action=Action.ACCESS_DENIED, object_type="case_variants_export",
-                     object_id=case.pk, department_code=case.department.code)
-        raise PermissionDenied("Your role does not include exporting variant lists.")
+    if not user_may_export(request.user, case.department):  # refused (and audited) before any analysis runs
+        patient_rows_read(user=request.user, department=case.department, rows=0, export=True,
+                          object_type="case_variants", object_id=case.pk, audit=audit_context(request))
     try:
         result, _ = _analysis(request, case)
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400)
+    patient_rows_read(user=request.user, department=case.department, rows=len(result.candidates), export=True,
+                      object_type="case_variants", object_id=case.pk, audit=audit_context(request),
+                      details={"filter_run": result.filter_run.pk, "format": "csv"})
     individuals = case_individuals(case, result.family)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{case.identifier}_variants.csv"'
     writer = csv.writer(response)
-    writer.writerow(["chrom", "pos", "ref", "alt", "gene", "consequence", "hgvsc", "hgvsp", "gnomad_popmax",
-                     "cohort_families", "clinvar", "cadd_phred", "revel", "spliceai", "inheritance",
-                     "compound_het_partners", "panel", "panel_confidence", "score"]
-                    + [f"{individual} ({relation})" for _, individual, relation in individuals])
+    writer.writerow(spreadsheet_safe_row(
+        ["chrom", "pos", "ref", "alt", "gene", "consequence", "hgvsc", "hgvsp", "gnomad_popmax", "cohort_families",
+         "clinvar", "cadd_phred", "revel", "spliceai", "inheritance", "compound_het_partners", "panel",
+         "panel_confidence", "score"] + [f"{individual} ({relation})" for _, individual, relation in individuals]))
     for data in candidates_as_dicts(result, result.candidates):
         panel = data["panel"] or {}
-        writer.writerow([
+        writer.writerow(spreadsheet_safe_row([
             data["chrom"], data["pos"], data["ref"], data["alt"], ",".join(data["genes"]), data["consequence"],
             data.get("hgvsc") or "", data.get("hgvsp") or "", data["gnomad_popmax"], data["cohort_families"],
             ",".join(data["clinvar"]), data["cadd_phred"], data["revel"], data["spliceai"],
             ",".join(data["inheritance"]),
             ";".join(variant_label(p["chrom"], p["pos"], p["ref"], p["alt"]) for p in data["compound_het_partners"]),
             panel.get("panel", "outside panel"), panel.get("confidence", ""), data["score"],
-        ] + [f"{g['gt']} DP={g['depth']} AB={g['allele_balance']}" for g in data["genotypes"].values()])
-    audit_request(request, action=Action.EXPORT, object_type="case_variants", object_id=case.pk,
-                 department_code=case.department.code,
-                 details={"filter_run": result.filter_run.pk, "rows": len(result.candidates), "format": "csv"})
+        ] + [f"{g['gt']} DP={g['depth']} AB={g['allele_balance']}" for g in data["genotypes"].values()]))
     return response
 
 
@@ -157,8 +160,8 @@ def variant_page(request, case_id: int, variant_id: int):
     details = variant_details(case, variant_id, user=request.user)
     if details is None:
         raise Http404("This variant is not in the case")
-    audit_request(request, action=Action.VIEW, object_type="case_variant", object_id=f"{case.pk}:{variant_id}",
-                 department_code=case.department.code)
+    patient_rows_read(user=request.user, department=case.department, rows=1, object_type="case_variant",
+                      object_id=f"{case.pk}:{variant_id}", audit=audit_context(request))
     return render(request, "interpret/variant_page.html", {
         "case": case, "active_group": case.patient_group.code, **details,
         "tag_choices": VariantTag.Tag.choices,
@@ -194,11 +197,12 @@ def case_detail(request, case_id: int):
     contamination = plot = None
     if case.is_foetal:
         contamination = estimate_contamination(case)
-        plot = json.dumps(contamination_plot(contamination)) if contamination else None
+        plot = contamination_plot(contamination) if contamination else None
+    overview = case_overview(case)
     return render(request, "interpret/case_detail.html", {
-        "contamination": contamination, "contamination_plot": plot,
+        "contamination": contamination, "contamination_plot": plot, "qc_plots": qc_plots(overview["qc"]),
         "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
         "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(
             "panel_versions__panel")[:20],
-        **case_overview(case),
+        **overview,
     })

@@ -18,6 +18,7 @@ from interpret.classification.evaluation import applied_evidence, evaluation
 from interpret.classification.selectors import (
     classification_get_for_user,
     classifications_of_variant,
+    final_classifications_in_gene,
     may_classify,
 )
 from interpret.classification.services import classification_draft_with_codes
@@ -39,7 +40,11 @@ class ClassificationSerializer(serializers.ModelSerializer):
                   "created_by", "created_at", "approved_by", "approved_at"]
 
     def get_codes(self, classification) -> list[dict]:
-        return [{"code": e.code, "justification": classification.criteria[e.criterion].get("justification", "")}
+        """The applied codes; their justifications only for the department's clinical members (they can state
+        facts about the patient)."""
+        own = getattr(classification, "is_own", False)
+        return [{"code": e.code,
+                 "justification": classification.criteria[e.criterion].get("justification", "") if own else ""}
                 for e in applied_evidence(classification)]
 
     def get_result(self, classification) -> dict:
@@ -75,9 +80,7 @@ class ClassificationList(APIView):
                 variant = _variant_from(request.query_params["variant"])
                 items = classifications_of_variant(variant_id=variant.pk, user=request.user) if variant else []
             elif request.query_params.get("gene"):
-                items = list(Classification.objects.filter(gene=request.query_params["gene"],
-                                                           status=Classification.Status.FINAL)
-                             .select_related("variant", "department", "created_by", "approved_by")[:1000])
+                items = final_classifications_in_gene(gene=request.query_params["gene"], user=request.user)
             else:
                 return Response({"error": "give ?variant=BUILD-CHROM-POS-REF-ALT or ?gene=SYMBOL"}, status=400)
         except ValidationError as error:

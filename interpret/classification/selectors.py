@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from core.models import CLASSIFY_ROLES, Department, Membership
+from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership
 from interpret.acmg.combine import Classification as AcmgClass
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.models import Classification
@@ -26,12 +26,22 @@ def lineage(classification: Classification) -> dict:
                 department_id=classification.department_id)
 
 
+def _clinical_departments(user) -> list[int]:
+    """Departments whose drafts, evidence and cases the user may see: a clinical role there (a researcher or an
+    administrator of the department sees what every other department sees)."""
+    if not user or not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user, role__in=PATIENT_DATA_ROLES)
+                .values_list("department_id", flat=True).distinct())
+
+
 def classification_get_for_user(*, classification_id: int, user) -> Classification:
-    """A classification the user may open: any version of their department's, or another department's final
-    or superseded version (the national store; the case is not shown to them)."""
+    """A classification the user may open: any version of a department where they hold a clinical role, or a
+    final or superseded version of any department (the national store). ``is_own`` tells which: only then
+    are the case, the justifications and the suggestions' facts shown."""
     classification = Classification.objects.select_related("department", "variant", "case", "created_by",
                                                            "approved_by").get(pk=classification_id)
-    own = Membership.objects.filter(user=user, department=classification.department).exists()
+    own = classification.department_id in _clinical_departments(user)
     if not own and classification.status not in (Classification.Status.FINAL, Classification.Status.SUPERSEDED):
         raise Classification.DoesNotExist
     classification.is_own = own
@@ -40,12 +50,24 @@ def classification_get_for_user(*, classification_id: int, user) -> Classificati
 
 def classifications_of_variant(*, variant_id: int, user) -> list[Classification]:
     """The national store for one variant: every department's final classification, plus all versions of the
-    user's own departments (drafts included)."""
-    own = Membership.objects.filter(user=user).values("department_id")
-    rows = (Classification.objects.filter(variant_id=variant_id)
-            .filter(Q(status=Classification.Status.FINAL) | Q(department_id__in=own))
-            .select_related("department", "created_by", "approved_by").order_by("department__name", "-version"))
-    return list(rows)
+    departments where the user holds a clinical role (drafts included); each marked ``is_own``."""
+    own = _clinical_departments(user)
+    rows = list(Classification.objects.filter(variant_id=variant_id)
+                .filter(Q(status=Classification.Status.FINAL) | Q(department_id__in=own))
+                .select_related("department", "created_by", "approved_by").order_by("department__name", "-version"))
+    for row in rows:
+        row.is_own = row.department_id in own
+    return rows
+
+
+def final_classifications_in_gene(*, gene: str, user, limit: int = 1000) -> list[Classification]:
+    """Every department's final classifications in a gene (the national store), each marked ``is_own``."""
+    own = _clinical_departments(user)
+    rows = list(Classification.objects.filter(gene=gene, status=Classification.Status.FINAL)
+                .select_related("variant", "department", "created_by", "approved_by")[:limit])
+    for row in rows:
+        row.is_own = row.department_id in own
+    return rows
 
 
 def classification_history(classification: Classification) -> list[dict]:

@@ -82,7 +82,8 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
         hgvsc, hgvsp = canonical_hgvs(transcripts, gene)
         classification = Classification(
             **key, mode_of_inheritance=mode_of_inheritance or Classification.Inheritance.UNKNOWN, case=case,
-            hgvsc=hgvsc, hgvsp=hgvsp, rule_set=spec.name, rule_set_version=spec.version, created_by=by)
+            hgvsc=hgvsc, hgvsp=hgvsp, rule_set=spec.name, rule_set_version=spec.version, created_by=by,
+            edited_by=[by.pk])
         _refresh_suggestions(classification)
         evaluate(classification)
         classification.save()
@@ -106,12 +107,21 @@ def _locked(classification_id: int, by, status: str, refusal: str) -> Classifica
 def _locked_draft(classification_id: int, lock_version: int | None, by) -> Classification:
     classification = _locked(classification_id, by, Classification.Status.DRAFT,
                              "Version {version} is {status}; only a draft can be edited")
-    if lock_version is None or int(lock_version) != classification.lock_version:
+    try:
+        stale = lock_version is None or int(lock_version) != classification.lock_version
+    except (TypeError, ValueError):
+        raise ValidationError(f"lock_version {lock_version!r} is not a whole number") from None
+    if stale:
         raise ClassificationConflict(classification)
     return classification
 
 
-def _save_change(classification: Classification, by, audit: AuditContext | None, details: dict):
+def _save_change(classification: Classification, by, audit: AuditContext | None, details: dict, *,
+                 edit: bool = False):
+    """Recompute, bump the lock version, save and audit; ``edit``: a change of the version's content, whose
+    author may then not approve it."""
+    if edit and by.pk not in classification.edited_by:
+        classification.edited_by = [*classification.edited_by, by.pk]
     evaluate(classification)
     classification.lock_version += 1
     classification.updated_at = timezone.now()
@@ -157,7 +167,7 @@ def classification_criterion_set(*, classification_id: int, lock_version: int | 
         if not entry:
             classification.criteria.pop(criterion)
         _save_change(classification, by, audit, {"criterion": criterion, "decision": decision,
-                                                   "strength": entry.get("strength")})
+                                                   "strength": entry.get("strength")}, edit=True)
     return classification
 
 
@@ -175,7 +185,7 @@ def classification_accept_all_suggestions(*, classification_id: int, lock_versio
                                   "decided_at": timezone.now().isoformat()}
                 accepted.append(code)
         classification.criteria = criteria
-        _save_change(classification, by, audit, {"accepted_suggestions": accepted})
+        _save_change(classification, by, audit, {"accepted_suggestions": accepted}, edit=True)
     return classification
 
 
@@ -199,7 +209,7 @@ def classification_context_set(*, classification_id: int, lock_version: int | No
         _refresh_suggestions(classification)
         _save_change(classification, by, audit, {"context": {"lof_mechanism": classification.lof_mechanism,
                                                                "phenotype": classification.phenotype_consistency,
-                                                               "moi": classification.mode_of_inheritance}})
+                                                               "moi": classification.mode_of_inheritance}}, edit=True)
     return classification
 
 
@@ -215,13 +225,17 @@ def classification_submit(*, classification_id: int, lock_version: int | None, b
 
 
 def classification_approve(*, classification_id: int, by, audit: AuditContext | None = None) -> Classification:
-    """A second qualified user of the department, not the author nor the submitter, makes it final."""
+    """A second qualified user of the department makes it final: not the author, not the submitter, and no one
+    who made or changed a decision in this version."""
     with transaction.atomic():
         classification = _locked(classification_id, by, Classification.Status.SUBMITTED,
                                  "Only a submitted classification can be approved")
         if by.pk in (classification.created_by_id, classification.submitted_by_id):
             raise PermissionDenied("Approval needs a second person: the author cannot approve their own "
                                    "classification")
+        if by.pk in classification.edited_by:
+            raise PermissionDenied("Approval needs a second person: you made or changed decisions in this "
+                                   "version, so another qualified colleague approves it")
         Classification.objects.filter(**lineage(classification), status=Classification.Status.FINAL).update(
             status=Classification.Status.SUPERSEDED)
         classification.status = Classification.Status.FINAL
@@ -257,7 +271,7 @@ def classification_reclassify(*, classification_id: int, by, reason: str, audit:
             lof_mechanism=final.lof_mechanism, phenotype_consistency=final.phenotype_consistency,
             criteria={code: {k: v for k, v in entry.items() if k != "suggestion"}
                       for code, entry in final.criteria.items() if entry.get("decision")},
-            rule_set=spec.name, rule_set_version=spec.version, system=final.system, created_by=by)
+            rule_set=spec.name, rule_set_version=spec.version, system=final.system, created_by=by, edited_by=[by.pk])
         _refresh_suggestions(draft)
         evaluate(draft)
         draft.save()

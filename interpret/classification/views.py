@@ -65,10 +65,15 @@ def _get(request, classification_id: int) -> Classification:
 
 
 def _criteria_rows(classification: Classification) -> list[dict]:
-    considered = {c["criterion"]: c["reason"] for c in classification.considered}
+    """One row per criterion. Another department sees the criteria applied and their strengths, not the
+    justifications and suggestions, which can state facts about the patient ("de novo in the proband")."""
+    own = getattr(classification, "is_own", False)
+    considered = {c["criterion"]: c["reason"] for c in classification.considered} if own else {}
     rows = []
     for code, criterion in CRITERIA.items():
         entry = classification.criteria.get(code, {})
+        if not own:
+            entry = {k: v for k, v in entry.items() if k in ("decision", "strength")}
         rows.append({"code": code, "criterion": criterion, "entry": entry, "suggestion": entry.get("suggestion"),
                      "considered": considered.get(code), "decision": entry.get("decision", ""),
                      "strength": entry.get("strength") or (entry.get("suggestion") or {}).get("strength")

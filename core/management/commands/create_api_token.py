@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.audit import AuditContext
 from core.tokens import api_token_create
 
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
         expires = timezone.now() + timedelta(days=options["days"]) if options["days"] else None
         try:
             token, raw = api_token_create(
-                user=user, name=options["name"], department_codes=options["department"], expires_at=expires
+                user=user, name=options["name"], department_codes=options["department"], expires_at=expires,
+                audit=AuditContext(method="COMMAND", path="manage.py create_api_token"),
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None

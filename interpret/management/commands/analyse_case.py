@@ -11,16 +11,23 @@ filter run on the case. CASE_ID is the case identifier (or its numeric id). Erro
 import json
 import sys
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
 from core.models import User
-from genomes.models import Case
+from core.access import user_may_export
+from core.audit import AuditContext
+from core.errors import QuotaExceeded
+from core.patient_reads import patient_rows_read
+from genomes.selectors import case_by_identifier
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_get
 from interpret.models import FilterRun
 from interpret.rules.inheritance import MODES
+
+
+COMMAND = AuditContext(method="COMMAND", path="manage.py analyse_case")
 
 
 class Command(BaseCommand):
@@ -36,16 +43,20 @@ class Command(BaseCommand):
         parser.add_argument("--genome-wide", action="store_true", help="no panel restriction")
         parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                             help="any other filter setting, e.g. --set max_popmax=0.001; repeatable")
-        parser.add_argument("--user", default="batch", help="account the run is recorded for (default: batch)")
+        parser.add_argument("--user", default="batch",
+                            help="the account the run is made as and recorded for: an active account with patient "
+                                 "access to the case (default: batch)")
         parser.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
 
     def handle(self, *args, **options):
-        case = Case.objects.filter(identifier=options["case_id"]).first()
-        if case is None and options["case_id"].isdigit():
-            case = Case.objects.filter(pk=int(options["case_id"])).first()
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            return self._fail(f"--user: no active account {options['user']!r}")
+        case = case_by_identifier(options["case_id"], user=user)
         if case is None:
-            return self._fail(f"no case {options['case_id']!r}")
-        user = User.objects.filter(username=options["user"]).first()
+            return self._fail(f"no case {options['case_id']!r} among the cases {user.username} may open")
+        if not user_may_export(user, case.department):  # the whole list is an export, whatever its length
+            return self._refuse(user, case)
         filters = {}
         for pair in options["set"]:
             key, sep, value = pair.partition("=")
@@ -63,7 +74,20 @@ class Command(BaseCommand):
             result = run_analysis(case, filters, preset=preset, user=user, via=FilterRun.Via.COMMAND)
         except ValidationError as exc:
             return self._fail("; ".join(exc.messages))
+        try:
+            patient_rows_read(user=user, department=case.department, rows=len(result.candidates), export=True,
+                              object_type="case_variants", object_id=case.pk, audit=COMMAND,
+                              details={"filter_run": result.filter_run.pk, "via": "manage.py analyse_case"})
+        except (PermissionDenied, QuotaExceeded) as exc:
+            return self._fail(str(exc))
         self.stdout.write(json.dumps(candidates_as_dicts(result, result.candidates)))
+
+    def _refuse(self, user, case):
+        try:
+            patient_rows_read(user=user, department=case.department, rows=0, export=True,
+                              object_type="case_variants", object_id=case.pk, audit=COMMAND)
+        except PermissionDenied as exc:
+            return self._fail(str(exc))
 
     def _fail(self, message: str):
         self.stderr.write(f"analyse_case: {message}")

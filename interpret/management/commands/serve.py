@@ -16,6 +16,7 @@ from core.models import User
 from interpret.demo import DEMO_PASSWORD, DEMO_USERS
 
 STOP_GRACE_SECONDS = 30
+WORKER_RESTART_WINDOW, WORKER_RESTARTS_IN_WINDOW = 60, 5
 
 
 class Command(BaseCommand):
@@ -41,11 +42,12 @@ class Command(BaseCommand):
                 "--graceful-timeout", "20",
             ]),
         }
+        worker_command = [python, "-m", "celery", "-A", "interpret", "worker", "--loglevel", "INFO",
+                          "--concurrency", str(options["worker_concurrency"]),
+                          "--hostname", f"worker@{socket.gethostname()}"]
         if not options["no_worker"]:
-            children["worker"] = subprocess.Popen([
-                python, "-m", "celery", "-A", "interpret", "worker", "--loglevel", "INFO",
-                "--concurrency", str(options["worker_concurrency"]), "--hostname", f"worker@{socket.gethostname()}",
-            ])
+            children["worker"] = subprocess.Popen(worker_command)
+        restarts: list[float] = []
         # Explicitly, because a shell starting us in the background leaves SIGINT ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -53,9 +55,20 @@ class Command(BaseCommand):
             self._wait_until_up(f"http://{host}:{port}/healthz", children)
             self._banner(host, port)
             while True:
-                for name, child in children.items():
-                    if child.poll() is not None:
+                for name, child in list(children.items()):
+                    if child.poll() is None:
+                        continue
+                    if name != "worker":
                         raise CommandError(f"the {name} process exited with code {child.returncode}")
+                    # A worker that died (killed, out of memory) is started again; its abandoned job is failed and
+                    # cleaned up by the new worker. The web server keeps serving meanwhile.
+                    restarts = [t for t in restarts if time.monotonic() - t < WORKER_RESTART_WINDOW] + [
+                        time.monotonic()]
+                    if len(restarts) > WORKER_RESTARTS_IN_WINDOW:
+                        raise CommandError(f"the worker exited {len(restarts)} times within "
+                                           f"{WORKER_RESTART_WINDOW} s; stopping")
+                    self.stderr.write(f"The worker exited with code {child.returncode}; starting it again.")
+                    children["worker"] = subprocess.Popen(worker_command)
                 time.sleep(0.5)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping web server and worker...")

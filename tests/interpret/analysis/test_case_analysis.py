@@ -90,8 +90,14 @@ def analyse(*args):
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture
+def batch(dept_a):
+    """The account batch jobs run analyse_case as: a lab role, which may export."""
+    return make_user("batch", department=dept_a, role=Role.LAB_BIOINFORMATICIAN)
+
+
 @pytest.mark.django_db
-def test_analyse_case_prints_candidates_with_genotypes_modes_partners_and_score(trio):
+def test_analyse_case_prints_candidates_with_genotypes_modes_partners_and_score(trio, batch):
     code, out, err = analyse(trio.identifier, "--json", "--genome-wide", "--inheritance", "comp_het",
                              "--set", "max_popmax=", "--set", "impacts=", "--set", "pass_only=false")
     assert code == 0, err
