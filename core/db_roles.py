@@ -42,7 +42,10 @@ def move_ownership(cursor, *, owner_role: str) -> int:
     cursor.execute(
         "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_roles r ON r.oid = c.relowner WHERE n.nspname = 'public' AND r.rolname <> %s "
-        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S')", [owner_role])
+        "AND c.relkind IN ('r', 'p', 'v', 'm', 'S') "
+        # A sequence that belongs to a column (serial, identity) moves with its table.
+        "AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+        "AND d.objid = c.oid AND d.deptype IN ('a', 'i')))", [owner_role])
     moved = 0
     for name, kind in cursor.fetchall():
         noun = {"S": "SEQUENCE", "v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")

@@ -42,6 +42,12 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+
+        from core.web import audit_refusal
+
+        if isinstance(exception, (NotFound, Http404, PermissionDenied)):
+            audit_refusal(request, exception)
         if isinstance(exception, NotFound):
             raise Http404(str(exception)) from exception
         if isinstance(exception, QuotaExceeded):

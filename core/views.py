@@ -51,7 +51,9 @@ class AuditSearchForm(forms.Form):
 def audit_log(request):
     if not user_is_administrator(request.user):
         audit_request(request, action=Action.ACCESS_DENIED, object_type="audit_log")
-        raise PermissionDenied("The audit log is for administrators.")
+        refusal = PermissionDenied("The audit log is for administrators.")
+        refusal.audited = True
+        raise refusal
     form = AuditSearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
     events = audit_events_search(**{k: v for k, v in criteria.items() if v})

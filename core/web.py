@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 
-from core.audit import AuditContext, audit_record
+from core.audit import Action, AuditContext, audit_record
 from core.errors import NotFound, QuotaExceeded
 from core.models import ApiToken
 
@@ -64,6 +64,25 @@ def audit_request(request, *, action: str, user=_FROM_REQUEST, **fields):
     return audit_record(action=action, user=user, audit=audit_context(request), **fields)
 
 
+def audit_refusal(request, error, *, object_type: str = "", object_id: object = "") -> None:
+    """Every refusal goes to the audit log, whichever layer said no and however the view answers it (a 403, a
+    404, a message on the page). Written here, after the refused service's transaction rolled back, and once:
+    a refusal already audited where it happened (genomes.services.case_open) is marked ``audited``."""
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(error, "audited", False) or not isinstance(error, (PermissionDenied, NotFound, Http404)):
+        return
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    audit_record(action=Action.ACCESS_DENIED, user=user, audit=audit_context(request), object_type=object_type,
+                 object_id=object_id, details={"reason": str(error)[:300]})
+    try:
+        error.audited = True
+    except AttributeError:
+        pass
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, with the domain errors answered like the pages: NotFound 404, QuotaExceeded 429."""
     # Imported here: DRF's views module loads the authentication classes, which import this module.
@@ -72,6 +91,16 @@ def api_exception_handler(exc, context):
     from rest_framework.exceptions import ValidationError as DrfValidationError
     from rest_framework.views import exception_handler
 
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.exceptions import NotFound as DrfNotFound
+    from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
+
+    request = context.get("request")
+    if isinstance(exc, (NotFound, Http404, PermissionDenied)):
+        audit_refusal(request, exc)
+    elif (isinstance(exc, (DrfNotFound, DrfPermissionDenied)) and not getattr(exc, "audited", False)
+          and request is not None and request.user.is_authenticated):
+        audit_refusal(request, PermissionDenied(str(exc.detail)))
     if isinstance(exc, NotFound):
         exc = Http404(str(exc))
     elif isinstance(exc, QuotaExceeded):

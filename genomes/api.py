@@ -11,7 +11,7 @@ from core.errors import InputFileError
 from core.models import Department
 from core.web import audit_request, request_token
 from genomes.forms import CaseImportForm
-from genomes.importing.prepare import CaseImportError
+from genomes.importing.prepare import CaseImportError, QueueUnavailable
 from genomes.importing.uploads import case_import_from_upload, upload_refusal
 from genomes.models import Case
 from genomes.selectors import cases_visible_to
@@ -54,7 +54,9 @@ class CaseImportCreate(APIView):
         allowed = departments_with_patient_access(request.user, token=request_token(request))
         if not allowed:
             audit_request(request, action=Action.ACCESS_DENIED, object_type="case_import")
-            raise PermissionDenied("Importing needs a clinical or laboratory role in a department.")
+            refusal = PermissionDenied("Importing needs a clinical or laboratory role in a department.")
+            refusal.audited = True
+            raise refusal
         request.data  # noqa: B018 - parse the upload now: a file over the size cap is refused while it arrives
         refused = upload_refusal(request._request)
         if refused is not None:
@@ -68,6 +70,8 @@ class CaseImportCreate(APIView):
             case_import = case_import_from_upload(data, created_by=request.user)
         except InputFileError as exc:
             return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_400_BAD_REQUEST)
+        except QueueUnavailable as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except CaseImportError as exc:
             return Response({"error": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response({"case": case_import.case.identifier, "case_id": case_import.case_id,

@@ -30,8 +30,11 @@ def case_open(*, user, case_id, token: ApiToken | None = None, audit: AuditConte
                      department_code=owner or "",
                      details={"reason": "case not visible to the user" if owner else "no such case"})
         if owner and token is None and Membership.objects.filter(user=user, department__code=owner).exists():
-            raise PermissionDenied("Your role in this department does not include patient data.")
-        raise CaseNotFound("No such case")
+            refusal = PermissionDenied("Your role in this department does not include patient data.")
+        else:
+            refusal = CaseNotFound("No such case")
+        refusal.audited = True  # written above, with the case it was about
+        raise refusal
     audit_record(action=Action.VIEW, user=user, audit=audit, object_type="case", object_id=case.pk,
                  department_code=case.department.code, details={"identifier": case.identifier})
     return case

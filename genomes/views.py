@@ -26,7 +26,9 @@ def case_import(request):
     departments = Department.objects.filter(pk__in=departments_with_patient_access(request.user))
     if not departments:
         audit_request(request, action=Action.ACCESS_DENIED, object_type="case_import")
-        raise PermissionDenied("Importing cases needs a clinical or laboratory role in a department.")
+        refusal = PermissionDenied("Importing cases needs a clinical or laboratory role in a department.")
+        refusal.audited = True
+        raise refusal
     form = CaseImportForm(request.POST or None, request.FILES or None, departments=departments,
                           initial={"patient_group": request.GET.get("group")})
     error = None

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.errors import InputFileError
 from core.models import Department, PatientGroup
-from core.web import audit_context, request_token
+from core.web import audit_context, audit_refusal, request_token
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, panel_version_export
 from panels.genes import configured_gene_resolver
@@ -51,10 +51,11 @@ class PanelSerializer(serializers.ModelSerializer):
         return current.label if current else None
 
 
-def _api_error(exc: Exception):
+def _api_error(request, exc: Exception):
     if isinstance(exc, InputFileError):
         return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
+        audit_refusal(request, exc)
         return Response({"error": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ValidationError):
         return Response({"error": "; ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
@@ -90,7 +91,7 @@ class PanelVersionDetail(APIView):
         try:
             version = panel_version_get(panel_get(code), label)
         except ValidationError as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         data = VersionSummarySerializer(version).data
         data.update(panel=version.panel.code, genes=version_entries(version),
                     changes_from_previous=versions_diff(version.based_on, version) if version.based_on else None)
@@ -144,7 +145,7 @@ class PanelImport(APIView):
                     patient_groups=groups, code=request.data.get("code", ""), name=request.data.get("name") or None,
                     resolver=configured_gene_resolver())
             except (InputFileError, ValidationError, DjangoPermissionDenied) as exc:
-                return _api_error(exc)
+                return _api_error(request, exc)
         return Response(summaries, status=status.HTTP_201_CREATED)
 
 
@@ -166,7 +167,7 @@ class PanelDraftCreate(_VersionAction):
                                                  major=bool(request.data.get("major")),
                                                  comment=request.data.get("comment", ""))
         except (ValidationError, DjangoPermissionDenied) as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         return Response(VersionSummarySerializer(draft).data, status=status.HTTP_201_CREATED)
 
 
@@ -183,7 +184,7 @@ class PanelDraftGenes(_VersionAction):
                 mode_of_inheritance=request.data.get("mode_of_inheritance") or "unknown",
                 resolver=configured_gene_resolver())
         except (ValidationError, DjangoPermissionDenied) as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         return Response({"symbol": entry.symbol, "hgnc_id": entry.hgnc_id, "confidence": entry.confidence,
                          "mode_of_inheritance": entry.mode_of_inheritance, "note": note},
                         status=status.HTTP_201_CREATED)
@@ -196,7 +197,7 @@ class PanelDraftGenes(_VersionAction):
                 raise ValidationError(f"{symbol} is not on {version}")
             services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
         except (ValidationError, DjangoPermissionDenied) as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def delete(self, request, code: str, label: str, symbol: str):
@@ -204,7 +205,7 @@ class PanelDraftGenes(_VersionAction):
         try:
             services.panel_entry_remove(version=version, symbol=symbol, by=request.user, audit=audit_context(request))
         except (ValidationError, DjangoPermissionDenied) as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -221,6 +222,6 @@ class PanelVersionTransition(_VersionAction):
             else:
                 return Response({"error": f"unknown action {action}"}, status=status.HTTP_404_NOT_FOUND)
         except (ValidationError, DjangoPermissionDenied) as exc:
-            return _api_error(exc)
+            return _api_error(request, exc)
         version.refresh_from_db()
         return Response(VersionSummarySerializer(version).data)

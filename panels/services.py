@@ -327,6 +327,7 @@ def panel_gene_add(*, version: PanelVersion, symbol: str, by, confidence: str,
                    audit: AuditContext | None = None) -> tuple[PanelEntry, str]:
     """A curator adds a gene to a draft by symbol: resolved like an import (current symbol, HGNC id, Ensembl ids);
     a gene that does not resolve is added, flagged, and the note returned for the curator to see."""
+    _require_curator(by, version.panel)  # who may, before what they asked
     symbol = symbol.strip()
     if not symbol:
         raise ValidationError("a gene symbol is needed")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.models import PatientGroup
-from core.web import audit_context
+from core.web import audit_context, audit_refusal
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, export_filename, panel_version_export
 from panels.genes import configured_gene_resolver
@@ -87,6 +87,7 @@ def draft_gene_add(request, code: str, label: str):
         if note:
             note = f"{entry.symbol} added. {note}."
     except (ValidationError, PermissionDenied) as exc:
+        audit_refusal(request, exc)
         error = _error_text(exc)
     return _draft_genes_partial(request, version, error=error, note=note)
 
@@ -105,6 +106,7 @@ def draft_gene_change(request, code: str, label: str, symbol: str):
                 raise ValidationError(f"{symbol} is not on {version}")
             services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
     except (ValidationError, PermissionDenied) as exc:
+        audit_refusal(request, exc)
         error = _error_text(exc)
     return _draft_genes_partial(request, version, error=error)
 
@@ -130,6 +132,7 @@ def version_transition(request, code: str, label: str, action: str):
         else:
             return HttpResponse(status=404)
     except (ValidationError, PermissionDenied) as exc:
+        audit_refusal(request, exc)
         messages.error(request, _error_text(exc))
     return redirect("panel_version_detail", code=code, label=version.label)
 
@@ -142,6 +145,7 @@ def draft_create(request, code: str):
                                              major=request.POST.get("major") == "1",
                                              comment=request.POST.get("comment", ""))
     except (ValidationError, PermissionDenied) as exc:
+        audit_refusal(request, exc)
         messages.error(request, _error_text(exc))
         return redirect("panel_detail", code=code)
     return redirect("panel_version_detail", code=code, label=draft.label)

@@ -24,6 +24,13 @@ def fresh_shared_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def generous_throttles(settings):
+    """Tests make many calls from one address; the throttle tests set the limits they test."""
+    settings.BAD_TOKENS_PER_MINUTE = 10_000
+    settings.ANONYMOUS_API_CALLS_PER_MINUTE = 10_000
+
+
 @pytest.fixture
 def patient_groups(db):
     # Transactional tests flush the tables the data migration filled; restore them.

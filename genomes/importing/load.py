@@ -147,6 +147,9 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             report(reader.statistics.records, reader.statistics.records, "storing variants", force=True)
             read_done = time.monotonic()
             statistics = reader.statistics
+            # Statistics of the staged rows: without them the planner may take the temporary table for empty and
+            # join it to the national variants by scanning it once per variant (minutes instead of seconds).
+            cursor.execute("ANALYZE import_staging")
             store_begin(cursor, case, case_import)
             lock_national_variants(cursor, wait=True)
             stored = store_batch(cursor, case, case_import, build, "import_staging", "import_id = %s",

@@ -31,6 +31,10 @@ class CaseImportError(ValueError):
     """A request that cannot be carried out as asked (not a problem inside a file)."""
 
 
+class QueueUnavailable(CaseImportError):
+    """The job queue cannot be reached: nothing was stored; the request may be made again later."""
+
+
 @dataclass
 class PreparedSamples:
     individual_to_column: dict[str, str]
@@ -105,7 +109,7 @@ def case_import_prepare(
     """
     jobs_reap()  # an import whose process died must not block this one as "already running"
     if send_to_worker and broker_status() != "ok":
-        raise CaseImportError("the job queue (the broker) cannot be reached, so the import cannot be queued: try "
+        raise QueueUnavailable("the job queue (the broker) cannot be reached, so the import cannot be queued: try "
                               "again later, or import on the server with import_case --wait")
     pedigree = read_ped(ped_path)
     if len(pedigree.individuals) > settings.CASE_MAX_INDIVIDUALS:

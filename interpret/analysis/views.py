@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import user_may_export
 from core.exports import spreadsheet_safe_row
 from core.patient_reads import patient_rows_read
-from core.web import audit_context
+from core.web import audit_context, audit_refusal
 from genomes.qc import qc_plots
 from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
@@ -151,6 +151,7 @@ def preset_create(request, case_id: int):
         messages.success(request, f"Preset {preset.name!r} saved for {case.department.name}.")
         return redirect(reverse("variant_table", args=[case.pk]) + f"?preset={preset.pk}")
     except (ValidationError, PermissionDenied) as exc:
+        audit_refusal(request, exc)
         messages.error(request, "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("variant_table", case_id=case.pk)
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.audit import Action
 from core.models import Department
-from core.web import audit_context, audit_request, request_token
+from core.web import audit_context, audit_refusal, audit_request, request_token
 from genomes.models import Variant
 from genomes.selectors import variant_find
 from genomes.variant_identity import VariantIdentityError, VariantKey, parse_build, variant_key
@@ -65,8 +66,9 @@ def _variant_from(data) -> Variant | None:
     return variant_find(key)
 
 
-def _error(exc):
+def _error(request, exc):
     if isinstance(exc, DjangoPermissionDenied):
+        audit_refusal(request, exc)
         return Response({"error": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     return Response({"error": "; ".join(getattr(exc, "messages", [str(exc)]))}, status=status.HTTP_400_BAD_REQUEST)
 
@@ -84,7 +86,7 @@ class ClassificationList(APIView):
             else:
                 return Response({"error": "give ?variant=BUILD-CHROM-POS-REF-ALT or ?gene=SYMBOL"}, status=400)
         except ValidationError as error:
-            return _error(error)
+            return _error(request, error)
         audit_request(request, action=Action.VIEW, object_type="classification",
                      details={k: v for k, v in request.query_params.items()})
         return Response(ClassificationSerializer(items, many=True).data)
@@ -98,10 +100,10 @@ class ClassificationList(APIView):
             return Response({"error": "department: unknown department code"}, status=400)
         token = request_token(request)
         if token is not None and not token.departments.filter(pk=department.pk).exists():
-            return Response({"error": f"this token is not scoped to {department.code}"}, status=403)
+            return _error(request, DjangoPermissionDenied(f"this token is not scoped to {department.code}"))
         if not may_classify(request.user, department):
-            return Response({"error": "only clinical geneticists and variant curators of the department classify"},
-                            status=403)
+            return _error(request, DjangoPermissionDenied(
+                "only clinical geneticists and variant curators of the department classify"))
         try:
             variant = _variant_from(data.get("variant"))
             if variant is None:
@@ -117,7 +119,7 @@ class ClassificationList(APIView):
                 mode_of_inheritance=data.get("mode_of_inheritance", ""), department=department, codes=codes,
                 submit=bool(data.get("submit")), by=request.user, audit=audit_context(request))
         except (ValidationError, DjangoPermissionDenied) as error:
-            return _error(error)
+            return _error(request, error)
         classification = classification_get_for_user(classification_id=classification.pk, user=request.user)
         return Response(ClassificationSerializer(classification).data, status=status.HTTP_201_CREATED)
 
@@ -127,10 +129,12 @@ class ClassificationDetail(APIView):
         try:
             classification = classification_get_for_user(classification_id=classification_id, user=request.user)
         except Classification.DoesNotExist:
-            return Response({"error": "not found"}, status=404)
+            classification = None
         token = request_token(request)
-        if (token is not None and classification.status not in ("final", "superseded")
-                and not token.departments.filter(pk=classification.department_id).exists()):
+        if classification is None or (token is not None and classification.status not in ("final", "superseded")
+                                      and not token.departments.filter(pk=classification.department_id).exists()):
+            audit_refusal(request, Http404("no such classification, or not this department's"),
+                          object_type="classification", object_id=classification_id)
             return Response({"error": "not found"}, status=404)
         audit_request(request, action=Action.VIEW, object_type="classification", object_id=classification.pk,
                      department_code=classification.department.code)

@@ -40,6 +40,12 @@ def _require_classifier(user, classification: Classification):
         raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
 
 
+def _require_classifier_of(classification_id: int, by) -> None:
+    department = Classification.objects.filter(pk=classification_id).values_list("department", flat=True).first()
+    if department is not None and not may_classify(by, Department(pk=department)):
+        raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
+
+
 def _refresh_suggestions(classification: Classification):
     """Re-run the engine; keep every curator decision, replace suggestions."""
     spec = specification_of(classification)
@@ -58,11 +64,11 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
                          department: Department, case: Case | None = None, rule_set: str | None = None,
                          audit: AuditContext | None = None) -> Classification:
     """A new draft (version 1), or the department's open draft for the same variant, gene and condition."""
+    if not may_classify(by, department):
+        raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
     condition = " ".join((condition or "").split())
     if not gene or not condition:
         raise ValidationError("A classification needs a gene and a condition")
-    if not may_classify(by, department):
-        raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
     key = dict(variant=variant, gene=gene, condition=condition, department=department)
     with transaction.atomic():
         open_version = Classification.objects.select_for_update().filter(**key, status__in=OPEN_STATUSES).first()
@@ -134,6 +140,7 @@ def classification_criterion_set(*, classification_id: int, lock_version: int | 
                                  decision: str, strength: str | None = None, justification: str = "",
                                  audit: AuditContext | None = None) -> Classification:
     """The curator's decision on one criterion: "applied" (at a strength), "rejected" or "" (undecided)."""
+    _require_classifier_of(classification_id, by)  # who may, before what they asked
     if criterion not in CRITERIA:
         raise ValidationError(f"{criterion!r} is not an ACMG/AMP criterion")
     if CRITERIA[criterion].retired and decision == "applied":

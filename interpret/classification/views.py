@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.audit import Action
-from core.web import audit_context, audit_request
+from core.web import audit_context, audit_refusal, audit_request
 from genomes.models import Variant
 from genomes.web import case_for_request
 from interpret.acmg.combine import Classification as AcmgClass
@@ -52,6 +52,7 @@ def classification_start_view(request, case_id: int, variant_id: int):
             mode_of_inheritance=request.POST.get("mode_of_inheritance", ""), by=request.user,
             department=case.department, case=case, audit=audit_context(request))
     except (ValidationError, PermissionDenied) as error:
+        audit_refusal(request, error)
         messages.error(request, _error_text(error))
         return redirect("variant_page", case_id=case.pk, variant_id=variant_id)
     return redirect("classification_detail", classification_id=classification.pk)
@@ -119,6 +120,7 @@ def _editor(request, classification_id: int, change) -> HttpResponse:
         response.status_code = 409
         return response
     except (ValidationError, PermissionDenied) as error:
+        audit_refusal(request, error)
         current = _get(request, classification_id)
         response = render(request, "interpret/_classification_editor.html",
                           _context(request, current, error=_error_text(error)))
@@ -173,6 +175,7 @@ def classification_transition(request, classification_id: int, action: str):
         messages.error(request, str(conflict))
         return redirect("classification_detail", classification_id=classification_id)
     except (ValidationError, PermissionDenied) as error:
+        audit_refusal(request, error)
         messages.error(request, _error_text(error))
         return redirect("classification_detail", classification_id=classification_id)
     messages.success(request, {"submit": "Submitted for approval by a second curator.",

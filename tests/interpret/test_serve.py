@@ -1,4 +1,5 @@
-"""`manage.py serve` (what `make run` ends in): web server and worker up, Ctrl-C stops both cleanly."""
+"""`manage.py serve` (what `make run` ends in): web server and worker up, a killed worker started again while the
+web serves on, Ctrl-C stops both cleanly."""
 import json
 import os
 import signal
@@ -36,6 +37,22 @@ def test_serve_brings_up_web_and_worker_and_ctrl_c_stops_everything(transactiona
             assert json.load(response)["status"] == "ok"
         children = [p.pid for p in __import__("psutil").Process(serve.pid).children(recursive=True)]
         assert len(children) >= 3  # gunicorn master + worker, celery worker
+
+        # kill -9 of the Celery main process: the web keeps serving and a new worker is started.
+        import psutil
+
+        worker = next(p for p in psutil.Process(serve.pid).children() if "celery" in " ".join(p.cmdline()))
+        worker.kill()
+        wait_for_line(log_path, "starting it again", serve, timeout=20)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.status == 200
+        deadline = time.monotonic() + 60
+        while not [p for p in psutil.Process(serve.pid).children() if "celery" in " ".join(p.cmdline())
+                   and p.pid != worker.pid]:
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.5)
+        assert serve.poll() is None
+        children = [p.pid for p in psutil.Process(serve.pid).children(recursive=True)]
 
         os.killpg(serve.pid, signal.SIGINT)
         assert serve.wait(timeout=45) == 0, log_path.read_text()

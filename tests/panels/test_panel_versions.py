@@ -128,3 +128,28 @@ def test_diff_of_identical_and_disjoint_versions():
                                         "mode_of_inheritance_changed": []}
     other = [{"symbol": "B", "confidence": "red", "mode_of_inheritance": "unknown"}]
     assert panel_diff(genes, other)["added"] == ["B"] and panel_diff(genes, other)["removed"] == ["A"]
+
+
+@pytest.mark.django_db
+def test_a_curator_who_changed_the_genes_cannot_sign_the_version_off(draft, author, reviewer, network):
+    """The author of an empty draft let a second curator add the genes and then asked that curator to sign off:
+    the sign-off needs someone who changed nothing in the version."""
+    third = make_user("tess", department=network, role=Role.VARIANT_CURATOR)
+    panel_entry_set(version=draft, symbol="LMNA", by=reviewer, confidence="green", mode_of_inheritance="monoallelic")
+    panel_version_submit(version=draft, by=author)
+    with pytest.raises(PermissionDenied, match="you changed its genes"):
+        panel_version_publish(version=draft, signed_off_by=reviewer)
+    published = panel_version_publish(version=draft, signed_off_by=third)
+    assert published.status == "published" and sorted(published.edited_by) == sorted([author.pk, reviewer.pk])
+
+
+@pytest.mark.django_db
+def test_every_change_of_a_panel_version_is_audited(draft, author, reviewer):
+    from core.models import AuditEvent
+
+    panel_entry_remove(version=draft, symbol="TTN", by=author)
+    publish(draft, author, reviewer)
+    changes = list(AuditEvent.objects.filter(object_type="panel_version", object_id="cardiomyopathy:0.1")
+                   .order_by("timestamp", "id").values_list("username", "details__change"))
+    assert changes == [("ada", "panel created"), ("ada", "gene added"), ("ada", "gene added"),
+                       ("ada", "gene removed"), ("ada", "submitted for review"), ("rob", "signed off and published")]

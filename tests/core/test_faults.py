@@ -1,0 +1,53 @@
+"""Faults of the services around the application: the database going away during a request, the broker down."""
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from core.models import AuditEvent
+from core.tokens import api_token_create
+from interpret.models import VariantTag
+from tests.shared_data import shared
+
+
+def terminate_own_connection(*args, **kwargs):
+    """What a database restart does to a request: its connection ends under it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+
+@pytest.mark.django_db(transaction=True)  # the request's own transaction must really be rolled back
+def test_a_database_restart_during_a_request_is_a_clean_503_and_nothing_half_written(client, trio, alice,
+                                                                                      monkeypatch):
+    from genomes.models import CaseVariant
+
+    variant_id = CaseVariant.objects.filter(case_id=trio.pk).values_list("variant_id", flat=True).first()
+    client.force_login(alice)
+    audited = AuditEvent.objects.count()
+    # The tag is written, then the connection ends before the transaction commits (inside its audit row).
+    monkeypatch.setattr("interpret.analysis.variant_marks.audit_record", terminate_own_connection)
+    response = client.post(f"/cases/{trio.pk}/variants/{variant_id}/tags/", {"tag": "candidate"})
+    assert response.status_code == 503 and b"Nothing was changed" in response.content
+    monkeypatch.undo()
+    assert not VariantTag.objects.filter(case=trio).exists()  # rolled back with the connection
+    assert AuditEvent.objects.count() == audited + 1  # the case view before the tag; no tag row
+    assert client.get(f"/cases/{trio.pk}/").status_code == 200  # the next request connects again
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_pages_work_and_imports_are_refused_with_a_message(client, alice, monkeypatch,
+                                                                                case_a):
+    from celery import current_app
+
+    monkeypatch.setitem(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens there
+    client.force_login(alice)
+    assert client.get(reverse("patient_group_cases", args=["RARE"])).status_code == 200
+    assert client.get(f"/cases/{case_a.pk}/").status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["broker"].startswith("error")
+    token = api_token_create(user=alice, name="a", department_codes=["kg-a"])[1]
+    with open(shared("scout-demo/643594.ped"), "rb") as ped, \
+            open(shared("scout-demo/643594.clinical.vcf.gz"), "rb") as vcf:
+        refused = client.post(reverse("api_case_import"), {"patient_group": "RARE", "department": "kg-a",
+                                                          "pedigree": ped, "vcf": vcf},
+                              HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 503 and "cannot be queued" in refused.json()["error"]
