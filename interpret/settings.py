@@ -314,14 +314,38 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = True
 
+# A copy of every committed audit row, one JSON line each, to a syslog receiver off this host: "/dev/log" (the
+# local syslog daemon, which forwards), "host:514" (UDP) or "tcp://host:514". docs/security.md.
+AUDIT_SYSLOG_ADDRESS = env_str("AUDIT_SYSLOG_ADDRESS", "")
+
+
+def _syslog_handler(address: str) -> dict:
+    handler = {"class": "logging.handlers.SysLogHandler", "formatter": "audit", "facility": "authpriv"}
+    if address.startswith("/"):
+        return {**handler, "address": address}
+    tcp = address.startswith("tcp://")
+    host, _, port = address.removeprefix("tcp://").removeprefix("udp://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ImproperlyConfigured(f"AUDIT_SYSLOG_ADDRESS is /path/to/socket, host:port or tcp://host:port, "
+                                   f"not {address!r}")
+    import socket
+
+    return {**handler, "address": (host, int(port)), "socktype": socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM}
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+                   "audit": {"format": "interpret-audit: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 **({"audit_syslog": _syslog_handler(AUDIT_SYSLOG_ADDRESS)} if AUDIT_SYSLOG_ADDRESS else {})},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # kombu warns on every filesystem-broker connection that the URL has no host name.
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
                 "pyensembl": {"level": "WARNING"}, "datacache": {"level": "WARNING"},
-                "kombu.connection": {"level": "ERROR"}},
+                "kombu.connection": {"level": "ERROR"},
+                # off unless shipped: the audit rows are in the database anyway
+                "interpret.audit": {"handlers": ["audit_syslog"] if AUDIT_SYSLOG_ADDRESS else [],
+                                    "level": "INFO" if AUDIT_SYSLOG_ADDRESS else "CRITICAL", "propagate": False}},
 }

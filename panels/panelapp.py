@@ -56,49 +56,88 @@ def mode_of_inheritance(text: str | None) -> str | None:
     return None
 
 
-def parse_panelapp_panel(panel: dict, *, source: str, line: int | None = None) -> ParsedPanel:
-    name = panel.get("name")
+def parse_panelapp_panel(panel, *, source: str, line: int | None = None) -> ParsedPanel:
+    """One PanelApp panel object; any shape PanelApp does not write is a PanelFileError naming the field."""
+    if not isinstance(panel, dict):
+        raise PanelFileError(source, line, None, f"expected a PanelApp panel object, found {_kind(panel)}")
+    name = _text(panel.get("name"), source, line, "name")
     if not name:
         raise PanelFileError(source, line, "name", "a panel needs a name")
     # PanelApp ids are numbers; our own JSON export carries the panel code as its id, so a re-import finds it.
     raw_id = panel.get("id")
+    if isinstance(raw_id, (dict, list, bool)):
+        raise PanelFileError(source, line, "id", f"{_kind(raw_id)} is not a panel id")
     panelapp_id = int(raw_id) if raw_id is not None and str(raw_id).isdigit() else None
-    parsed = ParsedPanel(name=name, version=str(panel.get("version") or ""), panelapp_id=panelapp_id, line=line,
+    parsed = ParsedPanel(name=name, version=_text(panel.get("version"), source, line, "version", scalar=True),
+                         panelapp_id=panelapp_id, line=line,
                          code="" if panelapp_id is not None or raw_id is None else str(raw_id),
-                         source=str(panel.get("source") or ""))
+                         source=_text(panel.get("source"), source, line, "source", scalar=True))
     seen: set[str] = set()
-    for number, gene in enumerate(panel.get("genes") or [], start=1):
+    for number, gene in enumerate(_list(panel.get("genes"), source, line, "genes"), start=1):
         where = f"genes[{number}]"
-        symbol = (gene.get("entity_name") or (gene.get("gene_data") or {}).get("gene_symbol") or "").strip()
+        if not isinstance(gene, dict):
+            raise PanelFileError(source, line, where, f"expected a gene object, found {_kind(gene)}")
+        data = gene.get("gene_data") or {}
+        if not isinstance(data, dict):
+            raise PanelFileError(source, line, f"{where}.gene_data", f"expected an object, found {_kind(data)}")
+        symbol = (_text(gene.get("entity_name"), source, line, f"{where}.entity_name")
+                  or _text(data.get("gene_symbol"), source, line, f"{where}.gene_data.gene_symbol")).strip()
         if not symbol:
             raise PanelFileError(source, line, f"{where}.entity_name", f"panel {name!r}: a gene without a symbol")
         if symbol in seen:
             raise PanelFileError(source, line, f"{where}.entity_name", f"panel {name!r}: {symbol} is listed twice")
         seen.add(symbol)
-        level = str(gene.get("confidence_level", "")).strip()
+        level = _text(gene.get("confidence_level"), source, line, f"{where}.confidence_level", scalar=True).strip()
         if level not in CONFIDENCE_BY_LEVEL:
             raise PanelFileError(source, line, f"{where}.confidence_level",
                                  f"panel {name!r}, {symbol}: confidence level {level!r} is not 0-4")
-        moi = mode_of_inheritance(gene.get("mode_of_inheritance"))
+        moi = mode_of_inheritance(_text(gene.get("mode_of_inheritance"), source, line, f"{where}.mode_of_inheritance"))
         if moi is None:
             raise PanelFileError(source, line, f"{where}.mode_of_inheritance",
                                  f"panel {name!r}, {symbol}: unknown mode of inheritance {gene.get('mode_of_inheritance')!r}")
-        data = gene.get("gene_data") or {}
-        phenotypes = [str(p) for p in gene.get("phenotypes") or []]
+        phenotypes = [str(p) for p in _list(gene.get("phenotypes"), source, line, f"{where}.phenotypes")]
+        ensembl_genes = data.get("ensembl_genes") or {}
+        if not isinstance(ensembl_genes, dict):
+            raise PanelFileError(source, line, f"{where}.gene_data.ensembl_genes",
+                                 f"expected an object, found {_kind(ensembl_genes)}")
         parsed.entries.append({
             "symbol": symbol,
-            "hgnc_id": data.get("hgnc_id") or "",
-            "ensembl_ids": _ensembl_ids(data.get("ensembl_genes") or {}),
+            "hgnc_id": _text(data.get("hgnc_id"), source, line, f"{where}.gene_data.hgnc_id"),
+            "ensembl_ids": _ensembl_ids(ensembl_genes),
             "confidence": CONFIDENCE_BY_LEVEL[level],
             "mode_of_inheritance": moi,
-            "penetrance": gene.get("penetrance") or "",
+            "penetrance": _text(gene.get("penetrance"), source, line, f"{where}.penetrance"),
             "phenotypes": phenotypes,
             "hpo_ids": sorted({hpo for p in phenotypes for hpo in HPO_ID.findall(p)}),
-            "evidence": [str(e) for e in gene.get("evidence") or []],
-            "publications": [str(p) for p in gene.get("publications") or []],
+            "evidence": [str(e) for e in _list(gene.get("evidence"), source, line, f"{where}.evidence")],
+            "publications": [str(p) for p in _list(gene.get("publications"), source, line, f"{where}.publications")],
             "padding": _padding(gene.get("padding"), source=source, line=line, where=f"{where}.padding"),
         })
     return parsed
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def _text(value, source: str, line: int | None, where: str, *, scalar: bool = False) -> str:
+    """Text of a field; missing is empty. ``scalar``: a number is accepted too (versions, confidence levels)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if scalar and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise PanelFileError(source, line, where, f"expected text, found {_kind(value)}")
+
+
+def _list(value, source: str, line: int | None, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PanelFileError(source, line, where, f"expected a list, found {_kind(value)}")
+    return value
 
 
 def _padding(value, *, source: str, line: int | None, where: str) -> int:
@@ -114,10 +153,11 @@ def _ensembl_ids(ensembl_genes: dict) -> dict:
     ids = {}
     for build, releases in ensembl_genes.items():
         name = BUILD_NAMES.get(build.lower())
-        if name and releases:
+        if name and isinstance(releases, dict) and releases:
             newest = max(releases, key=lambda release: int(release) if str(release).isdigit() else 0)
-            ensembl_id = (releases[newest] or {}).get("ensembl_id")
-            if ensembl_id:
+            release = releases[newest]
+            ensembl_id = release.get("ensembl_id") if isinstance(release, dict) else None
+            if isinstance(ensembl_id, str) and ensembl_id:
                 ids[name] = ensembl_id
     return ids
 

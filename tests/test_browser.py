@@ -265,3 +265,55 @@ def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approv
     final_row = page.locator("[data-testid=classifications] tr[data-status=final]")
     assert final_row.count() == 1
     assert final_row.locator("[data-testid=classification-class]").inner_text() == live_class
+
+
+@pytest.mark.browser
+def test_security_headers_in_a_browser(live_server, dept_a):
+    """The Content Security Policy as a browser enforces it: the case page's plots, the htmx variant table and
+    the variant page work with no violation reported, and patient pages are not stored by the browser."""
+    from playwright.sync_api import sync_playwright
+
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from tests.shared_data import shared
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()  # the policy enforced, unlike the other journeys' pages
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+        page.on("pageerror", lambda error: violations.append(str(error)))
+        try:
+            log_in(page, live_server, "gita")
+            response = page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+            headers = response.headers
+            assert "no-store" in headers["cache-control"]
+            policy = headers["content-security-policy"]
+            assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+            page.wait_for_selector("#qc-types .main-svg")  # plotly drew from data-plotly, no inline script
+            page.click("[data-testid=analyse-variants]")
+            page.wait_for_selector("[data-testid=variant-table]")
+            htmx_idle(page)
+            page.fill("#max_popmax", "1")
+            page.locator("#max_popmax").dispatch_event("change")
+            htmx_idle(page)
+            page.wait_for_selector("[data-testid=result-summary]")
+            assert violations == []
+            # an inline script injected now is refused, and the refusal is reported: the policy is live
+            page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1';"
+                          " document.body.appendChild(s); }")
+            assert page.evaluate("() => window.pwned") is None
+        finally:
+            context.close()
+            browser.close()
+            from django.db import connections
+
+            connections.close_all()
+    assert violations and all("inline script" in v for v in violations), violations  # the probe, reported

@@ -9,7 +9,6 @@ the record of what was tried).
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from genomes.models import Case, CaseImport, Sample
 from genomes.variant_identity import GenomeBuild
 from genomes.vcf.evidence_fields import load_field_map
 from genomes.vcf.header import estimate_record_count, open_vcf
+from genomes.vcf.contig_guard import contig_guard
 from genomes.vcf.limits import GuardedVcf
 from genomes.vcf.records import ReadPolicy, VcfReader
 from genomes.vcf.statistics import ReadStatistics
@@ -98,6 +98,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     build = str(header.build)
     expected = estimate_record_count(case_import.vcf_path)
     parts = parallel_parts(case_import.vcf_path)
+    contigs = contig_guard(case_import.vcf_path, header, limits)
     worker_seconds = None
     if parts:
         try:
@@ -117,7 +118,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                                         "import_id = %s AND batch = %s", [case_import.pk, batch])
 
                 statistics, stored, worker_seconds = read_in_parallel(case_import, policy, parts, report, expected,
-                                                                      store_one_batch, limits)
+                                                                      store_one_batch, limits, contigs)
                 read_done = time.monotonic()
                 store_end(cursor, case_import)
                 _finish(case, case_import, statistics, stored, samples, started, build)
@@ -125,7 +126,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
     else:
-        guarded = GuardedVcf(case_import.vcf_path, limits)
+        guarded = GuardedVcf(case_import.vcf_path, limits, contigs)
         reader = VcfReader(guarded.vcf, header, policy)
         with transaction.atomic(), connection.cursor() as cursor:
             # A private, unindexed copy of the staging table, dropped at commit (and here, for a second
@@ -135,7 +136,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                            "ON COMMIT DROP")
             prefix = f"{case_import.pk}\t"
             # Inside the transaction: a feeder that stopped at a bound fails the import before anything is stored.
-            with guarded_reading(guarded), cursor.copy(
+            with guarded.reading(), cursor.copy(
                     f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
                     copy.write(staging_line(build, row, prefix))
@@ -165,25 +166,6 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
             "worker_seconds": worker_seconds}
-
-
-@contextmanager
-def guarded_reading(guarded: GuardedVcf):
-    """Reading through the bounds: an error while reading is the feeder's when it stopped at a bound; after
-    reading, a feeder that failed is an error even if cyvcf2 saw a clean (early) end."""
-    try:
-        try:
-            yield
-        except InputFileError:
-            failure = guarded.failure(reading_failed=True)
-            if failure is not None:
-                raise failure from None
-            raise
-        failure = guarded.failure()
-        if failure is not None:
-            raise failure
-    finally:
-        guarded.close()
 
 
 def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:

@@ -23,6 +23,7 @@ from core.jobs import database_conninfo
 from core.processes import die_with_parent
 from genomes.models import CaseImport
 from genomes.vcf.bgzf import NotBgzf, block_offsets, part_boundaries
+from genomes.vcf.contig_guard import ContigGuard
 from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import ReadPolicy
 from genomes.vcf.statistics import ReadStatistics
@@ -48,7 +49,7 @@ def parallel_parts(path: str):
 
 
 def read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report, expected,
-                     store_batch, limits: ReadLimits) -> tuple[ReadStatistics, int, list[float]]:
+                     store_batch, limits: ReadLimits, contigs: ContigGuard) -> tuple[ReadStatistics, int, list[float]]:
     """Run one worker process per part; they COPY into genomes_importstaging in committed batches, which
     ``store_batch`` stores as they arrive. Returns the statistics, the rows stored and when each worker
     ended (seconds from the start); raises the first worker error."""
@@ -76,7 +77,7 @@ def read_in_parallel(case_import: CaseImport, policy: ReadPolicy, parts, report,
         spec = {"vcf": case_import.vcf_path, "build": case_import.genome_build, "start": start, "end": end,
                 "previous": previous, "import_id": case_import.pk, "part": index, "policy": policy_spec,
                 "conninfo": database_conninfo(), "batch_rows": settings.IMPORT_BATCH_ROWS,
-                "limits": limits.as_dict()}
+                "limits": limits.as_dict(), "contigs": contigs.as_dict()}
         process = subprocess.Popen([sys.executable, "-m", "genomes.importing.worker"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, text=True, cwd=settings.BASE_DIR,
                                    preexec_fn=die_with_parent)

@@ -34,7 +34,8 @@ BATCHES_PER_PART = 1_000_000  # part i numbers its batches from i * 1e6
 def run(spec: dict) -> dict:
     limits = ReadLimits(**spec["limits"])
     _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
-    screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy", "limits")}
+    screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy", "limits",
+                                              "contigs")}
     feeder = subprocess.Popen([sys.executable, "-m", "genomes.vcf.screen", json.dumps(screen_spec)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
     screened = {"records": 0, "statistics": None, "error": None, "input_error": None, "other": []}

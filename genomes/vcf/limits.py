@@ -16,12 +16,14 @@ import gzip
 import json
 import sys
 import zlib
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import InputFileError
 
 CHUNK = 1 << 20
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # The expansion check starts once this much text was read: a file's first blocks can be all header boilerplate.
 EXPANSION_GRACE_BYTES = 16 << 20
 
@@ -55,8 +57,10 @@ def _check_expansion(path: str, limits: ReadLimits, text_bytes: int, compressed_
                                               "compressed size: not a VCF (a decompression bomb?)")
 
 
-def guarded_chunks(path: Path | str, limits: ReadLimits, *, header_only: bool = False):
-    """The file's text in chunks of whole lines, checked as they come; with ``header_only``, up to #CHROM."""
+def guarded_chunks(path: Path | str, limits: ReadLimits, *, header_only: bool = False, contigs=None):
+    """The file's text in chunks of whole lines, checked as they come; with ``header_only``, up to #CHROM.
+    ``contigs``: a genomes.vcf.contig_guard.ContigGuard, which declares contigs in the header and checks
+    every record's CHROM."""
     source = str(path)
     path = Path(path)
     raw = open(path, "rb")
@@ -74,6 +78,8 @@ def guarded_chunks(path: Path | str, limits: ReadLimits, *, header_only: bool = 
             if not block:
                 if pending:
                     _check_lines(source, limits, pending + b"\n", lines)
+                    if contigs is not None and not in_header:
+                        contigs.check(pending, source=source, lines_before=lines)
                     yield pending
                 return
             text_bytes += len(block)
@@ -94,8 +100,20 @@ def guarded_chunks(path: Path | str, limits: ReadLimits, *, header_only: bool = 
                     if header_only:
                         yield whole[:done]
                         return
-            elif len(whole) > limits.max_line_bytes:  # only a chunk this long can hold a line this long
-                _check_lines(source, limits, whole, lines)
+                    if contigs is not None:
+                        # The header goes first, so that the reader opens and learns of an error as an error.
+                        head, records = whole[:done], whole[done:]
+                        yield contigs.header(head)
+                        lines += head.count(b"\n")
+                        contigs.check(records, source=source, lines_before=lines)
+                        lines += records.count(b"\n")
+                        yield records
+                        continue
+            else:
+                if len(whole) > limits.max_line_bytes:  # only a chunk this long can hold a line this long
+                    _check_lines(source, limits, whole, lines)
+                if contigs is not None:
+                    contigs.check(whole, source=source, lines_before=lines)
             lines += whole.count(b"\n")
             yield whole
     finally:
@@ -141,16 +159,19 @@ def scan_header(path: Path | str, limits: ReadLimits) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from genomes.vcf.contig_guard import ContigGuard
+
     path, limits = argv[0], ReadLimits(**json.loads(argv[1]))
+    contigs = ContigGuard.from_dict(json.loads(argv[2])) if len(argv) > 2 else None
     out = sys.stdout.buffer
     try:
-        for chunk in guarded_chunks(path, limits):
+        for chunk in guarded_chunks(path, limits, contigs=contigs):
             out.write(chunk)
         out.flush()
     except BrokenPipeError:
         return 0
     except InputFileError as error:
-        sys.stderr.write(json.dumps({"error": error.as_dict()}) + "\n")
+        sys.stderr.write(json.dumps({"error": {**error.as_dict(), "bound": isinstance(error, LimitExceeded)}}) + "\n")
         return 3
     return 0
 
@@ -162,19 +183,31 @@ if __name__ == "__main__":
 class GuardedVcf:
     """cyvcf2 reading a VCF through ``python -m genomes.vcf.limits`` in a process of its own (cyvcf2 holds the
     GIL while it reads a pipe, so the feeder cannot be a thread). ``failure()`` is the feeder's error, if it
-    stopped at a bound: cyvcf2 then saw its input end early, and that is not the file's fault."""
+    stopped at a bound or at a record on an undeclared contig (``contigs``): cyvcf2 then saw its input end
+    early, and that is not the file's fault."""
 
-    def __init__(self, path: Path | str, limits: ReadLimits):
+    def __init__(self, path: Path | str, limits: ReadLimits, contigs=None):
         import subprocess
 
         import cyvcf2
 
         from core.processes import die_with_parent
 
-        self.feeder = subprocess.Popen([sys.executable, "-m", "genomes.vcf.limits", str(path),
-                                        json.dumps(limits.as_dict())], stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, preexec_fn=die_with_parent)
-        self.vcf = cyvcf2.VCF(f"/dev/fd/{self.feeder.stdout.fileno()}", gts012=False)
+        arguments = [str(path), json.dumps(limits.as_dict())]
+        if contigs is not None:  # genomes.vcf.contig_guard.ContigGuard
+            arguments.append(json.dumps(contigs.as_dict()))
+        self.feeder = subprocess.Popen([sys.executable, "-m", "genomes.vcf.limits", *arguments],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent,
+                                       cwd=PROJECT_ROOT)  # where "-m genomes..." is found, whatever our cwd
+        try:
+            self.vcf = cyvcf2.VCF(f"/dev/fd/{self.feeder.stdout.fileno()}", gts012=False)
+        except OSError:  # the feeder stopped before the header was through
+            failure = self.failure(reading_failed=True)
+            self.feeder.kill()
+            self.feeder.wait()
+            if failure is not None:
+                raise failure from None
+            raise
 
     def failure(self, *, reading_failed: bool = False) -> InputFileError | None:
         """The feeder's error, if it stopped at a bound or could not read the file. ``reading_failed``: cyvcf2
@@ -190,9 +223,28 @@ class GuardedVcf:
         message = self.feeder.stderr.read().decode(errors="replace").strip().splitlines()
         try:
             error = json.loads(message[-1])["error"]
-            return LimitExceeded(error["file"], error["line"], error["field"], error["problem"])
+            kind = LimitExceeded if error.get("bound") else InputFileError
+            return kind(error["file"], error["line"], error["field"], error["problem"])
         except (IndexError, ValueError, KeyError):
             return InputFileError(self.vcf_path_hint(), None, None, f"the reader's feeder failed (exit code {code})")
+
+    @contextmanager
+    def reading(self):
+        """Reading through the bounds: an error while reading is the feeder's when it stopped at a bound; after
+        reading, a feeder that failed is an error even if cyvcf2 saw a clean (early) end. Closes the reader."""
+        try:
+            try:
+                yield self.vcf
+            except InputFileError:
+                failure = self.failure(reading_failed=True)
+                if failure is not None:
+                    raise failure from None
+                raise
+            failure = self.failure()
+            if failure is not None:
+                raise failure
+        finally:
+            self.close()
 
     def vcf_path_hint(self) -> str:
         return str(self.feeder.args[3])

@@ -134,6 +134,12 @@ class VcfReader:
                     raise
                 raise VcfInputError(path, None, error.field,
                                     f"{error.problem} (record at {record.CHROM}:{record.POS})") from None
+            except (ValueError, TypeError, IndexError, KeyError, OverflowError) as exc:
+                # A value the header's declarations do not fit (a String DP, a ragged AD): the file's fault,
+                # named as such, never a traceback.
+                where = "" if line_numbers else f" (record at {record.CHROM}:{record.POS})"
+                raise VcfInputError(path, line if line_numbers else None, None,
+                                    f"malformed record ({_describe(exc)}){where}") from None
 
     def _record_rows(self, record, line: int) -> Iterator[tuple]:
         stats, policy = self.statistics, self.policy
@@ -146,6 +152,8 @@ class VcfReader:
         if not is_sequence_allele(ref):
             raise VcfInputError(self.header.path, line, "REF", f"{ref!r} is not a sequence of A, C, G, T, N")
         pos = record.POS
+        if pos < 1:  # htslib reads an empty or zero POS as 0 rather than failing
+            raise VcfInputError(self.header.path, line, "POS", "a position is a whole number from 1")
         if pos + len(ref) - 1 > self.lengths[contig]:
             raise VcfInputError(self.header.path, line, "POS",
                                 f"{pos:,} is beyond the end of {record.CHROM} in {self.header.build} "
@@ -385,10 +393,20 @@ def _sample_qualities(record, columns: list[int]) -> list[int | float]:
 def _sample_depths(record, columns: list[int]) -> list[int]:
     """FORMAT/DP of the case samples, -1 (or another negative) where missing."""
     values = np.asarray(record.format("DP"))
-    if values.dtype.kind in "iu":
+    if values.dtype.kind in "iu" and values.ndim == 2:
         rows = values.tolist()
         return [rows[c][0] for c in columns]
-    return values[columns, 0].astype(np.int64).tolist()  # a caller that declares DP as a Float
+    if values.dtype.kind == "f" and values.ndim == 2:  # a caller that declares DP as a Float
+        picked = values[columns, 0]
+        return np.where(np.isfinite(picked), picked, -1).astype(np.int64).tolist()
+    # DP declared as a String: read what is a whole number, the rest is missing.
+    flat = values.reshape(len(values), -1)[:, 0].tolist() if values.ndim else []
+    return [_whole_number(flat[c]) if c < len(flat) else -1 for c in columns]
+
+
+def _whole_number(value) -> int:
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return int(text) if text.isdigit() else -1
 
 
 def _allele_depth_matrix(record, n_alleles: int) -> list[list[int]] | None:

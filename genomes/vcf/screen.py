@@ -31,6 +31,7 @@ from genomes.clinvar import may_mention_pathogenic
 from genomes.genotypes import HET, HOM_ALT, HOM_REF, MENDELIAN, MISSING
 from genomes.variant_identity import CONTIG_LENGTHS, is_primary_contig, normalize_contig, trim_alleles
 from genomes.vcf.bgzf import header_bytes, part_lines
+from genomes.vcf.contig_guard import ContigGuard
 from genomes.vcf.consequences import RANKED_CONSEQUENCES, worst_consequence
 from genomes.vcf.evidence_fields import resolve_info_fields
 from genomes.vcf.header import VcfHeader, open_vcf
@@ -127,7 +128,7 @@ class RecordScreen:
                 or not PLAIN_BASES.issuperset(alt):
             return False  # also multi-allelic (","), symbolic, "*" and "." alleles
         pos = fields[1]
-        if not pos.isdigit() or int(pos) + len(ref) - 1 > contig[1]:
+        if not pos.isdigit() or int(pos) < 1 or int(pos) + len(ref) - 1 > contig[1]:
             return False
         layout = self._format(fields[8])
         if layout is None:
@@ -315,9 +316,11 @@ def run(spec: dict, out, messages) -> int:
     _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
     policy = ReadPolicy(**spec["policy"])
     screen = RecordScreen(header, policy) if spec.get("python") else record_screen(header, policy)
-    out.write(header_bytes(spec["vcf"], limits))
+    contigs = ContigGuard.from_dict(spec["contigs"]) if spec.get("contigs") else ContigGuard(header.contigs)
+    out.write(contigs.header(header_bytes(spec["vcf"], limits)))
     next_report = 0
     for chunk in part_lines(spec["vcf"], spec["start"], spec["end"], spec["previous"], limits):
+        contigs.check(chunk, source=spec["vcf"], lines_before=None)  # before the screen: dropped lines too
         if screen.active:
             chunk = screen.screen_bytes(chunk)
         if chunk:

@@ -62,10 +62,7 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
         value = _number(settings[key], key)
         settings[key] = None if value is None else int(value)
     for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance"):
-        value = settings[key]
-        if isinstance(value, str):
-            value = [part.strip() for part in re.split(r"[,\s]+", value) if part.strip()]
-        settings[key] = list(value or [])
+        settings[key] = _words(settings[key], key)
     settings["impacts"] = [i.upper() for i in settings["impacts"]]
     bad = [i for i in settings["impacts"] if i not in IMPACTS]
     if bad:
@@ -76,12 +73,18 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     bad = [m for m in settings["inheritance"] if m not in MODES]
     if bad:
         raise ValidationError(f"inheritance {bad[0]!r} is not one of {', '.join(MODES)}")
+    for key in ("panel_confidence", "sort"):
+        if not isinstance(settings[key], str):
+            raise ValidationError(f"{key}: {settings[key]!r} is not a word")
     if settings["panel_confidence"] not in CONFIDENCE_SETS:
         raise ValidationError(f"panel_confidence is one of {', '.join(CONFIDENCE_SETS)}")
     if settings["sort"] not in SORTS:
         raise ValidationError(f"sort is one of {', '.join(SORTS)}")
     for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending"):
         settings[key] = _boolean(settings[key], key)
+    for key in ("region", "text"):
+        if settings[key] is not None and not isinstance(settings[key], str):
+            raise ValidationError(f"{key}: {settings[key]!r} is not text")
     settings["region"] = (settings["region"] or "").strip()
     if settings["region"] and not REGION.match(settings["region"]):
         raise ValidationError(f"region {settings['region']!r} is not chrom:start-end, e.g. 1:1000-2000")
@@ -89,9 +92,23 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     return settings
 
 
+def _words(value, key) -> list[str]:
+    """A list of words, or one string of words separated by commas or spaces."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,\s]+", value) if part.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(part, str) for part in value):
+        raise ValidationError(f"{key}: {value!r} is not a list of words")
+    return [part.strip() for part in value if part.strip()]
+
+
 def _number(value, key):
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    # True would otherwise count as 1: a filter switched on by accident, not a threshold someone chose.
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValidationError(f"{key}: {value!r} is not a number")
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):

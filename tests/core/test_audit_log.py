@@ -52,3 +52,53 @@ def test_the_admin_site_offers_no_way_to_delete_or_edit_audit_events(client, pat
     assert client.get(reverse("admin:interpret_auditevent_changelist")).status_code == 200
     assert client.post(reverse("admin:interpret_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_audit_rows_are_shipped_to_syslog_off_the_host_and_rolled_back_ones_are_not(alice, tmp_path):
+    """With AUDIT_SYSLOG_ADDRESS set, the real settings send each committed row as a JSON line to a syslog
+    receiver (here a UDP socket standing in for the remote host)."""
+    import json
+    import socket
+    import subprocess
+    import sys
+
+    from tests.processes import ROOT, process_env
+
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind(("127.0.0.1", 0))
+    receiver.settimeout(30)
+    env = {**process_env(), "AUDIT_SYSLOG_ADDRESS": f"127.0.0.1:{receiver.getsockname()[1]}"}
+    script = ("import django; django.setup()\n"
+              "from django.db import transaction\n"
+              "from core.audit import audit_record\n"
+              "try:\n"
+              "    with transaction.atomic():\n"
+              "        audit_record(action='export', username='rolled-back', object_type='case', object_id=1)\n"
+              "        raise RuntimeError\n"
+              "except RuntimeError:\n"
+              "    pass\n"
+              "audit_record(action='view', username='alice', object_type='case', object_id=42, "
+              "department_code='kg-a', details={'rows': 3})\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**env, "DJANGO_SETTINGS_MODULE": "interpret.settings"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    message = receiver.recv(65536).decode()
+    receiver.close()
+    assert message.startswith("<86>interpret-audit: ")  # authpriv (10) * 8 + info (6); the rolled-back row came not
+    shipped = json.loads(message.split("interpret-audit: ", 1)[1].rstrip("\x00"))
+    assert (shipped["username"], shipped["action"], shipped["object_id"], shipped["details"]) == (
+        "alice", "view", "42", {"rows": 3})
+    assert shipped["id"] == AuditEvent.objects.get(username="alice", object_id="42").pk
+    assert not AuditEvent.objects.filter(username="rolled-back").exists()
+
+
+def test_a_bad_syslog_address_stops_the_application_with_a_message():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from interpret.settings import _syslog_handler
+
+    assert _syslog_handler("/dev/log")["address"] == "/dev/log"
+    assert _syslog_handler("tcp://logs.example.org:6514")["address"] == ("logs.example.org", 6514)
+    with pytest.raises(ImproperlyConfigured, match="AUDIT_SYSLOG_ADDRESS"):
+        _syslog_handler("logs.example.org")

@@ -103,3 +103,72 @@ def test_a_backup_restores_whole_with_the_audit_logs_protection(fresh_installati
     finally:
         with psycopg.connect(superuser_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+
+
+@pytest.mark.worker
+def test_backup_and_restore_commands_round_trip_an_installation_with_its_files(fresh_installation, tmp_path):
+    """`manage.py backup` then `manage.py restore` into a new empty database and data folder: every table's rows
+    (checked by the command against its manifest), the uploads and the secret key come back; the restored
+    installation's application role works and still cannot touch the audit log."""
+    import json
+
+    env, database, app = fresh_installation
+    source_data = tmp_path / "source-data"
+    env = {**env, "INTERPRET_DATA_DIR": str(source_data)}
+    assert manage(env, "bootstrap", "--demo").returncode == 0
+    (source_data / "uploads").mkdir(mode=0o700, exist_ok=True)
+    (source_data / "uploads" / "waiting.vcf.gz").write_bytes(b"an upload awaiting retention")
+    secret = (source_data / "secret_key").read_text()
+    folder = tmp_path / "backup"
+    made = manage(env, "backup", str(folder))
+    assert made.returncode == 0, made.stderr[-3000:]
+    summary = json.loads(made.stdout)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert summary["rows"] == sum(manifest["tables"].values()) and manifest["tables"]["genomes_casevariant"] > 0
+    assert oct(folder.stat().st_mode & 0o777) == "0o700" and oct((folder / "database.dump").stat().st_mode & 0o777) == "0o600"
+    assert manage(env, "backup", str(folder)).returncode != 0  # never into a folder that holds a backup
+
+    target = f"{database}_target"
+    owner_role = env["DATABASE_OWNER_URL"].split("://", 1)[1].split(":", 1)[0]
+    with psycopg.connect(superuser_url("postgres"), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{target}" OWNER "{owner_role}"')
+    try:
+        target_data = tmp_path / "target-data"
+        target_env = {**env, "INTERPRET_DATA_DIR": str(target_data), "DATABASE_URL": url_as(app, target),
+                      "DATABASE_OWNER_URL": url_as(owner_role, target)}
+        restored = manage(target_env, "restore", str(folder))
+        assert restored.returncode == 0, restored.stderr[-3000:]
+        assert json.loads(restored.stdout)["rows"] == summary["rows"]
+        assert (target_data / "uploads" / "waiting.vcf.gz").read_bytes() == b"an upload awaiting retention"
+        assert (target_data / "secret_key").read_text() == secret
+        again = manage(target_env, "restore", str(folder))
+        assert again.returncode != 0 and "already holds tables" in again.stderr
+        with psycopg.connect(url_as(app, target), autocommit=True) as conn:
+            assert conn.execute("SELECT count(*) FROM genomes_casevariant").fetchone()[0] == \
+                manifest["tables"]["genomes_casevariant"]
+            conn.execute("INSERT INTO interpret_auditevent (timestamp, username, action, object_type, object_id, "
+                         "department_code, user_agent, method, path, details, api_token_prefix) VALUES "
+                         "(now(), 'x', 'view', 't', '1', '', '', '', '', '{}', '')")
+            for statement in ("TRUNCATE interpret_auditevent", "ALTER TABLE interpret_auditevent DISABLE TRIGGER ALL"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+    finally:
+        with psycopg.connect(superuser_url("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+@pytest.mark.worker
+def test_backup_and_restore_with_the_embedded_database(tmp_path):
+    """The default installation: `manage.py backup` reads the embedded server as its superuser (no server of
+    its own to keep running), `manage.py restore` fills a new data folder's embedded server as the owner role."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_OWNER_URL")}
+    env.update({"INTERPRET_DATA_DIR": str(tmp_path / "source"), "INTERPRET_DATABASE_ROLE": "app"})
+    assert manage(env, "bootstrap", "--demo").returncode == 0
+    made = manage(env, "backup", str(tmp_path / "backup"))
+    assert made.returncode == 0, made.stderr[-3000:]
+    restored = manage({**env, "INTERPRET_DATA_DIR": str(tmp_path / "target")}, "restore", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr[-3000:]
+    assert json.loads(restored.stdout)["rows"] == json.loads(made.stdout)["rows"] > 0

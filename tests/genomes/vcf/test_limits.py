@@ -125,6 +125,7 @@ def test_an_info_value_bomb_fails_the_import_in_bounded_memory_and_stores_nothin
     rss_mb, result, stderr = _peak_rss_of_import(tmp_path, vcf, env)
     assert result["code"] == 1, result
     assert "bomb.vcf.gz" in stderr and ("expands more than 200 times" in stderr or "a line longer than" in stderr)
+    print(f"{path_kind}: peak RSS {rss_mb} MB, file {vcf.stat().st_size:,} bytes")  # docs/reliability.md
     assert rss_mb < 600, f"peak RSS {rss_mb} MB"  # the 1 GiB value was never held
     assert database_snapshot() == before
 
