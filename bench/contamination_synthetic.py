@@ -23,7 +23,7 @@ call_command("migrate", verbosity=0)
 from genomes.importing.prepare import case_import_prepare  # noqa: E402
 from genomes.models import Case  # noqa: E402
 from genomes.synthetic import CohortSpec, generate_cohort  # noqa: E402
-from interpret.analysis.contamination import estimate_contamination  # noqa: E402
+from genomes.contamination import estimate_contamination  # noqa: E402
 from core.jobs import job_run  # noqa: E402
 from core.models import Department, PatientGroup  # noqa: E402
 

@@ -14,7 +14,7 @@ from genomes.forms import CaseImportForm
 from genomes.importing.prepare import CaseImportError, QueueUnavailable
 from genomes.importing.uploads import case_import_from_upload, upload_refusal
 from genomes.models import Case
-from genomes.selectors import cases_visible_to
+from genomes.selectors import case_evidence_sources, case_sample_qc, cases_visible_to
 from genomes.web import case_for_request
 
 
@@ -41,7 +41,8 @@ class CaseList(APIView):
 class CaseDetail(APIView):
     def get(self, request, case_id: int):
         case = case_for_request(request, case_id)
-        return Response(CaseSerializer(case).data)
+        return Response({**CaseSerializer(case).data, "sample_qc": case_sample_qc(case),
+                         "evidence_sources": case_evidence_sources(case)})
 
 
 class CaseImportCreate(APIView):

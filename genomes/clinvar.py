@@ -72,3 +72,36 @@ def may_mention_pathogenic(text: str | None) -> bool:
 def pathogenic_sql(column: str = "clinvar") -> str:
     """An SQL predicate on a stored terms array: it holds a (likely) pathogenic assertion."""
     return f"{column} && ARRAY[{', '.join(repr(term) for term in PATHOGENIC_TERMS)}]::text[]"
+
+
+# ClinVar's review status as gold stars (https://www.ncbi.nlm.nih.gov/clinvar/docs/review_status/).
+_REVIEW_STARS = (
+    ("practice_guideline", 4),
+    ("reviewed_by_expert_panel", 3),
+    ("criteria_provided,_multiple_submitters,_no_conflicts", 2),
+    ("criteria_provided,_multiple_submitters", 2),
+    ("criteria_provided,_conflicting", 1),
+    ("criteria_provided,_single_submitter", 1),
+    ("no_assertion_criteria_provided", 0),
+    ("no_assertion_provided", 0),
+    ("no_interpretation_for_the_single_variant", 0),
+    ("no_classification", 0),
+)
+REVIEW_STAR_LABELS = {4: "practice guideline", 3: "expert panel", 2: "multiple submitters, no conflicts",
+                      1: "single submitter or conflicting", 0: "no assertion criteria"}
+
+
+def review_stars(value) -> int | None:
+    """ClinVar review status (CLNREVSTAT, however joined) as 0-4 stars; None when not given."""
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)):
+        value = ",".join(str(v) for v in value)
+    text = str(value).strip().lower().replace(" ", "_").replace("&", ",")
+    if not text or text == ".":
+        return None
+    text = ",_".join(part.strip("_") for part in text.split(","))  # "criteria_provided,multiple..." spellings
+    for status, stars in _REVIEW_STARS:
+        if status in text:
+            return stars
+    return None

@@ -17,6 +17,12 @@ class Family:
     father_affected: bool = False
     mother_affected: bool = False
     is_foetal: bool = False
+    # Both parents confirmed by sample identity QC (genomes.sample_identity); None: not evaluated (an import
+    # made before the check, or no parents sequenced).
+    parentage_confirmed: bool | None = None
+    # The blocking sample identity flags of the case (non-paternity, sample-swap, ...)
+    identity_flags: tuple[str, ...] = ()
+    build: str = ""  # the case's genome build: where the pseudoautosomal regions are
 
     @property
     def parents(self) -> int:

@@ -138,7 +138,9 @@ class CaseImport(models.Model):
     vcf_size = models.BigIntegerField()
     genome_build = models.CharField(max_length=6)
     build_evidence = models.CharField(max_length=200)
-    annotation_source = models.CharField(max_length=10, blank=True, help_text="CSQ, ANN or empty: unannotated")
+    annotation_source = models.CharField(max_length=64, blank=True,
+                                         help_text="the INFO key of the consequence annotation (CSQ, ANN, "
+                                                   "or the pipeline's own name); empty: unannotated")
     replace = models.BooleanField(default=False)
     is_current = models.BooleanField(default=False, help_text="Its variants are the case's variants")
     records_read = models.BigIntegerField(default=0)
@@ -223,8 +225,12 @@ class CaseVariant(models.Model):
     depth = ArrayField(models.IntegerField(null=True))
     ref_reads = ArrayField(models.IntegerField(null=True))
     alt_reads = ArrayField(models.IntegerField(null=True))
-    # Allele balance alt/(ref+alt) for germline calls; the caller's FORMAT/AF (VAF) for somatic ones.
+    # Allele balance: this ALT's reads over all reads at the site (a 1/2 call is not 1.0 on either row) for
+    # germline calls; the caller's FORMAT/AF (VAF) for somatic ones.
     allele_fraction = ArrayField(models.FloatField(null=True))
+    clinvar_stars = models.SmallIntegerField(null=True)  # ClinVar review status, 0-4 stars
+    # Each sample's genotype at the whole site ("0/2"), for rows split from a multi-allelic site; else NULL
+    site_genotypes = ArrayField(models.TextField(), null=True)
 
     class Meta:
         managed = False  # created by migration genomes 0003 as a partitioned table

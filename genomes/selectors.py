@@ -9,6 +9,7 @@ from genomes.family import Family
 from genomes.models import Case, CaseImport, Individual, Sample, Variant
 from genomes.pedigree_drawing import pedigree_svg
 from genomes.qc import MENDELIAN_ERROR_ALERT, mendelian_error_rate, sample_qc
+from genomes.sample_identity import parentage_confirmed
 from genomes.variant_identity import VariantKey
 
 
@@ -75,8 +76,11 @@ def case_overview(case: Case) -> dict:
             "by_consequence": stats.get("by_consequence", {}),
             "skipped": stats.get("skipped", {}),
             "records": stats.get("records"), "kept": stats.get("kept"),
+            "identity": stats.get("sample_qc"),
         }
-    sample_rows = list(zip(samples, qc["samples"] if qc else [None] * len(samples)))
+    identity_by_sample = {entry["sample"]: entry for entry in ((qc or {}).get("identity") or {}).get("samples", ())}
+    sample_rows = [(sample, q, identity_by_sample.get(sample.vcf_sample_name))
+                   for sample, q in zip(samples, qc["samples"] if qc else [None] * len(samples))]
     return {"pedigree_svg": drawing, "sample_rows": sample_rows, "imports": imports, "current_import": current,
             "qc": qc}
 
@@ -99,10 +103,28 @@ def family_of_case(case) -> Family | None:
     person = proband.individual
     father = by_individual.get(person.father_id)
     mother = by_individual.get(person.mother_id)
+    identity = case_sample_qc(case)
+    confirmed = None
+    if identity is not None and "parentage" in identity and father and mother:
+        confirmed = parentage_confirmed(identity, proband.vcf_sample_name)
     return Family(
         proband=proband.position, proband_male=person.sex == "male", proband_affected=person.affection == "affected",
         father=father.position if father else None, mother=mother.position if mother else None,
         father_affected=bool(father and father.individual.affection == "affected"),
         mother_affected=bool(mother and mother.individual.affection == "affected"),
-        is_foetal=case.is_foetal,
+        is_foetal=case.is_foetal, parentage_confirmed=confirmed,
+        identity_flags=tuple(identity.get("flags", ())) if identity else (), build=case.genome_build or "",
     )
+
+
+def case_sample_qc(case) -> dict | None:
+    """The sample identity QC of the case's current import (genomes.sample_identity); None before the check."""
+    statistics = (case.imports.filter(is_current=True).values_list("statistics", flat=True).first()) or {}
+    return statistics.get("sample_qc")
+
+
+def case_evidence_sources(case) -> dict | None:
+    """Where the case's current import read each evidence field (None: not annotated); None before it was
+    recorded."""
+    statistics = (case.imports.filter(is_current=True).values_list("statistics", flat=True).first()) or {}
+    return statistics.get("evidence_sources")

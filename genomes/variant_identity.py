@@ -51,6 +51,28 @@ CONTIG_LENGTHS: dict[GenomeBuild, dict[str, int]] = {
     },
 }
 
+# The pseudoautosomal regions (GRC): X and Y pair there like autosomes, so a male has two copies. 1-based,
+# inclusive.
+PSEUDOAUTOSOMAL_REGIONS: dict[GenomeBuild, dict[str, tuple[tuple[int, int], ...]]] = {
+    GenomeBuild.GRCH37: {"X": ((60001, 2699520), (154931044, 155260560)),
+                         "Y": ((10001, 2649520), (59034050, 59363566))},
+    GenomeBuild.GRCH38: {"X": ((10001, 2781479), (155701383, 156030895)),
+                         "Y": ((10001, 2781479), (56887903, 57217415))},
+}
+
+
+def in_pseudoautosomal_region(build: GenomeBuild | str, contig: str, pos: int) -> bool:
+    regions = PSEUDOAUTOSOMAL_REGIONS[GenomeBuild(build)].get(contig)
+    return bool(regions) and any(start <= pos <= end for start, end in regions)
+
+
+def pseudoautosomal_bounds(build: GenomeBuild | str, contig: str) -> tuple[int, int]:
+    """(end of PAR1, start of PAR2) of X or Y; positions up to the first or from the second pair like autosomes
+    (the few bases beyond the PARs, at the telomeres, are never called). (0, 0) for other contigs."""
+    regions = PSEUDOAUTOSOMAL_REGIONS[GenomeBuild(build)].get(contig)
+    return (regions[0][1], regions[1][0]) if regions else (0, 0)
+
+
 _BUILD_NAMES = {
     GenomeBuild.GRCH37: re.compile(r"grch37|hg19|\bb37\b|hs37d5|human_g1k_v37|37\.p13", re.IGNORECASE),
     GenomeBuild.GRCH38: re.compile(r"grch38|hg38|\bb38\b|hs38|GCA_000001405\.15", re.IGNORECASE),

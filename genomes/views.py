@@ -29,8 +29,10 @@ def case_import(request):
         refusal = PermissionDenied("Importing cases needs a clinical or laboratory role in a department.")
         refusal.audited = True
         raise refusal
-    form = CaseImportForm(request.POST or None, request.FILES or None, departments=departments,
-                          initial={"patient_group": request.GET.get("group")})
+    initial = {"patient_group": request.GET.get("group")}
+    if len(departments) == 1:  # the user's one department, preselected
+        initial["department"] = departments[0].code
+    form = CaseImportForm(request.POST or None, request.FILES or None, departments=departments, initial=initial)
     error = None
     refused = upload_refusal(request) if request.method == "POST" else None
     if refused is not None:

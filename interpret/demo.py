@@ -45,19 +45,25 @@ DEMO_USERS = (
     DemoUser("oncologist", "Otto Oncologist", "demo-onc", Role.TUMOR_BOARD_MEMBER),
 )
 
-# Real demo cases imported from genomes/demo_data (identifier, group, department, analysis type, ped, vcf).
+# Demo cases with their files (identifier, group, department, analysis type, ped, vcf): real files shipped in
+# genomes/demo_data, and synthetic families the project's generator writes at set-up (demo_cohort) from the
+# shipped GTF extract, so that every analysis type has a case: a trio with a planted de novo, a foetus with
+# its parents and 8% maternal contamination, a singleton and a duo (the trio's child alone, and with its mother).
 DEMO_IMPORTS = (
     ("DEMO-RARE-643594", "RARE", "demo", "trio", "643594.ped", "643594.clinical.vcf.gz"),
     ("DEMO-CANCER-0001", "CANCER-ADULT", "demo-onc", "tumour_normal", "cancer_test.ped", "cancer_test.vcf.gz"),
+    ("DEMO-NEURO-0001", "NEURO", "demo", "trio", "cohort:trio/SYNTRIO0001.ped", "cohort:trio/SYNTRIO0001.vcf.gz"),
+    ("DEMO-FOETAL-0001", "FOETAL", "demo", "foetal", "cohort:foetal/SYNFOETAL0001.ped",
+     "cohort:foetal/SYNFOETAL0001.vcf.gz"),
+    ("DEMO-HEART-0001", "HEART", "demo", "singleton", "cohort:singleton.ped", "cohort:singleton.vcf.gz"),
+    ("DEMO-KIDNEY-0001", "KIDNEY", "demo", "duo", "cohort:duo.ped", "cohort:duo.vcf.gz"),
 )
+DEMO_GTF = Path(__file__).resolve().parent.parent / "panels" / "reference_data" / "grch38_chr1_head.ensembl.gtf.gz"
+DEMO_FOETAL_CONTAMINATION = 0.08
 
-# (identifier, patient group, department, analysis type); the imported ones get their data below.
-DEMO_CASES = (
-    ("DEMO-RARE-643594", "RARE", "demo", Case.AnalysisType.TRIO),
-    ("DEMO-FOETAL-0001", "FOETAL", "demo", Case.AnalysisType.FOETAL),
-    ("DEMO-HEART-0001", "HEART", "demo", Case.AnalysisType.SINGLETON),
-    ("DEMO-CANCER-0001", "CANCER-ADULT", "demo-onc", Case.AnalysisType.TUMOUR_NORMAL),
-)
+# (identifier, patient group, department, analysis type); each gets its data from DEMO_IMPORTS.
+DEMO_CASES = tuple((identifier, group, department, analysis_type)
+                   for identifier, group, department, analysis_type, _, _ in DEMO_IMPORTS)
 
 
 # Demo GenNet panels from the real PanelApp panels in panels/demo_data (PanelApp id, network, name, the patient
@@ -104,8 +110,64 @@ def _demo_panels() -> list[str]:
     return codes
 
 
+def demo_cohort(directory: Path) -> Path:
+    """The synthetic demo families, written once into ``directory`` (a few seconds; the same files every time)."""
+    from genomes.synthetic import CohortSpec, generate_cohort
+
+    if (directory / "duo.vcf.gz").exists():
+        return directory
+    cache = directory / ".pyensembl"
+    generate_cohort(CohortSpec(out_dir=directory / "trio", gtf_paths=[DEMO_GTF], families=1, kind="trio",
+                               records=20_000, seed=3, cache_dir=cache))
+    generate_cohort(CohortSpec(out_dir=directory / "foetal", gtf_paths=[DEMO_GTF], families=1, kind="foetal",
+                               records=30_000, seed=7, contamination=DEMO_FOETAL_CONTAMINATION, cache_dir=cache))
+    trio_vcf = directory / "trio" / "SYNTRIO0001.vcf.gz"
+    ped_lines = (directory / "trio" / "SYNTRIO0001.ped").read_text().splitlines()
+    header, child, father, mother = ped_lines[0], ped_lines[1], ped_lines[2], ped_lines[3]
+    _sample_subset(trio_vcf, directory / "singleton.vcf.gz", [0])
+    (directory / "singleton.ped").write_text("\n".join([header, _without_parents(child)]) + "\n")
+    _sample_subset(trio_vcf, directory / "duo.vcf.gz", [0, 2])
+    (directory / "duo.ped").write_text("\n".join([header, _without_father(child), mother]) + "\n")
+    return directory
+
+
+def _without_parents(line: str) -> str:
+    fields = line.split("\t")
+    fields[2] = fields[3] = "0"
+    return "\t".join(fields)
+
+
+def _without_father(line: str) -> str:
+    fields = line.split("\t")
+    fields[2] = "0"
+    return "\t".join(fields)
+
+
+def _sample_subset(source: Path, target: Path, columns: list[int]) -> None:
+    """The VCF with only the sample columns given (0-based among the samples)."""
+    import gzip
+
+    partial = target.with_suffix(".partial")
+    with gzip.open(source, "rt") as reading, gzip.open(partial, "wt", compresslevel=4) as writing:
+        for line in reading:
+            if line.startswith("##"):
+                writing.write(line)
+                continue
+            fields = line.rstrip("\n").split("\t")
+            writing.write("\t".join(fields[:9] + [fields[9 + c] for c in columns]) + "\n")
+    partial.rename(target)
+
+
+def _demo_file(name: str) -> Path:
+    from django.conf import settings
+
+    if name.startswith("cohort:"):
+        return demo_cohort(settings.DATA_DIR / "demo-cohort") / name.removeprefix("cohort:")
+    return DEMO_FILES / name
+
+
 def _demo_imports() -> list[str]:
-    """Import the shipped demo VCFs in this process, once (a case with variants is left alone)."""
+    """Import the demo VCFs in this process, once (a case with variants is left alone)."""
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
 
@@ -116,7 +178,7 @@ def _demo_imports() -> list[str]:
             continue
         case_import = case_import_prepare(
             patient_group=PatientGroup.objects.get(code=group), department=Department.objects.get(code=department),
-            ped_path=DEMO_FILES / ped, vcf_path=DEMO_FILES / vcf, analysis_type=analysis_type,
+            ped_path=_demo_file(ped), vcf_path=_demo_file(vcf), analysis_type=analysis_type,
             case_identifier=identifier, send_to_worker=False,
         )
         job = job_run(case_import.job_id)

@@ -283,6 +283,9 @@ VCF_MAX_BYTES = env_int("VCF_MAX_BYTES", 2**40)
 VCF_MAX_EXPANSION = env_int("VCF_MAX_EXPANSION", 200)
 # Individuals a case's pedigree may hold (a family; the variant table shows each one's genotypes).
 CASE_MAX_INDIVIDUALS = env_int("CASE_MAX_INDIVIDUALS", 50)
+# The analysis keeps ClinVar (likely) pathogenic variants whatever their frequency when ClinVar's review status
+# has at least this many stars (0-4); variants of a file without review status are kept, and the run says so.
+CLINVAR_MIN_STARS = env_int("CLINVAR_MIN_STARS", 1)
 # Uploaded VCF and PED files are kept here, private to this account, for the import job to read; deleted at once
 # when rejected, and UPLOAD_RETENTION_DAYS after their import ended (genomes/importing/uploads.py).
 UPLOAD_DIR = DATA_DIR / "uploads"
@@ -303,6 +306,9 @@ GENE_MODEL_GTF = {
     "GRCh37": env_str("GTF_GRCH37") or str(REFERENCE_DATA_DIR / "grch37_chr1_head.ensembl75.gtf.gz"),
 }
 HGNC_TABLE = env_str("HGNC_TABLE") or str(REFERENCE_DATA_DIR / "hgnc_reduced_set.txt")
+# gnomAD's gene constraint table (v2.1.1 lof_metrics.by_gene or v4 constraint_metrics TSV, plain or gzip): pLI
+# and LOEUF on variant pages. Unset: constraint is not shown.
+GNOMAD_CONSTRAINT_TABLE = env_str("GNOMAD_CONSTRAINT_TABLE", "")
 PYENSEMBL_CACHE_DIR = Path(env_str("PYENSEMBL_CACHE_DIR") or DATA_DIR / "pyensembl").resolve()
 
 # Extra folders of ACMG/AMP expert-panel specification files (JSON, ':'-separated); the shipped ones in

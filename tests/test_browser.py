@@ -214,8 +214,24 @@ def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(
     page.wait_for_selector(f"tr[data-variant='{first}'] .badge:has-text('candidate')")
 
 
+ANNOTATED_SINGLETON_VCF = """##fileformat=VCFv4.2
+##contig=<ID=chr1,length=248956422>
+##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|HGVSc|HGVSp|CANONICAL">
+##INFO=<ID=gnomAD_AF_popmax,Number=A,Type=Float,Description="gnomAD popmax allele frequency">
+##INFO=<ID=REVEL,Number=A,Type=Float,Description="REVEL score">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">
+##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">
+##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID
+chr1\t1000\t.\tG\tA\t50\tPASS\tREVEL=0.93;CSQ=A|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.100G>A|ENSP00000368678.2:p.Gly34Ser|YES\tGT:AD:DP:GQ\t0/1:10,10:20:99
+chr1\t2000\t.\tC\tT\t50\tPASS\tgnomAD_AF_popmax=0.0003;REVEL=0.1;CSQ=T|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.105C>T|ENSP00000368678.2:p.Ala35Val|YES\tGT:AD:DP:GQ\t0/1:10,10:20:99
+"""
+
+
 @pytest.mark.browser
-def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approves(live_server, page, dept_a):
+def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approves(live_server, page, dept_a,
+                                                                                   tmp_path):
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from genomes.models import Variant
@@ -223,16 +239,20 @@ def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approv
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
     make_user("cora", department=dept_a, role=Role.VARIANT_CURATOR, first_name="Cora", last_name="Curator")
+    # A file with gnomAD and REVEL (the Scout trio has no frequencies: nothing frequency-based is suggested there)
+    vcf, ped = tmp_path / "annotated.vcf", tmp_path / "annotated.ped"
+    vcf.write_text(ANNOTATED_SINGLETON_VCF)
+    ped.write_text("f\tKID\t0\t0\t1\t2\n")
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
-    job_run(case_import.job_id)
-    variant = Variant.objects.get(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")  # SEMA4A p.Arg713Gln
+        ped_path=ped, vcf_path=vcf, build="GRCh38")
+    assert job_run(case_import.job_id).state == "done"
+    variant = Variant.objects.get(build="GRCh38", chrom="1", pos=1000, ref="G", alt="A")  # AGRN p.Gly34Ser
     variant_url = f"{live_server.url}/cases/{case_import.case_id}/variants/{variant.pk}/"
 
     log_in(page, live_server, "gita")
     page.goto(variant_url)
-    page.fill("[data-testid=classification-start] input[name=condition]", "Retinitis pigmentosa 35")
+    page.fill("[data-testid=classification-start] input[name=condition]", "Congenital myasthenic syndrome 8")
     page.select_option("[data-testid=classification-start] select[name=mode_of_inheritance]", "AD")
     page.click("text=Classify (ACMG/AMP)")
     page.wait_for_selector("[data-testid=criteria]")
@@ -317,3 +337,74 @@ def test_security_headers_in_a_browser(live_server, dept_a):
 
             connections.close_all()
     assert violations and all("inline script" in v for v in violations), violations  # the probe, reported
+
+
+SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+
+
+@pytest.mark.browser
+def test_the_main_pages_at_1440x900_fit_the_screen_and_are_kept_as_screenshots(live_server, dept_a, tmp_path):
+    """A laptop screen: no page scrolls sideways and the variant table's columns fit without its own scrollbar.
+    The screenshots are kept under test-artifacts/screenshots/ for a person to look at."""
+    from playwright.sync_api import sync_playwright
+
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from genomes.models import CaseVariant
+    from tests.shared_data import shared
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    # long sample ids, as laboratories write them, in the pedigree drawing
+    ped = tmp_path / "long.ped"
+    ped.write_text("".join(f"643594\t{name}\t{father}\t{mother}\t{sex}\t{pheno}\n" for name, father, mother, sex, pheno in (
+        ("ADM1059A2-WGS-2026-000123", "ADM1059A1-WGS-2026-000124", "ADM1059A3-WGS-2026-000125", 1, 2),
+        ("ADM1059A1-WGS-2026-000124", 0, 0, 1, 1), ("ADM1059A3-WGS-2026-000125", 0, 0, 2, 1))))
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=ped, vcf_path=shared("scout-demo/643594.research.vcf.gz"),
+        sample_map={"ADM1059A2-WGS-2026-000123": "ADM1059A2", "ADM1059A1-WGS-2026-000124": "ADM1059A1",
+                    "ADM1059A3-WGS-2026-000125": "ADM1059A3"})
+    job = job_run(case_import.job_id)
+    assert job.state == "done", job.error
+    case_id = case_import.case_id
+    variant_id = CaseVariant.objects.filter(case_id=case_id).exclude(genes=[]).first().variant_id
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {"patient-groups": "/", "case": f"/cases/{case_id}/",
+             "variant-table": f"/cases/{case_id}/variants/?genome_wide=true&max_popmax=&impacts=&pass_only=false",
+             "variant": f"/cases/{case_id}/variants/{variant_id}/", "import-form": "/cases/import/",
+             "job": f"/jobs/{job.pk}/"}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        log_in(page, live_server, "gita")
+        overflowing = {}
+        for name, path in pages.items():
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            htmx_idle(page)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-1440x900.png"), full_page=False)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 1440:
+                overflowing[name] = width
+        page.goto(f"{live_server.url}{pages['variant-table']}")
+        page.wait_for_selector("[data-testid=variant-table] tbody tr[data-variant]")
+        print("WIDTHS", page.evaluate("[...document.querySelectorAll('[data-testid=variant-table] th')].map(t => [t.innerText.slice(0,12), Math.round(t.getBoundingClientRect().width)])"), page.evaluate("[...document.querySelectorAll('[data-testid=variant-table] tbody tr:first-child td')].map(t => t.innerText.slice(0,80))"))
+        table = page.evaluate("(() => { const t = document.querySelector('[data-testid=variant-table]'); "
+                              "const box = t.parentElement; return [box.scrollWidth, box.clientWidth]; })()")
+        # the pedigree drawing's labels do not overlap one another
+        page.goto(f"{live_server.url}{pages['case']}")
+        boxes = page.evaluate("(() => [...document.querySelectorAll('svg text')].filter(t => t.closest("
+                              "'[data-testid=pedigree]')).map(t => { const b = t.getBoundingClientRect(); "
+                              "return [b.left, b.top, b.right, b.bottom]; }))()")
+        context.close()
+        browser.close()
+    from django.db import connections
+
+    connections.close_all()
+    assert overflowing == {}, overflowing
+    assert table[0] <= table[1], f"the variant table scrolls sideways: {table[0]} px of content in {table[1]} px"
+    assert boxes, "no pedigree labels found"
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    assert overlaps == [], overlaps

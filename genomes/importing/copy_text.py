@@ -43,7 +43,7 @@ STAGING_COLUMNS = (
     "import_id", "key_md5", "xpos", "chrom", "pos", "ref", "alt", "variant_type", "filter", "quality", "rsid",
     "genes", "gene_ids", "consequences", "worst_consequence", "impact", "is_annotated", "gnomad_af", "gnomad_popmax",
     "clinvar", "cadd_phred", "revel", "spliceai", "transcripts", "genotypes", "genotype_quality", "depth",
-    "ref_reads", "alt_reads", "allele_fraction",
+    "ref_reads", "alt_reads", "allele_fraction", "clinvar_stars", "site_genotypes",
 )
 
 
@@ -56,7 +56,7 @@ def staging_line(build: str, row: tuple, prefix: str = "") -> str:
     """
     (chrom, pos, ref, alt, kind, filter_value, quality, rsid, genes, gene_ids, consequences, worst, impact,
      annotated, frequency, popmax, clinvar, cadd, revel, spliceai, transcripts, genotypes, quals, depths,
-     ref_reads, alt_reads, fractions) = row
+     ref_reads, alt_reads, fractions, clinvar_stars, site_genotypes) = row
     base = _XPOS_BASE.get(chrom)
     if base is None:
         base = _XPOS_BASE[chrom] = xpos_base(chrom)
@@ -72,7 +72,8 @@ def staging_line(build: str, row: tuple, prefix: str = "") -> str:
         "t" if annotated else "f", _number_text(frequency), _number_text(popmax), _text_array(clinvar),
         _number_text(cadd), _number_text(revel), _number_text(spliceai), transcript_json,
         _number_array(genotypes), _number_array(quals), _number_array(depths), _number_array(ref_reads),
-        _number_array(alt_reads), _number_array(fractions),
+        _number_array(alt_reads), _number_array(fractions), _number_text(clinvar_stars),
+        "\\N" if site_genotypes is None else _text_array(site_genotypes),
     )) + "\n"
 
 

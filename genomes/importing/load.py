@@ -25,8 +25,9 @@ from genomes.importing.storage import lock_national_variants, store_batch, store
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
 from genomes.variant_identity import GenomeBuild
-from genomes.vcf.evidence_fields import load_field_map
+from genomes.vcf.evidence_fields import evidence_sources, load_field_map, resolve_info_sources
 from genomes.vcf.header import estimate_record_count, open_vcf
+from genomes.sample_identity import SampleIdentity, sample_identity_qc
 from genomes.vcf.contig_guard import contig_guard
 from genomes.vcf.limits import GuardedVcf
 from genomes.vcf.records import ReadPolicy, VcfReader
@@ -85,17 +86,21 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     started = time.monotonic()
     samples = list(case.samples.select_related("individual").order_by("position"))
     limits = read_limits()
-    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build), limits=limits)
+    field_map = load_field_map(settings.VARIANT_FIELD_MAP_FILE)
+    vcf, header = open_vcf(case_import.vcf_path, build=GenomeBuild(case_import.genome_build), limits=limits,
+                           consequence_keys=tuple(field_map["consequence"]))
     vcf.close()  # the header is known; records are read through the bounds (genomes.vcf.limits)
     somatic = case.analysis_type in SOMATIC_TYPES
     policy = ReadPolicy(
         sample_columns=[header.samples.index(s.vcf_sample_name) for s in samples],
-        info_fields=load_field_map(settings.VARIANT_FIELD_MAP_FILE),
+        info_fields=field_map,
         retention_max_popmax=None if somatic else case.patient_group.retention_popmax,
         somatic=somatic,
         trio=_trio_positions(samples),
     )
     build = str(header.build)
+    evidence = evidence_sources(resolve_info_sources(field_map, header.info_ids, header.info_descriptions),
+                                header.annotation)
     expected = estimate_record_count(case_import.vcf_path)
     parts = parallel_parts(case_import.vcf_path)
     contigs = contig_guard(case_import.vcf_path, header, limits)
@@ -121,7 +126,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                                                                       store_one_batch, limits, contigs)
                 read_done = time.monotonic()
                 store_end(cursor, case_import)
-                _finish(case, case_import, statistics, stored, samples, started, build)
+                sample_qc = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
@@ -156,28 +161,70 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             stored = store_batch(cursor, case, case_import, build, "import_staging", "import_id = %s",
                                  [case_import.pk])
             store_end(cursor, case_import)
-            _finish(case, case_import, statistics, stored, samples, started, build)
+            sample_qc = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
+    analysed = time.monotonic()
+    case_statistics_refresh(case.pk)
     finished = time.monotonic()
     return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
             # reading, filtering and COPY to staging (workers: with batches stored meanwhile), then what is
             # stored after the reading
-            "seconds_reading": round(read_done - started, 2), "seconds_storing": round(finished - read_done, 2),
+            "seconds_reading": round(read_done - started, 2), "seconds_storing": round(analysed - read_done, 2),
+            "seconds_analysing": round(finished - analysed, 2),
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
-            "worker_seconds": worker_seconds}
+            "worker_seconds": worker_seconds, "sample_qc": sample_qc,
+            "summary": _summary_text(case, statistics.records, stored, build, finished - started, sample_qc)}
 
 
-def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str) -> None:
+def case_statistics_refresh(case_id: int) -> None:
+    """Fresh planner statistics for the case's partition (and the national variants): the first analysis after
+    the import is planned on them, not on an empty partition's (bench/fresh_case.py measures the difference)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT genomes_analyze_case_variants(%s)", [case_id])
+
+
+def _summary_text(case, records: int, stored: int, build: str, seconds: float, sample_qc: dict) -> str:
+    """The job page's one readable line."""
+    text = (f"Case {case.identifier}: {records:,} records read, {stored:,} variants stored ({build}) "
+            f"in {seconds:.1f} s.")
+    if sample_qc.get("not_evaluated"):
+        return text + " Sample identity not evaluated: " + sample_qc["not_evaluated"] + "."
+    if sample_qc.get("blocking"):
+        return text + " Sample identity QC: " + ", ".join(sample_qc["flags"]) + " (blocking: see the case page)."
+    confirmed = [p for p in sample_qc.get("parentage", ()) if p.get("father") == p.get("mother") == "confirmed"]
+    return text + (" Sample identity QC: parentage confirmed." if confirmed else " Sample identity QC: no flags.")
+
+
+def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str,
+            evidence: dict) -> dict:
     elapsed = max(time.monotonic() - started, 1e-6)
     summary = statistics.as_dict()
     summary["samples"] = [s.vcf_sample_name for s in samples]
+    summary["evidence_sources"] = evidence
+    summary["sample_qc"] = _sample_qc(case, samples, summary["identity_patterns"])
     case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
     CaseImport.objects.filter(pk=case_import.pk).update(
         is_current=True, records_read=statistics.records, variants_stored=stored,
         records_per_second=round(statistics.records / elapsed, 1), statistics=summary,
     )
     Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
+    return summary["sample_qc"]
+
+
+def _sample_qc(case, samples: list[Sample], patterns: list) -> dict:
+    """Sample identity QC of a germline case (genomes.sample_qc); a somatic VCF holds the tumour's calls, not
+    the germline sites identity needs."""
+    if case.analysis_type in SOMATIC_TYPES:
+        return {"not_evaluated": "a somatic VCF carries the tumour's calls, not germline sites to compare samples "
+                                 "by", "flags": [], "blocking": False}
+    individuals = list(case.individuals.all())
+    ids = {i.pk: i.individual_id for i in individuals}
+    pedigree = {i.individual_id: (ids.get(i.father_id), ids.get(i.mother_id)) for i in individuals}
+    identities = [SampleIdentity(sample=s.vcf_sample_name, individual=s.individual.individual_id,
+                                 sex=s.individual.sex, father=ids.get(s.individual.father_id),
+                                 mother=ids.get(s.individual.mother_id)) for s in samples]
+    return sample_identity_qc(patterns, identities, pedigree)
 
 
 def _trio_positions(samples: list[Sample]) -> tuple[int, int, int] | None:

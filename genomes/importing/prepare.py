@@ -21,6 +21,7 @@ from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
 from genomes.variant_identity import VariantIdentityError, parse_build
 from genomes.importing.limits import read_limits
+from genomes.vcf.evidence_fields import load_field_map
 from genomes.vcf.header import VcfHeader, file_sha256, open_vcf
 
 SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
@@ -68,6 +69,8 @@ def _map_samples(pedigree: Pedigree, header: VcfHeader, sample_map: dict[str, st
 
 def _analysis_type(pedigree: Pedigree, requested: str | None, group: PatientGroup) -> str:
     analysis_type = requested or pedigree.implied_analysis_type()
+    if not requested and analysis_type == Case.AnalysisType.TRIO and group.code == "FOETAL":
+        analysis_type = Case.AnalysisType.FOETAL  # foetal medicine: the proband with both parents is a foetus
     if analysis_type not in Case.AnalysisType.values:
         raise CaseImportError(f"unknown analysis type {analysis_type!r}; use one of {', '.join(Case.AnalysisType.values)}")
     if analysis_type in SOMATIC_TYPES:
@@ -124,7 +127,8 @@ def case_import_prepare(
         requested_build = parse_build(build) if build else None
     except VariantIdentityError as exc:
         raise CaseImportError(str(exc)) from None
-    vcf, header = open_vcf(vcf_path, build=requested_build, limits=read_limits())
+    vcf, header = open_vcf(vcf_path, build=requested_build, limits=read_limits(),
+                           consequence_keys=tuple(load_field_map(settings.VARIANT_FIELD_MAP_FILE)["consequence"]))
     vcf.close()
     samples = _map_samples(pedigree, header, sample_map or {})
     chosen_type = _analysis_type(pedigree, analysis_type, patient_group)

@@ -24,6 +24,7 @@ from core.errors import InputFileError
 from core.processes import die_with_parent
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
 from genomes.vcf.header import open_vcf
+from genomes.vcf.htslib_messages import htslib_messages
 from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import ReadPolicy, VcfReader
 
@@ -33,7 +34,8 @@ BATCHES_PER_PART = 1_000_000  # part i numbers its batches from i * 1e6
 
 def run(spec: dict) -> dict:
     limits = ReadLimits(**spec["limits"])
-    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
+    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits,
+                         consequence_keys=tuple(spec["policy"]["info_fields"].get("consequence", ("CSQ", "ANN"))))
     screen_spec = {key: spec[key] for key in ("vcf", "build", "start", "end", "previous", "policy", "limits",
                                               "contigs")}
     feeder = subprocess.Popen([sys.executable, "-m", "genomes.vcf.screen", json.dumps(screen_spec)],
@@ -55,7 +57,8 @@ def run(spec: dict) -> dict:
     follower = threading.Thread(target=follow_screen, daemon=True)
     follower.start()
     try:
-        vcf = cyvcf2.VCF(f"/dev/fd/{feeder.stdout.fileno()}", gts012=False)
+        with htslib_messages():  # reported once, by the header's first reading (genomes.vcf.header)
+            vcf = cyvcf2.VCF(f"/dev/fd/{feeder.stdout.fileno()}", gts012=False)
         reader = VcfReader(vcf, header, ReadPolicy(**spec["policy"]), screened=True)
         build = str(header.build)
         import_id = spec["import_id"]

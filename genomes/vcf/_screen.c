@@ -25,6 +25,7 @@
 #define CONTIG_CACHE 1024
 #define TERM_TABLE 512         /* open addressing; ~60 known consequence terms */
 #define MENDELIAN_MIN_GQ 20
+#define IDENTITY_MIN_GQ 20     /* genomes/vcf/statistics.IDENTITY_MIN_GQ */
 #define N_TYPES 5              /* snv, mnv, ins, del, indel */
 
 typedef struct {
@@ -32,6 +33,8 @@ typedef struct {
     Py_ssize_t name_len;
     long long length;
     int region;                /* 0 autosome, 1 X, 2 Y/MT; -1 not a primary contig */
+    int identity_region;       /* sample identity QC outside the PARs: 0 autosome, 1 X, 2 Y; -1 not counted */
+    long long par1_end, par2_start;   /* X and Y: positions up to / from these pair like autosomes */
 } Contig;
 
 typedef struct {
@@ -49,7 +52,8 @@ typedef struct {
     char *needles[4];               /* "KEY=" of popmax, AF, ClinVar, CSQ; NULL when not configured */
     Py_ssize_t needle_lens[4];
     int max_af_index, consequence_index, n_ranks;
-    PyObject *contig_info;          /* callable(bytes) -> (length, region) or None */
+    PyObject *contig_info;          /* callable(bytes) -> (length, region, identity region, PAR1 end, PAR2 start)
+                                       or None */
     Contig contigs[CONTIG_CACHE];
     int n_contigs, last_contig;
     Term terms[TERM_TABLE];
@@ -64,6 +68,8 @@ typedef struct {
     long long *by_consequence;      /* n_ranks + 2: the ranks, then "none", then "unannotated" */
     long long *patterns;            /* region x genotype codes x Mendelian state */
     Py_ssize_t n_patterns;
+    long long *identity;            /* identity region x genotype codes (GQ-filtered), biallelic PASS SNVs */
+    Py_ssize_t n_identity;
 } Screen;
 
 enum { NEEDLE_POPMAX, NEEDLE_AF, NEEDLE_CLINVAR, NEEDLE_CSQ };
@@ -194,10 +200,10 @@ static Contig *contig_lookup(Screen *self, const char *name, Py_ssize_t len) {
     PyObject *answer = PyObject_CallOneArg(self->contig_info, key);
     Py_DECREF(key);
     if (answer == NULL) return NULL;
-    long long length = 0;
-    int region = -1;
+    long long length = 0, par1_end = 0, par2_start = 0;
+    int region = -1, identity_region = -1;
     if (answer != Py_None) {
-        if (!PyArg_ParseTuple(answer, "Li", &length, &region)) {
+        if (!PyArg_ParseTuple(answer, "LiiLL", &length, &region, &identity_region, &par1_end, &par2_start)) {
             Py_DECREF(answer);
             return NULL;
         }
@@ -213,6 +219,9 @@ static Contig *contig_lookup(Screen *self, const char *name, Py_ssize_t len) {
     c->name_len = len;
     c->length = length;
     c->region = region;
+    c->identity_region = identity_region;
+    c->par1_end = par1_end;
+    c->par2_start = par2_start;
     self->last_contig = self->n_contigs++;
     return c;
 }
@@ -365,6 +374,28 @@ static int screen_line(Screen *self, const char *line, Py_ssize_t len) {
         }
     }
 
+    /* Sample identity QC (genomes/vcf/statistics.py): biallelic PASS SNVs, calls below GQ 20 as missing. */
+    int identity = -1, identity_codes[MAX_SAMPLES];
+    int passed = (fl[6] == 4 && memcmp(f[6], "PASS", 4) == 0) || (fl[6] == 1 && f[6][0] == '.');
+    if (ref_len == 1 && alt_len == 1 && passed && contig->identity_region >= 0) {
+        identity = contig->identity_region;
+        if (identity > 0 && (pos <= contig->par1_end || pos >= contig->par2_start)) identity = 0;
+        for (int s = 0; s < self->n_samples; s++) {
+            identity_codes[s] = codes[s];
+            if (self->gq_index < 0) continue;
+            const char *gq;
+            Py_ssize_t gq_len;
+            if (!sample_part(f[self->columns[s]], fl[self->columns[s]], self->gq_index, &gq, &gq_len)) continue;
+            if (gq_len == 0 || (gq_len == 1 && gq[0] == '.')) continue;
+            long long quality = 0;
+            for (Py_ssize_t i = 0; i < gq_len; i++) {
+                if (gq[i] < '0' || gq[i] > '9') return 0;   /* a float or negative GQ: cyvcf2 reads it */
+                if (quality < 1000000) quality = quality * 10 + (gq[i] - '0');
+            }
+            if (quality < IDENTITY_MIN_GQ) identity_codes[s] = -1;
+        }
+    }
+
     int consequence;   /* index into by_consequence */
     if (self->needles[NEEDLE_CSQ] == NULL) {
         consequence = self->n_ranks + 1;   /* unannotated */
@@ -409,6 +440,11 @@ static int screen_line(Screen *self, const char *line, Py_ssize_t len) {
     Py_ssize_t key = contig->region;
     for (int s = 0; s < self->n_samples; s++) key = key * 5 + (codes[s] + 1);
     self->patterns[key * 3 + mendel]++;
+    if (identity >= 0) {
+        Py_ssize_t id_key = identity;
+        for (int s = 0; s < self->n_samples; s++) id_key = id_key * 5 + (identity_codes[s] + 1);
+        self->identity[id_key]++;
+    }
     self->dropped++;
     return 1;
 }
@@ -452,7 +488,7 @@ static PyObject *Screen_screen(Screen *self, PyObject *arg) {
 
 static PyObject *Screen_counts(Screen *self, PyObject *Py_UNUSED(ignored)) {
     PyObject *by_type = PyList_New(N_TYPES), *by_consequence = PyList_New(self->n_ranks + 2);
-    PyObject *patterns = PyList_New(0);
+    PyObject *patterns = PyList_New(0), *identity = NULL;
     if (by_type == NULL || by_consequence == NULL || patterns == NULL) goto fail;
     for (int i = 0; i < N_TYPES; i++) PyList_SET_ITEM(by_type, i, PyLong_FromLongLong(self->by_type[i]));
     for (int i = 0; i < self->n_ranks + 2; i++)
@@ -474,13 +510,33 @@ static PyObject *Screen_counts(Screen *self, PyObject *Py_UNUSED(ignored)) {
         }
         Py_DECREF(item);
     }
-    return Py_BuildValue("{s:L,s:L,s:N,s:L,s:L,s:N,s:N}", "lines", self->lines, "dropped", self->dropped,
+    identity = PyList_New(0);
+    if (identity == NULL) goto fail;
+    for (Py_ssize_t k = 0; k < self->n_identity; k++) {
+        if (!self->identity[k]) continue;
+        Py_ssize_t key = k;
+        PyObject *genotypes = PyTuple_New(self->n_samples);
+        if (genotypes == NULL) goto fail;
+        for (int s = self->n_samples - 1; s >= 0; s--) {
+            PyTuple_SET_ITEM(genotypes, s, PyLong_FromLong((long)(key % 5) - 1));
+            key /= 5;
+        }
+        PyObject *item = Py_BuildValue("(nNL)", key, genotypes, self->identity[k]);
+        if (item == NULL || PyList_Append(identity, item) < 0) {
+            Py_XDECREF(item);
+            goto fail;
+        }
+        Py_DECREF(item);
+    }
+    return Py_BuildValue("{s:L,s:L,s:N,s:L,s:L,s:N,s:N,s:N}", "lines", self->lines, "dropped", self->dropped,
                          "by_type", by_type, "transitions", self->transitions, "transversions",
-                         self->transversions, "by_consequence", by_consequence, "patterns", patterns);
+                         self->transversions, "by_consequence", by_consequence, "patterns", patterns,
+                         "identity", identity);
 fail:
     Py_XDECREF(by_type);
     Py_XDECREF(by_consequence);
     Py_XDECREF(patterns);
+    Py_XDECREF(identity);
     return NULL;
 }
 
@@ -560,7 +616,9 @@ static int Screen_init(Screen *self, PyObject *args, PyObject *kwargs) {
     self->n_patterns = 3 * 3;
     for (int s = 0; s < self->n_samples; s++) self->n_patterns *= 5;
     self->patterns = PyMem_Calloc(self->n_patterns, sizeof(long long));
-    if (!self->field_starts || !self->field_lens || !self->by_consequence || !self->patterns) {
+    self->n_identity = self->n_patterns / 3;
+    self->identity = PyMem_Calloc(self->n_identity, sizeof(long long));
+    if (!self->field_starts || !self->field_lens || !self->by_consequence || !self->patterns || !self->identity) {
         PyErr_NoMemory();
         return -1;
     }
@@ -575,6 +633,7 @@ static void Screen_dealloc(Screen *self) {
     PyMem_Free(self->field_lens);
     PyMem_Free(self->by_consequence);
     PyMem_Free(self->patterns);
+    PyMem_Free(self->identity);
     Py_XDECREF(self->terms_keep);
     Py_XDECREF(self->contig_info);
     Py_TYPE(self)->tp_free((PyObject *)self);

@@ -42,7 +42,9 @@ TRANSCRIPT_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "spliceai_max": ("SpliceAI_pred_DS_max",),
     "gnomad_af": ("gnomADe_AF", "gnomAD_AF", "gnomADg_AF"),
     "max_af": ("MAX_AF",),
-    "clin_sig": ("CLIN_SIG", "CLINVAR_CLNSIG"),
+    "clin_sig": ("CLIN_SIG", "CLINVAR_CLNSIG", "ClinVar_CLNSIG"),
+    "clinvar_review": ("CLNREVSTAT", "ClinVar_CLNREVSTAT", "CLINVAR_CLNREVSTAT"),
+    "refseq": ("RefSeq",),   # VEP --refseq/--merged: the RefSeq transcript(s) matching this one
 }
 SPLICEAI_DELTA_FIELDS = ("SpliceAI_pred_DS_AG", "SpliceAI_pred_DS_AL", "SpliceAI_pred_DS_DG", "SpliceAI_pred_DS_DL")
 
@@ -110,6 +112,10 @@ class TranscriptConsequence:
     max_af: float | None
     clin_sig: tuple[str, ...]
     existing_variation: tuple[str, ...]
+    sift: str | None = None
+    polyphen: str | None = None
+    refseq: str | None = None
+    clinvar_review: str | None = None
 
 
 def _float(value: str | None) -> float | None:
@@ -132,7 +138,7 @@ def _column_indexes(fmt: ConsequenceFormat) -> tuple[int, ...]:
         names = ("allele", "allele_num", "consequence", "impact", "symbol", "gene_id", "transcript_id", "biotype",
                  "exon", "intron", "rank", "hgvsc", "hgvsp", "hgnc_id", "canonical", "mane_select", "lof",
                  "lof_filter", "lof_flags", "revel", "cadd_phred", "spliceai_max", "gnomad_af", "max_af",
-                 "clin_sig", "existing_variation")
+                 "clin_sig", "existing_variation", "sift", "polyphen", "refseq", "clinvar_review")
         cached = tuple(fmt.index.get(name, -1) for name in names)
         object.__setattr__(fmt, "_columns", cached)
         object.__setattr__(fmt, "_spliceai_deltas", tuple(fmt.index[n] for n in SPLICEAI_DELTA_FIELDS if n in fmt.index))
@@ -145,7 +151,8 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
         return []
     (i_allele, i_num, i_csq, i_impact, i_symbol, i_gene, i_transcript, i_biotype, i_exon, i_intron, i_rank,
      i_hgvsc, i_hgvsp, i_hgnc, i_canonical, i_mane, i_lof, i_lof_filter, i_lof_flags, i_revel, i_cadd,
-     i_spliceai, i_gnomad, i_max_af, i_clin_sig, i_existing) = _column_indexes(fmt)
+     i_spliceai, i_gnomad, i_max_af, i_clin_sig, i_existing, i_sift, i_polyphen, i_refseq,
+     i_review) = _column_indexes(fmt)
     deltas = fmt._spliceai_deltas
     width = len(fmt.fields)
     parsed = []
@@ -178,6 +185,7 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
             _float(v[i_gnomad]) if v[i_gnomad] else None, _float(v[i_max_af]) if v[i_max_af] else None,
             tuple(c for c in clin_sig.split("&") if c) if clin_sig else (),
             tuple(c for c in existing.split("&") if c) if existing else (),
+            v[i_sift] or None, v[i_polyphen] or None, v[i_refseq] or None, v[i_review] or None,
         ))
     return parsed
 

@@ -13,6 +13,8 @@ import cyvcf2
 from core.errors import InputFileError
 from genomes.variant_identity import GenomeBuild, VariantIdentityError, build_from_header
 from genomes.vcf.annotation import AnnotationHeaderError, ConsequenceFormat
+from genomes.vcf.evidence_fields import info_layout
+from genomes.vcf.htslib_messages import htslib_messages
 from genomes.vcf.limits import ReadLimits, scan_header
 
 
@@ -32,6 +34,7 @@ class VcfHeader:
     info_ids: set[str]
     format_ids: set[str]
     warnings: list[str] = field(default_factory=list)
+    info_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
     def annotation_source(self) -> str:
@@ -84,8 +87,8 @@ def estimate_record_count(path: Path | str, *, sample_bytes: int = 4 << 20) -> i
     return max(len(data_lines), int((size * ratio - header_bytes) / (data_bytes / len(data_lines))))
 
 
-def open_vcf(path: Path | str, *, build: GenomeBuild | None = None,
-             limits: ReadLimits | None = None) -> tuple[cyvcf2.VCF, VcfHeader]:
+def open_vcf(path: Path | str, *, build: GenomeBuild | None = None, limits: ReadLimits | None = None,
+             consequence_keys: tuple[str, ...] = ("CSQ", "ANN")) -> tuple[cyvcf2.VCF, VcfHeader]:
     """Open a VCF and read its header: samples, genome build, consequence annotation.
 
     An explicit ``build`` overrides the header, unless the header's contig
@@ -103,7 +106,8 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None,
     scan_header(path, limits or ReadLimits())
     try:
         # Not lazy=True: with it, cyvcf2 0.35 crashes on record.FORMAT.
-        vcf = cyvcf2.VCF(source, gts012=False)
+        with htslib_messages(htslib_warnings := []):
+            vcf = cyvcf2.VCF(source, gts012=False)
     except (OSError, Exception) as exc:  # cyvcf2 raises bare Exception for some header errors
         raise VcfInputError(source, 1, None, f"not a VCF file ({_describe(exc)})") from None
     try:
@@ -120,10 +124,12 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None,
         contigs: dict[str, int | None] = {name: (length or None) for name, length in zip(vcf.seqnames, vcf.seqlens)}
     except (AttributeError, ValueError):  # no ##contig lines: htslib has no sequence dictionary
         contigs = {}
+    info_descriptions: dict[str, str] = {}
     for record in vcf.header_iter():
         kind = record["HeaderType"]
         if kind == "INFO":
             info_ids.add(record["ID"])
+            info_descriptions[record["ID"]] = record.info().get("Description", "").strip("\"")
         elif kind == "FORMAT":
             format_ids.add(record["ID"])
     header_text_lines = raw_header.splitlines()
@@ -142,20 +148,28 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None,
                             "lines); give it explicitly (--build GRCh37|GRCh38)")
     else:
         chosen = detected
-    annotation, warnings = None, []
-    for key in ("CSQ", "ANN"):
-        if key in info_ids:
-            try:
-                annotation = ConsequenceFormat.from_description(key, vcf.get_header_type(key)["Description"])
-            except AnnotationHeaderError as exc:
-                raise VcfInputError(source, None, f"##INFO/{key}", str(exc)) from None
-            break
+    annotation, warnings = None, [f"{message} (in the VCF header)" for message in htslib_warnings]
+    named = [key for key in consequence_keys if key in info_ids]
+    # VEP writes under the name the pipeline chose (--vcf_info_field): a field laid out Allele|...|Consequence
+    # (or SnpEff's Annotation) is a consequence annotation whatever its name. bcftools' BCSQ has no Allele.
+    laid_out = sorted(key for key in info_ids if key not in named and _is_consequence_layout(info_descriptions[key]))
+    for key in named + laid_out:
+        try:
+            annotation = ConsequenceFormat.from_description(key, info_descriptions[key])
+        except AnnotationHeaderError as exc:
+            raise VcfInputError(source, None, f"##INFO/{key}", str(exc)) from None
+        break
     if annotation is None:
         found = ", ".join(k for k in ("BCSQ",) if k in info_ids)
         warnings.append("no VEP CSQ or SnpEff ANN consequence annotation in the header"
                         + (f" (found {found})" if found else "") + ": variants are stored unannotated")
     return vcf, VcfHeader(source, samples, chosen, evidence, annotation, header_lines, contigs,
-                          info_ids, format_ids, warnings)
+                          info_ids, format_ids, warnings, info_descriptions)
+
+
+def _is_consequence_layout(description: str) -> bool:
+    layout = set(info_layout(description))
+    return "Allele" in layout and bool(layout & {"Consequence", "Annotation"})
 
 
 def _describe(exc: Exception) -> str:

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import InputFileError
+from genomes.vcf.htslib_messages import htslib_messages
 
 CHUNK = 1 << 20
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +201,8 @@ class GuardedVcf:
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent,
                                        cwd=PROJECT_ROOT)  # where "-m genomes..." is found, whatever our cwd
         try:
-            self.vcf = cyvcf2.VCF(f"/dev/fd/{self.feeder.stdout.fileno()}", gts012=False)
+            with htslib_messages():  # reported once, by the header's first reading (genomes.vcf.header)
+                self.vcf = cyvcf2.VCF(f"/dev/fd/{self.feeder.stdout.fileno()}", gts012=False)
         except OSError:  # the feeder stopped before the header was through
             failure = self.failure(reading_failed=True)
             self.feeder.kill()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cyvcf2
 import numpy as np
 
-from genomes.clinvar import is_pathogenic, may_mention_pathogenic, normalize_clinvar
+from genomes.clinvar import is_pathogenic, may_mention_pathogenic, normalize_clinvar, review_stars
 from genomes.genotypes import genotype_code
 from genomes.variant_identity import (
     CONTIG_LENGTHS,
@@ -28,9 +28,10 @@ from genomes.variant_identity import (
 from genomes.vcf.annotation import consequences_for_alt, parse_consequences
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT, highest_impact, worst_consequence
 from genomes.vcf.diagnosis import diagnose_failure
-from genomes.vcf.evidence_fields import resolve_info_fields, spliceai_max
+from genomes.vcf.evidence_fields import resolve_info_sources, spliceai_max
 from genomes.vcf.header import VcfHeader, VcfInputError, _describe
-from genomes.vcf.statistics import MENDELIAN_MIN_GQ, RecordCounter
+from genomes.vcf.statistics import (MENDELIAN_MIN_GQ, RecordCounter, identity_codes, identity_region,
+                                    identity_region_table)
 
 # Plain upper-case bases: alleles the fast path and the record screen decide without trimming surprises.
 PLAIN_BASES = frozenset("ACGTN")
@@ -55,6 +56,27 @@ def _per_allele(value, alt_index: int):
     if isinstance(value, tuple):
         return value[alt_index - 1] if len(value) >= alt_index else None
     return value
+
+
+def _site_genotypes(alleles: list[list[int]]) -> list[str]:
+    """Each sample's call at a multi-allelic site as VCF text ("0/2", "./."), phasing aside."""
+    return ["/".join("." if a < 0 else str(a) for a in sample if a != -2) or "." for sample in alleles]
+
+
+def _sub_field(value, index: int, alt_index: int, n_alts: int):
+    """Sub-field ``index`` of a structured INFO value ('a|b|c', one entry per ALT or one for all)."""
+    if value is None:
+        return None
+    entries = (",".join(str(v) for v in value) if isinstance(value, tuple) else str(value)).split(",")
+    if len(entries) == n_alts:
+        entry = entries[alt_index - 1]
+    elif len(entries) == 1:
+        entry = entries[0]
+    else:
+        return None
+    parts = entry.split("|")
+    part = parts[index].strip() if index < len(parts) else ""
+    return None if part in ("", ".") else part
 
 
 def _as_float(value) -> float | None:
@@ -88,9 +110,10 @@ class VcfReader:
         self.statistics = self.counter.statistics
         # Bound once: these run for every record.
         self._count_allele, self._count_genotypes = self.counter.count_allele, self.counter.count_genotypes
-        self.info = resolve_info_fields(policy.info_fields, header.info_ids)
+        self.info = resolve_info_sources(policy.info_fields, header.info_ids, header.info_descriptions)
         self.lengths = CONTIG_LENGTHS[header.build]
         self._contig_cache: dict[str, str | None] = {}
+        self.identity_table = identity_region_table(header.build)
 
     def _contig(self, raw: str, line: int) -> str | None:
         """Canonical primary contig, None for a declared non-primary one (skipped); error for unknown ones."""
@@ -181,6 +204,9 @@ class VcfReader:
                         if annotation else [])
         filter_value = record.FILTER or "PASS"
         quality = record.QUAL
+        identity = (identity_region(self.identity_table, contig, pos)
+                    if filter_value == "PASS" and len(alts) == 1 and len(ref) == 1 and len(alts[0]) == 1 else None)
+        site_genotypes = _site_genotypes(alleles) if len(alts) > 1 else None
         for alt_index, alt in enumerate(alts, start=1):
             stats.alleles += 1
             if alt == "*" or not is_sequence_allele(alt):
@@ -197,9 +223,10 @@ class VcfReader:
             stats.by_consequence[worst or ("unannotated" if not annotation else "none")] += 1
             genotypes = self._genotypes(alleles, alt_index)
             self._count_genotypes(genotypes, contig, filter_value == "PASS" and _confident(quals), None)
+            if identity is not None:
+                self.counter.count_identity(identity, identity_codes(genotypes, quals))
             frequency, popmax = self._population(record, alt_index, allele_consequences)
-            clinvar = normalize_clinvar(_per_allele(record.INFO.get(self.info["clinvar"]), alt_index)
-                                        if self.info["clinvar"] else None)
+            clinvar = normalize_clinvar(self._info(record, "clinvar", alt_index))
             if not clinvar:
                 clinvar = normalize_clinvar([t for c in allele_consequences for t in c.clin_sig])
             if not self._retained(frequency, popmax, clinvar):
@@ -227,6 +254,8 @@ class VcfReader:
                 else [None if q < 0 else int(min(q, 32767)) for q in quals],
                 [None if d < 0 else int(d) for d in depths],  # htslib's missing is a large negative
                 ref_reads, alt_reads, fractions,
+                self._clinvar_stars(record, alt_index, allele_consequences) if clinvar else None,
+                site_genotypes,
             )
 
     def _discarded_quickly(self, record, contig: str, ref: str, alt: str) -> bool:
@@ -246,9 +275,9 @@ class VcfReader:
         csq = record.INFO.get(annotation.info_key) if annotation else None
         observed = None
         if self.info["gnomad_popmax"]:
-            observed = _as_float(record.INFO.get(self.info["gnomad_popmax"]))
+            observed = _as_float(self._info(record, "gnomad_popmax", 1))
         if observed is None and self.info["gnomad_af"] and not (annotation and annotation.has("max_af")):
-            observed = _as_float(record.INFO.get(self.info["gnomad_af"]))
+            observed = _as_float(self._info(record, "gnomad_af", 1))
         if observed is None and csq and annotation.has("max_af"):
             first = csq.split(",", 1)[0].split("|")
             index = annotation.index["max_af"]
@@ -257,7 +286,7 @@ class VcfReader:
                 return False  # the full path's order of fallbacks decides this one
         if observed is None or observed <= threshold:
             return False
-        if self.info["clinvar"] and is_pathogenic(normalize_clinvar(record.INFO.get(self.info["clinvar"]))):
+        if self.info["clinvar"] and is_pathogenic(normalize_clinvar(self._info(record, "clinvar", 1))):
             return False
         if may_mention_pathogenic(csq):  # a (likely) pathogenic CLIN_SIG inside the annotation
             return False
@@ -278,6 +307,11 @@ class VcfReader:
         genotype_rows = record.genotype.array().tolist()
         genotypes = self._genotypes([genotype_rows[c][:-1] for c in self.column_list], 1)
         self._count_genotypes(genotypes, contig, None, record)
+        if len(ref) == 1 and len(alt) == 1 and record.FILTER is None:
+            identity = identity_region(self.identity_table, contig, record.POS)
+            if identity is not None:
+                quals = _sample_qualities(record, self.column_list) if "GQ" in record.FORMAT else None
+                self.counter.count_identity(identity, identity_codes(genotypes, quals))
         stats.skipped["common_by_retention_policy"] += 1
         return True
 
@@ -292,12 +326,29 @@ class VcfReader:
             codes.append(code)
         return codes
 
+    def _info(self, record, ours: str, alt_index: int):
+        """The value of one of our fields for one ALT: its INFO value, or a sub-field of a structured one."""
+        source = self.info.get(ours)
+        if source is None:
+            return None
+        value = record.INFO.get(source.key)
+        if source.sub_index is None:
+            return _per_allele(value, alt_index)
+        return _sub_field(value, source.sub_index, alt_index, len(record.ALT))
+
+    def _clinvar_stars(self, record, alt_index: int, allele_consequences) -> int | None:
+        stars = review_stars(self._info(record, "clinvar_review", alt_index))
+        if stars is None:
+            stars = next((s for s in (review_stars(c.clinvar_review) for c in allele_consequences)
+                          if s is not None), None)
+        return stars
+
     def _population(self, record, alt_index, allele_consequences) -> tuple[float | None, float | None]:
         frequency = popmax = None
         if self.info["gnomad_af"]:
-            frequency = _as_float(_per_allele(record.INFO.get(self.info["gnomad_af"]), alt_index))
+            frequency = _as_float(self._info(record, "gnomad_af", alt_index))
         if self.info["gnomad_popmax"]:
-            popmax = _as_float(_per_allele(record.INFO.get(self.info["gnomad_popmax"]), alt_index))
+            popmax = _as_float(self._info(record, "gnomad_popmax", alt_index))
         if frequency is None:
             frequency = next((c.gnomad_af for c in allele_consequences if c.gnomad_af is not None), None)
         if popmax is None:
@@ -314,15 +365,20 @@ class VcfReader:
 
     def _score(self, record, ours: str, alt_index: int, from_annotation: list) -> float | None:
         if self.info[ours]:
-            value = _as_float(_per_allele(record.INFO.get(self.info[ours]), alt_index))
+            value = _as_float(self._info(record, ours, alt_index))
             if value is not None:
                 return value
         values = [v for v in from_annotation if v is not None]
         return max(values) if values else None
 
     def _spliceai(self, record, allele_consequences) -> float | None:
-        if self.info["spliceai"]:
-            value = spliceai_max(record.INFO.get(self.info["spliceai"]))
+        source = self.info["spliceai"]
+        if source and source.sub_index is not None:  # a MAXDS sub-field
+            value = _as_float(self._info(record, "spliceai", 1))
+            if value is not None:
+                return value
+        elif source:
+            value = spliceai_max(record.INFO.get(source.key), source.delta_indexes or (2, 3, 4, 5))
             if value is not None:
                 return value
         values = [c.spliceai_max for c in allele_consequences if c.spliceai_max is not None]
@@ -348,12 +404,15 @@ class VcfReader:
             somatic_fractions = somatic_af[:, alt_index - 1].tolist()
         else:
             somatic_fractions = None
+        site_reads: list[int | None] = [None] * n
         for i, column in enumerate(self.column_list):
             if with_depths:
                 row = allele_depths[column]
                 r, a = row[0], row[alt_index]
                 ref_reads[i] = r if r >= 0 else None
                 alt_reads[i] = a if a >= 0 else None
+                if r >= 0 and a >= 0:
+                    site_reads[i] = sum(x for x in row if x > 0)  # every allele's reads at the site
             elif variant_depths is not None:
                 a = int(variant_depths[column][0])
                 if a >= 0 and a != _INT32_MISSING:
@@ -363,6 +422,8 @@ class VcfReader:
             if somatic_fractions is not None:
                 value = float(somatic_fractions[column])
                 fractions[i] = None if math.isnan(value) or value < 0 else round(value, 4)
+            elif site_reads[i]:
+                fractions[i] = round(alt_reads[i] / site_reads[i], 4)
             elif ref_reads[i] is not None and alt_reads[i] is not None and ref_reads[i] + alt_reads[i] > 0:
                 fractions[i] = round(alt_reads[i] / (ref_reads[i] + alt_reads[i]), 4)
         return ref_reads, alt_reads, fractions
@@ -444,7 +505,8 @@ def _transcript(c) -> dict:
     if c.canonical:
         entry["canonical"] = True
     for key, value in (("mane_select", c.mane_select), ("biotype", c.biotype), ("lof", c.lof),
-                       ("lof_filter", c.lof_filter), ("hgnc_id", c.hgnc_id)):
+                       ("lof_filter", c.lof_filter), ("hgnc_id", c.hgnc_id), ("sift", c.sift),
+                       ("polyphen", c.polyphen), ("refseq", c.refseq)):
         if value:
             entry[key] = value
     return entry

@@ -37,7 +37,8 @@ from genomes.vcf.evidence_fields import resolve_info_fields
 from genomes.vcf.header import VcfHeader, open_vcf
 from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import PLAIN_BASES, ReadPolicy
-from genomes.vcf.statistics import MENDELIAN_MIN_GQ, RecordCounter
+from genomes.vcf.statistics import (MENDELIAN_MIN_GQ, RecordCounter, identity_codes, identity_region,
+                                    identity_region_table)
 
 try:
     from genomes.vcf import _screen as _compiled  # genomes/vcf/_screen.c, built by make (setup.py build_ext)
@@ -82,6 +83,7 @@ class RecordScreen:
         self.annotation_width = len(annotation.fields) if annotation else 0
         self._worst: dict[tuple, str] = {}
         self.lengths = CONTIG_LENGTHS[header.build]
+        self.identity_table = identity_region_table(header.build)
         self._contigs: dict[str, tuple[str, int, int] | None] = {}
         self._formats: dict[str, tuple[int, int] | None] = {}
         self.lines = 0
@@ -181,6 +183,23 @@ class RecordScreen:
                         if int(quality) < MENDELIAN_MIN_GQ:
                             confident = False
                             break
+        identity = None
+        if len(ref) == 1 and len(alt) == 1 and fields[6] in _PASS:
+            identity = identity_region(self.identity_table, contig[0], int(pos))
+            if identity is not None:
+                quals = None
+                if gq_index >= 0:
+                    quals = []
+                    for column in self.columns:
+                        parts = fields[column].split(":")
+                        quality = parts[gq_index] if gq_index < len(parts) else "."
+                        if quality in (".", ""):
+                            quals.append(-1)
+                        elif quality.isdigit():
+                            quals.append(int(quality))
+                        else:
+                            return False  # a float or negative GQ: cyvcf2 reads it
+                identity_genotypes = identity_codes(genotypes, quals)
         # Certain now: count it as the reader's fast path does.
         counter, statistics = self.counter, self.statistics
         statistics.records += 1
@@ -188,6 +207,8 @@ class RecordScreen:
         counter.count_allele(t_ref, t_alt)
         statistics.by_consequence[(self._worst_consequence(csq) or "none") if self.csq_key else "unannotated"] += 1
         counter.count_genotypes(genotypes, contig[0], bool(confident), None)
+        if identity is not None:
+            counter.count_identity(identity, identity_genotypes)
         statistics.skipped["common_by_retention_policy"] += 1
         return True
 
@@ -254,7 +275,10 @@ class CompiledRecordScreen:
 
     def _contig_info(self, raw: bytes):
         contig = self._reference._contig(raw.decode(errors="surrogateescape"))
-        return None if contig is None else (contig[1], contig[2])
+        if contig is None:
+            return None
+        identity = self._reference.identity_table.get(contig[0], (-1, 0, 0))
+        return (contig[1], contig[2], *identity)
 
     def screen_bytes(self, chunk: bytes) -> bytes:
         return self._screen.screen(chunk)
@@ -279,6 +303,8 @@ class CompiledRecordScreen:
             patterns = self.counter.patterns
             for region, genotypes, mendel, count in counts["patterns"]:
                 patterns[(region, genotypes, mendel)] = patterns.get((region, genotypes, mendel), 0) + count
+            for region, genotypes, count in counts["identity"]:
+                statistics.identity_patterns[(region, genotypes)] += count
         self.counter.tally_patterns()
         return self.statistics.as_dict()
 
@@ -313,8 +339,9 @@ def _number(text: str | None):
 
 def run(spec: dict, out, messages) -> int:
     limits = ReadLimits(**spec["limits"]) if spec.get("limits") else ReadLimits()
-    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits)
     policy = ReadPolicy(**spec["policy"])
+    _, header = open_vcf(spec["vcf"], build=spec["build"], limits=limits,
+                         consequence_keys=tuple(policy.info_fields.get("consequence", ("CSQ", "ANN"))))
     screen = RecordScreen(header, policy) if spec.get("python") else record_screen(header, policy)
     contigs = ContigGuard.from_dict(spec["contigs"]) if spec.get("contigs") else ContigGuard(header.contigs)
     out.write(contigs.header(header_bytes(spec["vcf"], limits)))

@@ -16,6 +16,42 @@ TRANSITIONS = {("A", "G"), ("G", "A"), ("C", "T"), ("T", "C")}
 # A trio site counts for the Mendelian error rate only when every trio call has at least this GQ (and PASS).
 MENDELIAN_MIN_GQ = 20
 
+# Sample identity QC (genomes.sample_qc) counts what genotypes reliably: biallelic SNVs as written, FILTER PASS,
+# and of each sample a call with GQ >= IDENTITY_MIN_GQ (or no GQ reported); other calls count as missing.
+# Regions: autosomes with the pseudoautosomal regions, X outside them, Y outside them; MT is not counted.
+IDENTITY_MIN_GQ = 20
+QC_AUTOSOMAL, QC_X, QC_Y = 0, 1, 2
+
+
+def identity_region_table(build) -> dict[str, tuple[int, int, int]]:
+    """Per canonical contig: (region outside the PARs, end of PAR1, start of PAR2); MT and others absent."""
+    from genomes.variant_identity import PRIMARY_CONTIGS, pseudoautosomal_bounds
+
+    table = {}
+    for contig in PRIMARY_CONTIGS:
+        if contig == "MT":
+            continue
+        region = QC_X if contig == "X" else QC_Y if contig == "Y" else QC_AUTOSOMAL
+        table[contig] = (region, *pseudoautosomal_bounds(build, contig))
+    return table
+
+
+def identity_region(table: dict, contig: str, pos: int) -> int | None:
+    entry = table.get(contig)
+    if entry is None:
+        return None
+    region, par1_end, par2_start = entry
+    if region and (pos <= par1_end or pos >= par2_start):
+        return QC_AUTOSOMAL
+    return region
+
+
+def identity_codes(genotypes: list[int], quals: list | None) -> tuple[int, ...]:
+    """Genotype codes with the calls below IDENTITY_MIN_GQ as missing (-1)."""
+    if quals is None:
+        return tuple(genotypes)
+    return tuple(-1 if 0 <= q < IDENTITY_MIN_GQ else code for code, q in zip(genotypes, quals))
+
 
 def variant_type(ref: str, alt: str) -> str:
     if len(ref) == len(alt):
@@ -43,6 +79,8 @@ class ReadStatistics:
     x_hom_alt: list[int] = field(default_factory=list)
     mendelian_sites: int = 0
     mendelian_errors: int = 0
+    # (identity region, the samples' codes) -> sites; the raw material of sample identity QC
+    identity_patterns: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         tv = self.transversions
@@ -54,6 +92,8 @@ class ReadStatistics:
             "het": self.het, "hom_alt": self.hom_alt, "x_het": self.x_het, "x_hom_alt": self.x_hom_alt,
             "mendelian_sites": self.mendelian_sites, "mendelian_errors": self.mendelian_errors,
             "transitions": self.transitions, "transversions": self.transversions,
+            "identity_patterns": [[region, list(codes), count]
+                                  for (region, codes), count in sorted(self.identity_patterns.items())],
         }
 
     def merge(self, other: dict) -> None:
@@ -66,6 +106,8 @@ class ReadStatistics:
         for name in ("het", "hom_alt", "x_het", "x_hom_alt"):
             mine = getattr(self, name)
             setattr(self, name, [a + b for a, b in zip(mine, other[name])] if mine else list(other[name]))
+        for region, codes, count in other.get("identity_patterns", ()):
+            self.identity_patterns[(region, tuple(codes))] += count
 
 
 class RecordCounter:
@@ -129,6 +171,10 @@ class RecordCounter:
         patterns = self.patterns
         pattern = (region, key, mendel)
         patterns[pattern] = patterns.get(pattern, 0) + 1
+
+    def count_identity(self, region: int, codes: tuple[int, ...]) -> None:
+        """One biallelic PASS SNV for sample identity QC (codes from ``identity_codes``)."""
+        self.statistics.identity_patterns[(region, codes)] += 1
 
     def tally_patterns(self) -> None:
         """Per-sample het/hom (autosomes), X het/hom and Mendelian counts from the pattern counts."""

@@ -69,7 +69,15 @@ class VariantFacts:
     transcript_model: object = None
     lof_mechanism: bool | None = None
     mode_of_inheritance: str = ""                 # e.g. "AD", "AR", "XL" (the classification's)
-    de_novo: str | None = None                    # "confirmed" (both parents sequenced) or "assumed"
+    de_novo: str | None = None                    # "confirmed" (both parents sequenced, parentage confirmed) or "assumed"
+    de_novo_basis: str = ""                       # why confirmed or assumed (sample identity QC, parents sequenced)
+    de_novo_caution: str = ""                     # e.g. maternal contamination of a foetal sample
+    # What the file carries (None: not recorded, as before the import recorded it): no suggestion is made from
+    # evidence the file does not carry; the criterion is listed "not evaluated" instead.
+    frequency_annotated: bool | None = None
+    revel_annotated: bool | None = None
+    spliceai_annotated: bool | None = None
+    store_has_gene: bool | None = None            # the national store has a final classification in the gene
     phenotype_consistency: str = "consistent"     # highly_specific / consistent / heterogeneous
     homozygous: bool = False
     partners: list[Partner] = field(default_factory=list)
@@ -143,6 +151,10 @@ def _population_frequency(facts: VariantFacts, spec: Specification, findings: _F
     if thresholds is None:
         thresholds, where = specification_get("national").frequency, "national defaults"
     popmax = facts.popmax
+    if facts.frequency_annotated is False:
+        for criterion in ("BA1", "BS1", "PM2"):
+            findings.not_suggested(criterion, "not evaluated: no population frequency in this file")
+        return
     if popmax is not None and popmax > thresholds.ba1:
         if _is_ba1_exception(facts, spec):
             findings.not_suggested("BA1", f"{facts.gene} {facts.hgvsp} is on the BA1 exception list")
@@ -173,6 +185,13 @@ def _null_variant(facts: VariantFacts, spec: Specification, findings: _Findings)
 def _predictors(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
     """PP3 / BP4 (and BP7): one predictor chosen in advance: REVEL for missense, SpliceAI otherwise."""
     terms = set(facts.consequences)
+    if facts.revel_annotated is False and facts.spliceai_annotated is False:
+        for criterion in ("PP3", "BP4"):
+            findings.not_suggested(criterion, "not evaluated: no REVEL or SpliceAI scores in this file")
+        return
+    if terms & MISSENSE and facts.revel is None and facts.revel_annotated is False:
+        findings.not_suggested("PP3", "REVEL not evaluated: no REVEL scores in this file"
+                               + ("" if facts.spliceai is not None else "; no SpliceAI score for this variant"))
     if terms & MISSENSE and facts.revel is not None:
         pp3 = next(((t, s) for t, s in REVEL_PP3 if facts.revel >= t), None)
         bp4 = next(((t, s) for t, s in REVEL_BP4 if facts.revel <= t), None)
@@ -216,6 +235,11 @@ def _same_residue_in_store(facts: VariantFacts, spec: Specification, findings: _
     change = protein_change(facts.hgvsp)
     if not (set(facts.consequences) & MISSENSE and change):
         return
+    if facts.store_has_gene is False:
+        for criterion in ("PS1", "PM5"):
+            findings.not_suggested(criterion, f"not evaluated: the national store has no final classification in "
+                                              f"{facts.gene} yet")
+        return
     if facts.same_protein_change:
         findings.add("PS1", Strength.STRONG, f"same amino-acid change {change[0]}{change[1]}{change[2]} is "
                      f"classified pathogenic/likely pathogenic in the national store "
@@ -233,11 +257,12 @@ def _de_novo(facts: VariantFacts, spec: Specification, findings: _Findings) -> N
     points = DE_NOVO_POINTS[(facts.de_novo, facts.phenotype_consistency)]
     strength = strength_of_points(points)
     code = "PS2" if facts.de_novo == "confirmed" else "PM6"
+    basis = facts.de_novo_basis or ("both parents sequenced, parentage confirmed" if facts.de_novo == "confirmed"
+                                    else "parentage not confirmed")
     if strength is not None:
-        findings.add(code, strength, f"de novo in the proband, {facts.de_novo} ("
-                     + ("both parents sequenced" if facts.de_novo == "confirmed" else "parentage not confirmed")
-                     + f"), phenotype {facts.phenotype_consistency.replace('_', ' ')}: {points:g} point(s) "
-                     "(ClinGen SVI de novo table)", points=points)
+        findings.add(code, strength, f"de novo in the proband, {facts.de_novo} ({basis}), phenotype "
+                     f"{facts.phenotype_consistency.replace('_', ' ')}: {points:g} point(s) (ClinGen SVI de novo "
+                     "table)" + (f". {facts.de_novo_caution}" if facts.de_novo_caution else ""), points=points)
 
 
 def _recessive_and_phase(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:

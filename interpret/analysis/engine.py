@@ -15,6 +15,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -24,10 +25,12 @@ from genomes import case_variants
 from genomes.clinvar import pathogenic_sql
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.selectors import family_of_case
+from genomes.transcripts import protein_search_text, transcript_change_search
 from genomes.variant_identity import normalize_contig, xpos
+from interpret.analysis.evidence import case_evidence, filter_notes
 from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION, normalise_settings, without_sorting
 from interpret.models import FilterPreset, FilterRun
-from interpret.rules.inheritance import Family, compound_het_pairs, modes_of_row, sql_prefilter
+from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
 from interpret.rules.scoring import score_parts, score_total
 
 logger = logging.getLogger(__name__)
@@ -37,7 +40,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 2  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 3  # raise when the engine's output changes for the same inputs
 
 
 @dataclass
@@ -66,6 +69,8 @@ class AnalysisResult:
     filter_run: FilterRun | None = None
     contamination: object = None
     reused: bool = False  # the candidates came from the result cache (see run_analysis)
+    notes: list[str] = field(default_factory=list)  # what the filters did for want of evidence (evidence.py)
+    evidence: dict | None = None  # the evidence the case's file carries (interpret.analysis.evidence)
 
 
 
@@ -154,7 +159,10 @@ def _where(family: Family | None, settings: dict, panel_symbols: list[str],
     if relaxable:
         clause = " AND ".join(relaxable)
         if keep_pathogenic:
-            clause = f"(({clause}) OR {pathogenic_sql('clinvar')})"
+            # ClinVar P/LP kept whatever the frequency and consequence, at the review levels trusted
+            # (settings.CLINVAR_MIN_STARS); a file without review status keeps every P/LP, and the run says so.
+            clause = f"(({clause}) OR ({pathogenic_sql('clinvar')} AND (clinvar_stars IS NULL OR clinvar_stars >= %s)))"
+            params.append(django_settings.CLINVAR_MIN_STARS)
         where.append(clause)
     if settings["clinvar"]:
         where.append("clinvar && %s::text[]")
@@ -193,9 +201,28 @@ def _where(family: Family | None, settings: dict, panel_symbols: list[str],
         where.append("(" + " OR ".join(parts) + ")")
     if settings["text"]:
         text = settings["text"]
-        where.append("(genes && %s::text[] OR rsid = %s OR transcripts::text ILIKE %s)")
-        params += [sorted({text, text.upper()}), text, "%" + text.replace("%", r"\%").replace("_", r"\_") + "%"]
+        parts = ["genes && %s::text[]", "rsid = %s", "transcripts::text ILIKE %s"]
+        params += [sorted({text, text.upper()}), text, _like(text)]
+        protein = protein_search_text(text)
+        if protein:  # 1- or 3-letter, with or without p.(...): the annotation writes p.Arg713Gln
+            parts.append("transcripts::text LIKE %s")
+            params.append("%p.%" + _escape_like(protein) + "%")
+        change = transcript_change_search(text)
+        if change:  # NM_000059.4:c.123A>G: a transcript whose RefSeq match (or MANE) is that one
+            parts.append("EXISTS (SELECT 1 FROM jsonb_array_elements(transcripts) t WHERE "
+                         "(t->>'refseq' ILIKE %s OR t->>'mane_select' ILIKE %s OR t->>'transcript' ILIKE %s) "
+                         "AND t->>'hgvsc' LIKE %s)")
+            params += [_like(change[0]), _like(change[0]), _like(change[0]), "%:" + _escape_like(change[1])]
+        where.append("(" + " OR ".join(parts) + ")")
     return where, params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+
+
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
 
 
 def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset | None = None, user=None,
@@ -233,7 +260,8 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
                             candidates=candidates, truncated=truncated, cohort_size=cohort[0],
                             milliseconds=milliseconds, case_import=case_import, contamination=contamination,
-                            reused=reused is not None)
+                            reused=reused is not None, evidence=case_evidence(case_import))
+    result.notes = filter_notes(settings, result.evidence)
     if record:
         result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
                                         milliseconds)
@@ -273,13 +301,16 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
         candidates = [c for c in candidates if c.cohort_families <= settings["max_cohort_families"]]
     contamination = None
     if family is not None and family.is_foetal:
-        from interpret.analysis.contamination import contamination_could_explain, estimate_contamination
+        from genomes.contamination import contamination_could_explain, estimate_contamination
 
         contamination = estimate_contamination(case)
         for candidate in candidates:
             if {"de_novo", "x_de_novo"} & set(candidate.modes) and contamination_could_explain(
                     candidate.row, family, contamination):
                 candidate.flags.append("maternal_contamination_could_explain")
+    if family is not None:
+        for candidate in candidates:
+            candidate.flags.extend(flags_of_row(candidate.row, family))
     for candidate in candidates:
         candidate.score_parts = score_parts(candidate.row, panel_confidence=(candidate.panel or {}).get("confidence"),
                                             modes=candidate.modes)

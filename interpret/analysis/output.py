@@ -4,7 +4,7 @@ from __future__ import annotations
 from genomes.case_variants import transcripts_of
 from genomes.genotypes import GENOTYPE_TEXT
 from genomes.selectors import family_of_case
-from genomes.transcripts import canonical_transcript
+from genomes.transcripts import canonical_transcript, decoded_hgvs
 
 _FAMILY_UNKNOWN = object()
 
@@ -23,8 +23,12 @@ def case_individuals(case, family=_FAMILY_UNKNOWN) -> list[tuple[int, str, str]]
 
 
 def genotypes_of(row: dict, individuals: list[tuple[int, str, str]]) -> list[dict]:
+    """Each individual's call of this ALT; ``site_gt`` is the call at the whole site when the row was split from a
+    multi-allelic one (a mother's 0/2 is 0/0 for the first ALT), and allele balance counts every allele's reads."""
+    site = row.get("site_genotypes")
     return [{"individual": individual_id, "relation": relation,
-             "gt": GENOTYPE_TEXT.get(row["genotypes"][position], "./."), "depth": row["depth"][position],
+             "gt": GENOTYPE_TEXT.get(row["genotypes"][position], "./."),
+             "site_gt": site[position] if site and position < len(site) else None, "depth": row["depth"][position],
              "gq": row["genotype_quality"][position], "ref_reads": row["ref_reads"][position],
              "alt_reads": row["alt_reads"][position], "allele_balance": row["allele_fraction"][position]}
             for position, individual_id, relation in individuals]
@@ -49,7 +53,8 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "alt": row["alt"], "gene": row["genes"][0] if row["genes"] else None, "genes": row["genes"],
         "consequence": row["worst_consequence"], "impact": row["impact"], "filter": row["filter"],
         "rsid": row["rsid"] or None, "gnomad_af": row["gnomad_af"], "gnomad_popmax": row["gnomad_popmax"],
-        "cohort_families": candidate.cohort_families, "clinvar": row["clinvar"], "cadd_phred": row["cadd_phred"],
+        "cohort_families": candidate.cohort_families, "clinvar": row["clinvar"],
+        "clinvar_stars": row.get("clinvar_stars"), "cadd_phred": row["cadd_phred"],
         "revel": row["revel"], "spliceai": row["spliceai"], "genotypes": genotypes,
         "inheritance": candidate.modes,
         "compound_het_partners": [{k: p[k] for k in ("chrom", "pos", "ref", "alt", "kind", "variant_id")}
@@ -62,6 +67,6 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
     }
     canonical = canonical_transcript(transcripts or [])
     result["transcript"] = canonical.get("transcript") if canonical else None
-    result["hgvsc"] = canonical.get("hgvsc") if canonical else None
-    result["hgvsp"] = canonical.get("hgvsp") if canonical else None
+    result["hgvsc"] = decoded_hgvs(canonical.get("hgvsc")) if canonical else None
+    result["hgvsp"] = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
     return result

@@ -1,12 +1,17 @@
 """Everything the variant page shows about one variant of a case."""
 from __future__ import annotations
 
+from django.conf import settings
+
 from genomes import case_variants
+from genomes.constraint import gene_constraint
 from genomes.selectors import family_of_case
 from genomes.transcripts import sorted_transcripts
+from interpret.analysis.evidence import case_evidence
+from interpret.analysis.links import external_links
 from interpret.analysis.output import case_individuals, genotypes_of
 from interpret.models import VariantComment, VariantTag
-from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, modes_of_row
+from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, flags_of_row, modes_of_row
 from interpret.rules.scoring import score_parts, score_total
 
 
@@ -30,7 +35,13 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
     transcripts = sorted_transcripts(case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], []))
     genotypes = genotypes_of(row, case_individuals(case, family))
     parts = score_parts(row, panel_confidence=None, modes=modes)
+    gene = row["genes"][0] if row["genes"] else None
     return {
+        "evidence": case_evidence(current),
+        "links": external_links(build=current.genome_build, chrom=row["chrom"], pos=row["pos"], ref=row["ref"],
+                                alt=row["alt"], gene=gene, rsid=row["rsid"] or None),
+        "constraint": gene_constraint(settings.GNOMAD_CONSTRAINT_TABLE, gene), "constraint_gene": gene,
+        "ploidy_conflict": "x_ploidy_conflict" in flags_of_row(row, family) if family else False,
         "row": row, "variant_id": variant_id, "transcripts": transcripts, "genotypes": genotypes,
         "modes": [MODE_LABELS.get(m, m) for m in modes], "partners": partners,
         "national": case_variants.national_observations(variant_id),

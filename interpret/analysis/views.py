@@ -22,8 +22,9 @@ from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT
 from genomes.web import case_for_request
-from interpret.analysis.contamination import contamination_plot, estimate_contamination
+from genomes.contamination import contamination_plot, estimate_contamination
 from interpret.analysis.engine import filter_run_settings, run_analysis
+from interpret.analysis.evidence import banner as evidence_banner, case_evidence
 from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
 from interpret.analysis.output import candidates_as_dicts, case_individuals
 from interpret.analysis.presets import preset_get, preset_save, presets_for
@@ -200,7 +201,9 @@ def case_detail(request, case_id: int):
         contamination = estimate_contamination(case)
         plot = contamination_plot(contamination) if contamination else None
     overview = case_overview(case)
+    current = overview["current_import"]
     return render(request, "interpret/case_detail.html", {
+        "evidence_banner": evidence_banner(case_evidence(current)) if current else [],
         "contamination": contamination, "contamination_plot": plot, "qc_plots": qc_plots(overview["qc"]),
         "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
         "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(

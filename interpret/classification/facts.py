@@ -98,14 +98,21 @@ def _case_facts(classification: Classification, facts: VariantFacts):
     rows = case_variants.rows_in_genes(current, [classification.gene])
     row = next((r for r in rows if r["variant_id"] == classification.variant_id), None)
     if row is None:
-        return None
+        # a file without consequence annotation names no gene: the case's own call still says de novo or not
+        row = case_variants.row_of_variant(current, classification.variant_id)
+        if row is None:
+            return None
+        rows = [row]
     row = {**row, "case_id": current.case_id, "case_import_id": current.pk}
     family = family_of_case(case)
     if family is None:
         return row
     facts.homozygous = row["genotypes"][family.proband] == HOM_ALT
-    if "de_novo" in modes_of_row(row, family):
-        facts.de_novo = "confirmed" if family.parents == 2 else "assumed"
+    modes = modes_of_row(row, family)
+    if {"de_novo", "x_de_novo"} & set(modes):
+        facts.de_novo, facts.de_novo_basis = de_novo_confirmation(family)
+        if family.is_foetal:
+            facts.de_novo_caution = _contamination_caution(case, row, family)
     origin = parent_of_origin(row, family)
     others = [r for r in rows if r["id"] != row["id"] and r["genotypes"][family.proband] in HETEROZYGOUS]
     in_store = _store_pathogenic_status([r["variant_id"] for r in others])
@@ -128,6 +135,44 @@ def _case_facts(classification: Classification, facts: VariantFacts):
     return row
 
 
+def de_novo_confirmation(family) -> tuple[str, str]:
+    """("confirmed" | "assumed", why): confirmed only when both parents are sequenced and sample identity QC
+    confirms they are the parents (genomes.sample_identity); otherwise assumed (PM6, not PS2)."""
+    if family.parents < 2:
+        return "assumed", "a parent is not sequenced"
+    if family.parentage_confirmed:
+        return "confirmed", "both parents sequenced, parentage confirmed by sample identity QC"
+    if family.parentage_confirmed is None:
+        return "assumed", "both parents sequenced, but parentage was not checked (import before sample identity QC)"
+    flags = ", ".join(family.identity_flags) or "figures inconclusive"
+    return "assumed", f"both parents sequenced, but sample identity QC does not confirm parentage ({flags})"
+
+
+def _contamination_caution(case, row, family) -> str:
+    from genomes.contamination import contamination_could_explain, estimate_contamination
+
+    contamination = estimate_contamination(case)
+    if contamination is None or contamination.fraction is None:
+        return ""
+    text = f"Maternal contamination of the foetal sample estimated {contamination.fraction * 100:.1f}%"
+    if contamination.significant:
+        text += " (significant)"
+    if contamination_could_explain(row, family, contamination):
+        text += "; contamination could explain this call"
+    return text
+
+
+def _evidence_facts(facts: VariantFacts, case_import_statistics: dict | None, gene: str, variant_id: int) -> None:
+    from genomes.vcf.evidence_fields import carries
+
+    evidence = (case_import_statistics or {}).get("evidence_sources")
+    facts.frequency_annotated = carries(evidence, "gnomad_af", "gnomad_popmax")
+    facts.revel_annotated = carries(evidence, "revel")
+    facts.spliceai_annotated = carries(evidence, "spliceai")
+    facts.store_has_gene = (Classification.objects.filter(gene=gene, status=Classification.Status.FINAL)
+                            .exclude(variant_id=variant_id).exists())
+
+
 def variant_facts(classification: Classification) -> VariantFacts:
     facts = VariantFacts(gene=classification.gene, hgvsp=classification.hgvsp,
                          lof_mechanism={"yes": True, "no": False}.get(classification.lof_mechanism),
@@ -138,6 +183,10 @@ def variant_facts(classification: Classification) -> VariantFacts:
         # Not from a case (or the case is gone): the variant's annotation as any stored case carries it.
         row = case_variants.any_row_of_variant(classification.variant_id)
     if row is not None:
+        from genomes.models import CaseImport
+
+        _evidence_facts(facts, CaseImport.objects.filter(pk=row["case_import_id"]).values_list(
+            "statistics", flat=True).first(), classification.gene, classification.variant_id)
         gene_consequences = row["consequences"]
         transcripts = case_variants.transcripts_of(row["case_import_id"], row["case_id"], [row["id"]]).get(row["id"], [])
         own = [t for t in transcripts if (t.get("symbol") or t.get("gene")) == classification.gene]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from genomes.family import Family
 from genomes.genotypes import CARRIER, HETEROZYGOUS, codes_sql
+from genomes.variant_identity import in_pseudoautosomal_region
 
 MODES = ("de_novo", "ar_hom", "comp_het", "x_linked", "ad")
 MODE_LABELS = {"de_novo": "de novo", "ar_hom": "AR homozygous", "comp_het": "compound het",
@@ -41,15 +42,29 @@ def _confident_ref(row, position) -> bool:
             and (quality is None or quality >= PARENT_MIN_GQ))
 
 
-def _on_x(row) -> bool:
-    return row["chrom"] in X_CONTIGS
+def _on_x(row, family: Family | None = None) -> bool:
+    """On X outside the pseudoautosomal regions, where a male has one copy; in PAR1/PAR2 X pairs with Y and the
+    autosomal rules apply (a het de novo in a male's PAR is an ordinary de novo; compound het applies)."""
+    if row["chrom"] not in X_CONTIGS:
+        return False
+    build = family.build if family is not None and family.build else "GRCh38"
+    return not in_pseudoautosomal_region(build, "X", row["pos"])
+
+
+def flags_of_row(row, family: Family) -> list[str]:
+    """Warnings about a row's calls: ``x_ploidy_conflict`` for a heterozygous call of a male on X outside the
+    PARs (one copy expected: an artefact, XXY or mosaicism), never silently taken as hemizygous."""
+    flags = []
+    if family.proband_male and _on_x(row, family) and _gt(row, family.proband) in HET:
+        flags.append("x_ploidy_conflict")
+    return flags
 
 
 def is_de_novo(row, family: Family) -> bool:
     if family.father is None or family.mother is None:
         return False
     child = _gt(row, family.proband)
-    hemizygous = _on_x(row) and family.proband_male and child == 2
+    hemizygous = _on_x(row, family) and family.proband_male and child == 2
     if child not in HET and not hemizygous:
         return False
     if not (_confident_ref(row, family.father) and _confident_ref(row, family.mother)):
@@ -63,7 +78,7 @@ def is_de_novo(row, family: Family) -> bool:
 
 
 def is_ar_hom(row, family: Family) -> bool:
-    if _gt(row, family.proband) != 2 or (_on_x(row) and family.proband_male):
+    if _gt(row, family.proband) != 2 or (_on_x(row, family) and family.proband_male):
         return False
     for position, affected in ((family.father, family.father_affected), (family.mother, family.mother_affected)):
         genotype = _gt(row, position)
@@ -77,7 +92,7 @@ def is_ar_hom(row, family: Family) -> bool:
 def is_x_linked(row, family: Family) -> bool:
     """Hemizygous in an affected male with a het or hom-ref mother and an unaffected hom-ref father (or an
     affected carrier father)."""
-    if not (_on_x(row) and family.proband_male and family.proband_affected):
+    if not (_on_x(row, family) and family.proband_male and family.proband_affected):
         return False
     if _gt(row, family.proband) not in CARRIER:
         return False
@@ -124,7 +139,7 @@ def parent_of_origin(row, family: Family) -> str | None:
 
 def is_comp_het_candidate(row, family: Family) -> bool:
     popmax = row["gnomad_popmax"]
-    if _gt(row, family.proband) not in HET or (_on_x(row) and family.proband_male):
+    if _gt(row, family.proband) not in HET or (_on_x(row, family) and family.proband_male):
         return False
     if popmax is not None and popmax > COMP_HET_MAX_POPMAX:
         return False
@@ -151,7 +166,16 @@ def compound_het_pairs(rows: list[dict], family: Family) -> dict[int, list[tuple
                 if kind:
                     pairs.setdefault(first["id"], []).append((second["id"], kind))
                     pairs.setdefault(second["id"], []).append((first["id"], kind))
-    return pairs
+    # Two variants that share two genes (overlapping genes) pair once: the surer kind is kept.
+    return {row_id: _one_per_partner(partners) for row_id, partners in pairs.items()}
+
+
+def _one_per_partner(partners: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    best: dict[int, str] = {}
+    for partner_id, kind in partners:
+        if best.get(partner_id) != "comp_het":
+            best[partner_id] = kind
+    return list(best.items())
 
 
 def _pair_kind(a: str | None, b: str | None, family: Family) -> str | None:
@@ -172,7 +196,7 @@ def _pair_kind(a: str | None, b: str | None, family: Family) -> str | None:
 def modes_of_row(row, family: Family) -> list[str]:
     modes = []
     if is_de_novo(row, family):
-        modes.append("x_de_novo" if _on_x(row) and family.proband_male else "de_novo")
+        modes.append("x_de_novo" if _on_x(row, family) and family.proband_male else "de_novo")
     if is_ar_hom(row, family):
         modes.append("ar_hom")
     if is_x_linked(row, family):

@@ -28,6 +28,19 @@
     });
   });
 
+  // <button data-toggle-body-class="C">: folds a side panel away or back (the class on <body>);
+  // <button data-toggle-class="C" data-toggle-target="SELECTOR">: the same on another element.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-toggle-body-class], button[data-toggle-class]");
+    if (!button) return;
+    if (button.dataset.toggleBodyClass) {
+      document.body.classList.toggle(button.dataset.toggleBodyClass);
+    } else {
+      document.querySelector(button.dataset.toggleTarget).classList.toggle(button.dataset.toggleClass);
+    }
+    window.dispatchEvent(new Event("resize"));  // plotly figures follow the new width
+  });
+
   // <form data-upload-progress>: show how much of an htmx upload has gone.
   document.addEventListener("htmx:xhr:progress", (event) => {
     const form = event.target.closest && event.target.closest("form[data-upload-progress]");

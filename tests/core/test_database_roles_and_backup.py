@@ -59,6 +59,11 @@ def test_the_application_role_cannot_switch_off_or_rewrite_the_audit_log(fresh_i
     assert data.returncode == 0, data.stderr[-3000:]
     with psycopg.connect(url_as(app, database), autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM genomes_casevariant").fetchone()[0] > 0
+        # a demo case of every analysis type, each with variants (make run shows every feature)
+        demo = conn.execute("SELECT c.analysis_type, min(i.variants_stored) FROM genomes_case c JOIN "
+                            "genomes_caseimport i ON i.case_id = c.id AND i.is_current GROUP BY 1").fetchall()
+        assert {kind for kind, _ in demo} == {"trio", "foetal", "singleton", "duo", "tumour_normal"}, demo
+        assert all(stored > 0 for _, stored in demo), demo
         conn.execute("INSERT INTO interpret_auditevent (timestamp, username, action, object_type, object_id, "
                      "department_code, user_agent, method, path, details, api_token_prefix) VALUES "
                      "(now(), 'x', 'view', 't', '1', '', '', '', '', '{}', '')")

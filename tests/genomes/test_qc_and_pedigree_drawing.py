@@ -10,16 +10,11 @@ def stats(**overrides):
     return base | overrides
 
 
-def test_sex_is_predicted_from_x_heterozygosity_and_a_mismatch_with_the_pedigree_is_flagged():
-    male, female = sample_qc(stats(), [("S1", "kid", "male"), ("S2", "mum", "male")])
-    assert (male.predicted_sex, male.sex_mismatch) == ("male", False)
-    assert (female.predicted_sex, female.sex_mismatch) == ("female", True)
-    assert male.het_hom_ratio == 2.0
-
-
-def test_few_x_calls_decide_nothing():
-    (only,) = sample_qc(stats(het=[1], hom_alt=[1], x_het=[1], x_hom_alt=[2]), [("S", "x", "female")])
-    assert only.predicted_sex == "too few X calls" and not only.sex_mismatch
+def test_het_hom_ratio_per_sample():
+    first, second = sample_qc(stats(), [("S1", "kid", "male"), ("S2", "mum", "female")])
+    assert (first.het_hom_ratio, second.het_hom_ratio) == (2.0, 2.0)
+    (only,) = sample_qc(stats(het=[3], hom_alt=[0]), [("S", "x", "female")])
+    assert only.het_hom_ratio is None  # no hom-alt call: no ratio rather than a division by zero
 
 
 def test_mendelian_error_rate():

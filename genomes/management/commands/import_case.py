@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if options["wait"]:
             job = job_run(job.pk)
             outcome.update(status=job.state, records_read=job.result.get("records_read"),
-                           variants_stored=job.result.get("variants_stored"))
+                           variants_stored=job.result.get("variants_stored"), sample_qc=job.result.get("sample_qc"))
             if job.state == job.State.FAILED:
                 outcome["error"] = job.error
                 self.stdout.write(json.dumps(outcome))

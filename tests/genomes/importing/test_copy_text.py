@@ -19,11 +19,11 @@ def test_staging_line_formats_each_column_as_the_generic_copy_text_would():
     plain = ("1", 12345, "A", "G", "snv", "PASS", 50.5, "rs1", ["BRCA1", "X-1"], ["ENSG1"], ["missense_variant"],
              "missense_variant", "MODERATE", True, 0.001, None, [], 21.5, None, 0.12,
              [{"gene": "BRCA1", "consequences": ["missense_variant"], "canonical": True}],
-             [1, 0, -1], [99, None, 20], [30, -1, 12], [15, None, 6], [15, None, 6], [0.5, None, 0.5])
+             [1, 0, -1], [99, None, 20], [30, -1, 12], [15, None, 6], [15, None, 6], [0.5, None, 0.5], 2, None)
     tricky = ("X", 7, "AC", "A", "del", "q10;Low\tQ", None, "", ['a"b', "c\\d", "NULL", "e,f"], [], [],
               "", "", False, None, 0.2, ["pathogenic", "risk factor"], None, 3.0, None,
               [{"gene": 'G"1', "hgvsp": "p.(Arg1\\Ter)", "consequences": []}],
-              [2], [None], [-1], [None], [None], [None])
+              [2], [None], [-1], [None], [None], [None], None, ["1/2", "0/2", "./."])
     for row in (plain, tricky):
         values = [uuid.UUID(key_digest("GRCh38", row[0], row[1], row[2], row[3])), xpos(row[0], row[1]),
                   *row[:20], json.dumps(row[20], separators=(",", ":")), *row[21:]]

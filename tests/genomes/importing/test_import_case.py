@@ -242,6 +242,10 @@ def test_a_multiallelic_record_is_split_trimmed_and_each_alt_keeps_its_own_conse
     assert deletion.worst_consequence == "frameshift_variant" and deletion.gnomad_popmax == 0.001
     assert deletion.genotypes == [3, 1, 0]         # kid 1/2: het with another ALT; dad 0/1; mum 0/2: no copy
     assert (deletion.ref_reads, deletion.alt_reads) == ([1, 10, 11], [10, 10, 0])
+    # allele balance is this allele's reads over all reads at the site: the kid's 1/2 with AD 1,10,9 is 10/20,
+    # not 10/(1+10); each split row keeps the sample's genotype at the site (the mother's 0/2 stays 0/2)
+    assert deletion.allele_fraction == [0.5, 0.5, 0.0]
+    assert deletion.site_genotypes == ["1/2", "0/1", "0/2"]
     # The insertion (ALT 2) is common (popmax 0.2): dropped by the retention policy, counted.
     assert (1000, "C", "CAG") not in rows and len(rows) == 2
     assert rows[(2000, "A", "G")].genotypes == [1, 0, 1]  # the '*' allele is skipped, not stored
@@ -327,3 +331,59 @@ def test_a_snpeff_ann_only_vcf_is_annotated_from_ann(department, tmp_path):
     assert case_import.annotation_source == "ANN"
     row = CaseVariant.objects.get(case_id=case_import.case_id, chrom="1", pos=7879627)
     assert "PER3" in row.genes and row.worst_consequence == "intron_variant" and row.is_annotated
+
+
+@pytest.mark.django_db
+def test_the_import_leaves_fresh_planner_statistics_for_its_case(department):
+    """A case is fast the moment its import finishes: the partition is analysed by the import, not left with an
+    empty table's statistics until autovacuum comes round (pg_class.reltuples is -1 before any ANALYZE)."""
+    from django.db import connection
+
+    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    assert job.state == "done", job.error
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname, c.reltuples FROM pg_class c WHERE c.oid = "
+                       "(SELECT tableoid FROM genomes_casevariant WHERE case_id = %s LIMIT 1)", [case_import.case_id])
+        partition, tuples = cursor.fetchone()
+    assert partition != "genomes_casevariant" and tuples == 680
+
+
+@pytest.mark.django_db
+def test_the_job_page_shows_a_readable_summary(department, client):
+    from tests.factories import make_user
+
+    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    assert job.state == "done", job.error
+    client.force_login(make_user("gina", department=department, role="clinical_geneticist"))
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Case 643594: 680 records read, 680 variants stored (GRCh37) in" in page
+    assert "Sample identity QC:" in page
+    assert "Done — done" not in page and "{'" not in page and "Records read" in page
+
+
+@pytest.mark.django_db
+def test_the_import_form_preselects_the_users_department_and_foetal_medicine_gives_a_foetal_case(department,
+                                                                                                   client):
+    import re
+
+    from tests.factories import make_user
+
+    client.force_login(make_user("gina", department=department, role="clinical_geneticist"))
+    page = client.get("/cases/import/").content.decode()
+    selected = re.search(r'<select name="department"[^>]*>.*?</select>', page, re.S).group(0)
+    assert re.search(r'<option value="kg-test" selected>', selected), selected
+    # a proband with both parents in the foetal medicine group is a foetus with its parents
+    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF), group="FOETAL")
+    assert job.state == "done", job.error
+    assert Case.objects.get(pk=case_import.case_id).analysis_type == "foetal"
+
+
+@pytest.mark.django_db
+def test_htslibs_header_warnings_become_import_warnings_once_not_terminal_noise(department, capfd):
+    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    assert job.state == "done", job.error
+    case_import.refresh_from_db()
+    htslib = [w for w in case_import.warnings if w.startswith("htslib:")]
+    assert 'htslib: Invalid tag name: "1000GAF" (in the VCF header)' in htslib
+    assert len(htslib) == len(set(htslib)) == 4
+    assert "[W::" not in capfd.readouterr().err

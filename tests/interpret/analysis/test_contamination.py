@@ -6,7 +6,7 @@ from core.jobs import job_run
 from core.models import PatientGroup, Role
 from genomes.importing.prepare import case_import_prepare
 from genomes.synthetic import CohortSpec, generate_cohort
-from interpret.analysis.contamination import estimate_contamination
+from genomes.contamination import estimate_contamination
 from interpret.analysis.engine import run_analysis
 from tests.factories import make_user
 from tests.shared_data import shared
@@ -40,3 +40,25 @@ def test_contamination_is_estimated_near_the_truth_and_shown(tmp_path, dept_a, c
     page = client.get(f"/cases/{mixed_case.pk}/").content.decode()
     assert 'data-testid="contamination-fraction"' in page and "contaminated" in page
     assert "contamination-plot-data" in page
+    # the standard error at the precision it has, never "± 0%"
+    assert "± 0%" not in page and "± 0." in page
+
+
+@pytest.mark.django_db
+def test_a_de_novo_suggestion_in_a_contaminated_foetus_states_the_contamination(tmp_path, dept_a):
+    from genomes.models import Variant
+    from interpret.classification.services import classification_start
+
+    case = foetal_case(tmp_path, dept_a, 0.10, "FOETUS-MCC10-DN")
+    result = run_analysis(case, {"genome_wide": True, "inheritance": ["de_novo"], "max_popmax": None,
+                                 "impacts": []}, record=False)
+    candidate = next(c for c in result.candidates if c.row["genes"])
+    fia = make_user("fia", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    draft = classification_start(variant=Variant.objects.get(pk=candidate.row["variant_id"]),
+                                 gene=candidate.row["genes"][0], condition="Foetal anomaly", mode_of_inheritance="AD",
+                                 by=fia, department=dept_a, case=case)
+    de_novo = {code: entry["suggestion"] for code, entry in draft.criteria.items()
+               if code in ("PS2", "PM6") and "suggestion" in entry}
+    assert de_novo, draft.considered
+    assert all("Maternal contamination of the foetal sample estimated" in s["justification"] and "(significant)"
+               in s["justification"] for s in de_novo.values()), de_novo

@@ -114,3 +114,44 @@ def test_a_true_compound_het_and_a_duo_and_a_singleton():
     single = Family(proband=0, proband_male=False, proband_affected=True)
     assert compound_het_pairs([{**paternal, "genotypes": [1]}, {**maternal, "genotypes": [1]}],
                               single)[1] == [(2, "possible_comp_het")]
+
+
+def x_row(number, pos, genotypes, chrom="X", balance=0.5):
+    return {"id": number, "variant_id": number, "chrom": chrom, "pos": pos, "genes": ["CSF2RA"],
+            "gnomad_popmax": None, "genotypes": genotypes, "depth": [30, 30, 30],
+            "genotype_quality": [99, 99, 99], "allele_fraction": [balance, 0.0, 0.0]}
+
+
+@pytest.mark.parametrize("build,par_pos,outside_pos", [
+    ("GRCh38", 1_400_000, 2_781_480),      # PAR1 ends at 2,781,479 on GRCh38
+    ("GRCh37", 60_001, 2_699_521),         # PAR1 starts at 60,001 and ends at 2,699,520 on GRCh37
+    ("GRCh38", 155_800_000, 155_701_382),  # PAR2 starts at 155,701,383
+])
+def test_a_males_pseudoautosomal_region_follows_autosomal_rules(build, par_pos, outside_pos):
+    from interpret.rules.inheritance import flags_of_row
+
+    male = Family(proband=0, father=1, mother=2, proband_male=True, proband_affected=True, build=build)
+    in_par, outside = x_row(1, par_pos, [1, 0, 0]), x_row(2, outside_pos, [1, 0, 0])
+    # a het de novo in PAR is an ordinary de novo; outside it a het in a male is a ploidy conflict
+    assert modes_of_row(in_par, male) == ["de_novo"] and flags_of_row(in_par, male) == []
+    assert "de_novo" not in modes_of_row(outside, male) and flags_of_row(outside, male) == ["x_ploidy_conflict"]
+    # a hemizygous call outside PAR is the X-linked de novo; in PAR a hom-alt call is not hemizygous
+    assert modes_of_row(x_row(3, outside_pos, [2, 0, 0], balance=1.0), male)[0] == "x_de_novo"
+    female = Family(proband=0, father=1, mother=2, proband_male=False, proband_affected=True, build=build)
+    assert flags_of_row(outside, female) == [] and "de_novo" in modes_of_row(outside, female)
+
+
+def test_compound_het_applies_in_a_males_pseudoautosomal_region_and_not_outside_it():
+    male = Family(proband=0, father=1, mother=2, proband_male=True, proband_affected=True, build="GRCh38")
+    from_father = {**x_row(1, 1_400_000, [1, 1, 0]), "allele_fraction": [0.5, 0.5, 0.0]}
+    from_mother = {**x_row(2, 1_400_500, [1, 0, 1]), "allele_fraction": [0.5, 0.0, 0.5]}
+    assert compound_het_pairs([from_father, from_mother], male) == {1: [(2, "comp_het")], 2: [(1, "comp_het")]}
+    outside = [{**row, "pos": row["pos"] + 10_000_000} for row in (from_father, from_mother)]
+    assert compound_het_pairs(outside, male) == {}
+
+
+def test_two_variants_in_two_overlapping_genes_pair_once():
+    trio = Family(proband=0, father=1, mother=2, proband_male=False, proband_affected=True, build="GRCh38")
+    first = {**x_row(1, 1000, [1, 1, 0], chrom="11"), "genes": ["PSMD13", "SIRT3"]}
+    second = {**x_row(2, 2000, [1, 0, 1], chrom="11"), "genes": ["PSMD13", "SIRT3"]}
+    assert compound_het_pairs([first, second], trio) == {1: [(2, "comp_het")], 2: [(1, "comp_het")]}

@@ -51,8 +51,13 @@ def test_a_draft_starts_with_suggestions_from_the_stored_values_and_nothing_appl
     assert draft.status == "draft" and draft.version == 1 and draft.hgvsp.endswith("p.Arg713Gln")
     assert draft.rule_set == "ACMG/AMP 2015 with ClinGen SVI"
     suggested = {code: entry["suggestion"] for code, entry in draft.criteria.items() if "suggestion" in entry}
-    assert suggested, draft.considered
     assert all(s["justification"] for s in suggested.values())
+    # the Scout trio carries no gnomAD fields: no frequency criterion is suggested, each is "not evaluated"
+    assert not {"BA1", "BS1", "PM2"} & set(suggested), suggested
+    not_evaluated = {entry["criterion"]: entry["reason"] for entry in draft.considered
+                     if entry["reason"].startswith("not evaluated")}
+    assert {code: not_evaluated.get(code) for code in ("BA1", "BS1", "PM2")} == dict.fromkeys(
+        ("BA1", "BS1", "PM2"), "not evaluated: no population frequency in this file")
     assert not any(entry.get("decision") for entry in draft.criteria.values())
     assert draft.points == 0 and draft.result_class == "uncertain_significance"
     # the same variant, gene and condition: the open draft comes back, no second one
@@ -192,7 +197,7 @@ def test_the_api_submits_a_draft_with_codes_and_reads_the_store(client, trio, va
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     body = {"variant": "GRCh37-1-156146640-G-A", "gene": "SEMA4A", "condition": "RP35", "mode_of_inheritance": "AD",
             "department": trio.department.code, "submit": True,
-            "codes": [{"code": "PS3_Moderate", "justification": "assay"}, {"code": "PM2_Supporting"}]}
+            "codes": [{"code": "PS3_Moderate", "justification": "assay"}, {"code": "PM2_Supporting", "justification": "absent from gnomAD v4.1 (browser)"}]}
     response = client.post(reverse("api_classifications"), body, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     data = response.json()
