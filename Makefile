@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test worker chromium clean-data help
+.PHONY: setup run test worker chromium pango clean-data help
 .DEFAULT_GOAL := help
 
 help:
@@ -34,16 +34,24 @@ $(SCREEN_EXT): genomes/vcf/_screen.c setup.py $(VENV)/.installed
 	touch $@
 
 # The production setup loads no demo data: demo accounts have a published password.
-setup: $(VENV)/.installed $(SCREEN_EXT)
+setup: $(VENV)/.installed $(SCREEN_EXT) pango
 	$(PY) manage.py bootstrap
 
 # The demo serves plain http on localhost; production runs behind TLS with HTTPS=true (the default).
-run: $(VENV)/.installed $(SCREEN_EXT)
+run: $(VENV)/.installed $(SCREEN_EXT) pango
 	HTTPS=$${HTTPS:-false} $(PY) manage.py bootstrap --demo
 	HTTPS=$${HTTPS:-false} $(PY) manage.py serve
 
 worker: $(VENV)/.installed $(SCREEN_EXT)
 	$(PY) -m celery -A interpret worker --loglevel INFO
+
+# Reports are laid out by Pango (WeasyPrint); install Debian's when it is missing and we may.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Pango for the PDF reports"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) >/dev/null; \
+	  else echo "PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core" >&2; exit 1; fi; }
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
 chromium:
@@ -53,7 +61,7 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-dev $(SCREEN_EXT) chromium
+test: $(VENV)/.installed-dev $(SCREEN_EXT) chromium pango
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean-data:

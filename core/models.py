@@ -255,6 +255,8 @@ class Job(models.Model):
 
 # Roles that may take patient data out of the platform in bulk (CSV export); exports are audit-logged.
 EXPORT_ROLES = frozenset({Role.CLINICAL_GENETICIST, Role.VARIANT_CURATOR, Role.LAB_BIOINFORMATICIAN})
+# Roles that may download programme aggregates (dashboard figures as CSV: counts, no case identifier).
+AGGREGATE_EXPORT_ROLES = EXPORT_ROLES | {Role.RESEARCHER}
 # Roles that classify variants (ACMG/AMP) for their department.
 CLASSIFY_ROLES = frozenset({Role.CLINICAL_GENETICIST, Role.VARIANT_CURATOR})
 

@@ -23,11 +23,13 @@ class Case(models.Model):
         TUMOUR_ONLY = "tumour_only", "Tumour only"
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
+        # The import's states, then the department's workflow (interpret/workflow: who may move a case when)
+        NEW = "new", "Awaiting data"
         IMPORTING = "importing", "Importing"
-        READY = "ready", "Ready"
+        READY = "ready", "Ready for analysis"
         IN_ANALYSIS = "in_analysis", "In analysis"
-        REPORTED = "reported", "Reported"
+        IN_REVIEW = "in_review", "In review"
+        REPORTED = "reported", "Report signed out"
         CLOSED = "closed", "Closed"
 
     identifier = models.CharField(
@@ -41,6 +43,15 @@ class Case(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Workflow (interpret/workflow): the geneticist analysing the case, the second geneticist reviewing it, when
+    # its data were first ready (turnaround runs from there) and when it last changed state.
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="assigned_cases")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="reviewed_cases")
+    data_ready_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True, help_text="When its first report was signed out")
+    status_changed_at = models.DateTimeField(default=timezone.now)
     shared_with = models.ManyToManyField(
         Department, through="CaseShare", through_fields=("case", "department"), related_name="shared_cases",
         blank=True,
@@ -49,7 +60,10 @@ class Case(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["department", "patient_group"], name="case_department_group_idx"),
-                   models.Index(fields=["identifier"], name="case_identifier_idx")]
+                   models.Index(fields=["identifier"], name="case_identifier_idx"),
+                   models.Index(fields=["department", "status", "data_ready_at"], name="case_worklist_idx"),
+                   models.Index(fields=["assigned_to", "status"], name="case_assignee_idx"),
+                   models.Index(fields=["reviewer", "status"], name="case_reviewer_idx")]
         constraints = [models.UniqueConstraint(fields=["department", "identifier"],
                                                name="case_identifier_unique_in_department")]
 

@@ -37,6 +37,7 @@ DEMO_NETWORK_CURATORS = ("curator", "curator2")
 
 DEMO_USERS = (
     DemoUser("geneticist", "Gita Geneticist", "demo", Role.CLINICAL_GENETICIST),
+    DemoUser("geneticist2", "Gustav Geneticist", "demo", Role.CLINICAL_GENETICIST),
     DemoUser("curator", "Carl Curator", "demo", Role.VARIANT_CURATOR),
     DemoUser("curator2", "Cecilie Curator", "demo", Role.VARIANT_CURATOR),
     DemoUser("lab", "Lis Lab", "demo", Role.LAB_BIOINFORMATICIAN),
@@ -82,6 +83,7 @@ def demo_data_load() -> dict:
     summary = _demo_people_and_cases()
     summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
+    summary["reports"] = _demo_reports()
     return summary
 
 
@@ -164,6 +166,61 @@ def _demo_file(name: str) -> Path:
     if name.startswith("cohort:"):
         return demo_cohort(settings.DATA_DIR / "demo-cohort") / name.removeprefix("cohort:")
     return DEMO_FILES / name
+
+
+def _demo_reports() -> list[str]:
+    """DEMO-NEURO-0001 carried through the workflow: its planted de novo tagged causative, classified by two
+    curators, reported by one geneticist and signed out by the other, then reopened on new evidence and amended
+    (version 2 replaces version 1). Skipped when the case has reports."""
+    import csv
+
+    from django.conf import settings
+
+    from genomes.models import Variant
+    from interpret.analysis.engine import run_analysis
+    from interpret.classification.services import (classification_approve, classification_criterion_set,
+                                                   classification_start, classification_submit)
+    from interpret.models import Report, VariantTag
+    from interpret.reporting import services as reports
+    from interpret.workflow import services as workflow
+
+    case = Case.objects.filter(identifier="DEMO-NEURO-0001", department__code="demo").first()
+    if case is None or Report.objects.filter(case=case).exists() or case.status != Case.Status.READY:
+        return []
+    gita, gustav, carl, cecilie = (User.objects.get(username=name) for name in
+                                   ("geneticist", "geneticist2", "curator", "curator2"))
+    truth = settings.DATA_DIR / "demo-cohort" / "trio" / "truth.tsv"
+    planted = next(row for row in csv.DictReader(open(truth), delimiter="\t") if row["mode"] == "de_novo")
+    variant = Variant.objects.get(build=case.genome_build, chrom=planted["chrom"], pos=int(planted["pos"]),
+                                  ref=planted["ref"], alt=planted["alt"])
+    case = workflow.case_start_analysis(case=case, by=gita)
+    run_analysis(case, {"genome_wide": True, "inheritance": ["de_novo"]}, user=gita)
+    VariantTag.objects.get_or_create(case=case, variant=variant, tag="causative", defaults={"created_by": gita})
+    draft = classification_start(variant=variant, gene=planted["gene"], condition="Developmental disorder (demo)",
+                                 mode_of_inheritance="AD", by=carl, department=case.department, case=case)
+    for criterion, strength, why in (("PVS1", "very_strong", "Stop-gained, NMD predicted (demo)"),
+                                     ("PS2", "strong", "De novo, parentage confirmed by sample identity QC")):
+        draft = classification_criterion_set(classification_id=draft.pk, lock_version=draft.lock_version, by=carl,
+                                             criterion=criterion, decision="applied", strength=strength,
+                                             justification=why)
+    draft = classification_submit(classification_id=draft.pk, lock_version=draft.lock_version, by=carl)
+    classification_approve(classification_id=draft.pk, by=cecilie)
+    report = reports.report_draft_start(case=case, by=gita)
+    reports.report_draft_update(report=report, by=gita, lock_version=report.lock_version, fields={
+        "indication": "Global developmental delay and seizures from 6 months (demo)",
+        "conclusion": f"A de novo {planted['gene']} variant explains the phenotype (demo content).",
+        "recommendations": "Genetic counselling; recurrence risk low (germline mosaicism not excluded)."})
+    workflow.case_submit_for_review(case=case, by=gita, reviewer=gustav)
+    reports.report_sign_out(report=Report.objects.get(pk=report.pk), by=gustav)
+    case = workflow.case_reopen(case=Case.objects.get(pk=case.pk), by=gita, reason="clinician_request",
+                                text="The clinician asks for the recommendations on sibling testing (demo)")
+    amended = reports.report_amend(case=case, by=gita, reason="Recommendation on testing the sibling added")
+    reports.report_draft_update(report=amended, by=gita, lock_version=amended.lock_version, fields={
+        "recommendations": "Genetic counselling; recurrence risk low (germline mosaicism not excluded). Testing of "
+                           "the sibling is not indicated."})
+    workflow.case_submit_for_review(case=case, by=gita, reviewer=gustav)
+    reports.report_sign_out(report=Report.objects.get(pk=amended.pk), by=gustav)
+    return ["DEMO-NEURO-0001 v1", "DEMO-NEURO-0001 v2"]
 
 
 def _demo_imports() -> list[str]:

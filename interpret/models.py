@@ -188,3 +188,129 @@ class Classification(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.SUBMITTED)
+
+
+class CaseEvent(models.Model):
+    """One step in a case's workflow: who moved it, when, from which state to which, and why (append-only:
+    migration interpret 0011 refuses UPDATE and DELETE)."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "State changed"
+        ASSIGN = "assign", "Assigned"
+        REVIEWER = "reviewer", "Reviewer chosen"
+        REOPEN = "reopen", "Reopened"
+        REPORT = "report", "Report"
+
+    class Reason(models.TextChoices):
+        NEW_EVIDENCE = "new_evidence", "New evidence"
+        REANALYSIS_ALERT = "reanalysis_alert", "Reanalysis alert"
+        CLINICIAN_REQUEST = "clinician_request", "Clinician request"
+        CORRECTION = "correction", "Correction"
+
+    case = models.ForeignKey("genomes.Case", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", help_text="The assignee or reviewer, for those events")
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    text = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_idx")]
+
+
+class CaseNote(models.Model):
+    """A case-level note (indication, clinical question, HPO terms, decision), apart from variant comments;
+    @username mentions put the case on the colleague's work list."""
+
+    class Kind(models.TextChoices):
+        INDICATION = "indication", "Indication"
+        QUESTION = "question", "Clinical question"
+        HPO = "hpo", "HPO terms"
+        DECISION = "decision", "Decision"
+        NOTE = "note", "Note"
+
+    case = models.ForeignKey("genomes.Case", on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField()
+    hpo_terms = ArrayField(models.CharField(max_length=12), default=list, blank=True)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="case_mentions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "kind"], name="case_note_case_idx")]
+
+
+class ReportTemplate(models.Model):
+    """A department's report letterhead and fixed texts (data, not code); departments without one get the
+    default texts of interpret/reporting/defaults.py."""
+
+    department = models.OneToOneField(Department, on_delete=models.PROTECT, related_name="report_template")
+    letterhead = models.TextField(blank=True, help_text="Lines printed at the top of the first page: hospital, "
+                                                         "department, address")
+    letterhead_image = models.BinaryField(blank=True, null=True, help_text="PNG or JPEG logo, at most 512 KiB")
+    letterhead_image_type = models.CharField(max_length=20, blank=True)
+    methods = models.TextField(blank=True)
+    limitations = models.TextField(blank=True)
+    footer = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+
+class Report(models.Model):
+    """One version of a case's clinical report. The variant facts are taken from the data when the draft is
+    saved (``facts``) and cannot be edited here; the geneticist writes the narrative. Signed out by a second
+    geneticist (never the author nor anyone who edited it), a version is frozen: its HTML and PDF are stored
+    with their SHA-256, and migration interpret 0012 refuses any UPDATE or DELETE of a signed row. An
+    amendment is a new version that names the one it replaces and says what changed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED = "signed", "Signed out"
+
+    case = models.ForeignKey("genomes.Case", on_delete=models.PROTECT, related_name="reports")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    amendment_reason = models.TextField(blank=True, help_text="What changed, for an amended report")
+    indication = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True, help_text="Cascade testing, follow-up")
+    secondary_findings_consent = models.CharField(
+        max_length=200, blank=True, help_text="Where the patient's consent to secondary findings is recorded (empty: "
+                                              "none recorded, and no secondary finding is reported)")
+    variant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                             help_text="National variants reported, in order")
+    secondary_variant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    filter_run_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                                help_text="The filter runs whose exact settings the report states")
+    facts = models.JSONField(default=dict, blank=True)
+    lock_version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    html_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["case", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="report_version_unique"),
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="draft"),
+                                    name="report_one_draft_per_case"),
+        ]
+
+    def __str__(self):
+        return f"report {self.case_id} v{self.version} ({self.status})"

@@ -286,6 +286,8 @@ CASE_MAX_INDIVIDUALS = env_int("CASE_MAX_INDIVIDUALS", 50)
 # The analysis keeps ClinVar (likely) pathogenic variants whatever their frequency when ClinVar's review status
 # has at least this many stars (0-4); variants of a file without review status are kept, and the run says so.
 CLINVAR_MIN_STARS = env_int("CLINVAR_MIN_STARS", 1)
+# A case whose data have been ready this many days without a signed report is on the "overdue" work list.
+CASE_TURNAROUND_DAYS = env_int("CASE_TURNAROUND_DAYS", 56)
 # Uploaded VCF and PED files are kept here, private to this account, for the import job to read; deleted at once
 # when rejected, and UPLOAD_RETENTION_DAYS after their import ended (genomes/importing/uploads.py).
 UPLOAD_DIR = DATA_DIR / "uploads"

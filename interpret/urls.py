@@ -8,5 +8,8 @@ urlpatterns = [
     path("", include("panels.urls")),
     path("", include("interpret.analysis.urls")),
     path("", include("interpret.classification.urls")),
+    path("", include("interpret.workflow.urls")),
+    path("", include("interpret.reporting.urls")),
+    path("", include("interpret.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

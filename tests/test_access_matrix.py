@@ -74,6 +74,16 @@ RULES = {
     "classification_transition": page("POST", ("alice", "carl"), tina={302}, lars={302}, **DRAFT),
     "api_classifications": api("POST", ("alice", "carl", "token_a"), {403}, body={"department": "kg-a"}),
     "api_classification_detail": api("GET", CLINICAL_A + ("token_a",), {404}),
+    "worklist": page("GET", ALL), "api_worklist": api("GET", ALL_API),
+    "case_workflow": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
+    "case_note_add": page("POST", CLINICAL_A, **CASE),
+    "api_case_workflow": api("POST", ("alice", "token_a"), carl={403}, tina={403}, lars={403}, **CASE_API),
+    "dashboard": page("GET", ALL),
+    "dashboard_csv": page("GET", ("alice", "carl", "lars", "rita", "bob"), tina={403}, adam={403}),
+    "report_start": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
+    "report_detail": page("GET", CLINICAL_A, **CASE),
+    "report_sign": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
+    "report_pdf": page("GET", ("alice", "carl", "lars"), tina={403}, **CASE),
     "panel_list": page("GET", ALL), "panel_detail": page("GET", ALL), "panel_compare": page("GET", ALL),
     "panel_version_detail": page("GET", ALL), "panel_version_download": page("GET", ALL),
     "panel_draft_create": page("POST", ("carl",), {302}),
@@ -126,7 +136,12 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     Job.objects.filter(pk=job.pk).update(created_by=alice)
     tokens = {"token_a": api_token_create(user=alice, name="a", department_codes=["kg-a"]),
               "token_b": api_token_create(user=bob, name="b", department_codes=["kg-b"])}
+    from interpret.models import Report
+
+    report = Report.objects.create(case=trio, version=1, author=alice, edited_by=[alice.pk], status="signed",
+                                   signed_by=bob, html="<p>signed</p>", pdf=b"%PDF-1.4 signed", pdf_sha256="0" * 64)
     args = {"case_id": trio.pk, "variant_id": row.variant_id, "classification_id": classification.pk,
+            "report_id": report.pk, "figure": "cases",
             "job_id": job.pk, "label": draft.label, "symbol": "MYH7", "fmt": "tsv"}
     return people, tokens, args
 

@@ -408,3 +408,102 @@ def test_the_main_pages_at_1440x900_fit_the_screen_and_are_kept_as_screenshots(l
     overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
                 if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
     assert overlaps == [], overlaps
+
+
+@pytest.mark.browser
+def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, page, dept_a):
+    """Gita takes the trio, tags and classifies SEMA4A (Cora approves the classification), drafts the report and
+    sends the case to Gwen, who signs it out; the PDF holds the HGVS and the class; an amendment is version 2."""
+    import io
+
+    from pypdf import PdfReader
+
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from genomes.models import Variant
+    from tests.shared_data import shared
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
+    make_user("gwen", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gwen", last_name="Reviewer")
+    make_user("cora", department=dept_a, role=Role.VARIANT_CURATOR, first_name="Cora", last_name="Curator")
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+    assert job_run(case_import.job_id).state == "done"
+    case_url = f"{live_server.url}/cases/{case_import.case_id}/"
+    variant = Variant.objects.get(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    log_in(page, live_server, "gita")
+    page.click("[data-testid=nav-worklist]")
+    page.click("[data-testid=worklist-views] [data-view=department]")
+    page.click("[data-testid=worklist] tr[data-case='643594'] a")
+    page.click("[data-testid=start-analysis]")
+    page.wait_for_selector("[data-testid=case-status]:has-text('In analysis')")
+    page.click("[data-testid=analyse-variants]")
+    page.wait_for_selector("[data-testid=variant-table]")
+    page.select_option("#preset", label="Rare disease trio default")
+    page.wait_for_function("document.location.search.includes('preset=')")
+    htmx_idle(page)
+    page.goto(f"{case_url}variants/{variant.pk}/")
+    page.click("[data-testid=variant-tags] [data-tag=causative]")
+    page.wait_for_selector("[data-testid=variant-tags] [data-tag=causative][aria-pressed=true]")
+    page.fill("[data-testid=classification-start] input[name=condition]", "Retinitis pigmentosa 35")
+    page.select_option("[data-testid=classification-start] select[name=mode_of_inheritance]", "AD")
+    page.click("text=Classify (ACMG/AMP)")
+    page.wait_for_selector("[data-testid=criteria]")
+    row = page.locator("tr[data-criterion=PP4]")
+    row.locator("select[name=strength]").select_option("moderate")
+    row.locator("input[name=justification]").fill("Night blindness, ERG: highly specific")
+    row.locator("button[aria-label='Apply PP4']").click()
+    page.wait_for_selector("tr[data-criterion=PP4][data-decision=applied]")
+    htmx_idle(page)
+    live_class = page.inner_text("[data-testid=live-class]")
+    page.click("[data-testid=submit-classification]")
+    page.wait_for_selector("[data-testid=awaiting-approval]")
+    classification_url = page.url
+    page.click("text=Log out")
+    log_in(page, live_server, "cora")
+    page.goto(classification_url)
+    page.click("[data-testid=approve-classification]")
+    page.wait_for_selector("[data-testid=classification-status]:has-text('Final')")
+    page.click("text=Log out")
+
+    log_in(page, live_server, "gita")
+    page.goto(case_url)
+    page.click("[data-testid=draft-report]")
+    page.wait_for_selector("[data-testid=report-form]")
+    page.fill("#indication", "Night blindness from childhood")
+    page.fill("#conclusion", "The SEMA4A variant explains the retinal dystrophy.")
+    page.click("[data-testid=save-report]")
+    page.wait_for_selector("text=Draft saved.")
+    assert page.locator("[data-testid=sign-out-report]").count() == 0  # never the author
+    page.goto(case_url)
+    page.select_option("[data-testid=reviewer-choice]", "gwen")
+    page.click("[data-testid=submit-for-review]")
+    page.wait_for_selector("[data-testid=case-status]:has-text('In review')")
+    page.click("text=Log out")
+
+    log_in(page, live_server, "gwen")
+    page.goto(f"{live_server.url}/worklist/?view=review")
+    page.screenshot(path=str(SCREENSHOTS / "worklist-1440x900.png"))
+    page.click("[data-testid=worklist] tr[data-case='643594'] a")
+    page.click("[data-testid=case-reports] a")
+    page.click("[data-testid=sign-out-report]")
+    page.wait_for_selector("[data-testid=report-status]:has-text('Signed out')")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / "report-1440x900.png"))
+    pdf = page.request.get(live_server.url + page.locator("[data-testid=download-pdf]").get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).split())
+    assert "p.Arg713Gln" in text and live_class in text, text[:2000]
+
+    page.goto(case_url)
+    page.wait_for_selector("[data-testid=case-status]:has-text('Report signed out')")
+    page.fill("[data-testid=case-workflow] input[name=text]", "Sister affected")
+    page.click("text=Reopen")
+    page.wait_for_selector("[data-testid=case-status]:has-text('In analysis')")
+    page.fill("[data-testid=case-reports] input[name=reason]", "Segregation in the affected sister")
+    page.click("[data-testid=amend-report]")
+    page.wait_for_selector("[data-testid=report-form]")
+    assert "replaces version 1" in page.inner_text("[data-testid=report-versions]")

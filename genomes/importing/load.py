@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core.errors import InputFileError
 from core.jobs import job_handler
@@ -70,7 +71,8 @@ def _forget_failed_import(case_import: CaseImport) -> None:
     with transaction.atomic():
         if case.imports.filter(is_current=True).exists():  # a failed replace: the old variants stay
             case_import.delete()
-            Case.objects.filter(pk=case.pk).update(status=Case.Status.READY)
+            # a case in the department's workflow keeps its state; one that was only importing is ready again
+            Case.objects.filter(pk=case.pk, status=Case.Status.IMPORTING).update(status=Case.Status.READY)
         elif case_import.job.parameters.get("created_case"):
             case.delete()
         else:  # registered before its data arrived: back to awaiting data
@@ -208,7 +210,11 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
         is_current=True, records_read=statistics.records, variants_stored=stored,
         records_per_second=round(statistics.records / elapsed, 1), statistics=summary,
     )
-    Case.objects.filter(pk=case.pk).update(status=Case.Status.READY, genome_build=build)
+    Case.objects.filter(pk=case.pk).update(genome_build=build)
+    # Ready for analysis once its data are in; a case already in the workflow (a replaced file) keeps its state.
+    Case.objects.filter(pk=case.pk, status__in=(Case.Status.NEW, Case.Status.IMPORTING)).update(
+        status=Case.Status.READY, status_changed_at=timezone.now())
+    Case.objects.filter(pk=case.pk, data_ready_at__isnull=True).update(data_ready_at=timezone.now())
     return summary["sample_qc"]
 
 

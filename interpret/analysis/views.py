@@ -34,6 +34,7 @@ from interpret.analysis.variant_page import variant_details
 from interpret.classification.selectors import classifications_of_variant, may_classify
 from interpret.models import Classification, FilterRun, VariantTag
 from interpret.rules.inheritance import MODE_LABELS, MODES
+from interpret.workflow.selectors import case_workflow_context
 
 COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
            ("popmax", "gnomAD popmax"), ("cohort", "Cohort families"), ("clinvar", "ClinVar"),
@@ -208,5 +209,5 @@ def case_detail(request, case_id: int):
         "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
         "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(
             "panel_versions__panel")[:20],
-        **overview,
+        **overview, **case_workflow_context(case, request.user),
     })

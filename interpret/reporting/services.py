@@ -1,0 +1,180 @@
+"""Clinical reports: drafted from the case by a geneticist, signed out by a second one (never the author nor
+anyone who edited the draft), then frozen; amended only by a new version that names the one it replaces.
+Viewing a report is audited; downloading its PDF is an export (export roles). Services take the acting user."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.access import user_may_export
+from core.audit import Action, AuditContext, audit_record
+from genomes.models import Case, CaseVariant
+from interpret.models import FilterRun, Report, VariantTag
+from interpret.reporting.facts import report_facts
+from interpret.reporting.render import report_html, report_pdf, sha256
+from interpret.workflow.services import WorkflowError, case_mark_reported, is_clinical_geneticist
+
+S = Case.Status
+NARRATIVE = ("indication", "conclusion", "recommendations", "secondary_findings_consent", "amendment_reason")
+REPORTED_TAGS = ("causative", "candidate")
+
+
+def _require_geneticist(user, case, what: str) -> None:
+    if not is_clinical_geneticist(user, case):
+        raise WorkflowError(f"{what}: only a clinical geneticist of {case.department.code}", 403)
+
+
+def _refresh_facts(report: Report) -> None:
+    report.facts = report_facts(report.case, variant_ids=report.variant_ids,
+                                secondary_variant_ids=report.secondary_variant_ids,
+                                consent=report.secondary_findings_consent, filter_run_ids=report.filter_run_ids)
+
+
+def report_draft_start(*, case: Case, by, audit: AuditContext | None = None) -> Report:
+    """The case's open draft, or a new first draft: the variants tagged causative or candidate, the latest filter
+    run. A case with a signed report is amended (report_amend), not drafted anew."""
+    _require_geneticist(by, case, "draft a report")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        draft = case.reports.filter(status=Report.Status.DRAFT).first()
+        if draft is not None:
+            return draft
+        if case.reports.filter(status=Report.Status.SIGNED).exists():
+            raise WorkflowError("this case has a signed report: amend it (a new version that names what changed)")
+        if case.status not in (S.IN_ANALYSIS, S.IN_REVIEW):
+            raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}: a report is drafted "
+                                "in analysis or review")
+        tagged = list(VariantTag.objects.filter(case=case, tag__in=REPORTED_TAGS).order_by("created_at")
+                      .values_list("variant_id", flat=True))
+        latest_run = FilterRun.objects.filter(case=case).order_by("-created_at").values_list("pk", flat=True).first()
+        report = Report(case=case, version=1, author=by, edited_by=[by.pk], variant_ids=list(dict.fromkeys(tagged)),
+                        filter_run_ids=[latest_run] if latest_run else [])
+        _refresh_facts(report)
+        report.save()
+        audit_record(action=Action.CREATE, user=by, audit=audit, object_type="report", object_id=report.pk,
+                     department_code=case.department.code, details={"case": case.pk, "version": 1})
+    return report
+
+
+def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = None) -> Report:
+    """A new version replacing the latest signed one, saying what changed; its narrative starts as the old one."""
+    _require_geneticist(by, case, "amend a report")
+    if not (reason or "").strip():
+        raise WorkflowError("say what the amendment changes", 400)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.reports.filter(status=Report.Status.DRAFT).exists():
+            raise WorkflowError("a draft of this case's report is already open")
+        previous = case.reports.filter(status=Report.Status.SIGNED).order_by("-version").first()
+        if previous is None:
+            raise WorkflowError("nothing to amend: this case has no signed report")
+        if case.status not in (S.IN_ANALYSIS, S.IN_REVIEW):
+            raise WorkflowError("reopen the case first (with its reason): an amendment goes through analysis and "
+                                "review like the first report")
+        version = (case.reports.aggregate(Max("version"))["version__max"] or 0) + 1
+        report = Report(case=case, version=version, author=by, edited_by=[by.pk], replaces=previous,
+                        amendment_reason=reason.strip(), variant_ids=previous.variant_ids,
+                        secondary_variant_ids=previous.secondary_variant_ids, filter_run_ids=previous.filter_run_ids,
+                        **{f: getattr(previous, f) for f in ("indication", "conclusion", "recommendations",
+                                                             "secondary_findings_consent")})
+        _refresh_facts(report)
+        report.save()
+        audit_record(action=Action.CREATE, user=by, audit=audit, object_type="report", object_id=report.pk,
+                     department_code=case.department.code,
+                     details={"case": case.pk, "version": version, "replaces": previous.version})
+    return report
+
+
+def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, variant_ids=None,
+                        secondary_variant_ids=None, filter_run_ids=None,
+                        audit: AuditContext | None = None) -> Report:
+    """The narrative as written, and which variants and runs are reported; the facts are taken again from the
+    data. A stale edit (someone saved in between) is refused, not lost."""
+    _require_geneticist(by, report.case, "edit a report")
+    with transaction.atomic():
+        report = Report.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.pk)
+        if report.status != Report.Status.DRAFT:
+            raise WorkflowError("a signed report is frozen: amend it instead")
+        if report.lock_version != lock_version:
+            raise WorkflowError("the draft was changed by someone else meanwhile: reload it", 409)
+        for name in NARRATIVE:
+            if name in fields:
+                setattr(report, name, (fields[name] or "").strip())
+        current = report.case.imports.filter(is_current=True).first()
+        for attribute, ids in (("variant_ids", variant_ids), ("secondary_variant_ids", secondary_variant_ids)):
+            if ids is not None:
+                ids = [int(i) for i in ids]
+                present = set(CaseVariant.objects.filter(case_id=report.case_id, case_import=current,
+                                                         variant_id__in=ids).values_list("variant_id", flat=True))
+                if set(ids) - present:
+                    raise WorkflowError(f"variant(s) {sorted(set(ids) - present)} are not in this case's data", 400)
+                setattr(report, attribute, list(dict.fromkeys(ids)))
+        if filter_run_ids is not None:
+            ids = [int(i) for i in filter_run_ids]
+            if FilterRun.objects.filter(case=report.case, pk__in=ids).count() != len(set(ids)):
+                raise WorkflowError("filter runs must be this case's", 400)
+            report.filter_run_ids = list(dict.fromkeys(ids))
+        if by.pk not in report.edited_by:
+            report.edited_by = [*report.edited_by, by.pk]
+        report.lock_version += 1
+        report.updated_at = timezone.now()
+        _refresh_facts(report)
+        report.save()
+        audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="report", object_id=report.pk,
+                     department_code=report.case.department.code, details={"version": report.version})
+    return report
+
+
+def report_sign_out(*, report: Report, by, audit: AuditContext | None = None) -> Report:
+    """Freeze the draft: facts taken a last time, HTML and PDF stored with their SHA-256; the case moves to
+    "report signed out". Never by the author or anyone who edited the draft."""
+    case = report.case
+    _require_geneticist(by, case, "sign out a report")
+    with transaction.atomic():
+        report = Report.objects.select_for_update(of=("self",)).select_related("case", "author", "replaces").get(pk=report.pk)
+        if report.status != Report.Status.DRAFT:
+            raise WorkflowError("this version is already signed out")
+        if by.pk == report.author_id or by.pk in report.edited_by:
+            raise WorkflowError("a report is signed out by a second geneticist, never its author or an editor", 403)
+        if report.case.status != S.IN_REVIEW:
+            raise WorkflowError("send the case for review first: a report is signed out from review")
+        if report.replaces_id and not report.amendment_reason:
+            raise WorkflowError("an amended report says what changed", 400)
+        _refresh_facts(report)
+        now = timezone.now()
+        report.status, report.signed_by, report.signed_at = Report.Status.SIGNED, by, now
+        signer = by.get_full_name() or by.get_username()
+        html = report_html(report, report.facts, signed_by=signer, signed_at=timezone.localtime(now))
+        pdf = report_pdf(html)
+        report.html, report.pdf, report.html_sha256, report.pdf_sha256 = html, pdf, sha256(html), sha256(pdf)
+        report.save()
+        case_mark_reported(case=report.case, by=by, report_version=report.version, audit=audit)
+        audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="report", object_id=report.pk,
+                     department_code=report.case.department.code,
+                     details={"signed_out": report.version, "pdf_sha256": report.pdf_sha256})
+    return report
+
+
+def report_viewed(*, report: Report, by, audit: AuditContext | None = None) -> None:
+    audit_record(action=Action.VIEW, user=by, audit=audit, object_type="report", object_id=report.pk,
+                 department_code=report.case.department.code, details={"version": report.version})
+
+
+def report_download(*, report: Report, by, via: str = "page", audit: AuditContext | None = None) -> bytes:
+    """The signed PDF, for export roles only; logged as an export."""
+    if report.status != Report.Status.SIGNED:
+        raise WorkflowError(f"report version {report.version} of case {report.case.identifier} is not signed out")
+    if not user_may_export(by, report.case.department):
+        raise WorkflowError("downloading a report follows the export roles", 403)
+    audit_record(action=Action.EXPORT, user=by, audit=audit, object_type="report", object_id=report.pk,
+                 department_code=report.case.department.code,
+                 details={"version": report.version, "via": via, "pdf_sha256": report.pdf_sha256})
+    return bytes(report.pdf)
+
+
+def report_preview_html(report: Report) -> str:
+    """A draft as it would print (facts as saved); a signed report is its stored HTML."""
+    if report.status == Report.Status.SIGNED:
+        return report.html
+    return report_html(report, report.facts)

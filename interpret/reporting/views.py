@@ -1,0 +1,99 @@
+"""Report pages: draft, edit, preview, sign out, amend, view and download. Thin views over services."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.web import audit_context, audit_refusal
+from genomes.web import case_for_request
+from interpret.models import FilterRun, Report, VariantTag
+from interpret.reporting import services
+from interpret.workflow.services import WorkflowError
+
+
+def _report_for_request(request, report_id: int) -> Report:
+    """The report, if its case may be opened by the request's user (else 404/403, audited as the case's are)."""
+    report = Report.objects.select_related("case", "author", "signed_by", "replaces").filter(pk=report_id).first()
+    if report is None:
+        raise Http404("no such report")
+    case_for_request(request, report.case_id)
+    return report
+
+
+def _refused(request, error: WorkflowError, report=None):
+    if error.status == 403:
+        audit_refusal(request, PermissionDenied(str(error)), object_type="report",
+                      object_id=report.pk if report else "")
+        raise PermissionDenied(str(error))
+    messages.error(request, str(error))
+
+
+@require_POST
+def report_start(request, case_id: int):
+    case = case_for_request(request, case_id)
+    try:
+        if request.POST.get("amend"):
+            report = services.report_amend(case=case, by=request.user, reason=request.POST.get("reason", ""),
+                                           audit=audit_context(request))
+        else:
+            report = services.report_draft_start(case=case, by=request.user, audit=audit_context(request))
+    except WorkflowError as error:
+        _refused(request, error)
+        return redirect("case_detail", case_id=case.pk)
+    return redirect("report_detail", report_id=report.pk)
+
+
+def report_detail(request, report_id: int):
+    report = _report_for_request(request, report_id)
+    if request.method == "POST":
+        try:
+            report = services.report_draft_update(
+                report=report, by=request.user, lock_version=int(request.POST.get("lock_version", 0)),
+                fields={name: request.POST.get(name, "") for name in services.NARRATIVE if name in request.POST},
+                variant_ids=request.POST.getlist("variant_ids"),
+                secondary_variant_ids=request.POST.getlist("secondary_variant_ids"),
+                filter_run_ids=request.POST.getlist("filter_run_ids"), audit=audit_context(request))
+            messages.success(request, "Draft saved.")
+        except WorkflowError as error:
+            _refused(request, error, report)
+        return redirect("report_detail", report_id=report.pk)
+    services.report_viewed(report=report, by=request.user, audit=audit_context(request))
+    case = report.case
+    tagged = {}
+    for tag in VariantTag.objects.filter(case=case).exclude(tag="dismissed").select_related("variant"):
+        tagged.setdefault(tag.variant_id, {"variant": tag.variant, "tags": []})["tags"].append(tag.tag)
+    return render(request, "interpret/report_detail.html", {
+        "report": report, "case": case, "preview": services.report_preview_html(report),
+        "versions": case.reports.order_by("-version"), "tagged": tagged.values(),
+        "runs": FilterRun.objects.filter(case=case).select_related("preset").order_by("-created_at")[:20],
+        "may_sign": report.status == Report.Status.DRAFT and request.user.pk not in report.edited_by,
+        "active_group": case.patient_group.code})
+
+
+@require_POST
+def report_sign(request, report_id: int):
+    report = _report_for_request(request, report_id)
+    try:
+        services.report_sign_out(report=report, by=request.user, audit=audit_context(request))
+        messages.success(request, f"Report version {report.version} signed out.")
+    except WorkflowError as error:
+        _refused(request, error, report)
+    return redirect("report_detail", report_id=report.pk)
+
+
+def report_pdf(request, report_id: int):
+    report = _report_for_request(request, report_id)
+    try:
+        data = services.report_download(report=report, by=request.user, audit=audit_context(request))
+    except WorkflowError as error:
+        if error.status == 403:
+            audit_refusal(request, PermissionDenied(str(error)), object_type="report", object_id=report.pk)
+            raise PermissionDenied(str(error)) from None
+        raise Http404(str(error)) from None
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="report-{report.case.identifier}-'
+                                       f'v{report.version}.pdf"')
+    return response
