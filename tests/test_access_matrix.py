@@ -82,6 +82,8 @@ RULES = {
     "dashboard_csv": page("GET", ("alice", "carl", "lars", "rita", "bob"), tina={403}, adam={403}),
     "report_start": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
     "report_detail": page("GET", CLINICAL_A, **CASE),
+    "report_template_edit": page("GET", ("alice", "bob"), {403}),
+    "case_phenopacket": page("GET", ("alice", "carl", "lars"), tina={403}, **CASE),
     "report_sign": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
     "report_pdf": page("GET", ("alice", "carl", "lars"), tina={403}, **CASE),
     "panel_list": page("GET", ALL), "panel_detail": page("GET", ALL), "panel_compare": page("GET", ALL),

@@ -178,3 +178,37 @@ def report_preview_html(report: Report) -> str:
     if report.status == Report.Status.SIGNED:
         return report.html
     return report_html(report, report.facts)
+
+
+LETTERHEAD_IMAGE_MAX_BYTES = 512 * 1024
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def report_template_save(*, department, by, letterhead: str, methods: str, limitations: str, footer: str,
+                         image: bytes | None = None, remove_image: bool = False,
+                         audit: AuditContext | None = None):
+    """A department's letterhead and fixed texts, by one of its clinical geneticists; a logo is a PNG or JPEG of
+    at most 512 KiB (checked by its bytes, not its name)."""
+    from core.models import Membership, Role
+    from interpret.models import ReportTemplate
+
+    if not Membership.objects.filter(user=by, department=department, role=Role.CLINICAL_GENETICIST).exists():
+        raise WorkflowError(f"a report template is kept by the clinical geneticists of {department.code}", 403)
+    template, _ = ReportTemplate.objects.get_or_create(department=department)
+    template.letterhead, template.methods = letterhead.strip(), methods.strip()
+    template.limitations, template.footer = limitations.strip(), footer.strip()
+    if image:
+        if len(image) > LETTERHEAD_IMAGE_MAX_BYTES:
+            raise WorkflowError("the letterhead image is larger than 512 KiB", 400)
+        kind = next((t for magic, t in _IMAGE_TYPES.items() if image.startswith(magic)), None)
+        if kind is None:
+            raise WorkflowError("the letterhead image must be a PNG or JPEG file", 400)
+        template.letterhead_image, template.letterhead_image_type = image, kind
+    elif remove_image:
+        template.letterhead_image, template.letterhead_image_type = None, ""
+    template.updated_by, template.updated_at = by, timezone.now()
+    template.save()
+    audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="report_template",
+                 object_id=template.pk, department_code=department.code,
+                 details={"image": template.letterhead_image_type or "none"})
+    return template

@@ -8,4 +8,6 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
     path("reports/<int:report_id>/sign/", views.report_sign, name="report_sign"),
     path("reports/<int:report_id>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("report-template/", views.report_template_edit, name="report_template_edit"),
+    path("cases/<int:case_id>/phenopacket.json", views.case_phenopacket, name="case_phenopacket"),
 ]

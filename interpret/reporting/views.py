@@ -97,3 +97,54 @@ def report_pdf(request, report_id: int):
     response["Content-Disposition"] = (f'attachment; filename="report-{report.case.identifier}-'
                                        f'v{report.version}.pdf"')
     return response
+
+
+def case_phenopacket(request, case_id: int):
+    """The case as a GA4GH Phenopacket v2 (JSON): an export, for the export roles."""
+    from core.access import user_may_export
+    from core.audit import Action
+    from core.web import audit_request
+    from interpret.reporting.phenopacket import case_phenopacket as build, phenopacket_json
+
+    case = case_for_request(request, case_id)
+    if not user_may_export(request.user, case.department):
+        refusal = PermissionDenied("Exporting a case follows the export roles.")
+        audit_refusal(request, refusal, object_type="phenopacket", object_id=case.pk)
+        raise refusal
+    text = phenopacket_json(build(case, created_by=request.user.get_username()))
+    audit_request(request, action=Action.EXPORT, object_type="phenopacket", object_id=case.pk,
+                  department_code=case.department.code, details={"format": "GA4GH Phenopacket v2"})
+    response = HttpResponse(text, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{case.identifier}.phenopacket.json"'
+    return response
+
+
+def report_template_edit(request):
+    """A department's report letterhead and fixed texts (its clinical geneticists keep them)."""
+    from core.models import Department, Membership, Role
+    from interpret.models import ReportTemplate
+    from interpret.reporting import defaults
+
+    departments = list(Department.objects.filter(memberships__user=request.user,
+                                                 memberships__role=Role.CLINICAL_GENETICIST).distinct())
+    if not departments:
+        refusal = PermissionDenied("Report templates are kept by a department's clinical geneticists.")
+        audit_refusal(request, refusal, object_type="report_template")
+        raise refusal
+    department = next((d for d in departments if d.code == request.GET.get("department")), departments[0])
+    if request.method == "POST":
+        upload = request.FILES.get("letterhead_image")
+        try:
+            services.report_template_save(
+                department=department, by=request.user, letterhead=request.POST.get("letterhead", ""),
+                methods=request.POST.get("methods", ""), limitations=request.POST.get("limitations", ""),
+                footer=request.POST.get("footer", ""), image=upload.read(services.LETTERHEAD_IMAGE_MAX_BYTES + 1)
+                if upload else None, remove_image=bool(request.POST.get("remove_image")),
+                audit=audit_context(request))
+            messages.success(request, f"Report template of {department.code} saved.")
+        except WorkflowError as error:
+            _refused(request, error)
+        return redirect(f"{request.path}?department={department.code}")
+    template = ReportTemplate.objects.filter(department=department).first()
+    return render(request, "interpret/report_template.html", {
+        "departments": departments, "department": department, "template": template, "defaults": defaults})

@@ -164,3 +164,56 @@ def test_pages_audit_views_downloads_follow_export_roles_and_export_report_write
                               "--user", "tina"], cwd=ROOT, env=process_env(), capture_output=True, text=True,
                              timeout=120)
     assert refused.returncode == 1 and "export roles" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_a_reported_case_exports_as_a_valid_ga4gh_phenopacket(classified, alice, gwen, client, dept_a):
+    from google.protobuf import json_format
+    from phenopackets import Phenopacket
+
+    case, variant = classified
+    workflow.case_note_add(case=case, by=alice, kind="hpo", text="Nyctalopia HP:0000662, reduced ERG HP:0000654")
+    report = services.report_draft_start(case=case, by=alice)
+    workflow.case_submit_for_review(case=case, by=alice, reviewer=gwen)
+    services.report_sign_out(report=report, by=gwen)
+    client.force_login(alice)
+    response = client.get(f"/cases/{case.pk}/phenopacket.json")
+    assert response.status_code == 200
+    packet = json_format.Parse(response.content.decode(), Phenopacket())  # the schema validates it
+    assert packet.subject.id == "ADM1059A2" and packet.meta_data.phenopacket_schema_version == "2.0"
+    assert [f.type.id for f in packet.phenotypic_features] == ["HP:0000654", "HP:0000662"]
+    (finding,) = packet.interpretations[0].diagnosis.genomic_interpretations
+    descriptor = finding.variant_interpretation.variation_descriptor
+    assert (descriptor.vcf_record.chrom, descriptor.vcf_record.pos, descriptor.gene_context.symbol) == (
+        "1", 156146640, "SEMA4A")
+    assert any(e.syntax == "hgvs.p" and e.value.endswith("p.Arg713Gln") for e in descriptor.expressions)
+    assert descriptor.allelic_state.id == "GENO:0000135"
+    assert AuditEvent.objects.filter(object_type="phenopacket", action="export", username="alice").exists()
+    client.force_login(make_user("tina", department=dept_a, role=Role.TUMOR_BOARD_MEMBER))
+    assert client.get(f"/cases/{case.pk}/phenopacket.json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_department_uploads_its_letterhead_and_texts_and_the_report_uses_them(classified, alice, gwen, client):
+    import base64
+
+    case, _ = classified
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+    client.force_login(alice)
+    assert client.post("/report-template/", {"letterhead": "Rigshospitalet\nKlinisk Genetisk Klinik",
+                                             "methods": "Our methods text.", "limitations": "",
+                                             "letterhead_image": io.BytesIO(b"not an image")}).status_code == 302
+    from interpret.models import ReportTemplate
+    assert not ReportTemplate.objects.filter(letterhead_image_type="image/png").exists()
+    upload = io.BytesIO(png)
+    upload.name = "logo.png"
+    client.post("/report-template/", {"letterhead": "Rigshospitalet\nKlinisk Genetisk Klinik",
+                                      "methods": "Our methods text.", "limitations": "", "letterhead_image": upload})
+    template = ReportTemplate.objects.get(department=case.department)
+    assert template.letterhead_image_type == "image/png" and bytes(template.letterhead_image) == png
+    report = services.report_draft_start(case=case, by=alice)
+    workflow.case_submit_for_review(case=case, by=alice, reviewer=gwen)
+    text = pdf_text(bytes(services.report_sign_out(report=report, by=gwen).pdf))
+    assert "Rigshospitalet" in text and "Our methods text." in text and "Short-read genome sequencing" in text
+    client.force_login(make_user("carla", department=case.department, role=Role.VARIANT_CURATOR))
+    assert client.get("/report-template/").status_code == 403

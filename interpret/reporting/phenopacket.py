@@ -1,0 +1,89 @@
+"""A case as a GA4GH Phenopacket v2 (the `phenopackets` package's protobuf schema): the proband, HPO terms from the
+case notes, and the findings of its latest signed report (variant, gene, HGVS, zygosity, ACMG class, disease).
+Exported as JSON; reading it back through the schema (json_format.Parse) validates it."""
+from __future__ import annotations
+
+import re
+
+from google.protobuf import json_format
+from google.protobuf.timestamp_pb2 import Timestamp
+
+import phenopackets as pps
+
+from interpret.models import CaseNote, Report
+
+ZYGOSITY = {"heterozygous": ("GENO:0000135", "heterozygous"), "homozygous": ("GENO:0000136", "homozygous"),
+            "hemizygous": ("GENO:0000134", "hemizygous")}
+ACMG = {"pathogenic": pps.PATHOGENIC, "likely_pathogenic": pps.LIKELY_PATHOGENIC,
+        "uncertain_significance": pps.UNCERTAIN_SIGNIFICANCE, "likely_benign": pps.LIKELY_BENIGN,
+        "benign": pps.BENIGN}
+CURIE = re.compile(r"^[A-Za-z][\w.]*:\S+$")
+
+
+def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
+    individuals = {i.individual_id: i for i in case.individuals.all()}
+    proband = next((i for i in individuals.values() if i.is_proband), None) or next(iter(individuals.values()), None)
+    sex = {"male": pps.Sex.MALE, "female": pps.Sex.FEMALE}.get(proband.sex if proband else "", pps.Sex.UNKNOWN_SEX)
+    subject_id = proband.individual_id if proband else case.identifier
+    packet = pps.Phenopacket(id=f"{case.identifier}", subject=pps.Individual(id=subject_id, sex=sex))
+    terms = sorted({t for note in CaseNote.objects.filter(case=case) for t in note.hpo_terms})
+    for term in terms:
+        packet.phenotypic_features.append(pps.PhenotypicFeature(type=pps.OntologyClass(id=term, label=term)))
+    report = case.reports.filter(status=Report.Status.SIGNED).order_by("-version").first()
+    if report is not None:
+        findings = [v for v in report.facts.get("variants", []) if "missing" not in v]
+        solved = any((v.get("classification") or {}).get("code") in ("pathogenic", "likely_pathogenic")
+                     for v in findings)
+        interpretation = pps.Interpretation(
+            id=f"{case.identifier}-report-v{report.version}",
+            progress_status=pps.Interpretation.ProgressStatus.SOLVED if solved
+            else pps.Interpretation.ProgressStatus.UNSOLVED)
+        condition = next(((v.get("classification") or {}).get("condition") for v in findings
+                          if v.get("classification")), "")
+        diagnosis = pps.Diagnosis(disease=pps.OntologyClass(
+            id=condition if CURIE.match(condition or "") else "NCIT:C2991", label=condition or "Disease"))
+        for number, finding in enumerate(findings):
+            diagnosis.genomic_interpretations.append(_genomic_interpretation(case, subject_id, number, finding))
+        interpretation.diagnosis.CopyFrom(diagnosis)
+        packet.interpretations.append(interpretation)
+    created = Timestamp()
+    created.GetCurrentTime()
+    packet.meta_data.CopyFrom(pps.MetaData(
+        created=created, created_by=created_by, phenopacket_schema_version="2.0",
+        resources=[pps.Resource(id="hp", name="human phenotype ontology", namespace_prefix="HP",
+                                url="http://purl.obolibrary.org/obo/hp.owl", version="unknown",
+                                iri_prefix="http://purl.obolibrary.org/obo/HP_"),
+                   pps.Resource(id="geno", name="Genotype Ontology", namespace_prefix="GENO",
+                                url="http://purl.obolibrary.org/obo/geno.owl", version="unknown",
+                                iri_prefix="http://purl.obolibrary.org/obo/GENO_")]))
+    return packet
+
+
+def _genomic_interpretation(case, subject_id: str, number: int, finding: dict):
+    chrom, pos, ref, alt = finding["label"].split("-", 3)
+    descriptor = pps.VariationDescriptor(
+        id=f"{case.identifier}-variant-{number + 1}",
+        vcf_record=pps.VcfRecord(genome_assembly=finding.get("genome_build") or case.genome_build, chrom=chrom,
+                                 pos=int(pos), ref=ref, alt=alt))
+    if finding.get("gene"):
+        descriptor.gene_context.CopyFrom(pps.GeneDescriptor(value_id=f"symbol:{finding['gene']}",
+                                                            symbol=finding["gene"]))
+    for syntax, key in (("hgvs.c", "hgvsc"), ("hgvs.p", "hgvsp")):
+        if finding.get(key):
+            descriptor.expressions.append(pps.Expression(syntax=syntax, value=finding[key]))
+    if finding.get("zygosity") in ZYGOSITY:
+        term, label = ZYGOSITY[finding["zygosity"]]
+        descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=term, label=label))
+    classification = finding.get("classification") or {}
+    variant = pps.VariantInterpretation(
+        acmg_pathogenicity_classification=ACMG.get(classification.get("code"), pps.NOT_PROVIDED),
+        variation_descriptor=descriptor)
+    status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE
+              if classification.get("code") in ("pathogenic", "likely_pathogenic")
+              else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
+    return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
+                                     variant_interpretation=variant)
+
+
+def phenopacket_json(packet) -> str:
+    return json_format.MessageToJson(packet, preserving_proto_field_name=False)
