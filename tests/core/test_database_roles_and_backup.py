@@ -64,6 +64,10 @@ def test_the_application_role_cannot_switch_off_or_rewrite_the_audit_log(fresh_i
                             "genomes_caseimport i ON i.case_id = c.id AND i.is_current GROUP BY 1").fetchall()
         assert {kind for kind, _ in demo} == {"trio", "foetal", "singleton", "duo", "tumour_normal"}, demo
         assert all(stored > 0 for _, stored in demo), demo
+        # a signed report and its signed amendment (version 2 replacing version 1)
+        reports = conn.execute("SELECT version, status, replaces_id IS NOT NULL, length(pdf) > 1000 FROM "
+                               "interpret_report ORDER BY version").fetchall()
+        assert reports == [(1, "signed", False, True), (2, "signed", True, True)], reports
         conn.execute("INSERT INTO interpret_auditevent (timestamp, username, action, object_type, object_id, "
                      "department_code, user_agent, method, path, details, api_token_prefix) VALUES "
                      "(now(), 'x', 'view', 't', '1', '', '', '', '', '{}', '')")

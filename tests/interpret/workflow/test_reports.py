@@ -152,6 +152,13 @@ def test_pages_audit_views_downloads_follow_export_roles_and_export_report_write
     assert client.get(f"/reports/{report.pk}/").status_code == 404
 
     out = tmp_path / "archive.pdf"
+    reopened = workflow.case_reopen(case=Case.objects.get(pk=case.pk), by=alice, reason="new_evidence", text="x")
+    services.report_amend(case=reopened, by=alice, reason="y")  # version 2, a draft
+    unsigned = subprocess.run([sys.executable, "manage.py", "export_report", case.identifier, "--version", "2",
+                               "--out", str(out), "--user", "gwen"], cwd=ROOT, env=process_env(),
+                              capture_output=True, text=True, timeout=120)
+    assert unsigned.returncode == 1 and "version 2 of case 643594 is not signed out" in unsigned.stderr
+    assert not out.exists()
     done = subprocess.run([sys.executable, "manage.py", "export_report", case.identifier, "--out", str(out),
                            "--user", "gwen"], cwd=ROOT, env=process_env(), capture_output=True, text=True,
                           timeout=120)
