@@ -10,6 +10,7 @@ from genomes.genotypes import HETEROZYGOUS, HOM_ALT
 from genomes.selectors import case_sample_qc, family_of_case
 from genomes.transcripts import decoded_hgvs, sorted_transcripts
 from genomes.variant_identity import variant_label
+from genomes.vcf.evidence_fields import missing_evidence
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.output import case_individuals
 from interpret.models import Classification, FilterRun
@@ -72,9 +73,10 @@ def _variant(case, current, family, variant_id: int) -> dict:
         zygosity = ("hemizygous" if on_x and code == HOM_ALT else "homozygous" if code == HOM_ALT
                     else "heterozygous" if code in HETEROZYGOUS else "not carried by the proband")
     modes = [MODE_LABELS.get(m, m) for m in modes_of_row(row, family)] if family is not None else []
-    final = (Classification.objects.filter(variant_id=variant_id, department=case.department,
-                                           status=Classification.Status.FINAL)
-             .order_by("gene" if not gene else "-version").first())
+    # the department's final classification of this variant, for the reported gene when there are several
+    finals = list(Classification.objects.filter(variant_id=variant_id, department=case.department,
+                                                status=Classification.Status.FINAL).order_by("gene"))
+    final = next((c for c in finals if c.gene == gene), finals[0] if finals else None)
     return {
         "variant_id": variant_id, "label": variant_label(row["chrom"], row["pos"], row["ref"], row["alt"]),
         "genome_build": case.genome_build, "gene": gene, "transcript": first.get("transcript", ""),
@@ -97,8 +99,6 @@ def _qc(case, current) -> dict:
     statistics = current.statistics or {}
     sample_qc = case_sample_qc(case) or {}
     evidence = case_evidence(current)
-    from interpret.analysis.evidence import missing_evidence
-
     return {"records_read": current.records_read, "variants_stored": current.variants_stored,
             "vcf_sha256": current.vcf_sha256, "identity_flags": sample_qc.get("flags", []),
             "parentage": sample_qc.get("parentage", []),
