@@ -19,6 +19,7 @@ from core.errors import InputFileError
 from core.jobs import job_handler
 from core.models import Job
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
+from genomes.vcf.htslib_messages import htslib_messages
 from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
 from genomes.importing.prepare import SOMATIC_TYPES
@@ -143,7 +144,10 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                            "ON COMMIT DROP")
             prefix = f"{case_import.pk}\t"
             # Inside the transaction: a feeder that stopped at a bound fails the import before anything is stored.
-            with guarded.reading(), cursor.copy(
+            # htslib's per-record warnings (a FORMAT key the header does not declare...) become import warnings,
+            # once each, rather than terminal noise; this path reads small files, so holding the process's other
+            # standard-error lines back until the end of the reading costs seconds.
+            with guarded.reading(), htslib_messages(record_warnings := []), cursor.copy(
                     f"COPY import_staging ({', '.join(STAGING_COLUMNS)}) FROM STDIN") as copy:
                 for row in reader.rows():
                     copy.write(staging_line(build, row, prefix))
@@ -163,6 +167,10 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             stored = store_batch(cursor, case, case_import, build, "import_staging", "import_id = %s",
                                  [case_import.pk])
             store_end(cursor, case_import)
+            if record_warnings:
+                case_import.warnings = [*case_import.warnings, *(f"{w} (while reading the records)"
+                                                                 for w in record_warnings[:20])]
+                CaseImport.objects.filter(pk=case_import.pk).update(warnings=case_import.warnings)
             sample_qc = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
     analysed = time.monotonic()
     case_statistics_refresh(case.pk)

@@ -387,3 +387,13 @@ def test_htslibs_header_warnings_become_import_warnings_once_not_terminal_noise(
     assert 'htslib: Invalid tag name: "1000GAF" (in the VCF header)' in htslib
     assert len(htslib) == len(set(htslib)) == 4
     assert "[W::" not in capfd.readouterr().err
+
+
+@pytest.mark.django_db
+def test_htslibs_record_warnings_become_import_warnings_too(department, capfd):
+    case_import, job = import_case(department, shared("scout-demo/cancer_test.ped"), shared("scout-demo/cancer_test.vcf.gz"),
+                                   group="CANCER-ADULT", analysis_type="tumour_normal", case_identifier="T-N-W")
+    assert job.state == "done", job.error
+    case_import.refresh_from_db()
+    assert any("FORMAT 'REF_F2R1'" in w and "while reading the records" in w for w in case_import.warnings)
+    assert "[W::" not in capfd.readouterr().err
