@@ -47,7 +47,7 @@ worker: $(VENV)/.installed $(SCREEN_EXT)
 
 # Reports are laid out by Pango (WeasyPrint); install Debian's when it is missing and we may.
 pango:
-	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	@python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pangoft2-1.0") else 1)' || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's Pango for the PDF reports"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core) >/dev/null; \
