@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform core: accounts, departments, audit, jobs"
 
     def ready(self):
-        from core import signals  # noqa: F401  (audit of logins and lockouts)
+        from core import openapi, signals  # noqa: F401  (audit of logins and lockouts; the schema's auth schemes)

@@ -1,6 +1,7 @@
 """Routes of the platform core: home, login, audit log, system status, jobs, and their API."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import account_views, api, views
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path("api/patient-groups/", api.PatientGroupList.as_view(), name="api_patient_groups"),
     path("api/jobs/worker-check/", api.WorkerCheckCreate.as_view(), name="api_worker_check"),
     path("api/jobs/<int:job_id>/", api.JobDetail.as_view(), name="api_job_detail"),
+    # The whole REST API's OpenAPI 3 schema, introspected from the URL configuration, and its browsable page.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

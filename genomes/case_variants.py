@@ -11,7 +11,8 @@ import json
 
 from django.db import connection
 
-from genomes.genotypes import carrier_sql
+from genomes.genotypes import CARRIER, codes_sql
+
 
 ROW_COLUMNS = ("id", "variant_id", "chrom", "pos", "ref", "alt", "xpos", "variant_type", "filter", "quality", "rsid",
                "genes", "gene_ids", "consequences", "worst_consequence", "impact", "gnomad_af", "gnomad_popmax",
@@ -95,7 +96,7 @@ _TUMOUR_POSITIONS = ("SELECT case_id, array_agg(position + 1) AS positions FROM 
 
 def _carried_at(positions: str) -> str:
     return (f"EXISTS (SELECT 1 FROM unnest({positions}) AS p(i) "
-            f"WHERE cv.genotypes[p.i] IN (1, 2, 3))")
+            f"WHERE cv.genotypes[p.i] IN {codes_sql(CARRIER)})")
 
 
 def carrier_family_counts(variant_ids: list[int]) -> dict[int, int]:

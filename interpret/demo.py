@@ -125,7 +125,7 @@ def demo_cohort(directory: Path) -> Path:
                                records=30_000, seed=7, contamination=DEMO_FOETAL_CONTAMINATION, cache_dir=cache))
     trio_vcf = directory / "trio" / "SYNTRIO0001.vcf.gz"
     ped_lines = (directory / "trio" / "SYNTRIO0001.ped").read_text().splitlines()
-    header, child, father, mother = ped_lines[0], ped_lines[1], ped_lines[2], ped_lines[3]
+    header, child, mother = ped_lines[0], ped_lines[1], ped_lines[3]  # the file lists child, father, mother
     _sample_subset(trio_vcf, directory / "singleton.vcf.gz", [0])
     (directory / "singleton.ped").write_text("\n".join([header, _without_parents(child)]) + "\n")
     _sample_subset(trio_vcf, directory / "duo.vcf.gz", [0, 2])

@@ -121,7 +121,7 @@ def case_phenopacket(request, case_id: int):
 
 def report_template_edit(request):
     """A department's report letterhead and fixed texts (its clinical geneticists keep them)."""
-    from core.models import Department, Membership, Role
+    from core.models import Department, Role
     from interpret.models import ReportTemplate
     from interpret.reporting import defaults
 
