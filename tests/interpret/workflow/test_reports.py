@@ -224,3 +224,11 @@ def test_a_department_uploads_its_letterhead_and_texts_and_the_report_uses_them(
     assert "Rigshospitalet" in text and "Our methods text." in text and "Short-read genome sequencing" in text
     client.force_login(make_user("carla", department=case.department, role=Role.VARIANT_CURATOR))
     assert client.get("/report-template/").status_code == 403
+
+
+def test_report_templates_have_one_channel_the_departments_page_not_the_admin_site():
+    from django.contrib import admin
+
+    from interpret.models import ReportTemplate
+
+    assert ReportTemplate not in admin.site._registry  # administrators would otherwise bypass the geneticist rule
