@@ -13,16 +13,11 @@ from genomes.models import Case, CaseVariant
 from interpret.models import FilterRun, Report, VariantTag
 from interpret.reporting.facts import report_facts
 from interpret.reporting.render import report_html, report_pdf, sha256
-from interpret.workflow.services import WorkflowError, case_mark_reported, is_clinical_geneticist
+from interpret.workflow.services import WorkflowError, case_mark_reported, require_clinical_geneticist
 
 S = Case.Status
 NARRATIVE = ("indication", "conclusion", "recommendations", "secondary_findings_consent", "amendment_reason")
 REPORTED_TAGS = ("causative", "candidate")
-
-
-def _require_geneticist(user, case, what: str) -> None:
-    if not is_clinical_geneticist(user, case):
-        raise WorkflowError(f"{what}: only a clinical geneticist of {case.department.code}", 403)
 
 
 def _refresh_facts(report: Report) -> None:
@@ -34,7 +29,7 @@ def _refresh_facts(report: Report) -> None:
 def report_draft_start(*, case: Case, by, audit: AuditContext | None = None) -> Report:
     """The case's open draft, or a new first draft: the variants tagged causative or candidate, the latest filter
     run. A case with a signed report is amended (report_amend), not drafted anew."""
-    _require_geneticist(by, case, "draft a report")
+    require_clinical_geneticist(by, case, "draft a report")
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         draft = case.reports.filter(status=Report.Status.DRAFT).first()
@@ -59,7 +54,7 @@ def report_draft_start(*, case: Case, by, audit: AuditContext | None = None) -> 
 
 def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = None) -> Report:
     """A new version replacing the latest signed one, saying what changed; its narrative starts as the old one."""
-    _require_geneticist(by, case, "amend a report")
+    require_clinical_geneticist(by, case, "amend a report")
     if not (reason or "").strip():
         raise WorkflowError("say what the amendment changes", 400)
     with transaction.atomic():
@@ -91,7 +86,7 @@ def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, 
                         audit: AuditContext | None = None) -> Report:
     """The narrative as written, and which variants and runs are reported; the facts are taken again from the
     data. A stale edit (someone saved in between) is refused, not lost."""
-    _require_geneticist(by, report.case, "edit a report")
+    require_clinical_geneticist(by, report.case, "edit a report")
     with transaction.atomic():
         report = Report.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.pk)
         if report.status != Report.Status.DRAFT:
@@ -130,7 +125,7 @@ def report_sign_out(*, report: Report, by, audit: AuditContext | None = None) ->
     """Freeze the draft: facts taken a last time, HTML and PDF stored with their SHA-256; the case moves to
     "report signed out". Never by the author or anyone who edited the draft."""
     case = report.case
-    _require_geneticist(by, case, "sign out a report")
+    require_clinical_geneticist(by, case, "sign out a report")
     with transaction.atomic():
         report = Report.objects.select_for_update(of=("self",)).select_related("case", "author", "replaces").get(pk=report.pk)
         if report.status != Report.Status.DRAFT:

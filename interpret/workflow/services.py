@@ -45,9 +45,10 @@ def is_clinical_geneticist(user, case: Case) -> bool:
         user=user, department_id=case.department_id, role=Role.CLINICAL_GENETICIST).exists())
 
 
-def _require_geneticist(user, case: Case, what: str) -> None:
+def require_clinical_geneticist(user, case: Case, what: str) -> None:
+    """The one rule for moving a case and writing its report: a clinical geneticist of its own department."""
     if not is_clinical_geneticist(user, case):
-        raise WorkflowError(f"{what}: only a clinical geneticist of {case.department.code} moves its cases", 403)
+        raise WorkflowError(f"{what}: only a clinical geneticist of {case.department.code}", 403)
 
 
 def _locked(case: Case) -> Case:
@@ -86,7 +87,7 @@ def _colleague(case: Case, username_or_user, role_text: str):
 def case_start_analysis(*, case: Case, by, assignee=None, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "start the analysis")
+        require_clinical_geneticist(by, case, "start the analysis")
         if case.status != S.READY:
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}, not ready for "
                                 "analysis")
@@ -98,7 +99,7 @@ def case_start_analysis(*, case: Case, by, assignee=None, audit: AuditContext | 
 def case_assign(*, case: Case, by, assignee, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "assign the case")
+        require_clinical_geneticist(by, case, "assign the case")
         if case.status not in (S.READY, S.IN_ANALYSIS):
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}: it is assigned "
                                 "while ready or in analysis")
@@ -113,7 +114,7 @@ def case_assign(*, case: Case, by, assignee, audit: AuditContext | None = None) 
 def case_submit_for_review(*, case: Case, by, reviewer, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "send the case for review")
+        require_clinical_geneticist(by, case, "send the case for review")
         if case.status != S.IN_ANALYSIS:
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}, not in analysis")
         if case.assigned_to_id != by.pk:
@@ -129,7 +130,7 @@ def case_submit_for_review(*, case: Case, by, reviewer, audit: AuditContext | No
 def case_return_to_analysis(*, case: Case, by, text: str, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "send the case back")
+        require_clinical_geneticist(by, case, "send the case back")
         if case.status != S.IN_REVIEW:
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}, not in review")
         if case.reviewer_id != by.pk:
@@ -156,7 +157,7 @@ def case_mark_reported(*, case: Case, by, report_version: int, audit: AuditConte
 def case_close(*, case: Case, by, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "close the case")
+        require_clinical_geneticist(by, case, "close the case")
         if case.status != S.REPORTED:
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}: a case is closed "
                                 "after its report is signed out")
@@ -167,7 +168,7 @@ def case_close(*, case: Case, by, audit: AuditContext | None = None) -> Case:
 def case_reopen(*, case: Case, by, reason: str, text: str, audit: AuditContext | None = None) -> Case:
     with transaction.atomic():
         case = _locked(case)
-        _require_geneticist(by, case, "reopen the case")
+        require_clinical_geneticist(by, case, "reopen the case")
         if case.status not in (S.REPORTED, S.CLOSED):
             raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}: only a reported "
                                 "or closed case is reopened")
