@@ -201,19 +201,23 @@ def jobs_reap(*, now=None) -> list[int]:
     reaped = []
     for job in stale:
         last = job.heartbeat_at or job.started_at
-        claimed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
-            state=Job.State.FAILED, finished_at=now, message="failed",
-            error=(f"the process running this job ({job.worker or 'unknown'}) stopped: no sign of life since "
-                   f"{timezone.localtime(last):%Y-%m-%d %H:%M:%S}; what it had started was undone"))
-        if not claimed:
-            continue
-        logger.warning("job %s (%s) was abandoned by %s; cleaning up", job.pk, job.kind, job.worker)
-        cleanup = _CLEANUPS.get(job.kind)
-        if cleanup is not None:
-            try:
-                cleanup(job)
-            except Exception:  # noqa: BLE001 - reported; the job is failed either way
-                logger.exception("cleanup of abandoned job %s failed", job.pk)
+        # The failed state and the cleanup become visible together: whoever sees the job failed (a user, a
+        # replacement worker, a test) finds nothing of it left half done.
+        with transaction.atomic():
+            claimed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
+                state=Job.State.FAILED, finished_at=now, message="failed",
+                error=(f"the process running this job ({job.worker or 'unknown'}) stopped: no sign of life since "
+                       f"{timezone.localtime(last):%Y-%m-%d %H:%M:%S}; what it had started was undone"))
+            if not claimed:
+                continue
+            logger.warning("job %s (%s) was abandoned by %s; cleaning up", job.pk, job.kind, job.worker)
+            cleanup = _CLEANUPS.get(job.kind)
+            if cleanup is not None:
+                try:
+                    with transaction.atomic():
+                        cleanup(job)
+                except Exception:  # noqa: BLE001 - reported; the job is failed either way
+                    logger.exception("cleanup of abandoned job %s failed", job.pk)
         reaped.append(job.pk)
     return reaped
 
