@@ -11,7 +11,6 @@ import json
 
 from django.db import connection
 
-from genomes.genotypes import CARRIER, codes_sql
 
 
 ROW_COLUMNS = ("id", "variant_id", "chrom", "pos", "ref", "alt", "xpos", "variant_type", "filter", "quality", "rsid",
@@ -84,60 +83,6 @@ def national_cohort(build: str) -> tuple[int, int | None]:
                        [build])
         count, newest = cursor.fetchone()
     return count, newest
-
-
-# Positions (1-based, as PostgreSQL arrays) of each case's germline samples: every sample but a tumour's. The
-# normal sample of a tumour/normal pair is germline; a tumour's calls are somatic observations.
-_GERMLINE_POSITIONS = ("SELECT case_id, array_agg(position + 1) AS positions FROM genomes_sample "
-                       "WHERE role <> 'tumour' GROUP BY case_id")
-_TUMOUR_POSITIONS = ("SELECT case_id, array_agg(position + 1) AS positions FROM genomes_sample "
-                     "WHERE role = 'tumour' GROUP BY case_id")
-
-
-def _carried_at(positions: str) -> str:
-    return (f"EXISTS (SELECT 1 FROM unnest({positions}) AS p(i) "
-            f"WHERE cv.genotypes[p.i] IN {codes_sql(CARRIER)})")
-
-
-def carrier_family_counts(variant_ids: list[int]) -> dict[int, int]:
-    """National cohort frequency: families (cases with a current import) in which a germline sample carries each
-    variant, counted once per family. Variant ids belong to one build, so a count stays within its build."""
-    if not variant_ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH germline AS ({_GERMLINE_POSITIONS}) "
-            "SELECT cv.variant_id, count(DISTINCT cv.case_id) FROM genomes_casevariant cv "
-            "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
-            "JOIN germline g ON g.case_id = cv.case_id "
-            f"WHERE cv.variant_id = ANY(%s) AND {_carried_at('g.positions')} GROUP BY cv.variant_id",
-            [list(variant_ids)])
-        return dict(cursor.fetchall())
-
-
-def national_observations(variant_id: int) -> dict:
-    """Families carrying the variant in the national database, by patient group (counts only: no case ids):
-    germline observations (a germline sample carries it), and somatic ones apart (a tumour carries it and the
-    same case's germline samples do not)."""
-    germline = _fetch(
-        f"WITH germline AS ({_GERMLINE_POSITIONS}) "
-        "SELECT pg.code, count(DISTINCT cv.case_id) AS families FROM genomes_casevariant cv "
-        "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
-        "JOIN germline g ON g.case_id = cv.case_id "
-        "JOIN genomes_case c ON c.id = cv.case_id JOIN interpret_patientgroup pg ON pg.id = c.patient_group_id "
-        f"WHERE cv.variant_id = %s AND {_carried_at('g.positions')} "
-        "GROUP BY pg.code, pg.number ORDER BY pg.number", [variant_id])
-    somatic = _fetch(
-        f"WITH tumour AS ({_TUMOUR_POSITIONS}), germline AS ({_GERMLINE_POSITIONS}) "
-        "SELECT pg.code, count(DISTINCT cv.case_id) AS tumours FROM genomes_casevariant cv "
-        "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
-        "JOIN tumour t ON t.case_id = cv.case_id LEFT JOIN germline g ON g.case_id = cv.case_id "
-        "JOIN genomes_case c ON c.id = cv.case_id JOIN interpret_patientgroup pg ON pg.id = c.patient_group_id "
-        f"WHERE cv.variant_id = %s AND {_carried_at('t.positions')} "
-        f"AND NOT (g.positions IS NOT NULL AND {_carried_at('g.positions')}) "
-        "GROUP BY pg.code, pg.number ORDER BY pg.number", [variant_id])
-    return {"total": sum(r["families"] for r in germline), "by_group": germline,
-            "somatic_total": sum(r["tumours"] for r in somatic), "somatic_by_group": somatic}
 
 
 def contamination_sites(case_import, *, foetus: int, mother: int, father: int) -> list[tuple]:

@@ -52,6 +52,9 @@ class Case(models.Model):
     data_ready_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True, help_text="When its first report was signed out")
     status_changed_at = models.DateTimeField(default=timezone.now)
+    tumour_type = models.CharField(
+        max_length=60, blank=True, help_text="For a tumour case: the tumour type (e.g. AML, melanoma), by which "
+                                             "somatic observations are counted nationally")
     shared_with = models.ManyToManyField(
         Department, through="CaseShare", through_fields=("case", "department"), related_name="shared_cases",
         blank=True,
@@ -197,6 +200,40 @@ class Variant(models.Model):
 
     def __str__(self):
         return f"{self.build}-{self.chrom}-{self.pos}-{self.ref}-{self.alt}"
+
+
+class VariantObservation(models.Model):
+    """Counts of a national variant's carriers in one stratum of the national cohort (genomes.observations:
+    what each column counts and how the import keeps them exact)."""
+
+    class Origin(models.TextChoices):
+        GERMLINE = "germline", "Germline"
+        SOMATIC = "somatic", "Somatic"
+
+    # Looked up by the unique stratum key, which leads with the variant: no index of their own.
+    variant = models.ForeignKey(Variant, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                related_name="+")
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    patient_group = models.ForeignKey(PatientGroup, on_delete=models.DO_NOTHING, db_constraint=False,
+                                      db_index=False, related_name="+")
+    affection = models.CharField(max_length=12, blank=True)
+    tumour_type = models.CharField(max_length=60, blank=True)
+    het = models.IntegerField(default=0)
+    hom = models.IntegerField(default=0)
+    hemi = models.IntegerField(default=0)
+    carriers = models.IntegerField(default=0)
+    families_with_carrier = models.IntegerField(default=0)
+    families = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "origin", "patient_group", "affection", "tumour_type"],
+                                    name="variant_observation_stratum_unique"),
+            # A count below zero means a contribution was taken away twice: fail the transaction, not the figures.
+            models.CheckConstraint(condition=models.Q(het__gte=0, hom__gte=0, hemi__gte=0, carriers__gte=0,
+                                                      families_with_carrier__gte=0, families__gte=0),
+                                   name="variant_observation_counts_not_negative"),
+        ]
 
 
 class CaseVariant(models.Model):

@@ -54,3 +54,43 @@ def case_share(*, case: Case, department: Department, granted_by, reason: str,
     audit_record(action=Action.SHARE, user=granted_by, audit=audit, object_type="case", object_id=case.pk,
                  department_code=case.department.code, details={"shared_with": department.code, "reason": reason})
     return share
+
+
+class CaseWithdrawError(Exception):
+    """A case's variants cannot be withdrawn now (an import of it is running)."""
+
+
+def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext | None = None) -> dict:
+    """Take a case's variants out of the national store (consent withdrawn, a sample found to be wrong): its
+    case variants go, with their national observations, in one transaction; its imports stay as history (none
+    current) and the case awaits data again. National variants nobody carries or refers to any more go too.
+
+    Only clinical members of the owning department may; the withdrawal is audited with its reason."""
+    from core.models import Job
+    from genomes.importing.storage import lock_national_variants, national_variants_forget
+    from genomes.observations import observations_snapshot, observations_withdraw
+
+    if case.department_id not in departments_with_patient_access(by):
+        raise PermissionDenied("Only clinical members of the owning department can withdraw a case's variants.")
+    if not reason.strip():
+        raise ValidationError("Withdrawing a case's variants needs a reason")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.imports.filter(job__state__in=[Job.State.QUEUED, Job.State.RUNNING]).exists():
+            raise CaseWithdrawError(f"an import into case {case.identifier} is queued or running; wait for it")
+        with transaction.get_connection().cursor() as cursor:
+            lock_national_variants(cursor, wait=True)
+            observations_snapshot(cursor, case.pk)
+            withdrawn = observations_withdraw(cursor)
+            cursor.execute("DROP TABLE IF EXISTS withdrawn_variants")
+            cursor.execute("CREATE TEMPORARY TABLE withdrawn_variants ON COMMIT DROP AS "
+                           "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+            cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
+            deleted = cursor.rowcount
+            national_variants_forget(cursor, "withdrawn_variants")
+        case.imports.filter(is_current=True).update(is_current=False)
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
+        audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
+                     department_code=case.department.code,
+                     details={"withdrawn": "case variants", "rows": deleted, "reason": reason})
+    return {"case": case.identifier, "case_variants_removed": deleted, "observation_rows_changed": withdrawn}

@@ -102,6 +102,7 @@ def case_import_prepare(
     analysis_type: str | None = None,
     case_identifier: str | None = None,
     replace: bool = False,
+    tumour_type: str = "",
     sample_map: dict[str, str] | None = None,
     created_by=None,
     send_to_worker: bool = True,
@@ -143,7 +144,7 @@ def case_import_prepare(
         else:
             case = Case.objects.create(identifier=identifier, patient_group=patient_group, department=department,
                                        analysis_type=chosen_type, created_by=created_by,
-                                       genome_build=str(header.build))
+                                       genome_build=str(header.build), tumour_type=tumour_type.strip()[:60])
             audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
                          department_code=department.code, details={"identifier": identifier, "via": "import"})
         if not case.individuals.exists():  # a new case, or one registered before its data arrived

@@ -6,6 +6,7 @@ so, and the staging rows are deleted either way.
 from __future__ import annotations
 
 from genomes.importing.copy_text import STAGING_COLUMNS
+from genomes.observations import observations_add_case, observations_snapshot, observations_withdraw
 
 CASE_VARIANT_COLUMNS = STAGING_COLUMNS[2:]  # without import_id and key_md5
 
@@ -28,6 +29,9 @@ def lock_national_variants(cursor, *, wait: bool) -> bool:
 def store_begin(cursor, case, case_import) -> None:
     """A replace starts by removing the case's variants (inside the import's transaction)."""
     if case_import.replace:
+        # What the replaced variants counted nationally, taken now (before they go) and subtracted at the end
+        # under the national lock: taking observation rows now would hold them through the whole reading.
+        observations_snapshot(cursor, case.pk)
         cursor.execute("DROP TABLE IF EXISTS replaced_variants")
         cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
                        "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
@@ -50,9 +54,31 @@ def store_batch(cursor, case, case_import, build: str, source: str, where: str, 
 
 
 def store_end(cursor, case_import) -> None:
+    """National observations follow the case's variants (genomes.observations), in this transaction."""
+    lock_national_variants(cursor, wait=True)
     if case_import.replace:
-        lock_national_variants(cursor, wait=True)
-        # National variants that only the replaced import carried would otherwise be orphans.
-        cursor.execute(
-            "DELETE FROM genomes_variant v USING replaced_variants r WHERE v.id = r.variant_id "
-            "AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id)")
+        observations_withdraw(cursor)
+    observations_add_case(cursor, case_import.case_id)
+    if case_import.replace:
+        national_variants_forget(cursor, "replaced_variants")
+
+
+def national_variants_forget(cursor, candidates: str) -> None:
+    """Remove the national variants among ``candidates`` (a table of variant_id) that no case carries any more
+    and nothing refers to: a variant classified, tagged or commented on stays in the national database (and a
+    delete would break those references and fail the whole transaction at commit)."""
+    kept = " ".join(f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{column} = v.id)"
+                     for table, column in _references_to_national_variants(cursor))
+    cursor.execute(
+        f"DELETE FROM genomes_variant v USING {candidates} r WHERE v.id = r.variant_id "
+        f"AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id) {kept}")
+
+
+def _references_to_national_variants(cursor) -> list[tuple[str, str]]:
+    """(table, column) of every foreign key to genomes_variant, read from the catalogue: the apps above genomes
+    (classifications, tags, comments...) refer to national variants without genomes naming them."""
+    cursor.execute(
+        "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) "
+        "WHERE c.contype = 'f' AND c.confrelid = 'genomes_variant'::regclass ORDER BY 1, 2")
+    return cursor.fetchall()

@@ -25,6 +25,7 @@ from genomes import case_variants
 from genomes.clinvar import pathogenic_sql
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.selectors import family_of_case
+from genomes.observations import germline_family_counts
 from genomes.transcripts import protein_search_text, transcript_change_search
 from genomes.variant_identity import normalize_contig, xpos
 from interpret.analysis.evidence import case_evidence, filter_notes
@@ -370,7 +371,7 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences) -> li
 
 def _add_cohort_counts(candidates: list[Candidate]) -> None:
     """National cohort frequency of each candidate: families in which anyone carries it."""
-    counts = case_variants.carrier_family_counts([c.row["variant_id"] for c in candidates])
+    counts = germline_family_counts([c.row["variant_id"] for c in candidates])
     for candidate in candidates:
         candidate.cohort_families = counts.get(candidate.row["variant_id"], 0)
 

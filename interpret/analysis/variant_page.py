@@ -5,6 +5,7 @@ from django.conf import settings
 
 from genomes import case_variants
 from genomes.constraint import gene_constraint
+from genomes.observations import national_observations
 from genomes.selectors import family_of_case
 from genomes.transcripts import sorted_transcripts
 from interpret.analysis.evidence import case_evidence
@@ -44,7 +45,7 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
         "ploidy_conflict": "x_ploidy_conflict" in flags_of_row(row, family) if family else False,
         "row": row, "variant_id": variant_id, "transcripts": transcripts, "genotypes": genotypes,
         "modes": [MODE_LABELS.get(m, m) for m in modes], "partners": partners,
-        "national": case_variants.national_observations(variant_id),
+        "national": national_observations(variant_id),
         "tags": set(VariantTag.objects.filter(case=case, variant_id=variant_id).values_list("tag", flat=True)),
         "comments": VariantComment.objects.filter(case=case, variant_id=variant_id).select_related("created_by"),
         "score_parts": parts, "score": score_total(parts),

@@ -2,7 +2,7 @@
 family carrying the variant; the normal sample of a tumour/normal pair is germline."""
 import pytest
 
-from genomes.case_variants import carrier_family_counts, national_observations
+from genomes.observations import germline_family_counts as carrier_family_counts, national_observations
 from genomes.models import CaseVariant, Sample
 from tests.genomes.importing.test_import_case import department, import_case, write_ped  # noqa: F401
 from tests.shared_data import shared

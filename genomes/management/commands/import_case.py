@@ -30,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--case-id", help="case identifier (default: the pedigree's family id)")
         parser.add_argument("--sample", action="append", default=[], metavar="INDIVIDUAL=VCF_SAMPLE",
                             help="map a pedigree individual to a differently named VCF column; repeatable")
+        parser.add_argument("--tumour-type", default="",
+                            help="a tumour case's tumour type (e.g. AML): somatic observations are counted by it")
         parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
         parser.add_argument("--wait", action="store_true",
                             help="run the import in this process (the same job code a worker runs) and report its outcome")
@@ -55,6 +57,7 @@ class Command(BaseCommand):
                 patient_group=group, department=department, ped_path=options["ped"], vcf_path=options["vcf"],
                 build=options["build"], analysis_type=options["analysis_type"], case_identifier=options["case_id"],
                 replace=options["replace"], sample_map=sample_map, send_to_worker=not options["wait"],
+                tumour_type=options["tumour_type"],
             )
         except (InputFileError, CaseImportError) as exc:
             return self._fail(str(exc))
