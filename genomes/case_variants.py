@@ -98,3 +98,33 @@ def contamination_sites(case_import, *, foetus: int, mother: int, father: int) -
             f"AND ((genotypes[{m}] = 2) OR (genotypes[{m}] = 1 AND genotypes[{f}] = 0))",
             [case_import.case_id, case_import.pk])
         return cursor.fetchall()
+
+
+def cases_carrying(variant_ids: list[int], case_ids: list[int]) -> dict[int, list[int]]:
+    """Which of ``case_ids`` (the cases a user may open) store each variant: the patient-level side of a national
+    lookup, asked only for the user's own cases."""
+    if not variant_ids or not case_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT variant_id, case_id FROM genomes_casevariant "
+                       "WHERE variant_id = ANY(%s) AND case_id = ANY(%s) ORDER BY variant_id, case_id",
+                       [list(variant_ids), list(case_ids)])
+        carrying: dict[int, list[int]] = {}
+        for variant_id, case_id in cursor.fetchall():
+            carrying.setdefault(variant_id, []).append(case_id)
+    return carrying
+
+
+def annotated_protein_changes(variant_ids: list[int]) -> dict[int, set[str]]:
+    """The HGVS p. changes (without accession, e.g. 'p.Arg713Gln') the stored annotation gives each variant,
+    from one stored row per variant; a variant without annotation has none."""
+    if not variant_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT ON (variant_id) variant_id, transcripts FROM genomes_casevariant "
+                       "WHERE variant_id = ANY(%s) AND is_annotated ORDER BY variant_id", [list(variant_ids)])
+        changes: dict[int, set[str]] = {}
+        for variant_id, transcripts in cursor.fetchall():
+            values = transcripts if isinstance(transcripts, list) else json.loads(transcripts or "[]")
+            changes[variant_id] = {(t.get("hgvsp") or "").split(":")[-1] for t in values if t.get("hgvsp")}
+    return changes

@@ -194,9 +194,12 @@ class Variant(models.Model):
     alt = models.TextField()
     xpos = models.BigIntegerField()
     key_md5 = models.UUIDField(unique=True)
+    # The dbSNP id the first import that carried it gave (the file's ID column or its annotation), for search
+    rsid = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["build", "xpos"], name="variant_build_xpos_idx")]
+        indexes = [models.Index(fields=["build", "xpos"], name="variant_build_xpos_idx"),
+                   models.Index(fields=["rsid"], name="variant_rsid_idx", condition=models.Q(rsid__gt=""))]
 
     def __str__(self):
         return f"{self.build}-{self.chrom}-{self.pos}-{self.ref}-{self.alt}"

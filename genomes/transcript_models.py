@@ -9,6 +9,7 @@ one user that needs more than coordinates, and it says so in its output.
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 import hashlib
 import warnings
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class TranscriptModel:
     exons: tuple[tuple[int, int], ...]  # ascending genomic order
     cds: tuple[tuple[int, int], ...]    # ascending genomic order; empty for non-coding
     canonical: bool
+    protein_id: str = ""  # the Ensembl protein (ENSP) a p. notation names
 
 
 def ensembl_genome(gtf_path: Path | str, *, build: str, cache_dir: Path | str):
@@ -67,8 +69,44 @@ def load_transcript_models(gtf_path: Path | str, *, build: str, cache_dir: Path 
         models.append((t, cds))
     return [TranscriptModel(t.transcript_id, t.gene_id, t.gene_name or t.gene_id, t.biotype,
                             normalize_contig(t.contig), t.start, t.end, t.strand,
-                            tuple(sorted(t.exon_intervals)), cds, best[t.gene_id][1] == t.transcript_id)
+                            tuple(sorted(t.exon_intervals)), cds, best[t.gene_id][1] == t.transcript_id,
+                            (t.protein_id or "") if cds else "")
             for t, cds in models]
+
+
+@lru_cache(maxsize=4)
+def gene_models(build: str) -> "GeneModels":
+    """The configured GTF's transcript models of a build (settings.GENE_MODEL_GTF), indexed once per process."""
+    from django.conf import settings
+
+    gtf = settings.GENE_MODEL_GTF.get(str(build))
+    if not gtf:
+        return GeneModels([], gtf="")
+    return GeneModels(load_transcript_models(gtf, build=str(build), cache_dir=settings.PYENSEMBL_CACHE_DIR), gtf=gtf)
+
+
+class GeneModels:
+    """Transcript models by transcript id (without version), protein id, and gene symbol (canonical first)."""
+
+    def __init__(self, models: list[TranscriptModel], *, gtf: str):
+        self.gtf = gtf
+        self.by_transcript = {m.transcript_id.split(".")[0]: m for m in models}
+        self.by_protein = {m.protein_id.split(".")[0]: m for m in models if m.protein_id}
+        self.by_gene: dict[str, list[TranscriptModel]] = {}
+        for model in sorted(models, key=lambda m: (not m.canonical, not m.cds, m.transcript_id)):
+            self.by_gene.setdefault(model.gene_name.upper(), []).append(model)
+            self.by_gene.setdefault(model.gene_id.split(".")[0].upper(), []).append(model)
+
+    def canonical(self, gene: str) -> TranscriptModel | None:
+        models = self.by_gene.get(gene.upper())
+        return models[0] if models else None
+
+    def gene_span(self, gene: str) -> tuple[str, int, int] | None:
+        """(chrom, start, end) over the gene's transcripts."""
+        models = self.by_gene.get(gene.upper())
+        if not models:
+            return None
+        return models[0].chrom, min(m.start for m in models), max(m.end for m in models)
 
 
 class TranscriptIndex:

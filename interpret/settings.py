@@ -371,7 +371,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # kombu warns on every filesystem-broker connection that the URL has no host name.
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
-                "pyensembl": {"level": "WARNING"}, "datacache": {"level": "WARNING"},
+                "pyensembl": {"level": "WARNING"}, "datacache": {"level": "WARNING"}, "hgvs": {"level": "WARNING"},
+                "gtfparse": {"level": "WARNING"},
                 "kombu.connection": {"level": "ERROR"},
                 # off unless shipped: the audit rows are in the database anyway
                 "interpret.audit": {"handlers": ["audit_syslog"] if AUDIT_SYSLOG_ADDRESS else [],

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("interpret.workflow.urls")),
     path("", include("interpret.reporting.urls")),
     path("", include("interpret.dashboards.urls")),
+    path("", include("interpret.national.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -79,6 +79,7 @@ RULES = {
     "case_note_add": page("POST", CLINICAL_A, **CASE),
     "api_case_workflow": api("POST", ("alice", "token_a"), carl={403}, tina={403}, lars={403}, **CASE_API),
     "dashboard": page("GET", ALL),
+    "variant_search": page("GET", ALL), "api_variant_lookup": api("GET", ALL_API),
     "api_schema": api("GET", ALL_API), "api_docs": api("GET", ALL_API),
     "dashboard_csv": page("GET", ("alice", "carl", "lars", "rita", "bob"), tina={403}, adam={403}),
     "report_start": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),

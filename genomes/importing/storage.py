@@ -9,6 +9,8 @@ from genomes.importing.copy_text import STAGING_COLUMNS
 from genomes.observations import observations_add_case, observations_snapshot, observations_withdraw
 
 CASE_VARIANT_COLUMNS = STAGING_COLUMNS[2:]  # without import_id and key_md5
+# A national variant's dbSNP id: the first of the record's ids ("rs1;rs2", "rs1&COSV2"), if it is one.
+FIRST_RSID = ("CASE WHEN rsid ~ '^rs[0-9]+' THEN left(substring(rsid from '^rs[0-9]+'), 40) ELSE '' END")
 
 
 # Imports add national variants one transaction at a time. Two imports that shared new variants and added
@@ -41,9 +43,9 @@ def store_begin(cursor, case, case_import) -> None:
 def store_batch(cursor, case, case_import, build: str, source: str, where: str, params: list) -> int:
     """New national variants, then the case's variants, from (a batch of) a staging table."""
     cursor.execute(
-        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5) "
-        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5 FROM {source} WHERE {where} "
-        "ON CONFLICT (key_md5) DO NOTHING", [build, *params])
+        "INSERT INTO genomes_variant (build, chrom, pos, ref, alt, xpos, key_md5, rsid) "
+        f"SELECT DISTINCT ON (key_md5) %s, chrom, pos, ref, alt, xpos, key_md5, {FIRST_RSID} FROM {source} "
+        f"WHERE {where} ON CONFLICT (key_md5) DO NOTHING", [build, *params])
     columns = ", ".join(CASE_VARIANT_COLUMNS)
     cursor.execute(
         f"INSERT INTO genomes_casevariant (case_id, case_import_id, variant_id, {columns}) "

@@ -1,0 +1,1 @@
+"""The national variant database as its users meet it: lookups across the store (page, API, command line)."""
