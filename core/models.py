@@ -101,6 +101,9 @@ class PatientGroup(models.Model):
         help_text="Germline imports keep variants with population max AF at or below this (or unknown), plus "
                   "ClinVar (likely) pathogenic ones; empty keeps everything",
     )
+    beacon_shared = models.BooleanField(
+        default=True, help_text="Its cases' observations are counted in the Beacon v2 answers (aggregates only); "
+                                "off where the group's consent does not cover sharing")
 
     class Meta:
         app_label = "interpret"

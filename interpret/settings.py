@@ -378,3 +378,11 @@ LOGGING = {
                 "interpret.audit": {"handlers": ["audit_syslog"] if AUDIT_SYSLOG_ADDRESS else [],
                                     "level": "INFO" if AUDIT_SYSLOG_ADDRESS else "CRITICAL", "propagate": False}},
 }
+
+# GA4GH Beacon v2 (genomes.beacon): how this Beacon names itself; aggregate answers for signed-in users and tokens.
+BEACON_ID = env_str("BEACON_ID") or "dk.national-genome.variant-interpretation"
+BEACON_NAME = env_str("BEACON_NAME") or "National variant database (aggregate Beacon)"
+BEACON_ORGANIZATION_ID = env_str("BEACON_ORGANIZATION_ID") or "national-genome-programme"
+BEACON_ORGANIZATION_NAME = env_str("BEACON_ORGANIZATION_NAME") or "National genome programme"
+BEACON_ENVIRONMENT = env_str("BEACON_ENVIRONMENT") or "dev"
+BEACON_PRODUCTION_STATUS = env_str("BEACON_PRODUCTION_STATUS") or "DEV"
