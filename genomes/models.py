@@ -219,22 +219,26 @@ class VariantObservation(models.Model):
     origin = models.CharField(max_length=10, choices=Origin.choices)
     patient_group = models.ForeignKey(PatientGroup, on_delete=models.DO_NOTHING, db_constraint=False,
                                       db_index=False, related_name="+")
-    affection = models.CharField(max_length=12, blank=True)
     tumour_type = models.CharField(max_length=60, blank=True)
     het = models.IntegerField(default=0)
     hom = models.IntegerField(default=0)
     hemi = models.IntegerField(default=0)
     carriers = models.IntegerField(default=0)
-    families_with_carrier = models.IntegerField(default=0)
     families = models.IntegerField(default=0)
+    affected_carriers = models.IntegerField(default=0)
+    affected_families = models.IntegerField(default=0)
+    unaffected_carriers = models.IntegerField(default=0)
+    unaffected_families = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["variant", "origin", "patient_group", "affection", "tumour_type"],
+            models.UniqueConstraint(fields=["variant", "origin", "patient_group", "tumour_type"],
                                     name="variant_observation_stratum_unique"),
             # A count below zero means a contribution was taken away twice: fail the transaction, not the figures.
             models.CheckConstraint(condition=models.Q(het__gte=0, hom__gte=0, hemi__gte=0, carriers__gte=0,
-                                                      families_with_carrier__gte=0, families__gte=0),
+                                                      families__gte=0, affected_carriers__gte=0,
+                                                      affected_families__gte=0, unaffected_carriers__gte=0,
+                                                      unaffected_families__gte=0),
                                    name="variant_observation_counts_not_negative"),
         ]
 

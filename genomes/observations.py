@@ -1,20 +1,21 @@
 """National observations: per national variant, who in the national cohort carries it, kept as counts.
 
-One row per (variant, origin, patient group, affection, tumour type) in ``genomes_variantobservation``:
+One row per (variant, origin, patient group, tumour type) in ``genomes_variantobservation``:
 
 - germline rows (``origin = 'germline'``, ``tumour_type = ''``) count the germline samples (every sample but a
   tumour's) carrying the variant by zygosity: ``het`` (one copy, also a 1/2 call), ``hom`` (two copies),
   ``hemi`` (one copy on X or Y outside the pseudoautosomal regions in a male: a 1/1 call there is one allele);
-  ``carriers`` (individuals); ``families_with_carrier`` (cases with a carrier of this affection status) and
-  ``families`` (each case counted once, in the row of its most affected carrier: affected, then unknown, then
-  unaffected), so that summing ``families`` over a variant's rows counts each family once;
-- somatic rows (``origin = 'somatic'``, ``affection = ''``) count tumours carrying the variant whose case's
-  germline samples do not: ``carriers`` (tumour samples) and ``families`` (cases), by the case's tumour type.
+  ``carriers`` (individuals) and ``families`` (cases, each once); and by affected status ``affected_carriers``,
+  ``affected_families`` (families with an affected carrier), ``unaffected_carriers``, ``unaffected_families``
+  (the rest of the carriers are of unknown status);
+- somatic rows (``origin = 'somatic'``) count tumours carrying the variant whose case's germline samples do not:
+  ``carriers`` (tumour samples) and ``families`` (cases), by the case's tumour type.
 
 Kept exact by the import, in its own transaction and under the national variants lock (genomes.importing.storage):
 a case's contribution is added when its import is stored, and subtracted (as it was before) when a replace or a
-deletion takes its variants away. Nothing is recomputed from all cases, except by ``observations_rebuild``
-(the migration's backfill, and the tests' yardstick of exactness).
+withdrawal takes its variants away. Nothing is recomputed from all cases, except by ``observations_rebuild``
+(the migration's backfill, and the tests' yardstick of exactness). A case's contribution is one pass over its
+stored variants with its members' genotype columns written into the SQL (no join per genotype).
 
 Allele number and cohort frequency are computed when read, from the cohort's germline individuals by sex
 (``cohort_size``): VCFs list variant sites only, so an individual of the cohort without a call at a site is
@@ -26,58 +27,88 @@ from __future__ import annotations
 from django.db import connection
 
 from genomes.genotypes import CARRIER, HET, HET_OTHER_ALT, HOM_ALT, codes_sql
-from genomes.variant_identity import PSEUDOAUTOSOMAL_REGIONS
+from genomes.variant_identity import PSEUDOAUTOSOMAL_REGIONS, GenomeBuild
 
-COUNT_COLUMNS = ("het", "hom", "hemi", "carriers", "families_with_carrier", "families")
-KEY_COLUMNS = ("variant_id", "origin", "patient_group_id", "affection", "tumour_type")
+COUNT_COLUMNS = ("het", "hom", "hemi", "carriers", "families", "affected_carriers", "affected_families",
+                 "unaffected_carriers", "unaffected_families")
+KEY_COLUMNS = ("variant_id", "origin", "patient_group_id", "tumour_type")
 GERMLINE, SOMATIC = "germline", "somatic"
 
-# The order in which a family's carriers decide the row that counts the family once.
-_AFFECTION_RANK = "CASE m.affection WHEN 'affected' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END"
 
-
-def _haploid_in_males_sql() -> str:
-    """SQL true where a male has one copy: X and Y outside the pseudoautosomal regions of the case's build."""
+def _haploid_in_males_sql(build: str) -> str:
+    """SQL true where a male has one copy: X and Y outside the pseudoautosomal regions of the build."""
     parts = []
-    for build, contigs in PSEUDOAUTOSOMAL_REGIONS.items():
-        for contig, regions in contigs.items():
-            outside = " AND ".join(f"NOT (cv.pos BETWEEN {start} AND {end})" for start, end in regions)
-            parts.append(f"(c.genome_build = '{build.value}' AND cv.chrom = '{contig}' AND {outside})")
+    for contig, regions in PSEUDOAUTOSOMAL_REGIONS[GenomeBuild(build)].items():
+        outside = " AND ".join(f"NOT (cv.pos BETWEEN {start} AND {end})" for start, end in regions)
+        parts.append(f"(cv.chrom = '{contig}' AND {outside})")
     return "(" + " OR ".join(parts) + ")"
 
 
-def contribution_sql(case_param: str = "%s") -> str:
-    """A SELECT of one case's observation rows (KEY_COLUMNS + COUNT_COLUMNS) from its stored variants."""
-    return f"""
-WITH c AS (SELECT id, patient_group_id, genome_build, tumour_type FROM genomes_case WHERE id = {case_param}),
-members AS (
-    SELECT s.position + 1 AS i, s.role = 'tumour' AS is_tumour, ind.sex, ind.affection
-    FROM genomes_sample s JOIN genomes_individual ind ON ind.id = s.individual_id
-    WHERE s.case_id = (SELECT id FROM c)),
-calls AS (
-    SELECT cv.variant_id, m.is_tumour, m.affection, {_AFFECTION_RANK} AS rank, cv.genotypes[m.i] AS gt,
-           (m.sex = 'male' AND {_haploid_in_males_sql()}) AS haploid
-    FROM c JOIN genomes_casevariant cv ON cv.case_id = c.id
-    JOIN members m ON cv.genotypes[m.i] IN {codes_sql(CARRIER)}),
-germline AS (
-    SELECT variant_id, affection, min(rank) AS rank,
-           count(*) FILTER (WHERE gt IN ({HET}, {HET_OTHER_ALT})) AS het,
-           count(*) FILTER (WHERE gt = {HOM_ALT} AND NOT haploid) AS hom,
-           count(*) FILTER (WHERE gt = {HOM_ALT} AND haploid) AS hemi,
-           count(*) AS carriers
-    FROM calls WHERE NOT is_tumour GROUP BY variant_id, affection),
-somatic AS (
-    SELECT variant_id, count(*) AS carriers FROM calls t WHERE is_tumour
-      AND NOT EXISTS (SELECT 1 FROM calls g WHERE g.variant_id = t.variant_id AND NOT g.is_tumour)
-    GROUP BY variant_id)
-SELECT g.variant_id, '{GERMLINE}' AS origin, (SELECT patient_group_id FROM c), g.affection, '' AS tumour_type,
-       g.het, g.hom, g.hemi, g.carriers, 1 AS families_with_carrier,
-       (g.rank = min(g.rank) OVER (PARTITION BY g.variant_id))::int AS families
-FROM germline g
-UNION ALL
-SELECT s.variant_id, '{SOMATIC}', (SELECT patient_group_id FROM c), '', (SELECT tumour_type FROM c),
-       0, 0, 0, s.carriers, 1, 1
-FROM somatic s"""
+def _members(cursor, case_id: int) -> tuple[list[tuple], int | None, str, str]:
+    """The case's samples as (1-based array index, is tumour, sex, affection), its patient group, build and
+    tumour type."""
+    cursor.execute("SELECT patient_group_id, genome_build, tumour_type FROM genomes_case WHERE id = %s", [case_id])
+    found = cursor.fetchone()
+    if found is None:
+        return [], None, "", ""
+    cursor.execute("SELECT s.position + 1, s.role = 'tumour', ind.sex, ind.affection FROM genomes_sample s "
+                   "JOIN genomes_individual ind ON ind.id = s.individual_id WHERE s.case_id = %s ORDER BY s.position",
+                   [case_id])
+    return cursor.fetchall(), *found
+
+
+def _sum(terms: list[str]) -> str:
+    return "(" + " + ".join(terms) + ")" if terms else "0"
+
+
+def _contribution(cursor, case_id: int) -> tuple[str, list] | None:
+    """A SELECT of one case's observation rows (KEY_COLUMNS + COUNT_COLUMNS) and its parameters; None for a
+    case without samples."""
+    members, group_id, build, tumour_type = _members(cursor, case_id)
+    if not members or group_id is None:
+        return None
+    carrier = codes_sql(CARRIER)
+    germline = [m for m in members if not m[1]]
+    tumours = [m for m in members if m[1]]
+
+    def carries(index: int) -> str:
+        return f"(g[{index}] IN {carrier})::int"
+
+    def carriers_of(selected) -> str:
+        return _sum([carries(m[0]) for m in selected])
+
+    haploid = _haploid_in_males_sql(build) if build else "FALSE"
+    het = _sum([f"(g[{i}] IN ({HET}, {HET_OTHER_ALT}))::int" for i, *_ in germline])
+    hom = _sum([f"(g[{i}] = {HOM_ALT} AND NOT ({sex == 'male'} AND hap))::int" for i, _, sex, _ in germline])
+    hemi = _sum([f"(g[{i}] = {HOM_ALT} AND {sex == 'male'} AND hap)::int" for i, _, sex, _ in germline])
+    affected = [m for m in germline if m[3] == "affected"]
+    unaffected = [m for m in germline if m[3] == "unaffected"]
+    rows = []
+    if germline:
+        rows.append(f"('{GERMLINE}', '', {het}, {hom}, {hemi}, {carriers_of(germline)}, "
+                    f"({carriers_of(germline)} > 0)::int, {carriers_of(affected)}, ({carriers_of(affected)} > 0)::int, "
+                    f"{carriers_of(unaffected)}, ({carriers_of(unaffected)} > 0)::int)")
+    if tumours:
+        somatic = f"CASE WHEN {carriers_of(germline)} = 0 THEN {carriers_of(tumours)} ELSE 0 END"
+        rows.append(f"('{SOMATIC}', %s, 0, 0, 0, {somatic}, ({somatic} > 0)::int, 0, 0, 0, 0)")
+    columns = ", ".join(COUNT_COLUMNS)
+    sql = (f"SELECT c.variant_id, x.origin, {int(group_id)} AS patient_group_id, x.tumour_type, "
+           f"{', '.join('x.' + c for c in COUNT_COLUMNS)} FROM ("
+           f"SELECT cv.variant_id, cv.genotypes AS g, {haploid} AS hap FROM genomes_casevariant cv "
+           f"WHERE cv.case_id = %s) c CROSS JOIN LATERAL (VALUES {', '.join(rows)}) "
+           f"AS x(origin, tumour_type, {columns}) WHERE x.carriers > 0")
+    params = [case_id] + ([tumour_type] if tumours else [])
+    return sql, params
+
+
+def contribution_sql(cursor, case_id: int) -> tuple[str, list]:
+    """The SELECT of one case's observation rows, for the tests and the benchmark; an empty one for a case
+    without samples."""
+    found = _contribution(cursor, case_id)
+    if found is None:
+        return f"SELECT {', '.join(KEY_COLUMNS)}, {', '.join(COUNT_COLUMNS)} FROM genomes_variantobservation " \
+               "WHERE false", []
+    return found
 
 
 class ObservationsOutOfStep(Exception):
@@ -113,10 +144,11 @@ def _apply(cursor, source: str, params: list, sign: int) -> int:
 
 
 def observations_snapshot(cursor, case_id: int, table: str = "withdrawn_observations") -> None:
-    """Keep a case's present contribution in a temporary table (dropped at commit), before its variants or its
-    pedigree change; ``observations_withdraw`` subtracts it later, under the national lock."""
+    """Keep a case's present contribution in a temporary table (dropped at commit), before its variants go;
+    ``observations_withdraw`` subtracts it later, under the national lock."""
+    sql, params = contribution_sql(cursor, case_id)
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {contribution_sql()}", [case_id])
+    cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
 
 
 def observations_withdraw(cursor, table: str = "withdrawn_observations") -> int:
@@ -126,7 +158,8 @@ def observations_withdraw(cursor, table: str = "withdrawn_observations") -> int:
 
 def observations_add_case(cursor, case_id: int) -> int:
     """Add a case's contribution from its stored variants (in the transaction that stored them)."""
-    return _apply(cursor, contribution_sql(), [case_id], 1)
+    sql, params = contribution_sql(cursor, case_id)
+    return _apply(cursor, sql, params, 1)
 
 
 def observations_rebuild(cursor) -> None:
@@ -169,10 +202,10 @@ def observation_rows(variant_ids: list[int]) -> dict[int, list[dict]]:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT o.variant_id, o.origin, pg.code, pg.name, pg.number, o.affection, o.tumour_type, "
+            "SELECT o.variant_id, o.origin, pg.code, pg.name, pg.number, o.tumour_type, "
             f"{', '.join('o.' + c for c in COUNT_COLUMNS)} FROM genomes_variantobservation o "
             "JOIN interpret_patientgroup pg ON pg.id = o.patient_group_id WHERE o.variant_id = ANY(%s) "
-            "ORDER BY o.variant_id, o.origin, pg.number, o.affection, o.tumour_type", [list(variant_ids)])
+            "ORDER BY o.variant_id, o.origin, pg.number, o.tumour_type", [list(variant_ids)])
         names = [d[0] for d in cursor.description]
         rows: dict[int, list[dict]] = {}
         for values in cursor.fetchall():
@@ -181,56 +214,41 @@ def observation_rows(variant_ids: list[int]) -> dict[int, list[dict]]:
     return rows
 
 
+def _germline_summary(rows: list[dict]) -> dict:
+    summed = {column: sum(r[column] for r in rows) for column in COUNT_COLUMNS}
+    unknown = summed["carriers"] - summed["affected_carriers"] - summed["unaffected_carriers"]
+    return {"families": summed["families"], "individuals": summed["carriers"], "het": summed["het"],
+            "hom": summed["hom"], "hemi": summed["hemi"],
+            "allele_count": summed["het"] + 2 * summed["hom"] + summed["hemi"],
+            "by_affection": {"affected": {"individuals": summed["affected_carriers"],
+                                          "families": summed["affected_families"]},
+                             "unaffected": {"individuals": summed["unaffected_carriers"],
+                                            "families": summed["unaffected_families"]},
+                             "unknown": {"individuals": unknown}}}
+
+
 def variant_observations(variant, *, rows: list[dict] | None = None, size: dict | None = None) -> dict:
     """A national variant's observations as one summary: germline totals by zygosity, individuals and families
-    (a family once), allele count and number and cohort frequency, by patient group and by affection status;
+    (a family once), allele count and number and cohort frequency, by patient group and by affected status;
     somatic observations apart, by patient group and tumour type. Counts only: no case or individual."""
     if rows is None:
         rows = observation_rows([variant.pk]).get(variant.pk, [])
     size = size if size is not None else cohort_size(variant.build)
     germline = [r for r in rows if r["origin"] == GERMLINE]
     somatic = [r for r in rows if r["origin"] == SOMATIC]
-
-    def totals(selected: list[dict]) -> dict:
-        summed = {column: sum(r[column] for r in selected) for column in ("het", "hom", "hemi", "carriers", "families")}
-        summed["individuals"] = summed.pop("carriers")
-        summed["allele_count"] = summed["het"] + 2 * summed["hom"] + summed["hemi"]
-        return summed
-
-    by_group: dict[str, dict] = {}
-    for row in germline:
-        entry = by_group.setdefault(row["code"], {"patient_group": row["code"], "name": row["name"], "rows": []})
-        entry["rows"].append(row)
-    groups = []
-    for entry in by_group.values():
-        summary = totals(entry["rows"])
-        summary["by_affection"] = {r["affection"]: {"individuals": r["carriers"], "het": r["het"], "hom": r["hom"],
-                                                    "hemi": r["hemi"], "families": r["families_with_carrier"]}
-                                   for r in entry["rows"]}
-        groups.append({"patient_group": entry["patient_group"], "name": entry["name"], **summary})
-    by_affection: dict[str, dict] = {}
-    for row in germline:
-        slot = by_affection.setdefault(row["affection"], {"individuals": 0, "het": 0, "hom": 0, "hemi": 0,
-                                                          "families": 0})
-        slot["individuals"] += row["carriers"]
-        for column in ("het", "hom", "hemi"):
-            slot[column] += row[column]
-        slot["families"] += row["families_with_carrier"]
-    overall = totals(germline)
+    overall = _germline_summary(germline)
     number = allele_number(size, build=variant.build, chrom=variant.chrom, pos=variant.pos)
     overall["allele_number"] = number
     overall["allele_frequency"] = round(overall["allele_count"] / number, 6) if number else None
-    somatic_groups: dict[tuple, dict] = {}
-    for row in somatic:
-        key = (row["code"], row["tumour_type"])
-        slot = somatic_groups.setdefault(key, {"patient_group": row["code"], "name": row["name"],
-                                               "tumour_type": row["tumour_type"] or "not stated", "tumours": 0})
-        slot["tumours"] += row["families"]
+    overall["cohort_individuals"] = sum(size.values())
+    overall["by_patient_group"] = [{"patient_group": r["code"], "name": r["name"], **_germline_summary([r])}
+                                   for r in germline]
     return {
-        "germline": {**overall, "cohort_individuals": sum(size.values()), "by_patient_group": groups,
-                     "by_affection": by_affection},
-        "somatic": {"tumours": sum(r["families"] for r in somatic), "by_group_and_tumour_type":
-                    list(somatic_groups.values())},
+        "germline": overall,
+        "somatic": {"tumours": sum(r["families"] for r in somatic),
+                    "by_group_and_tumour_type": [{"patient_group": r["code"], "name": r["name"],
+                                                  "tumour_type": r["tumour_type"] or "not stated",
+                                                  "tumours": r["families"]} for r in somatic]},
     }
 
 
@@ -248,12 +266,10 @@ def national_observations(variant_id: int) -> dict:
     """Families carrying the variant in a germline sample, by patient group, and tumours carrying it somatically
     (a tumour carries it and the same case's germline samples do not), by patient group: counts only."""
     rows = observation_rows([variant_id]).get(variant_id, [])
-    germline: dict[str, dict] = {}
     somatic: dict[str, dict] = {}
-    for row in rows:  # ordered by patient group number
-        if row["origin"] == GERMLINE:
-            germline.setdefault(row["code"], {"code": row["code"], "families": 0})["families"] += row["families"]
-        else:
+    for row in rows:
+        if row["origin"] == SOMATIC:
             somatic.setdefault(row["code"], {"code": row["code"], "tumours": 0})["tumours"] += row["families"]
-    return {"total": sum(g["families"] for g in germline.values()), "by_group": list(germline.values()),
+    germline = [{"code": r["code"], "families": r["families"]} for r in rows if r["origin"] == GERMLINE]
+    return {"total": sum(g["families"] for g in germline), "by_group": germline,
             "somatic_total": sum(g["tumours"] for g in somatic.values()), "somatic_by_group": list(somatic.values())}
