@@ -128,3 +128,51 @@ def annotated_protein_changes(variant_ids: list[int]) -> dict[int, set[str]]:
             values = transcripts if isinstance(transcripts, list) else json.loads(transcripts or "[]")
             changes[variant_id] = {(t.get("hgvsp") or "").split(":")[-1] for t in values if t.get("hgvsp")}
     return changes
+
+
+def candidates_in_genes(case_ids: list[int], conditions: list[str], params: list,
+                        genes: list[str]) -> list[tuple[int, str, list[int]]]:
+    """(case, gene, national variant ids) of the rows of ``case_ids`` that meet ``conditions`` (a case analysis's
+    filters on case-variant columns) in ``genes``: one statement over all the cases (reanalysis)."""
+    if not case_ids or not genes:
+        return []
+    where = " AND ".join(["case_id = ANY(%s)", "genes && %s::text[]", *conditions])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT case_id, gene, array_agg(DISTINCT variant_id ORDER BY variant_id) FROM "
+            f"(SELECT case_id, variant_id, genes FROM genomes_casevariant WHERE {where}) rows "
+            "CROSS JOIN LATERAL unnest(rows.genes) AS g(gene) WHERE gene = ANY(%s) GROUP BY case_id, gene "
+            "ORDER BY case_id, gene", [list(case_ids), list(genes), *params, list(genes)])
+        return cursor.fetchall()
+
+
+def candidates_above_cohort(case_ids: list[int], conditions: list[str], params: list,
+                            max_families: int) -> list[tuple[int, int, int]]:
+    """(case, national variant, germline families) of the rows of ``case_ids`` that meet ``conditions`` and whose
+    variant more than ``max_families`` families of the national cohort now carry (reanalysis)."""
+    if not case_ids:
+        return []
+    where = " AND ".join(["case_id = ANY(%s)", *conditions])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rows.case_id, rows.variant_id, o.families FROM "
+            f"(SELECT case_id, variant_id FROM genomes_casevariant WHERE {where}) rows "
+            "CROSS JOIN LATERAL (SELECT coalesce(sum(families), 0)::int AS families FROM genomes_variantobservation "
+            "  WHERE variant_id = rows.variant_id AND origin = 'germline') o WHERE o.families > %s ORDER BY 1, 2",
+            [list(case_ids), *params, max_families])
+        return cursor.fetchall()
+
+
+def current_cases_carrying(variant_ids: list[int], case_ids: list[int] | None = None) -> list[tuple[int, int]]:
+    """(national variant, case) for the cases with a current import that store the variants, optionally among
+    ``case_ids`` only (reanalysis: who is affected by a changed classification)."""
+    if not variant_ids:
+        return []
+    only = "AND cv.case_id = ANY(%s)" if case_ids is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT cv.variant_id, cv.case_id FROM genomes_casevariant cv "
+            "JOIN genomes_caseimport ci ON ci.id = cv.case_import_id AND ci.is_current "
+            f"WHERE cv.variant_id = ANY(%s) {only} ORDER BY 1, 2",
+            [list(variant_ids), *([list(case_ids)] if case_ids is not None else [])])
+        return cursor.fetchall()

@@ -7,3 +7,4 @@ class InterpretConfig(AppConfig):
 
     def ready(self):
         from interpret import checks  # noqa: F401  (deployment checks)
+        from interpret.reanalysis import runner, tasks  # noqa: F401  (the reanalysis job, its triggers and tasks)

@@ -386,3 +386,13 @@ BEACON_ORGANIZATION_ID = env_str("BEACON_ORGANIZATION_ID") or "national-genome-p
 BEACON_ORGANIZATION_NAME = env_str("BEACON_ORGANIZATION_NAME") or "National genome programme"
 BEACON_ENVIRONMENT = env_str("BEACON_ENVIRONMENT") or "dev"
 BEACON_PRODUCTION_STATUS = env_str("BEACON_PRODUCTION_STATUS") or "DEV"
+
+# Reanalysis (interpret.reanalysis): every case against current knowledge on a schedule (Celery beat, run beside
+# the worker by `manage.py serve`), and a sweep of the panel outbox in case a publication's own trigger was lost.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "reanalysis-monthly": {"task": "interpret.reanalysis_scheduled",
+                           "schedule": crontab(minute=0, hour=2, day_of_month=env_int("REANALYSIS_DAY_OF_MONTH", 1))},
+    "panel-outbox-sweep": {"task": "interpret.panel_events_consume", "schedule": 600.0},
+}

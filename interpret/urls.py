@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("interpret.reporting.urls")),
     path("", include("interpret.dashboards.urls")),
     path("", include("interpret.national.urls")),
+    path("", include("interpret.reanalysis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -82,7 +82,14 @@ RULES = {
     "variant_search": page("GET", ALL),
     "beacon_root": api("GET", ALL_API), "beacon_info": api("GET", ALL_API),
     "beacon_configuration": api("GET", ALL_API), "beacon_map": api("GET", ALL_API),
-    "beacon_g_variants": api("GET", ALL_API), "api_variant_lookup": api("GET", ALL_API),
+    "beacon_g_variants": api("GET", ALL_API),
+    "alert_inbox": page("GET", ALL), "api_alerts": api("GET", ALL_API),
+    "alert_action": page("POST", ("alice", "carl", "tina", "lars"), {404}),
+    "api_alert_detail": api("POST", ("alice", "carl", "tina", "lars", "token_a"), {404},
+                            body={"action": "acknowledge"}),
+    "reanalysis_start": page("POST", ("alice", "carl", "bob"), {403}),
+    "api_reanalyses": api("POST", ("alice", "carl", "bob") + TOKENS, {403}, body={"trigger": "classification"}),
+    "api_reanalysis_detail": api("GET", ("alice", "token_a"), {404}), "api_variant_lookup": api("GET", ALL_API),
     "api_schema": api("GET", ALL_API), "api_docs": api("GET", ALL_API),
     "dashboard_csv": page("GET", ("alice", "carl", "lars", "rita", "bob"), tina={403}, adam={403}),
     "report_start": page("POST", ("alice",), carl={403}, tina={403}, lars={403}, **CASE),
@@ -147,8 +154,14 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
 
     report = Report.objects.create(case=trio, version=1, author=alice, edited_by=[alice.pk], status="signed",
                                    signed_by=bob, html="<p>signed</p>", pdf=b"%PDF-1.4 signed", pdf_sha256="0" * 64)
+    from interpret.models import Alert
+    from interpret.reanalysis.services import reanalysis_request
+
+    alert = Alert.objects.create(department=dept_a, case=trio, kind="classification", subject="variant:1",
+                                 title="test alert", evidence={}, evidence_digest="0")
+    reanalysis = reanalysis_request(by=alice, checks="classification", send_to_worker=False)
     args = {"case_id": trio.pk, "variant_id": row.variant_id, "classification_id": classification.pk,
-            "report_id": report.pk, "figure": "cases",
+            "report_id": report.pk, "figure": "cases", "alert_id": alert.pk, "reanalysis_id": reanalysis.pk,
             "job_id": job.pk, "label": draft.label, "symbol": "MYH7", "fmt": "tsv"}
     return people, tokens, args
 

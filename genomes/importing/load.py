@@ -26,6 +26,7 @@ from genomes.importing.prepare import SOMATIC_TYPES
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
+from genomes.signals import case_variants_stored
 from genomes.variant_identity import GenomeBuild
 from genomes.vcf.evidence_fields import evidence_sources, load_field_map, resolve_info_sources
 from genomes.vcf.header import estimate_record_count, open_vcf
@@ -51,7 +52,10 @@ def _abandoned_import(job: Job) -> None:
 def vcf_import(job: Job, report) -> dict:
     case_import = CaseImport.objects.select_related("case__patient_group").get(job=job)
     try:
-        return case_import_load(case_import, report)
+        outcome = case_import_load(case_import, report)
+        # The national observations changed: layers above may act (a reanalysis of frequency thresholds).
+        transaction.on_commit(lambda: case_variants_stored.send(sender=CaseImport, case_id=case_import.case_id))
+        return outcome
     except InputFileError as error:
         _forget_failed_import(case_import)
         upload_discard(job.parameters.get("vcf"), job.parameters.get("ped"))

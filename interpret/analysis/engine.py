@@ -218,6 +218,16 @@ def _where(family: Family | None, settings: dict, panel_symbols: list[str],
     return where, params
 
 
+# Narrowings of one look at a case (a search text, a region, a gene list), not its analysis: a reanalysis keeps the
+# case's frequency, consequence, quality and inheritance filters and looks genome-wide or in the genes it checks.
+AD_HOC_SETTINGS = {"text": "", "region": "", "genes": [], "genome_wide": True}
+
+
+def reanalysis_conditions(case, settings: dict) -> tuple[list[str], list]:
+    """The column predicates of a case's analysis settings (those it was last analysed with) on its rows."""
+    return _where(family_of_case(case), {**normalise_settings(settings), **AD_HOC_SETTINGS}, None, [])
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
 

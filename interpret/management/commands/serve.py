@@ -44,7 +44,9 @@ class Command(BaseCommand):
         }
         worker_command = [python, "-m", "celery", "-A", "interpret", "worker", "--loglevel", "INFO",
                           "--concurrency", str(options["worker_concurrency"]),
-                          "--hostname", f"worker@{socket.gethostname()}"]
+                          "--hostname", f"worker@{socket.gethostname()}",
+                          # the reanalysis schedule (settings.CELERY_BEAT_SCHEDULE) runs beside the worker
+                          "--beat", "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")]
         if not options["no_worker"]:
             children["worker"] = subprocess.Popen(worker_command)
         restarts: list[float] = []

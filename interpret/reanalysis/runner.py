@@ -1,0 +1,279 @@
+"""What a reanalysis job does: for the cases in its scope (with a current import), the checks it was asked for,
+each as set-based SQL over all the cases at once (genomes.case_variants), then one upsert of the alerts.
+
+- panel: genes green on the latest published version of each panel a case was last analysed with (or, for a
+  published version's event, the version before it) that were not green on that version; the case's rows in
+  them that meet the case's last analysis settings (its frequency, consequence, quality and inheritance filters:
+  interpret.analysis.engine.reanalysis_conditions) raise "gene newly green on panel P vX: case Y has candidates".
+- classification: final classifications of any department approved after the case was last analysed (or its
+  data were ready), of variants the case carries, that say pathogenic or likely pathogenic or move a variant to
+  another group (P/LP, VUS, B/LB) than the version before: "variant now likely pathogenic (was VUS) in case Y";
+  and between departments whose final classifications of such a variant disagree, "classification conflict".
+- frequency: the case's candidates that more families of the national cohort now carry than the case's
+  ``max_cohort_families`` allows.
+
+Alerts are found again by (department, case, kind, subject): a second run creates none, and notes when an alert's
+evidence changed (an acknowledged or dismissed alert whose evidence changed opens again).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import defaultdict
+
+from django.db import connection
+from django.utils import timezone
+
+from core.jobs import job_handler
+from core.models import Job
+from genomes import case_variants
+from genomes.models import Case, Variant
+from interpret.analysis.engine import reanalysis_conditions
+from interpret.analysis.filters import normalise_settings
+from interpret.classification.selectors import CONFLICT_GROUPS
+from interpret.models import Alert, Classification, FilterRun, Reanalysis
+from panels.models import PanelVersion
+
+CHECKS = ("panel", "classification", "frequency")
+CHUNK = 250  # cases per statement and per progress step
+CLASS_LABEL = {"pathogenic": "pathogenic", "likely_pathogenic": "likely pathogenic",
+               "uncertain_significance": "VUS", "likely_benign": "likely benign", "benign": "benign"}
+
+
+def scope_cases(scope: dict):
+    """The cases a scope names that have a current import: a patient group's (or several), a department's, a
+    list of case ids, or all of them."""
+    cases = Case.objects.filter(imports__is_current=True)
+    if scope.get("patient_groups"):
+        cases = cases.filter(patient_group__code__in=scope["patient_groups"])
+    if scope.get("department"):
+        cases = cases.filter(department__code=scope["department"])
+    if scope.get("departments"):
+        cases = cases.filter(department__code__in=scope["departments"])
+    if scope.get("cases"):
+        cases = cases.filter(pk__in=scope["cases"])
+    if scope.get("variants"):
+        carrying = {case_id for _, case_id in case_variants.current_cases_carrying(scope["variants"])}
+        cases = cases.filter(pk__in=carrying)
+    return cases.select_related("department", "patient_group").order_by("pk").distinct()
+
+
+@job_handler("reanalysis")
+def reanalysis_job(job: Job, report) -> dict:
+    reanalysis = Reanalysis.objects.get(job=job)
+    summary = reanalysis_run(reanalysis, report)
+    Reanalysis.objects.filter(pk=reanalysis.pk).update(summary=summary)
+    return summary
+
+
+def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
+    started = time.monotonic()
+    cases = list(scope_cases(reanalysis.scope))
+    last_runs = _last_runs([c.pk for c in cases])
+    alerts: list[dict] = []
+    total = len(cases)
+    report(0, total, f"re-running {total:,} cases", force=True)
+    for offset in range(0, total, CHUNK):
+        chunk = cases[offset:offset + CHUNK]
+        if "panel" in reanalysis.checks:
+            alerts += _panel_alerts(chunk, last_runs, reanalysis.panel_event)
+        if "frequency" in reanalysis.checks:
+            alerts += _frequency_alerts(chunk, last_runs)
+        if "classification" in reanalysis.checks:
+            alerts += _classification_alerts(chunk, last_runs, reanalysis.scope.get("variants"))
+        report(min(offset + CHUNK, total), total, f"{min(offset + CHUNK, total):,} of {total:,} cases re-run")
+    counts = alerts_store(alerts, reanalysis)
+    return {"cases_rerun": total, "checks": list(reanalysis.checks), **counts,
+            "seconds": round(time.monotonic() - started, 2)}
+
+
+def _last_runs(case_ids: list[int]) -> dict[int, FilterRun]:
+    runs = (FilterRun.objects.filter(case_id__in=case_ids).order_by("case_id", "-created_at")
+            .distinct("case_id").prefetch_related("panel_versions__panel"))
+    return {run.case_id: run for run in runs}
+
+
+def _settings_of(run: FilterRun | None) -> dict:
+    return normalise_settings(dict(run.filters) if run is not None else {})
+
+
+def _green(version: PanelVersion) -> set[str]:
+    return set(version.entries.filter(confidence="green").values_list("symbol", flat=True))
+
+
+def _panel_alerts(cases: list[Case], last_runs: dict, event) -> list[dict]:
+    latest: dict[int, PanelVersion | None] = {}
+    greens: dict[int, set[str]] = {}
+
+    def green_of(version):
+        if version.pk not in greens:
+            greens[version.pk] = _green(version)
+        return greens[version.pk]
+
+    def newest(panel_id):
+        if panel_id not in latest:
+            latest[panel_id] = (PanelVersion.objects.filter(panel_id=panel_id, status=PanelVersion.Status.PUBLISHED)
+                                .order_by("-published_at").first())
+        return latest[panel_id]
+
+    event_version = event.version if event is not None else None
+    groups: dict[tuple, list[tuple]] = defaultdict(list)
+    for case in cases:
+        run = last_runs.get(case.pk)
+        used = list(run.panel_versions.all()) if run is not None else []
+        if event_version is not None and not any(v.panel_id == event_version.panel_id for v in used):
+            # not analysed with this panel yet: compare with the version before the published one
+            before = (PanelVersion.objects.filter(panel_id=event_version.panel_id,
+                                                  published_at__lt=event_version.published_at)
+                      .exclude(pk=event_version.pk).order_by("-published_at").first())
+            used = [before] if before is not None else []
+        for old in used:
+            new = newest(old.panel_id)
+            if new is None or new.pk == old.pk:
+                continue
+            genes = sorted(green_of(new) - green_of(old))
+            if not genes:
+                continue
+            conditions, params = reanalysis_conditions(case, _settings_of(run))
+            key = (tuple(conditions), json.dumps(params, default=str), tuple(genes), new.pk)
+            groups[key].append((case, old, new))
+    alerts = []
+    for (conditions, params, genes, _), members in groups.items():
+        by_case = {case.pk: (case, old, new) for case, old, new in members}
+        for case_id, gene, variant_ids in case_variants.candidates_in_genes(
+                list(by_case), list(conditions), json.loads(params), list(genes)):
+            case, old, new = by_case[case_id]
+            alerts.append(_alert(case, Alert.Kind.PANEL_GENE, f"panel:{new.panel.code}:{gene}",
+                                 f"{gene} newly green on panel {new.panel.name} v{new.label}: case {case.identifier} "
+                                 f"has {len(variant_ids)} candidate{'s' if len(variant_ids) != 1 else ''} in it",
+                                 {"panel": new.panel.code, "version": new.label, "previous_version": old.label,
+                                  "gene": gene, "variants": variant_ids}))
+    return alerts
+
+
+def _frequency_alerts(cases: list[Case], last_runs: dict) -> list[dict]:
+    groups: dict[tuple, list[Case]] = defaultdict(list)
+    for case in cases:
+        settings = _settings_of(last_runs.get(case.pk))
+        if settings["max_cohort_families"] is None:
+            continue
+        conditions, params = reanalysis_conditions(case, settings)
+        groups[(tuple(conditions), json.dumps(params, default=str), settings["max_cohort_families"])].append(case)
+    alerts = []
+    for (conditions, params, limit), members in groups.items():
+        by_id = {c.pk: c for c in members}
+        found = case_variants.candidates_above_cohort(list(by_id), list(conditions), json.loads(params), limit)
+        names = {v.pk: str(v) for v in Variant.objects.filter(pk__in={variant for _, variant, _ in found})}
+        for case_id, variant_id, families in found:
+            case = by_id[case_id]
+            alerts.append(_alert(case, Alert.Kind.FREQUENCY, f"variant:{variant_id}",
+                                 f"{names[variant_id]} is now carried by {families} families nationally, above case "
+                                 f"{case.identifier}'s threshold of {limit}",
+                                 {"variant": variant_id, "families": families, "threshold": limit}))
+    return alerts
+
+
+def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[int] | None) -> list[dict]:
+    by_id = {c.pk: c for c in cases}
+    finals = Classification.objects.filter(status=Classification.Status.FINAL).select_related("department", "variant")
+    if variants:
+        finals = finals.filter(variant_id__in=variants)
+    carried = case_variants.current_cases_carrying(
+        list(finals.values_list("variant_id", flat=True).distinct()), list(by_id))
+    if not carried:
+        return []
+    cases_of: dict[int, list[int]] = defaultdict(list)
+    for variant_id, case_id in carried:
+        cases_of[variant_id].append(case_id)
+    finals = list(finals.filter(variant_id__in=cases_of))
+    previous = dict(Classification.objects.filter(pk__in=[f.previous_id for f in finals if f.previous_id])
+                    .values_list("pk", "result_class"))
+    alerts = []
+    for final in finals:
+        before = previous.get(final.previous_id)
+        moved = before is not None and CONFLICT_GROUPS[before] != CONFLICT_GROUPS[final.result_class]
+        if final.result_class not in ("pathogenic", "likely_pathogenic") and not moved:
+            continue
+        now = CLASS_LABEL[final.result_class]
+        was = f" (was {CLASS_LABEL[before]})" if before else ""
+        for case_id in cases_of[final.variant_id]:
+            case = by_id[case_id]
+            run = last_runs.get(case_id)
+            looked_at = run.created_at if run is not None else case.data_ready_at
+            if looked_at is not None and final.approved_at is not None and final.approved_at <= looked_at:
+                continue  # known when the case was last analysed
+            alerts.append(_alert(case, Alert.Kind.CLASSIFICATION,
+                                 f"variant:{final.variant_id}:{final.department.code}:{final.gene}",
+                                 f"{final.variant} now {now}{was} in case {case.identifier} "
+                                 f"({final.department.name}, {final.gene}, v{final.version})",
+                                 {"variant": final.variant_id, "classification": final.pk,
+                                  "department": final.department.code, "class": final.result_class,
+                                  "previous_class": before, "version": final.version}))
+    alerts += _conflict_alerts([f.variant_id for f in finals])
+    return alerts
+
+
+def _conflict_alerts(variant_ids: list[int]) -> list[dict]:
+    finals = (Classification.objects.filter(variant_id__in=set(variant_ids), status=Classification.Status.FINAL)
+              .select_related("department", "variant").order_by("variant_id", "gene", "department__code"))
+    by_key: dict[tuple, list[Classification]] = defaultdict(list)
+    for final in finals:
+        by_key[(final.variant_id, final.gene)].append(final)
+    alerts = []
+    for (variant_id, gene), items in by_key.items():
+        if len({CONFLICT_GROUPS[i.result_class] for i in items}) < 2:
+            continue
+        for mine in items:
+            others = [i for i in items if CONFLICT_GROUPS[i.result_class] != CONFLICT_GROUPS[mine.result_class]]
+            if not others:
+                continue
+            names = ", ".join(f"{o.department.name} ({CLASS_LABEL[o.result_class]})" for o in others)
+            alerts.append({"department_id": mine.department_id, "case_id": None, "user_id": None,
+                           "kind": Alert.Kind.CONFLICT, "subject": f"variant:{variant_id}:{gene}",
+                           "title": f"classification conflict on {mine.variant} ({gene}) with {names}; yours: "
+                                    f"{CLASS_LABEL[mine.result_class]}",
+                           "evidence": {"variant": variant_id, "gene": gene,
+                                        "classifications": sorted([i.department.code, i.result_class, i.version]
+                                                                  for i in items)}})
+    return alerts
+
+
+def _alert(case: Case, kind: str, subject: str, title: str, evidence: dict) -> dict:
+    return {"department_id": case.department_id, "case_id": case.pk, "user_id": case.assigned_to_id,
+            "kind": kind, "subject": subject, "title": title[:500], "evidence": evidence}
+
+
+def alerts_store(alerts: list[dict], reanalysis: Reanalysis | None) -> dict:
+    """Upsert the alerts in one statement: new ones are raised, known ones keep when they were first raised and
+    note when their evidence last changed; returns how many were created, updated and unchanged."""
+    unique: dict[tuple, dict] = {}
+    for alert in alerts:
+        alert["evidence_digest"] = hashlib.md5(json.dumps(alert["evidence"], sort_keys=True).encode()).hexdigest()
+        unique[(alert["department_id"], alert["case_id"], alert["kind"], alert["subject"])] = alert
+    if not unique:
+        return {"alerts_created": 0, "alerts_updated": 0, "alerts_unchanged": 0}
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO interpret_alert AS a (department_id, case_id, user_id, kind, subject, title, evidence, "
+            "evidence_digest, first_raised_at, evidence_changed_at, last_seen_at, state, reanalysis_id) "
+            "SELECT r.department_id, r.case_id, r.user_id, r.kind, r.subject, r.title, r.evidence, "
+            "r.evidence_digest, %s, %s, %s, 'open', %s FROM jsonb_to_recordset(%s::jsonb) AS r("
+            "department_id bigint, case_id bigint, user_id bigint, kind text, subject text, title text, "
+            "evidence jsonb, evidence_digest text) ORDER BY r.department_id, r.case_id, r.kind, r.subject "
+            "ON CONFLICT (department_id, case_id, kind, subject) DO UPDATE SET "
+            "last_seen_at = EXCLUDED.last_seen_at, reanalysis_id = EXCLUDED.reanalysis_id, "
+            "user_id = coalesce(a.user_id, EXCLUDED.user_id), "
+            "title = CASE WHEN a.evidence_digest <> EXCLUDED.evidence_digest THEN EXCLUDED.title ELSE a.title END, "
+            "evidence = EXCLUDED.evidence, evidence_digest = EXCLUDED.evidence_digest, "
+            "evidence_changed_at = CASE WHEN a.evidence_digest <> EXCLUDED.evidence_digest "
+            "  THEN EXCLUDED.evidence_changed_at ELSE a.evidence_changed_at END, "
+            "state = CASE WHEN a.evidence_digest <> EXCLUDED.evidence_digest THEN 'open' ELSE a.state END "
+            "RETURNING (xmax = 0), evidence_changed_at = %s",
+            [now, now, now, reanalysis.pk if reanalysis else None, json.dumps(list(unique.values())), now])
+        outcomes = cursor.fetchall()
+    created = sum(1 for new, _ in outcomes if new)
+    updated = sum(1 for new, changed in outcomes if not new and changed)
+    return {"alerts_created": created, "alerts_updated": updated,
+            "alerts_unchanged": len(outcomes) - created - updated}

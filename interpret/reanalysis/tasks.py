@@ -1,0 +1,44 @@
+"""Celery tasks and signal receivers that start reanalyses: the schedule (Celery beat), the panel outbox, and
+imports that changed the national cohort."""
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from genomes.signals import case_variants_stored
+from interpret.models import FilterRun
+from panels.models import PanelEvent
+
+
+@shared_task(name="interpret.reanalysis_scheduled")
+def reanalysis_scheduled() -> list[int]:
+    from interpret.reanalysis.services import panel_events_consume, scheduled_reanalysis
+
+    panel_events_consume()
+    return [r.pk for r in scheduled_reanalysis()]
+
+
+@shared_task(name="interpret.panel_events_consume")
+def panel_events_consume_task() -> list[int]:
+    from interpret.reanalysis.services import panel_events_consume
+
+    return [r.pk for r in panel_events_consume()]
+
+
+@receiver(post_save, sender=PanelEvent)
+def panel_event_saved(sender, instance, created, **kwargs):
+    if created and instance.kind == PanelEvent.Kind.PUBLISHED:
+        from interpret.reanalysis.services import panel_events_consume
+
+        transaction.on_commit(panel_events_consume)
+
+
+@receiver(case_variants_stored)
+def cohort_changed_by_import(sender, case_id, **kwargs):
+    # Only where some case's analysis caps the cohort frequency is there a threshold to cross.
+    if FilterRun.objects.filter(filters__max_cohort_families__gte=0).exists():
+        from interpret.reanalysis.services import cohort_changed
+
+        cohort_changed()
