@@ -24,7 +24,7 @@ urlpatterns = [
     path("api/panels/<slug:code>/versions/<str:label>/export/", api.PanelVersionExport.as_view(),
          name="api_panel_version_export"),
     path("api/panels/<slug:code>/versions/<str:label>/genes/", api.PanelDraftGenes.as_view(), name="api_panel_genes"),
-    path("api/panels/<slug:code>/versions/<str:label>/genes/<str:symbol>/", api.PanelDraftGenes.as_view(),
+    path("api/panels/<slug:code>/versions/<str:label>/genes/<str:symbol>/", api.PanelDraftGene.as_view(),
          name="api_panel_gene"),
     path("api/panels/<slug:code>/versions/<str:label>/<slug:action>/", api.PanelVersionTransition.as_view(),
          name="api_panel_version_transition"),
