@@ -73,7 +73,9 @@ def panel_events_consume() -> list[Reanalysis]:
                       .filter(kind=PanelEvent.Kind.PUBLISHED, consumed_at__isnull=True)
                       .select_related("version__panel"))
         for event in events:
-            groups = sorted(event.version.panel.patient_groups.values_list("code", flat=True))
+            panel = event.version.panel
+            groups = sorted(set(panel.patient_groups.values_list("code", flat=True))
+                            | set(panel.default_for.values_list("code", flat=True)))
             started.append(_reanalysis_create(trigger=Reanalysis.Trigger.PANEL, checks=["panel"],
                                               scope={"patient_groups": groups}, panel_event=event))
         PanelEvent.objects.filter(pk__in=[e.pk for e in events]).update(consumed_at=timezone.now())
