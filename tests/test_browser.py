@@ -510,3 +510,45 @@ def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, 
     page.click("[data-testid=nav-dashboard]")
     page.wait_for_selector("[data-testid=figure-funnel] .js-plotly-plot")
     page.screenshot(path=str(SCREENSHOTS / "dashboard-1440x900.png"))
+
+
+@pytest.mark.browser
+def test_a_geneticist_looks_a_variant_up_nationally_and_acts_on_a_reanalysis_alert(live_server, page, dept_a,
+                                                                                   dept_b, tmp_path):
+    """A variant found by its HGVS c. with the national counts and the own case; then the alert a final
+    classification raised for that case, acknowledged from the inbox."""
+    from core.jobs import job_run
+    from genomes.models import Variant
+    from interpret.models import Alert, Classification
+    from interpret.reanalysis.services import classification_finalised
+    from tests.genomes.importing.test_import_case import import_case, write_ped
+    from tests.interpret.national.test_variant_lookup import AGRN_SNV, write_vcf
+
+    make_user("gina", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    for department, name, genotype in ((dept_a, "BROWSER-A", "0/1"), (dept_b, "BROWSER-B", "1/1")):
+        vcf = write_vcf(tmp_path, f"{name}.vcf", ["S"], [(*AGRN_SNV, genotype)])
+        _, job = import_case(department, write_ped(tmp_path, f"{name}\tS\t0\t0\t1\t2\n", f"{name}.ped"), vcf,
+                             case_identifier=name)
+        assert job.state == "done", job.error
+    variant = Variant.objects.get(pos=AGRN_SNV[1])
+    final = Classification.objects.create(
+        variant=variant, gene="AGRN", condition="CMS8", department=dept_b, status="final", version=1,
+        rule_set="ACMG/AMP 2015", rule_set_version="1", result_class="likely_pathogenic", result_system="points",
+        approved_at=variant.classifications.model._meta.get_field("created_at").default().replace(year=2100))
+    assert job_run(classification_finalised(final).job_id).state == "done"
+
+    log_in(page, live_server, "gina")
+    page.click("[data-testid=nav-variant-search]")
+    page.fill("#variant-query", "ENST00000379370:c.5353G>A")
+    page.click("[data-testid=variant-search-form] button[type=submit]")
+    card = page.wait_for_selector("[data-testid=national-variant]")
+    assert "GRCh38-1-1051352-G-A" in card.inner_text()
+    assert "2 families" in page.inner_text("[data-testid=germline-summary]")
+    assert [e.inner_text() for e in page.query_selector_all("[data-testid=own-case]")] == ["BROWSER-A"]
+
+    page.click("[data-testid=nav-alerts]")
+    row = page.wait_for_selector("[data-testid=alert-row]")
+    assert "now likely pathogenic" in row.inner_text() and "BROWSER-A" in row.inner_text()
+    row.query_selector("button[value=acknowledge]").click()
+    page.wait_for_selector("[data-testid=alerts] >> text=No alerts.")
+    assert Alert.objects.get(case__identifier="BROWSER-A").state == "acknowledged"

@@ -22,7 +22,6 @@ from interpret.acmg.suggest import suggest
 from interpret.classification.evaluation import applied_evidence, evaluate, specification_of
 from interpret.classification.facts import canonical_hgvs, variant_facts
 from interpret.classification.selectors import OPEN_STATUSES, lineage, may_classify
-from interpret.reanalysis.services import classification_finalised
 from interpret.models import Classification
 
 
@@ -249,8 +248,6 @@ def classification_approve(*, classification_id: int, by, audit: AuditContext | 
         classification.status = Classification.Status.FINAL
         classification.approved_by, classification.approved_at = by, timezone.now()
         _save_change(classification, by, audit, {"status": "final", "class": classification.result_class})
-        # New knowledge for every case carrying the variant: a reanalysis once this is committed.
-        transaction.on_commit(lambda: classification_finalised(classification))
     return classification
 
 

@@ -8,7 +8,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from genomes.signals import case_variants_stored
-from interpret.models import FilterRun
+from interpret.models import Classification, FilterRun
 from panels.models import PanelEvent
 
 
@@ -33,6 +33,16 @@ def panel_event_saved(sender, instance, created, **kwargs):
         from interpret.reanalysis.services import panel_events_consume
 
         transaction.on_commit(panel_events_consume)
+
+
+@receiver(post_save, sender=Classification)
+def classification_saved(sender, instance, **kwargs):
+    # A version becomes final by being saved so (finals are never edited): new knowledge for every case that
+    # carries the variant, once the approval is committed.
+    if instance.status == Classification.Status.FINAL:
+        from interpret.reanalysis.services import classification_finalised
+
+        transaction.on_commit(lambda: classification_finalised(instance))
 
 
 @receiver(case_variants_stored)

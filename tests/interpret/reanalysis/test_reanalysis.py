@@ -198,3 +198,20 @@ def test_the_command_waits_and_prints_the_summary(patient_groups, tmp_path):
     refused = subprocess.run([sys.executable, "manage.py", "reanalyse", "--department", "kg-a", "--user",
                               "re-geneticist"], cwd=ROOT, env=process_env(), capture_output=True, text=True)
     assert refused.returncode == 1 and "your own departments" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_a_classification_made_final_starts_a_reanalysis_once_committed(dept_a, tmp_path,
+                                                                        django_capture_on_commit_callbacks):
+    import_singleton(dept_a, tmp_path, "RE-HOOK", AGRN)
+    variant = Variant.objects.get(pos=1051352)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = Classification.objects.create(
+            variant=variant, gene="AGRN", condition="CMS8", department=dept_a, status="draft",
+            rule_set="ACMG/AMP 2015", rule_set_version="1", result_class="pathogenic", result_system="points")
+    assert not Reanalysis.objects.exists()  # a draft is not knowledge yet
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = "final"
+        draft.save()
+    (started,) = Reanalysis.objects.all()
+    assert started.trigger == "classification" and started.scope == {"variants": [variant.pk]}
