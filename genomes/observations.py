@@ -149,6 +149,9 @@ def observations_snapshot(cursor, case_id: int, table: str = "withdrawn_observat
     sql, params = contribution_sql(cursor, case_id)
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
+    # Without statistics the planner takes the snapshot for a few rows and subtracts 300,000 of them by a nested
+    # loop: 46 s at 30M case-variant rows instead of seconds.
+    cursor.execute(f"ANALYZE {table}")
 
 
 def observations_withdraw(cursor, table: str = "withdrawn_observations") -> int:
@@ -169,6 +172,8 @@ def observations_rebuild(cursor) -> None:
     cursor.execute("SELECT DISTINCT case_id FROM genomes_caseimport WHERE is_current ORDER BY case_id")
     for (case_id,) in cursor.fetchall():
         observations_add_case(cursor, case_id)
+    # A new table's first reads are planned without statistics (50 ms a lookup instead of 2 at 1.2M rows).
+    cursor.execute("ANALYZE genomes_variantobservation")
 
 
 def cohort_size(build: str) -> dict[str, int]:
