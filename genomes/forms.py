@@ -14,6 +14,9 @@ class CaseImportForm(forms.Form):
     analysis_type = forms.ChoiceField(required=False, choices=[("", "from the pedigree"), *Case.AnalysisType.choices])
     sample_map = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text="One INDIVIDUAL=VCF_SAMPLE per line, where the names differ")
+    tumour_type = forms.CharField(required=False, max_length=60,
+                                  help_text="Tumour cases: the tumour type (e.g. AML), by which somatic observations "
+                                            "are counted nationally")
     replace = forms.BooleanField(required=False, help_text="Replace the case's variants (atomically)")
 
     def __init__(self, *args, departments=(), **kwargs):

@@ -396,3 +396,5 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": crontab(minute=0, hour=2, day_of_month=env_int("REANALYSIS_DAY_OF_MONTH", 1))},
     "panel-outbox-sweep": {"task": "interpret.panel_events_consume", "schedule": 600.0},
 }
+# A triggered reanalysis is split into jobs of at most this many cases, which workers run side by side.
+REANALYSIS_JOB_CASES = env_int("REANALYSIS_JOB_CASES", 500)

@@ -15,7 +15,7 @@ from core.jobs import job_create
 from core.models import CLASSIFY_ROLES, Department, Membership, PatientGroup
 from genomes.selectors import cases_visible_to
 from interpret.models import Alert, Reanalysis
-from interpret.reanalysis.runner import CHECKS
+from interpret.reanalysis.runner import CHECKS, scope_cases
 from panels.models import PanelEvent
 
 TRIGGER_CHECKS = {"panel": ["panel"], "classification": ["classification"], "frequency": ["frequency"],
@@ -64,9 +64,21 @@ def reanalysis_request(*, by, checks: str = "all", patient_group: str | None = N
     return reanalysis
 
 
+def _in_jobs(*, trigger: str, checks: list[str], scope: dict, panel_event=None) -> list[Reanalysis]:
+    """One reanalysis per REANALYSIS_JOB_CASES cases of the scope, so that several workers share the work (their
+    alerts meet in one table by their unique key)."""
+    from django.conf import settings
+
+    case_ids = list(scope_cases(scope).values_list("pk", flat=True))
+    size = settings.REANALYSIS_JOB_CASES
+    return [_reanalysis_create(trigger=trigger, checks=checks, scope={**scope, "cases": case_ids[i:i + size]},
+                               panel_event=panel_event)
+            for i in range(0, len(case_ids), size)]
+
+
 def panel_events_consume() -> list[Reanalysis]:
     """The panel outbox: each published version not yet consumed starts a reanalysis of the cases of the
-    panel's patient groups (every department's), once."""
+    panel's patient groups (every department's), once, in jobs of REANALYSIS_JOB_CASES cases."""
     started = []
     with transaction.atomic():
         events = list(PanelEvent.objects.select_for_update(skip_locked=True)
@@ -76,8 +88,8 @@ def panel_events_consume() -> list[Reanalysis]:
             panel = event.version.panel
             groups = sorted(set(panel.patient_groups.values_list("code", flat=True))
                             | set(panel.default_for.values_list("code", flat=True)))
-            started.append(_reanalysis_create(trigger=Reanalysis.Trigger.PANEL, checks=["panel"],
-                                              scope={"patient_groups": groups}, panel_event=event))
+            started += _in_jobs(trigger=Reanalysis.Trigger.PANEL, checks=["panel"],
+                                scope={"patient_groups": groups}, panel_event=event)
         PanelEvent.objects.filter(pk__in=[e.pk for e in events]).update(consumed_at=timezone.now())
     return started
 
@@ -94,11 +106,12 @@ def cohort_changed() -> Reanalysis:
 
 
 def scheduled_reanalysis() -> list[Reanalysis]:
-    """Every case, every check: one job per patient group, so that several workers share the work."""
+    """Every case, every check: jobs per patient group of at most REANALYSIS_JOB_CASES cases each, so that
+    several workers share the work."""
     with transaction.atomic():
-        return [_reanalysis_create(trigger=Reanalysis.Trigger.SCHEDULE, checks=list(CHECKS),
-                                   scope={"patient_groups": [code]})
-                for code in PatientGroup.objects.order_by("number").values_list("code", flat=True)]
+        return [reanalysis for code in PatientGroup.objects.order_by("number").values_list("code", flat=True)
+                for reanalysis in _in_jobs(trigger=Reanalysis.Trigger.SCHEDULE, checks=list(CHECKS),
+                                           scope={"patient_groups": [code]})]
 
 
 def alert_act(*, alert: Alert, by, action: str, audit: AuditContext | None = None) -> Alert:

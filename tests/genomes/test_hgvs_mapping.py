@@ -100,3 +100,20 @@ def test_what_cannot_be_placed_is_said(chr1):
         to_genome("ENST00000999999:c.1A>G", chr1)
     with pytest.raises(HgvsError, match="not HGVS notation"):
         to_genome("AGRN:c.banana", chr1)
+
+
+def test_a_refseq_accession_maps_where_the_configured_gtf_carries_refseq_transcripts(tmp_path, cache):
+    """The GTF extract with APP's transcript under its RefSeq name (NM_000484, as an NCBI GTF names it): the
+    RefSeq notation then places exactly as the Ensembl one does."""
+    import gzip
+
+    text = gzip.open(shared(CHR21), "rt").read()
+    renamed = text.replace('transcript_id "ENST00000346798"', 'transcript_id "NM_000484"')
+    assert renamed != text
+    gtf = tmp_path / "refseq_app.gtf.gz"
+    with gzip.open(gtf, "wt") as out:
+        out.write(renamed)
+    models = GeneModels(load_transcript_models(gtf, build="GRCh38", cache_dir=tmp_path / "cache"), gtf=str(gtf))
+    target = to_genome("NM_000484.4:c.2149G>A", models)
+    assert (target.chrom, target.start, target.ref, target.alt, target.transcript) == ("21", 25891784, "C", "T",
+                                                                                     "NM_000484")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from core.jobs import job_run
 from core.models import Department, PatientGroup, Role
 from core.tokens import api_token_create
-from genomes.models import Variant
+from genomes.models import Case, Variant
 from interpret.analysis.engine import run_analysis
 from interpret.models import Alert, Classification, Reanalysis
 from interpret.reanalysis.services import (classification_finalised, panel_events_consume, reanalysis_request,
@@ -172,12 +172,15 @@ def test_an_import_that_lifts_a_variant_over_a_cases_cohort_threshold_alerts_it(
 
 
 @pytest.mark.django_db
-def test_the_schedule_and_on_demand_requests_cover_the_right_cases(dept_a, dept_b, alice, bob, tmp_path):
-    import_singleton(dept_a, tmp_path, "RE-SCHED", AGRN)
+def test_the_schedule_and_on_demand_requests_cover_the_right_cases(dept_a, dept_b, alice, bob, tmp_path, settings):
+    first = import_singleton(dept_a, tmp_path, "RE-SCHED", AGRN)
+    second = import_singleton(dept_a, tmp_path, "RE-SCHED-2", AGRN)
+    import_singleton(dept_a, tmp_path, "RE-SCHED-3", AGRN, group="NEURO")
+    settings.REANALYSIS_JOB_CASES = 1  # jobs of one case each: several workers share a patient group's cases
     scheduled = scheduled_reanalysis()
-    assert len(scheduled) == PatientGroup.objects.count()  # one job per patient group: workers share them
-    rare = next(r for r in scheduled if r.scope == {"patient_groups": ["RARE"]})
-    assert run(rare)["cases_rerun"] == 1
+    assert sorted((r.scope["patient_groups"], r.scope["cases"]) for r in scheduled) == [
+        (["NEURO"], [Case.objects.get(identifier="RE-SCHED-3").pk]), (["RARE"], [first.pk]), (["RARE"], [second.pk])]
+    assert [run(r)["cases_rerun"] for r in scheduled] == [1, 1, 1]
     with pytest.raises(PermissionDenied):
         reanalysis_request(by=bob, department="kg-a")
     assert run(reanalysis_request(by=bob, send_to_worker=False))["cases_rerun"] == 0  # bob's own: none imported
