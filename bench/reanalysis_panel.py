@@ -114,7 +114,8 @@ panel_version_submit(version=draft, by=author)
 panel_version_publish(version=draft, signed_off_by=signer)
 print(f"{len(cases)} RARE cases ({len(trios)} WGS trios, the rest small); panel {panel.code} v{draft.label} adds "
       f"{len(new_genes)} green genes")
-reanalyses = [r for r in panel_events_consume() if r.panel_event and r.panel_event.version_id == draft.pk]
+panel_events_consume()  # publishing consumed its event already (the outbox's receiver, on commit): nothing left
+reanalyses = list(Reanalysis.objects.filter(panel_event__version=draft).order_by("pk"))
 alerts_before = Alert.objects.count()
 started = time.perf_counter()
 summaries = []
