@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from core.audit import Action, AuditContext, audit_record
 from core.models import Membership
+from core.patient_reads import patient_rows_read
 from genomes.case_variants import annotated_protein_changes, cases_carrying
 from genomes.models import Case
 from genomes.observations import cohort_size, observation_rows, variant_observations
@@ -40,6 +41,16 @@ def variant_lookup(*, query: str, build: str, user, token=None, audit: AuditCont
     carrying = cases_carrying(ids, visible_ids)
     visible = {c.pk: c for c in Case.objects.filter(pk__in={i for found in carrying.values() for i in found})
                .select_related("department", "patient_group")}
+    # Which cases carry which variant is patient-level: read, counted and audited as the variant table's rows are
+    # (more than a page of them at once is an export, and a walk over regions meets the daily quota).
+    per_department: dict = {}
+    for found in carrying.values():
+        for case_id in found:
+            department = visible[case_id].department
+            per_department[department] = per_department.get(department, 0) + 1
+    for department, pairs in per_department.items():
+        patient_rows_read(user=user, department=department, rows=pairs, object_type="variant_lookup",
+                          object_id=query[:100], audit=audit, details={"build": result.build})
     answer = {
         "query": result.query, "build": result.build, "kind": result.kind, "notes": result.notes,
         "truncated": result.truncated,

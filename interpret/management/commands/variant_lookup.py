@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand
 
 from core.audit import AuditContext
+from core.errors import QuotaExceeded
 from core.models import User
 from genomes.variant_search import SearchError
 from interpret.national.lookup import variant_lookup
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             return self._fail(f"--user: no active account {options['user']!r}")
         try:
             answer = variant_lookup(query=options["query"], build=options["build"], user=user, audit=COMMAND)
-        except (SearchError, PermissionDenied) as error:
+        except (SearchError, PermissionDenied, QuotaExceeded) as error:
             return self._fail(str(error))
         if options["json"]:
             self.stdout.write(json.dumps(answer))

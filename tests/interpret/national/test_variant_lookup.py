@@ -150,3 +150,16 @@ def test_the_command_prints_the_json_contract(dept_a, dept_b, tmp_path):
     refused = subprocess.run([sys.executable, "manage.py", "variant_lookup", "AGRN:c.banana", "--user",
                               alice.username], cwd=ROOT, env=process_env(), capture_output=True, text=True)
     assert refused.returncode == 1 and "not HGVS notation" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_which_cases_carry_a_variant_is_read_like_variant_rows(store, alice, dept_a, settings):
+    """More carrying cases at once than a page shows is an export: refused without an export role, audited as
+    an export with its row count for a geneticist."""
+    settings.VIEW_PAGE_ROWS = 0
+    tina = make_user("lookup-tina", department=dept_a, role=Role.TUMOR_BOARD_MEMBER)
+    with pytest.raises(PermissionDenied, match="is an export"):
+        variant_lookup(query="rs1000001", build="GRCh38", user=tina)
+    variant_lookup(query="rs1000001", build="GRCh38", user=alice)
+    export = AuditEvent.objects.filter(username="alice", object_type="variant_lookup", action="export").get()
+    assert export.details["rows"] == 1
