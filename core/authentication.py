@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+from rest_framework.throttling import UserRateThrottle
 
 from core.audit import Action
 from core.models import ApiToken
@@ -76,3 +77,13 @@ class AnonymousThrottle(authentication.BaseAuthentication):
         if count_in_window("anonymous", request._request) > settings.ANONYMOUS_API_CALLS_PER_MINUTE:
             raise exceptions.Throttled(wait=WINDOW_SECONDS)
         return None
+
+
+class UserCallsThrottle(UserRateThrottle):
+    """Signed-in users and tokens: at most API_CALLS_PER_MINUTE_PER_USER calls a minute per user, whichever of
+    their tokens (or their session) makes them; a batch script past it gets 429 with Retry-After."""
+
+    scope = "user"
+
+    def get_rate(self) -> str:
+        return f"{settings.API_CALLS_PER_MINUTE_PER_USER}/min"

@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
         "core.authentication.AnonymousThrottle",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Batch scripts: a rate per user (core.authentication.UserCallsThrottle), whichever token they use.
+    "DEFAULT_THROTTLE_CLASSES": ["core.authentication.UserCallsThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
@@ -398,3 +400,5 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A triggered reanalysis is split into jobs of at most this many cases, which workers run side by side.
 REANALYSIS_JOB_CASES = env_int("REANALYSIS_JOB_CASES", 500)
+# API calls a signed-in user or their tokens may make per minute (429 with Retry-After past it).
+API_CALLS_PER_MINUTE_PER_USER = env_int("API_CALLS_PER_MINUTE_PER_USER", 600)

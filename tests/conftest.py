@@ -29,6 +29,7 @@ def generous_throttles(settings):
     """Tests make many calls from one address; the throttle tests set the limits they test."""
     settings.BAD_TOKENS_PER_MINUTE = 10_000
     settings.ANONYMOUS_API_CALLS_PER_MINUTE = 10_000
+    settings.API_CALLS_PER_MINUTE_PER_USER = 100_000
 
 
 @pytest.fixture

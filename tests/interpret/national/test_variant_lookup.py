@@ -163,3 +163,15 @@ def test_which_cases_carry_a_variant_is_read_like_variant_rows(store, alice, dep
     variant_lookup(query="rs1000001", build="GRCh38", user=alice)
     export = AuditEvent.objects.filter(username="alice", object_type="variant_lookup", action="export").get()
     assert export.details["rows"] == 1
+
+
+@pytest.mark.django_db
+def test_a_batch_script_past_its_rate_gets_429(store, client, bob, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_CALLS_PER_MINUTE_PER_USER = 2
+    _, secret = api_token_create(user=bob, name="fast", department_codes=["kg-b"])
+    answers = [client.get("/api/variants/lookup/", {"q": "rs1000001"}, HTTP_AUTHORIZATION=f"Bearer {secret}")
+               for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429] and answers[2].has_header("Retry-After")
