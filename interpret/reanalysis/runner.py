@@ -118,15 +118,14 @@ def _panel_alerts(cases: list[Case], last_runs: dict, event) -> list[dict]:
         return latest[panel_id]
 
     event_version = event.version if event is not None else None
+    # For a case not analysed with the published panel yet: the version before the published one.
+    before = (PanelVersion.objects.filter(panel_id=event_version.panel_id, published_at__lt=event_version.published_at)
+              .exclude(pk=event_version.pk).order_by("-published_at").first() if event_version is not None else None)
     groups: dict[tuple, list[tuple]] = defaultdict(list)
     for case in cases:
         run = last_runs.get(case.pk)
         used = list(run.panel_versions.all()) if run is not None else []
         if event_version is not None and not any(v.panel_id == event_version.panel_id for v in used):
-            # not analysed with this panel yet: compare with the version before the published one
-            before = (PanelVersion.objects.filter(panel_id=event_version.panel_id,
-                                                  published_at__lt=event_version.published_at)
-                      .exclude(pk=event_version.pk).order_by("-published_at").first())
             used = [before] if before is not None else []
         for old in used:
             new = newest(old.panel_id)

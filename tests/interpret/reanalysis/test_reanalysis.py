@@ -218,3 +218,17 @@ def test_a_classification_made_final_starts_a_reanalysis_once_committed(dept_a, 
         draft.save()
     (started,) = Reanalysis.objects.all()
     assert started.trigger == "classification" and started.scope == {"variants": [variant.pk]}
+
+
+@pytest.mark.django_db
+def test_a_case_not_yet_analysed_is_compared_with_the_version_before_the_published_one(dept_a, panel, tmp_path):
+    panel_object, author, signer = panel
+    case = import_singleton(dept_a, tmp_path, "RE-NEVER", AGRN, NOC2L)  # no analysis recorded
+    draft = panel_version_draft(panel=panel_object, created_by=author)
+    panel_entry_set(version=draft, symbol="AGRN", by=author, confidence="green")
+    panel_version_submit(version=draft, by=author)
+    panel_version_publish(version=draft, signed_off_by=signer)
+    (started,) = panel_events_consume()
+    assert run(started)["alerts_created"] == 1
+    alert = Alert.objects.get()
+    assert alert.case_id == case.pk and alert.evidence["previous_version"] == "0.1"
