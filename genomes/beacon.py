@@ -8,6 +8,8 @@ start+1 .. end. The response shapes are validated against the Beacon v2 JSON sch
 """
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import connection
 
@@ -17,6 +19,7 @@ API_VERSION = "v2.0.1"
 GRANULARITIES = ("boolean", "count")
 RETURNED_SCHEMAS = [{"entityType": "genomicVariant", "schema": "beacon-g_variant-v2.0.0"}]
 MAX_RANGE = 5_000_000
+_BASES = re.compile(r"^[ACGTN]{1,1000}$")
 
 
 class BeaconRequestError(ValueError):
@@ -113,6 +116,9 @@ def _read(parameters: dict) -> tuple[str, str, int, int, str, str]:
     start = _integer(parameters, "start")
     ref = str(parameters.get("referenceBases") or "").upper()
     alt = str(parameters.get("alternateBases") or "").upper()
+    for name, bases in (("referenceBases", ref), ("alternateBases", alt)):
+        if bases and not _BASES.match(bases):
+            raise BeaconRequestError(f"{name} must be bases (A, C, G, T, N)")
     if parameters.get("end") not in (None, ""):
         end = _integer(parameters, "end")
         if end <= start or end - start > MAX_RANGE:

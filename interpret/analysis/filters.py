@@ -89,6 +89,12 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     if settings["region"] and not REGION.match(settings["region"]):
         raise ValidationError(f"region {settings['region']!r} is not chrom:start-end, e.g. 1:1000-2000")
     settings["text"] = (settings["text"] or "").strip()[:100]
+    # PostgreSQL text cannot hold NUL: refused here, naming the setting, rather than failing in the query
+    # (the property test found it: a search text with \x00 answered 500).
+    for key in ("text", "region", "panels", "consequences", "clinvar", "genes", "inheritance"):
+        values = settings[key] if isinstance(settings[key], list) else [settings[key]]
+        if any("\x00" in value for value in values):
+            raise ValidationError(f"{key} contains a NUL character")
     return settings
 
 

@@ -78,6 +78,12 @@ def test_allele_and_range_queries_answer_with_counts_and_follow_the_schemas(beac
                                                          "referenceBases": ref, "alternateBases": alt}).json()
     assert hidden["responseSummary"] == {"exists": False, "numTotalResults": 0}
 
+    not_bases = beacon_client.get("/api/beacon/g_variants", {"referenceName": "1", "start": 5,
+                                                            "referenceBases": "GX", "alternateBases": "A"})
+    assert not_bases.status_code == 400 and "must be bases" in not_bases.json()["error"]["errorMessage"]
+    with_nul = beacon_client.get("/api/beacon/g_variants", {"referenceName": "1", "start": 5,
+                                                           "referenceBases": "G\x00", "alternateBases": "A"})
+    assert with_nul.status_code == 400  # never reaches PostgreSQL, which would answer 500
     bad = beacon_client.get("/api/beacon/g_variants", {"referenceName": "1", "start": "x"})
     assert bad.status_code == 400
     validate(bad.json(), "responses/beaconErrorResponse.json")

@@ -40,3 +40,9 @@ def test_settings_that_pass_run_on_a_real_case_and_the_api_never_fails(trio, cli
     response = client.post(f"/api/cases/{trio.pk}/analysis/", {"filters": raw, "page_size": 5},
                            content_type="application/json")
     assert response.status_code in (200, 400), response.content
+
+
+def test_a_nul_character_in_a_text_setting_is_refused_naming_it():
+    for raw in ({"text": "BRCA\x002"}, {"genes": ["TT\x00N"]}):
+        with pytest.raises(ValidationError, match="contains a NUL character"):
+            normalise_settings(raw)
