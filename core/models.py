@@ -35,6 +35,8 @@ class Department(models.Model):
         ONCOLOGY = "oncology", "Oncology"
         LABORATORY = "laboratory", "Laboratory / bioinformatics"
         EXPERT_NETWORK = "expert_network", "GenNet expert network"  # owns gene panels; its curators edit them
+        # Holds meetings; the cases referred to them are shared with it (interpret.tumor_board)
+        TUMOR_BOARD = "tumor_board", "Molecular tumor board"
         OTHER = "other", "Other"
 
     code = models.SlugField(max_length=40, unique=True)

@@ -17,6 +17,10 @@ class CaseImportForm(forms.Form):
     tumour_type = forms.CharField(required=False, max_length=60,
                                   help_text="Tumour cases: the tumour type (e.g. AML), by which somatic observations "
                                             "are counted nationally")
+    callable_mb = forms.FloatField(required=False, min_value=0.001, max_value=3500, label="Callable territory (Mb)",
+                                   help_text="Tumour cases: callable coding megabases, the TMB denominator")
+    tumour_purity = forms.FloatField(required=False, min_value=0.01, max_value=1,
+                                     help_text="Tumour cases: tumour cell fraction, 0-1")
     replace = forms.BooleanField(required=False, help_text="Replace the case's variants (atomically)")
 
     def __init__(self, *args, departments=(), **kwargs):

@@ -55,6 +55,11 @@ class Case(models.Model):
     tumour_type = models.CharField(
         max_length=60, blank=True, help_text="For a tumour case: the tumour type (e.g. AML, melanoma), by which "
                                              "somatic observations are counted nationally")
+    callable_mb = models.FloatField(
+        null=True, blank=True, help_text="For a tumour case: the callable coding territory in megabases, the "
+                                         "denominator of its tumour mutational burden")
+    tumour_purity = models.FloatField(null=True, blank=True, help_text="Tumour cell fraction of the sample (0-1), "
+                                                                        "as pathology estimated it")
     shared_with = models.ManyToManyField(
         Department, through="CaseShare", through_fields=("case", "department"), related_name="shared_cases",
         blank=True,

@@ -113,7 +113,15 @@ class Classification(models.Model):
         SEMIDOMINANT = "SD", "Semidominant"
         UNKNOWN = "unknown", "Unknown"
 
+    class Origin(models.TextChoices):
+        # Germline: ACMG/AMP pathogenicity for a condition. Somatic: ClinGen/CGC/VICC 2022 oncogenicity for a
+        # tumour type. Kept apart in the store: one never supersedes, conflicts with or counts as the other.
+        GERMLINE = "germline", "Germline (ACMG/AMP pathogenicity)"
+        SOMATIC = "somatic", "Somatic (oncogenicity)"
+
     class Result(models.TextChoices):
+        ONCOGENIC = "oncogenic", "Oncogenic"
+        LIKELY_ONCOGENIC = "likely_oncogenic", "Likely oncogenic"
         PATHOGENIC = "pathogenic", "Pathogenic"
         LIKELY_PATHOGENIC = "likely_pathogenic", "Likely pathogenic"
         UNCERTAIN = "uncertain_significance", "Uncertain significance"
@@ -132,7 +140,9 @@ class Classification(models.Model):
 
     variant = models.ForeignKey("genomes.Variant", on_delete=models.PROTECT, related_name="classifications")
     gene = models.CharField(max_length=50)
-    condition = models.CharField(max_length=300, help_text="Disease or MONDO id the classification is for")
+    condition = models.CharField(max_length=300, help_text="Disease or MONDO id the classification is for; for an "
+                                                          "oncogenicity, the tumour type")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.GERMLINE)
     mode_of_inheritance = models.CharField(max_length=10, choices=Inheritance.choices, default=Inheritance.UNKNOWN)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="classifications")
     case = models.ForeignKey("genomes.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -172,12 +182,12 @@ class Classification(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["variant", "gene", "condition", "department", "version"],
+            models.UniqueConstraint(fields=["variant", "gene", "condition", "department", "origin", "version"],
                                     name="classification_version_unique"),
-            models.UniqueConstraint(fields=["variant", "gene", "condition", "department"],
+            models.UniqueConstraint(fields=["variant", "gene", "condition", "department", "origin"],
                                     condition=models.Q(status__in=["draft", "submitted"]),
                                     name="classification_one_open_version"),
-            models.UniqueConstraint(fields=["variant", "gene", "condition", "department"],
+            models.UniqueConstraint(fields=["variant", "gene", "condition", "department", "origin"],
                                     condition=models.Q(status="final"), name="classification_one_final_version"),
         ]
         indexes = [models.Index(fields=["gene", "status"], name="classification_gene_status_idx")]
@@ -385,3 +395,180 @@ class Alert(models.Model):
                                                nulls_distinct=False, name="alert_one_per_subject")]
         indexes = [models.Index(fields=["department", "state"], name="alert_department_state_idx"),
                    models.Index(fields=["user", "state"], name="alert_user_state_idx")]
+
+
+class CancerGene(models.Model):
+    """A gene's role in cancer (oncogene, tumour suppressor), from a list the user provides (e.g. the Cancer Gene
+    Census, OncoKB's cancer gene list); ``source`` names it, and the shipped demo list says it is demo data."""
+
+    class Role(models.TextChoices):
+        ONCOGENE = "oncogene", "Oncogene"
+        TUMOUR_SUPPRESSOR = "tsg", "Tumour suppressor"
+        BOTH = "both", "Oncogene and tumour suppressor"
+
+    symbol = models.CharField(max_length=50, unique=True)
+    role = models.CharField(max_length=8, choices=Role.choices)
+    predisposition = models.BooleanField(default=False, help_text="A cancer predisposition gene: a germline "
+                                                                  "(likely) pathogenic variant calls for referral")
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["symbol"]
+
+
+class Hotspot(models.Model):
+    """A recurrently mutated residue (cancerhotspots.org style): tumour samples with any change at the residue and
+    with this amino-acid change. Oncogenicity OS3/OM3/OP3 read these counts."""
+
+    gene = models.CharField(max_length=50)
+    residue = models.CharField(max_length=12, help_text="Reference amino acid and position, e.g. V617")
+    position = models.PositiveIntegerField()
+    change = models.CharField(max_length=12, blank=True, help_text="e.g. V617F; empty: any change at the residue")
+    residue_samples = models.PositiveIntegerField()
+    change_samples = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["gene", "position", "change"]
+        constraints = [models.UniqueConstraint(fields=["gene", "position", "change"], name="hotspot_unique")]
+
+
+class BiomarkerKnowledgeVersion(models.Model):
+    """One version of the biomarker knowledge table the AMP/ASCO/CAP tiers are assigned from. A curator drafts it
+    (edits, or a CIViC-style TSV import); a second curator signs it off (published); the previous one retires.
+    Published versions never change, so a tier can always be traced to the table it came from."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    number = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+    edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                           help_text="Users who changed this draft: none of them signs it off")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["status"], condition=models.Q(status="published"),
+                                               name="biomarker_one_published_version"),
+                       models.UniqueConstraint(fields=["status"], condition=models.Q(status="draft"),
+                                               name="biomarker_one_draft_version")]
+
+    def __str__(self):
+        return f"biomarker knowledge v{self.number} ({self.status})"
+
+
+class Biomarker(models.Model):
+    """One line of evidence: a gene's variant (or class of variants) in a tumour type, for a therapy, diagnosis or
+    prognosis, at an AMP/ASCO/CAP evidence level, with its source."""
+
+    class Category(models.TextChoices):
+        THERAPEUTIC = "therapeutic", "Therapeutic"
+        DIAGNOSTIC = "diagnostic", "Diagnostic"
+        PROGNOSTIC = "prognostic", "Prognostic"
+
+    class VariantClass(models.TextChoices):
+        SPECIFIC = "specific", "This protein change"
+        MISSENSE = "missense", "Any missense"
+        TRUNCATING = "truncating", "Any truncating (nonsense, frameshift, splice site)"
+        INFRAME = "inframe", "Any in-frame insertion or deletion"
+        ANY = "any", "Any protein-altering variant"
+
+    class Level(models.TextChoices):
+        A = "A", "A: FDA/EMA-approved therapy or professional guideline"
+        B = "B", "B: well-powered studies with expert consensus"
+        C = "C", "C: approved for another tumour type, or multiple small studies"
+        D = "D", "D: preclinical studies or case reports"
+
+    version = models.ForeignKey(BiomarkerKnowledgeVersion, on_delete=models.CASCADE, related_name="biomarkers")
+    gene = models.CharField(max_length=50)
+    variant_class = models.CharField(max_length=10, choices=VariantClass.choices)
+    protein_change = models.CharField(max_length=40, blank=True, help_text="1-letter, e.g. V600E, R132 (any change "
+                                                                           "at the residue); for class specific")
+    tumour_type = models.CharField(max_length=200, help_text="Disease as the source names it")
+    oncotree_code = models.CharField(max_length=20, help_text="OncoTree code, e.g. AML, MEL; ANY: tumour-agnostic")
+    category = models.CharField(max_length=12, choices=Category.choices)
+    significance = models.CharField(max_length=60, help_text="e.g. sensitivity, resistance, favourable, adverse, "
+                                                             "supports diagnosis")
+    therapy = models.CharField(max_length=300, blank=True)
+    level = models.CharField(max_length=1, choices=Level.choices)
+    source = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["gene", "category", "level"]
+        indexes = [models.Index(fields=["version", "gene"], name="biomarker_version_gene_idx")]
+
+
+class BoardMeeting(models.Model):
+    """A meeting of a molecular tumor board (a department of kind tumor board): its date, participants and agenda
+    of referred cases."""
+
+    board = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="board_meetings")
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="board_meetings")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
+
+class BoardAgendaItem(models.Model):
+    """A case referred to a meeting: the referral shares the case with the board (genomes.CaseShare), so the
+    board's members open it through the same rights, audit and channels as any shared case."""
+
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="agenda")
+    case = models.ForeignKey("genomes.Case", on_delete=models.PROTECT, related_name="board_items")
+    position = models.PositiveIntegerField(default=1)
+    diagnosis = models.CharField(max_length=300, blank=True)
+    question = models.TextField(blank=True, help_text="What the referring clinician asks the board")
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="board_item_case_once")]
+
+
+class BoardRecommendation(models.Model):
+    """A board decision on an agenda item. Versioned: a revision makes version n+1 with a reason, and the previous
+    one is superseded, never edited."""
+
+    class Kind(models.TextChoices):
+        THERAPY = "therapy", "Therapy"
+        TRIAL = "trial", "Clinical trial"
+        FURTHER_TESTING = "further_testing", "Further testing"
+        GERMLINE_REFERRAL = "germline_referral", "Germline genetic counselling referral"
+        NO_ACTION = "no_action", "No actionable finding"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        SUPERSEDED = "superseded", "Superseded"
+
+    item = models.ForeignKey(BoardAgendaItem, on_delete=models.PROTECT, related_name="recommendations")
+    version = models.PositiveIntegerField()
+    kinds = ArrayField(models.CharField(max_length=20, choices=Kind.choices))
+    text = models.TextField()
+    reason = models.TextField(blank=True, help_text="Why this version replaces the previous one")
+    agreed_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CURRENT)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "-version"]
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="board_recommendation_version"),
+                       models.UniqueConstraint(fields=["item"], condition=models.Q(status="current"),
+                                               name="board_recommendation_one_current")]

@@ -308,6 +308,10 @@ CASE_MAX_INDIVIDUALS = env_int("CASE_MAX_INDIVIDUALS", 50)
 # The analysis keeps ClinVar (likely) pathogenic variants whatever their frequency when ClinVar's review status
 # has at least this many stars (0-4); variants of a file without review status are kept, and the run says so.
 CLINVAR_MIN_STARS = env_int("CLINVAR_MIN_STARS", 1)
+# Tumour mutational burden (genomes/somatic.py): the callable coding territory when a case states none (PCGR's
+# default for a whole exome), and the least tumour VAF a counted call has.
+TMB_DEFAULT_CALLABLE_MB = float(env_str("TMB_DEFAULT_CALLABLE_MB", "34.0"))
+TMB_MIN_VAF = float(env_str("TMB_MIN_VAF", "0.05"))
 # A case whose data have been ready this many days without a signed report is on the "overdue" work list.
 CASE_TURNAROUND_DAYS = env_int("CASE_TURNAROUND_DAYS", 56)
 # Uploaded VCF and PED files are kept here, private to this account, for the import job to read; deleted at once

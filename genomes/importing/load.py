@@ -23,6 +23,7 @@ from genomes.vcf.htslib_messages import htslib_messages
 from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
 from genomes.importing.prepare import SOMATIC_TYPES
+from genomes.somatic import somatic_summary
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
@@ -133,7 +134,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                                                                       store_one_batch, limits, contigs)
                 read_done = time.monotonic()
                 store_end(cursor, case_import)
-                sample_qc = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
+                finished_summary = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM genomes_importstaging WHERE import_id = %s", [case_import.pk])
@@ -175,11 +176,17 @@ def case_import_load(case_import: CaseImport, report) -> dict:
                 case_import.warnings = [*case_import.warnings, *(f"{w} (while reading the records)"
                                                                  for w in record_warnings[:20])]
                 CaseImport.objects.filter(pk=case_import.pk).update(warnings=case_import.warnings)
-            sample_qc = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
+            finished_summary = _finish(case, case_import, statistics, stored, samples, started, build, evidence)
+    sample_qc = finished_summary["sample_qc"]
     analysed = time.monotonic()
     case_statistics_refresh(case.pk)
     finished = time.monotonic()
-    return {"case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
+    somatic = {}
+    if "somatic" in finished_summary:
+        somatic = {"tmb": {k: finished_summary["somatic"]["tmb"][k] for k in
+                           ("per_mb", "coding_mutations", "territory_mb", "territory_source", "method")},
+                   "somatic_evidence": finished_summary["somatic"]["evidence"]}
+    return {**somatic, "case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
             # reading, filtering and COPY to staging (workers: with batches stored meanwhile), then what is
             # stored after the reading
@@ -217,6 +224,9 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
     summary["samples"] = [s.vcf_sample_name for s in samples]
     summary["evidence_sources"] = evidence
     summary["sample_qc"] = _sample_qc(case, samples, summary["identity_patterns"])
+    if case.analysis_type in SOMATIC_TYPES:  # TMB, profile and what the file lacks, for the somatic view
+        case_import.statistics = {"evidence_sources": evidence}
+        summary["somatic"] = somatic_summary(case, case_import)
     case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
     CaseImport.objects.filter(pk=case_import.pk).update(
         is_current=True, records_read=statistics.records, variants_stored=stored,
@@ -227,7 +237,7 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
     Case.objects.filter(pk=case.pk, status__in=(Case.Status.NEW, Case.Status.IMPORTING)).update(
         status=Case.Status.READY, status_changed_at=timezone.now())
     Case.objects.filter(pk=case.pk, data_ready_at__isnull=True).update(data_ready_at=timezone.now())
-    return summary["sample_qc"]
+    return summary
 
 
 def _sample_qc(case, samples: list[Sample], patterns: list) -> dict:

@@ -103,6 +103,8 @@ def case_import_prepare(
     case_identifier: str | None = None,
     replace: bool = False,
     tumour_type: str = "",
+    callable_mb: float | None = None,
+    tumour_purity: float | None = None,
     sample_map: dict[str, str] | None = None,
     created_by=None,
     send_to_worker: bool = True,
@@ -111,6 +113,10 @@ def case_import_prepare(
 
     ``send_to_worker=False``: the caller runs the job itself with core.jobs.job_run.
     """
+    if callable_mb is not None and not (0 < callable_mb <= 3500):
+        raise CaseImportError(f"callable territory {callable_mb!r} Mb is not between 0 and 3,500 Mb (the genome)")
+    if tumour_purity is not None and not (0 < tumour_purity <= 1):
+        raise CaseImportError(f"tumour purity {tumour_purity!r} is not a fraction between 0 and 1")
     jobs_reap()  # an import whose process died must not block this one as "already running"
     if send_to_worker and broker_status() != "ok":
         raise QueueUnavailable("the job queue (the broker) cannot be reached, so the import cannot be queued: try "
@@ -144,9 +150,13 @@ def case_import_prepare(
         else:
             case = Case.objects.create(identifier=identifier, patient_group=patient_group, department=department,
                                        analysis_type=chosen_type, created_by=created_by,
-                                       genome_build=str(header.build), tumour_type=tumour_type.strip()[:60])
+                                       genome_build=str(header.build), tumour_type=tumour_type.strip()[:60],
+                                       callable_mb=callable_mb, tumour_purity=tumour_purity)
             audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
                          department_code=department.code, details={"identifier": identifier, "via": "import"})
+        stated = {k: v for k, v in (("callable_mb", callable_mb), ("tumour_purity", tumour_purity)) if v is not None}
+        if not created_case and stated:  # a replaced file may come with a corrected territory or purity
+            Case.objects.filter(pk=case.pk).update(**stated)
         if not case.individuals.exists():  # a new case, or one registered before its data arrived
             _store_pedigree(case, pedigree, samples, chosen_type)
             case.analysis_type = chosen_type

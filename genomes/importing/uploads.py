@@ -93,6 +93,7 @@ def case_import_from_upload(data: dict, *, created_by):
             vcf_path=vcf_path, build=data["build"] or None, analysis_type=data["analysis_type"] or None,
             case_identifier=data["case_identifier"] or None, replace=data["replace"],
             sample_map=data["sample_map"], created_by=created_by, tumour_type=data.get("tumour_type") or "",
+            callable_mb=data.get("callable_mb"), tumour_purity=data.get("tumour_purity"),
         )
     except InputFileError as error:
         upload_discard(ped_path, vcf_path)

@@ -33,6 +33,8 @@ from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION,
 from interpret.models import FilterPreset, FilterRun
 from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
 from interpret.rules.scoring import score_parts, score_total
+from interpret.somatic.analysis import TIER_RANK, somatic_candidates, somatic_notes, somatic_where
+from genomes.somatic import is_somatic, tumour_normal_positions
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says so
@@ -41,7 +43,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 3  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 4  # raise when the engine's output changes for the same inputs
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Candidate:
     score_parts: dict = field(default_factory=dict)
     score: float = 0.0
     flags: list[str] = field(default_factory=list)
+    somatic: dict | None = None  # a tumour case's somatic facts (interpret.somatic.analysis)
 
 
 @dataclass
@@ -72,6 +75,7 @@ class AnalysisResult:
     reused: bool = False  # the candidates came from the result cache (see run_analysis)
     notes: list[str] = field(default_factory=list)  # what the filters did for want of evidence (evidence.py)
     evidence: dict | None = None  # the evidence the case's file carries (interpret.analysis.evidence)
+    somatic: dict | None = None  # a tumour case: its samples, TMB and what the file lacks
 
 
 
@@ -137,9 +141,12 @@ def _padding_regions(panel_genes: dict, build: str, confidences) -> list[tuple[i
 
 
 def _where(family: Family | None, settings: dict, panel_symbols: list[str],
-           padding_regions: list) -> tuple[list[str], list]:
-    """The filters that are column predicates, as WHERE conditions on case-variant rows (and their parameters)."""
+           padding_regions: list, somatic: tuple | None = None) -> tuple[list[str], list]:
+    """The filters that are column predicates, as WHERE conditions on case-variant rows (and their parameters).
+    ``somatic``: a tumour case's (tumour, normal) sample positions; its calls are filtered as somatic calls."""
     where, params = [], []
+    if somatic is not None:
+        where, params = somatic_where(settings, *somatic)
     keep_pathogenic = settings["include_clinvar_pathogenic"]
     relaxable = []  # filters a ClinVar (likely) pathogenic assertion overrides
     if settings["max_popmax"] is not None:
@@ -225,7 +232,16 @@ AD_HOC_SETTINGS = {"text": "", "region": "", "genes": [], "genome_wide": True}
 
 def reanalysis_conditions(case, settings: dict) -> tuple[list[str], list]:
     """The column predicates of a case's analysis settings (those it was last analysed with) on its rows."""
-    return _where(family_of_case(case), {**normalise_settings(settings), **AD_HOC_SETTINGS}, None, [])
+    family, somatic = analysis_subjects(case)
+    return _where(family, {**normalise_settings(settings), **AD_HOC_SETTINGS}, None, [], somatic)
+
+
+def analysis_subjects(case) -> tuple[Family | None, tuple | None]:
+    """A germline case's family, or a tumour case's (tumour, normal) positions: a tumour's calls are not
+    inherited, so no inheritance mode is read into them."""
+    if is_somatic(case):
+        return None, tumour_normal_positions(case)
+    return family_of_case(case), None
 
 
 def _escape_like(text: str) -> str:
@@ -246,7 +262,9 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     if case_import is None:
         raise ValidationError(f"{case.identifier} has no imported variants yet")
     settings = normalise_settings(raw_settings, preset=preset)
-    family = family_of_case(case)
+    family, somatic = analysis_subjects(case)
+    if somatic is not None:
+        settings["inheritance"] = []  # a tumour's calls have no inheritance mode
     versions = resolve_panel_versions(case, settings)
     panel_genes = _panel_genes(versions) if versions else {}
     confidences = CONFIDENCE_SETS[settings["panel_confidence"]]
@@ -263,16 +281,19 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
         candidates, truncated, contamination = reused
     else:
         candidates, truncated, contamination = _filter_and_score(
-            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences)
+            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences, somatic)
         if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
             _cache_call(cache.set, reuse_key, (candidates, truncated, contamination), RESULT_REUSE_SECONDS)
+    somatic_facts = None
+    if somatic is not None:
+        candidates, somatic_facts = somatic_candidates(case, case_import, candidates, settings, somatic)
     _sort(candidates, settings)
     milliseconds = int((time.perf_counter() - started) * 1000)
     result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
                             candidates=candidates, truncated=truncated, cohort_size=cohort[0],
                             milliseconds=milliseconds, case_import=case_import, contamination=contamination,
-                            reused=reused is not None, evidence=case_evidence(case_import))
-    result.notes = filter_notes(settings, result.evidence)
+                            reused=reused is not None, evidence=case_evidence(case_import), somatic=somatic_facts)
+    result.notes = filter_notes(settings, result.evidence) + somatic_notes(settings, somatic_facts)
     if record:
         result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
                                         milliseconds)
@@ -300,8 +321,9 @@ def _reuse_key(case_import, settings: dict, versions, cohort: tuple[int, int | N
     return "analysis-result:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
-def _filter_and_score(case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences):
-    where, params = _where(family, settings, panel_symbols, padding)
+def _filter_and_score(case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences,
+                      somatic=None):
+    where, params = _where(family, settings, panel_symbols, padding, somatic)
     rows = case_variants.rows_where(case_import, where, params, limit=MAX_ROWS + 1)
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
@@ -392,6 +414,9 @@ def _sort(candidates: list[Candidate], settings: dict) -> None:
 
     def value(c: Candidate):
         row = c.row
+        if key == "score" and c.somatic is not None:
+            # a tumour's calls: the strongest tier first, then the higher tumour VAF
+            return (-TIER_RANK.get(c.somatic.get("tier"), 5), c.somatic.get("tumour_vaf") or 0, -row["xpos"])
         if key == "score":
             return (c.score, -row["xpos"])
         if key == "position":
@@ -400,6 +425,9 @@ def _sort(candidates: list[Candidate], settings: dict) -> None:
             return (row["genes"][0] if row["genes"] else "~", row["xpos"])
         if key == "cohort":
             return c.cohort_families
+        if key == "tumour_vaf":
+            vaf = (c.somatic or {}).get("tumour_vaf")
+            return vaf if vaf is not None else missing_last
         column = {"popmax": "gnomad_popmax", "cadd": "cadd_phred", "revel": "revel"}[key]
         return row[column] if row[column] is not None else missing_last
 

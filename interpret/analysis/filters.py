@@ -13,7 +13,11 @@ from interpret.rules.inheritance import MODES
 IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
 CONFIDENCE_SETS = {"green": ("green",), "green_amber": ("green", "amber"), "all": ("green", "amber", "red")}
 CONFIDENCE_RANK = {"green": 0, "amber": 1, "red": 2}
-SORTS = ("score", "position", "gene", "popmax", "cadd", "revel", "cohort")
+SORTS = ("score", "position", "gene", "popmax", "cadd", "revel", "cohort", "tumour_vaf")
+CANCER_GENE_ROLES = ("oncogene", "tsg")
+# Settings that only a tumour case's analysis reads.
+SOMATIC_KEYS = ("min_tumour_vaf", "min_tumour_depth", "min_tumour_alt_reads", "max_normal_alt_reads",
+                "max_normal_vaf", "cancer_genes", "hotspots_only")
 REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2}):(\d[\d,]*)-(\d[\d,]*)$", re.IGNORECASE)
 # Settings that order a run's candidates without changing which they are.
 SORT_KEYS = ("sort", "descending")
@@ -41,6 +45,14 @@ DEFAULTS = {
     "genes": [],
     "text": "",
     "inheritance": [],       # any of MODES; empty: no inheritance restriction
+    # Tumour cases only (interpret.somatic.analysis); a germline case's run says they were not applied.
+    "min_tumour_vaf": None,
+    "min_tumour_depth": None,
+    "min_tumour_alt_reads": None,
+    "max_normal_alt_reads": None,
+    "max_normal_vaf": None,
+    "cancer_genes": [],      # roles of the cancer gene list: oncogene, tsg; empty: any gene
+    "hotspots_only": False,
     "sort": "score",
     "descending": True,
 }
@@ -56,12 +68,14 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     if unknown:
         raise ValidationError(f"unknown filter setting(s): {', '.join(sorted(unknown))}")
     settings.update(raw)
-    for key in ("max_popmax", "max_af", "min_ab", "max_ab", "min_revel", "min_cadd", "min_spliceai"):
+    for key in ("max_popmax", "max_af", "min_ab", "max_ab", "min_revel", "min_cadd", "min_spliceai",
+                "min_tumour_vaf", "max_normal_vaf"):
         settings[key] = _number(settings[key], key)
-    for key in ("max_cohort_families", "min_gq", "min_dp"):
+    for key in ("max_cohort_families", "min_gq", "min_dp", "min_tumour_depth", "min_tumour_alt_reads",
+                "max_normal_alt_reads"):
         value = _number(settings[key], key)
         settings[key] = None if value is None else int(value)
-    for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance"):
+    for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes"):
         settings[key] = _words(settings[key], key)
     settings["impacts"] = [i.upper() for i in settings["impacts"]]
     bad = [i for i in settings["impacts"] if i not in IMPACTS]
@@ -73,6 +87,9 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     bad = [m for m in settings["inheritance"] if m not in MODES]
     if bad:
         raise ValidationError(f"inheritance {bad[0]!r} is not one of {', '.join(MODES)}")
+    bad = [r for r in settings["cancer_genes"] if r not in CANCER_GENE_ROLES]
+    if bad:
+        raise ValidationError(f"cancer_genes {bad[0]!r} is not one of {', '.join(CANCER_GENE_ROLES)}")
     for key in ("panel_confidence", "sort"):
         if not isinstance(settings[key], str):
             raise ValidationError(f"{key}: {settings[key]!r} is not a word")
@@ -80,7 +97,7 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
         raise ValidationError(f"panel_confidence is one of {', '.join(CONFIDENCE_SETS)}")
     if settings["sort"] not in SORTS:
         raise ValidationError(f"sort is one of {', '.join(SORTS)}")
-    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending"):
+    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending", "hotspots_only"):
         settings[key] = _boolean(settings[key], key)
     for key in ("region", "text"):
         if settings[key] is not None and not isinstance(settings[key], str):
@@ -91,7 +108,7 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     settings["text"] = (settings["text"] or "").strip()[:100]
     # PostgreSQL text cannot hold NUL: refused here, naming the setting, rather than failing in the query
     # (the property test found it: a search text with \x00 answered 500).
-    for key in ("text", "region", "panels", "consequences", "clinvar", "genes", "inheritance"):
+    for key in ("text", "region", "panels", "consequences", "clinvar", "genes", "inheritance", "cancer_genes"):
         values = settings[key] if isinstance(settings[key], list) else [settings[key]]
         if any("\x00" in value for value in values):
             raise ValidationError(f"{key} contains a NUL character")

@@ -65,7 +65,20 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "outside_panel": panel is None,
         "score": candidate.score, "score_parts": candidate.score_parts, "flags": candidate.flags,
     }
+    if candidate.somatic is not None:  # a tumour case's call (interpret.somatic.analysis)
+        somatic = candidate.somatic
+        result.update({key: somatic.get(key) for key in (
+            "tumour_vaf", "tumour_depth", "tumour_alt_reads", "normal_alt_reads", "normal_depth", "normal_vaf",
+            "cancer_gene_role", "hotspot", "tier", "oncogenicity", "germline_evidence")})
+        result["tier_detail"] = somatic.get("tier_detail")
+        result["flags"] = [*result["flags"], *somatic["flags"]]
+        result["inheritance"] = []
     canonical = canonical_transcript(transcripts or [])
+    if candidate.somatic is not None and candidate.somatic.get("gene"):
+        # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.somatic)
+        of_gene = [t for t in transcripts or [] if t.get("gene") == candidate.somatic["gene"]]
+        canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene) or canonical
+        result["gene"] = candidate.somatic["gene"]
     result["transcript"] = canonical.get("transcript") if canonical else None
     result["hgvsc"] = decoded_hgvs(canonical.get("hgvsc")) if canonical else None
     result["hgvsp"] = decoded_hgvs(canonical.get("hgvsp")) if canonical else None

@@ -16,8 +16,38 @@ def applied_evidence(classification: Classification) -> list[Evidence]:
             if entry.get("decision") == "applied"]
 
 
+def is_oncogenicity(classification: Classification) -> bool:
+    return classification.origin == Classification.Origin.SOMATIC
+
+
+def criteria_of(classification: Classification) -> dict:
+    """The criteria a classification is made of: ACMG/AMP's, or the oncogenicity standard's."""
+    from interpret.acmg.criteria import CRITERIA
+    from interpret.somatic.oncogenicity import ONCOGENICITY_CRITERIA
+
+    return ONCOGENICITY_CRITERIA if is_oncogenicity(classification) else CRITERIA
+
+
+class _OncogenicityResult:
+    def __init__(self, combined: dict):
+        self.combined = combined
+
+    def as_dict(self) -> dict:
+        return dict(self.combined)
+
+
 def evaluate(classification: Classification):
     """Recompute and set the class, system, points, posterior and notes from the applied criteria."""
+    if is_oncogenicity(classification):
+        from interpret.somatic.oncogenicity import combine as oncogenicity_combine
+
+        combined = oncogenicity_combine([e.criterion for e in applied_evidence(classification)])
+        classification.result_class = combined["class"]
+        classification.result_system = "oncogenicity"
+        classification.points = combined["points"]
+        classification.posterior = 0.0
+        classification.notes = combined["notes"]
+        return _OncogenicityResult(combined)
     result = combine(applied_evidence(classification), system=classification.system,
                      specification=specification_of(classification))
     classification.result_class = result.classification.value

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership
+from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership, Role
 from interpret.acmg.combine import Classification as AcmgClass
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.models import Classification
 
 OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
-CONFLICT_GROUPS = {"pathogenic": "P/LP", "likely_pathogenic": "P/LP", "uncertain_significance": "VUS",
+CONFLICT_GROUPS = {"oncogenic": "O/LO", "likely_oncogenic": "O/LO",
+                   "pathogenic": "P/LP", "likely_pathogenic": "P/LP", "uncertain_significance": "VUS",
                    "likely_benign": "B/LB", "benign": "B/LB"}
 
 
 
-def may_classify(user, department: Department) -> bool:
+def may_classify(user, department: Department, *, origin: str = "germline") -> bool:
+    """Clinical geneticists and variant curators classify; for somatic variants (oncogenicity) the department's
+    tumor board members too."""
+    roles = set(CLASSIFY_ROLES) | ({Role.TUMOR_BOARD_MEMBER} if origin == "somatic" else set())
     return bool(user and user.is_authenticated and Membership.objects.filter(
-        user=user, department=department, role__in=CLASSIFY_ROLES).exists())
+        user=user, department=department, role__in=roles).exists())
 
 
 def lineage(classification: Classification) -> dict:
     """The versions of one department's classification of a variant for a gene and condition."""
     return dict(variant_id=classification.variant_id, gene=classification.gene, condition=classification.condition,
-                department_id=classification.department_id)
+                department_id=classification.department_id, origin=classification.origin)
 
 
 def _clinical_departments(user) -> list[int]:
@@ -86,12 +90,15 @@ def classification_diff(old: Classification, new: Classification) -> list[str]:
         return {code: e["strength"] for code, e in c.criteria.items() if e.get("decision") == "applied"}
 
     a, b = applied(old), applied(new)
-    changes = [f"+ {Evidence(code, Strength(b[code])).code}" for code in sorted(set(b) - set(a))]
-    changes += [f"− {Evidence(code, Strength(a[code])).code}" for code in sorted(set(a) - set(b))]
+    label = (lambda code, strength: code) if new.origin == "somatic" else (
+        lambda code, strength: Evidence(code, Strength(strength)).code)
+    changes = [f"+ {label(code, b[code])}" for code in sorted(set(b) - set(a))]
+    changes += [f"− {label(code, a[code])}" for code in sorted(set(a) - set(b))]
     changes += [f"{code}: {Strength(a[code]).label} → {Strength(b[code]).label}"
                 for code in sorted(set(a) & set(b)) if a[code] != b[code]]
     if old.result_class != new.result_class:
-        changes.append(f"class: {AcmgClass(old.result_class).label} → {AcmgClass(new.result_class).label}")
+        changes.append(f"class: {Classification.Result(old.result_class).label} → "
+                       f"{Classification.Result(new.result_class).label}")
     if (old.rule_set, old.rule_set_version) != (new.rule_set, new.rule_set_version):
         changes.append(f"rule set: {old.rule_set} v{old.rule_set_version} → {new.rule_set} v{new.rule_set_version}")
     return changes

@@ -19,7 +19,9 @@ from genomes.models import Case, Variant
 from interpret.acmg.criteria import CRITERIA, Evidence, Strength
 from interpret.acmg.specifications import specification_for_gene, specification_get
 from interpret.acmg.suggest import suggest
-from interpret.classification.evaluation import applied_evidence, evaluate, specification_of
+from interpret.classification.evaluation import (
+    applied_evidence, criteria_of, evaluate, is_oncogenicity, specification_of,
+)
 from interpret.classification.facts import canonical_hgvs, variant_facts
 from interpret.classification.selectors import OPEN_STATUSES, lineage, may_classify
 from interpret.models import Classification
@@ -36,22 +38,32 @@ class ClassificationConflict(Exception):
 
 
 def _require_classifier(user, classification: Classification):
-    if not may_classify(user, classification.department):
+    if not may_classify(user, classification.department, origin=classification.origin):
         raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
 
 
 def _require_classifier_of(classification_id: int, by) -> None:
-    department = Classification.objects.filter(pk=classification_id).values_list("department", flat=True).first()
-    if department is not None and not may_classify(by, Department(pk=department)):
+    found = Classification.objects.filter(pk=classification_id).values_list("department", "origin").first()
+    if found is not None and not may_classify(by, Department(pk=found[0]), origin=found[1]):
         raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
 
 
 def _refresh_suggestions(classification: Classification):
     """Re-run the engine; keep every curator decision, replace suggestions."""
-    spec = specification_of(classification)
-    suggestions, considered = suggest(variant_facts(classification), spec)
     criteria = {code: {k: v for k, v in entry.items() if k != "suggestion"}
                 for code, entry in classification.criteria.items()}
+    if is_oncogenicity(classification):
+        from interpret.somatic.facts import oncogenicity_facts
+        from interpret.somatic.oncogenicity import suggest as oncogenicity_suggest
+
+        suggestions, considered = oncogenicity_suggest(oncogenicity_facts(classification))
+        for item in suggestions:
+            criteria.setdefault(item["criterion"], {})["suggestion"] = item
+        classification.criteria = {code: entry for code, entry in criteria.items() if entry}
+        classification.considered = considered
+        return
+    spec = specification_of(classification)
+    suggestions, considered = suggest(variant_facts(classification), spec)
     for item in suggestions:
         entry = criteria.setdefault(item.evidence.criterion, {})
         entry["suggestion"] = item.as_dict()
@@ -62,14 +74,20 @@ def _refresh_suggestions(classification: Classification):
 
 def classification_start(*, variant: Variant, gene: str, condition: str, mode_of_inheritance: str, by,
                          department: Department, case: Case | None = None, rule_set: str | None = None,
+                         origin: str = Classification.Origin.GERMLINE,
                          audit: AuditContext | None = None) -> Classification:
-    """A new draft (version 1), or the department's open draft for the same variant, gene and condition."""
-    if not may_classify(by, department):
-        raise PermissionDenied("Only clinical geneticists and variant curators of the department classify")
+    """A new draft (version 1), or the department's open draft for the same variant, gene and condition (for an
+    oncogenicity, ``origin`` somatic: the tumour type)."""
+    if origin not in Classification.Origin.values:
+        raise ValidationError(f"origin {origin!r} is not one of {', '.join(Classification.Origin.values)}")
+    if not may_classify(by, department, origin=origin):
+        raise PermissionDenied("Only clinical geneticists and variant curators of the department classify"
+                               + (" (and its tumor board members, oncogenicity)" if origin == "somatic" else ""))
     condition = " ".join((condition or "").split())
     if not gene or not condition:
-        raise ValidationError("A classification needs a gene and a condition")
-    key = dict(variant=variant, gene=gene, condition=condition, department=department)
+        raise ValidationError("A classification needs a gene and a condition"
+                              + (" (the tumour type)" if origin == "somatic" else ""))
+    key = dict(variant=variant, gene=gene, condition=condition, department=department, origin=origin)
     with transaction.atomic():
         open_version = Classification.objects.select_for_update().filter(**key, status__in=OPEN_STATUSES).first()
         if open_version is not None:
@@ -77,8 +95,13 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
         if Classification.objects.filter(**key, status=Classification.Status.FINAL).exists():
             raise ValidationError("This variant already has a final classification for this gene and condition: "
                                   "reclassify it (with a reason) instead")
-        spec = specification_get(rule_set) if rule_set else (specification_for_gene(gene)
-                                                             or specification_get("national"))
+        if origin == Classification.Origin.SOMATIC:
+            from interpret.somatic.oncogenicity import RULE_SET, RULE_SET_VERSION
+            rule_set_name, rule_set_version = RULE_SET, RULE_SET_VERSION
+        else:
+            spec = specification_get(rule_set) if rule_set else (specification_for_gene(gene)
+                                                                 or specification_get("national"))
+            rule_set_name, rule_set_version = spec.name, spec.version
         transcripts = []
         if case is not None:
             current = case.imports.filter(is_current=True).first()
@@ -88,14 +111,15 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
         hgvsc, hgvsp = canonical_hgvs(transcripts, gene)
         classification = Classification(
             **key, mode_of_inheritance=mode_of_inheritance or Classification.Inheritance.UNKNOWN, case=case,
-            hgvsc=hgvsc, hgvsp=hgvsp, rule_set=spec.name, rule_set_version=spec.version, created_by=by,
+            hgvsc=hgvsc, hgvsp=hgvsp, rule_set=rule_set_name, rule_set_version=rule_set_version, created_by=by,
             edited_by=[by.pk])
         _refresh_suggestions(classification)
         evaluate(classification)
         classification.save()
         audit_record(action=Action.CREATE, user=by, audit=audit, object_type="classification",
                      object_id=classification.pk, department_code=department.code,
-                     details={"variant": str(variant), "gene": gene, "rule_set": classification.rule_set})
+                     details={"variant": str(variant), "gene": gene, "rule_set": classification.rule_set,
+                              "origin": origin})
     return classification
 
 
@@ -141,23 +165,33 @@ def classification_criterion_set(*, classification_id: int, lock_version: int | 
                                  audit: AuditContext | None = None) -> Classification:
     """The curator's decision on one criterion: "applied" (at a strength), "rejected" or "" (undecided)."""
     _require_classifier_of(classification_id, by)  # who may, before what they asked
-    if criterion not in CRITERIA:
-        raise ValidationError(f"{criterion!r} is not an ACMG/AMP criterion")
-    if CRITERIA[criterion].retired and decision == "applied":
-        raise ValidationError(f"{criterion} was retired by ClinGen SVI and cannot be applied")
     if decision not in ("applied", "rejected", ""):
         raise ValidationError("decision must be applied, rejected or empty")
     with transaction.atomic():
         classification = _locked_draft(classification_id, lock_version, by)
+        table = criteria_of(classification)
+        if criterion not in table:
+            raise ValidationError(f"{criterion!r} is not an "
+                                  + ("oncogenicity" if is_oncogenicity(classification) else "ACMG/AMP")
+                                  + " criterion")
+        if table[criterion].retired and decision == "applied":
+            raise ValidationError(f"{criterion} was retired by ClinGen SVI and cannot be applied")
         entry = dict(classification.criteria.get(criterion, {}))
         suggestion = entry.get("suggestion")
+        if decision == "applied" and is_oncogenicity(classification):
+            # The oncogenicity SOP gives each criterion its points: no strength is chosen
+            if strength and strength != table[criterion].strength.value:
+                raise ValidationError(f"{criterion} counts {table[criterion].points:+d} points; its strength is "
+                                      "not modified in the oncogenicity standard")
+            strength = table[criterion].strength.value
         if decision == "applied":
-            chosen = strength or (suggestion or {}).get("strength") or CRITERIA[criterion].default.value
+            chosen = strength or (suggestion or {}).get("strength") or table[criterion].default.value
             try:
                 chosen = Strength(chosen)
             except ValueError:
                 raise ValidationError(f"unknown strength {strength!r}") from None
-            if chosen is Strength.STAND_ALONE and CRITERIA[criterion].direction.value == "pathogenic":
+            if chosen is Strength.STAND_ALONE and table[criterion].direction != "benign" \
+                    and getattr(table[criterion].direction, "value", "") != "benign":
                 raise ValidationError("only benign criteria can be stand-alone")
             text = " ".join((justification or "").split()) or (suggestion or {}).get("justification", "")
             if not text:
@@ -270,15 +304,20 @@ def classification_reclassify(*, classification_id: int, by, reason: str, audit:
                         "Only the final version can be reclassified")
         if Classification.objects.filter(**lineage(final), status__in=OPEN_STATUSES).exists():
             raise ValidationError("A reclassification of this variant is already open")
-        spec = specification_for_gene(final.gene) or specification_get("national")
+        if is_oncogenicity(final):
+            rule_set_name, rule_set_version = final.rule_set, final.rule_set_version
+        else:
+            spec = specification_for_gene(final.gene) or specification_get("national")
+            rule_set_name, rule_set_version = spec.name, spec.version
         draft = Classification(
-            variant=final.variant, gene=final.gene, condition=final.condition,
+            variant=final.variant, gene=final.gene, condition=final.condition, origin=final.origin,
             mode_of_inheritance=final.mode_of_inheritance, department=final.department, case=final.case,
             version=final.version + 1, previous=final, reason=reason, hgvsc=final.hgvsc, hgvsp=final.hgvsp,
             lof_mechanism=final.lof_mechanism, phenotype_consistency=final.phenotype_consistency,
             criteria={code: {k: v for k, v in entry.items() if k != "suggestion"}
                       for code, entry in final.criteria.items() if entry.get("decision")},
-            rule_set=spec.name, rule_set_version=spec.version, system=final.system, created_by=by, edited_by=[by.pk])
+            rule_set=rule_set_name, rule_set_version=rule_set_version, system=final.system, created_by=by,
+            edited_by=[by.pk])
         _refresh_suggestions(draft)
         evaluate(draft)
         draft.save()

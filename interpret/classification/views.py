@@ -11,9 +11,8 @@ from core.audit import Action
 from core.web import audit_context, audit_refusal, audit_request
 from genomes.models import Variant
 from genomes.web import case_for_request
-from interpret.acmg.combine import Classification as AcmgClass
-from interpret.acmg.criteria import CRITERIA, Strength
-from interpret.classification.evaluation import evaluation
+from interpret.acmg.criteria import Strength
+from interpret.classification.evaluation import criteria_of, evaluation, is_oncogenicity
 from interpret.classification.selectors import (
     classification_conflicts,
     classification_get_for_user,
@@ -71,7 +70,7 @@ def _criteria_rows(classification: Classification) -> list[dict]:
     own = getattr(classification, "is_own", False)
     considered = {c["criterion"]: c["reason"] for c in classification.considered} if own else {}
     rows = []
-    for code, criterion in CRITERIA.items():
+    for code, criterion in criteria_of(classification).items():
         entry = classification.criteria.get(code, {})
         if not own:
             entry = {k: v for k, v in entry.items() if k in ("decision", "strength")}
@@ -83,7 +82,8 @@ def _criteria_rows(classification: Classification) -> list[dict]:
 
 
 def _context(request, classification: Classification, error: str = "") -> dict:
-    classifier = classification.is_own and may_classify(request.user, classification.department)
+    classifier = classification.is_own and may_classify(request.user, classification.department,
+                                                        origin=classification.origin)
     status = classification.status
     return {
         "classification": classification, "result": evaluation(classification), "rows": _criteria_rows(classification),
@@ -92,7 +92,8 @@ def _context(request, classification: Classification, error: str = "") -> dict:
         "may_approve": (classifier and status == Classification.Status.SUBMITTED
                         and request.user.pk not in (classification.created_by_id, classification.submitted_by_id)),
         "may_reclassify": classifier and status == Classification.Status.FINAL,
-        "class_label": AcmgClass(classification.result_class).label,
+        "class_label": Classification.Result(classification.result_class).label,
+        "oncogenicity": is_oncogenicity(classification),
         "lof_choices": Classification.LofMechanism.choices,
         "phenotype_choices": Classification.PhenotypeConsistency.choices,
         "moi_choices": Classification.Inheritance.choices,

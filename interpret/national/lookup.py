@@ -60,7 +60,11 @@ def variant_lookup(*, query: str, build: str, user, token=None, audit: AuditCont
     for match in result.matches:
         variant = match.variant
         classifications = finals.get(variant.pk, [])
-        groups = sorted({CONFLICT_GROUPS[c["class"]] for c in classifications})
+        # germline and somatic (oncogenicity) classifications are kept apart: a conflict is within one origin
+        by_origin: dict[str, set] = {}
+        for c in classifications:
+            by_origin.setdefault(c["origin"], set()).add(CONFLICT_GROUPS[c["class"]])
+        groups = sorted(max(by_origin.values(), key=len)) if by_origin else []
         answer["variants"].append({
             "variant": str(variant), "id": variant.pk, "build": variant.build, "chrom": variant.chrom,
             "pos": variant.pos, "ref": variant.ref, "alt": variant.alt, "rsid": variant.rsid or None,
@@ -105,7 +109,7 @@ def _final_classifications(variant_ids: list[int]) -> dict[int, list[dict]]:
               .select_related("department").order_by("department__name", "gene")):
         finals.setdefault(c.variant_id, []).append({
             "id": c.pk, "department": c.department.code, "gene": c.gene, "condition": c.condition,
-            "class": c.result_class, "version": c.version, "system": c.result_system,
+            "class": c.result_class, "version": c.version, "system": c.result_system, "origin": c.origin,
             "criteria": sorted(code for code, e in c.criteria.items() if e.get("decision") == "applied"),
             "approved_at": c.approved_at.isoformat() if c.approved_at else None})
     return finals

@@ -175,7 +175,10 @@ def _frequency_alerts(cases: list[Case], last_runs: dict) -> list[dict]:
 
 def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[int] | None) -> list[dict]:
     by_id = {c.pk: c for c in cases}
-    finals = Classification.objects.filter(status=Classification.Status.FINAL).select_related("department", "variant")
+    # Germline classifications: a tumour's oncogenicity does not change what a germline case carries
+    finals = Classification.objects.filter(status=Classification.Status.FINAL,
+                                           origin=Classification.Origin.GERMLINE).select_related("department",
+                                                                                                 "variant")
     if variants:
         finals = finals.filter(variant_id__in=variants)
     carried = case_variants.current_cases_carrying(
@@ -214,7 +217,8 @@ def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[in
 
 
 def _conflict_alerts(variant_ids: list[int]) -> list[dict]:
-    finals = (Classification.objects.filter(variant_id__in=set(variant_ids), status=Classification.Status.FINAL)
+    finals = (Classification.objects.filter(variant_id__in=set(variant_ids), status=Classification.Status.FINAL,
+                                            origin=Classification.Origin.GERMLINE)
               .select_related("department", "variant").order_by("variant_id", "gene", "department__code"))
     by_key: dict[tuple, list[Classification]] = defaultdict(list)
     for final in finals:

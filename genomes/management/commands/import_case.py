@@ -32,6 +32,10 @@ class Command(BaseCommand):
                             help="map a pedigree individual to a differently named VCF column; repeatable")
         parser.add_argument("--tumour-type", default="",
                             help="a tumour case's tumour type (e.g. AML): somatic observations are counted by it")
+        parser.add_argument("--callable-mb", type=float,
+                            help="a tumour case's callable coding territory in megabases (the TMB denominator); "
+                                 "default TMB_DEFAULT_CALLABLE_MB")
+        parser.add_argument("--tumour-purity", type=float, help="tumour cell fraction of the sample, 0-1")
         parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
         parser.add_argument("--wait", action="store_true",
                             help="run the import in this process (the same job code a worker runs) and report its outcome")
@@ -57,7 +61,8 @@ class Command(BaseCommand):
                 patient_group=group, department=department, ped_path=options["ped"], vcf_path=options["vcf"],
                 build=options["build"], analysis_type=options["analysis_type"], case_identifier=options["case_id"],
                 replace=options["replace"], sample_map=sample_map, send_to_worker=not options["wait"],
-                tumour_type=options["tumour_type"],
+                tumour_type=options["tumour_type"], callable_mb=options["callable_mb"],
+                tumour_purity=options["tumour_purity"],
             )
         except (InputFileError, CaseImportError) as exc:
             return self._fail(str(exc))
@@ -68,6 +73,8 @@ class Command(BaseCommand):
             job = job_run(job.pk)
             outcome.update(status=job.state, records_read=job.result.get("records_read"),
                            variants_stored=job.result.get("variants_stored"), sample_qc=job.result.get("sample_qc"))
+            if "tmb" in job.result:  # tumour cases: the contract batch jobs read (genomes.somatic)
+                outcome.update(tmb=job.result["tmb"], somatic_evidence=job.result.get("somatic_evidence"))
             if job.state == job.State.FAILED:
                 outcome["error"] = job.error
                 self.stdout.write(json.dumps(outcome))

@@ -1,0 +1,12 @@
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from interpret.analysis.presets import built_in_presets_sync
+
+    built_in_presets_sync(apps.get_model("interpret", "FilterPreset"), apps.get_model("interpret", "PatientGroup"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("interpret", "0015_tumor_board")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

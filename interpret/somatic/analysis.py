@@ -1,0 +1,213 @@
+"""A tumour case's calls as the somatic view and analyse_case show them: the somatic filters as column predicates
+on the tumour's and the normal's reads, then per candidate its tumour VAF, depth and alt reads, the normal's alt
+reads, its cancer gene role, hotspot, AMP/ASCO/CAP tier, oncogenicity when classified, and flags: germline leakage
+or tumour-in-normal, and a (likely) pathogenic germline variant in a cancer predisposition gene, for genetic
+counselling referral (through the germline classification store and ClinVar).
+
+What the file does not carry is never read as a value: a missing normal VAF does not make a call somatic, a missing
+tumour VAF does not pass a VAF filter, and no flag fires on a missing figure.
+"""
+from __future__ import annotations
+
+from genomes import case_variants
+from genomes.clinvar import is_pathogenic
+from genomes.genotypes import CARRIER, codes_sql
+from genomes.somatic import somatic_summary
+from genomes.transcripts import canonical_transcript, decoded_hgvs
+from interpret.models import Classification
+from interpret.somatic.biomarkers import tiers_for
+from interpret.somatic.knowledge import cancer_gene_roles, hotspot_of, predisposition_symbols, symbols_with_roles
+from interpret.somatic.oncogenicity import CLASS_LABELS, protein_change
+
+TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# A normal sample with this VAF or more carries the allele in the germline, or the call is not somatic.
+GERMLINE_NORMAL_VAF = 0.25
+# Alt reads in the normal at a lower VAF: tumour cells in the normal sample, or germline leakage to judge.
+NORMAL_ALT_READS_NOTED = 3
+
+
+def somatic_where(settings: dict, tumour: int | None, normal: int | None) -> tuple[list[str], list]:
+    """The somatic filters as WHERE conditions: the tumour carries the call; minimums need the value (a missing
+    VAF passes no VAF minimum), maximums on the normal keep calls whose normal value is not given."""
+    if tumour is None:
+        return ["FALSE"], []
+    t = tumour + 1
+    where, params = [f"genotypes[{t}] IN {codes_sql(CARRIER)}"], []
+    # A caller writing AD without DP (Mutect2's rows in cancer_test) gives the depth as the sum of its reads.
+    for key, column in (("min_tumour_vaf", "allele_fraction"),
+                        ("min_tumour_depth", f"COALESCE(depth[{t}], ref_reads[{t}] + alt_reads[{t}])"),
+                        ("min_tumour_alt_reads", "alt_reads")):
+        if settings.get(key) is not None:
+            where.append(f"{column if column.startswith('COALESCE') else f'{column}[{t}]'} >= %s")
+            params.append(settings[key])
+    if normal is not None:
+        n = normal + 1
+        for key, column in (("max_normal_alt_reads", "alt_reads"), ("max_normal_vaf", "allele_fraction")):
+            if settings.get(key) is not None:
+                where.append(f"({column}[{n}] IS NULL OR {column}[{n}] <= %s)")
+                params.append(settings[key])
+    if settings.get("cancer_genes"):
+        where.append("genes && %s::text[]")
+        params.append(sorted(symbols_with_roles(settings["cancer_genes"])))
+    return where, params
+
+
+def somatic_notes(settings: dict, facts: dict | None) -> list[str]:
+    if facts is None:
+        keys = [k for k in ("min_tumour_vaf", "min_tumour_depth", "min_tumour_alt_reads", "max_normal_alt_reads",
+                            "max_normal_vaf") if settings.get(k) is not None]
+        keys += [k for k in ("cancer_genes", "hotspots_only") if settings.get(k)]
+        return [f"Not a tumour case: the tumour filters ({', '.join(keys)}) were not applied."] if keys else []
+    notes = list(facts["evidence"]["lacks"])
+    if facts["normal"] is None and (settings.get("max_normal_alt_reads") is not None
+                                    or settings.get("max_normal_vaf") is not None):
+        notes.append("No normal sample: the normal alt-read and VAF filters were not applied.")
+    return notes
+
+
+def _oncogenicity_of(variant_ids: list[int], department_id: int) -> dict[int, dict]:
+    """The final somatic (oncogenicity) classification of each variant: the case's department's, else the most
+    recently approved of another department's."""
+    finals = (Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.SOMATIC,
+                                            status=Classification.Status.FINAL)
+              .select_related("department").order_by("approved_at"))
+    found = {}
+    for final in finals:
+        current = found.get(final.variant_id)
+        if current is None or current["own"] is False or final.department_id == department_id:
+            found[final.variant_id] = {"class": final.result_class, "label": CLASS_LABELS.get(final.result_class),
+                                       "points": final.points, "department": final.department.code,
+                                       "classification_id": final.pk, "own": final.department_id == department_id,
+                                       "tumour_type": final.condition}
+    return found
+
+
+def _germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
+    """Variants with a final germline (likely) pathogenic classification in any department: the store's word."""
+    rows = Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.GERMLINE,
+                                         status=Classification.Status.FINAL,
+                                         result_class__in=("pathogenic", "likely_pathogenic"))
+    return {r.variant_id: f"{r.get_result_class_display()} ({r.department.code} v{r.version})"
+            for r in rows.select_related("department")}
+
+
+def _value(array, position):
+    if position is None or array is None or position >= len(array):
+        return None
+    return array[position]
+
+
+def _depth(row, position):
+    depth = _value(row["depth"], position)
+    if depth is None and _value(row["ref_reads"], position) is not None and _value(row["alt_reads"], position) is not None:
+        depth = row["ref_reads"][position] + row["alt_reads"][position]
+    return depth
+
+
+def somatic_facts_of_row(row: dict, tumour: int | None, normal: int | None) -> dict:
+    facts = {"tumour_vaf": _value(row["allele_fraction"], tumour), "tumour_depth": _depth(row, tumour),
+             "tumour_alt_reads": _value(row["alt_reads"], tumour), "normal_alt_reads": None, "normal_depth": None,
+             "normal_vaf": None}
+    if normal is not None:
+        facts.update(normal_alt_reads=_value(row["alt_reads"], normal), normal_depth=_depth(row, normal),
+                     normal_vaf=_value(row["allele_fraction"], normal))
+    return facts
+
+
+def somatic_candidates(case, case_import, candidates: list, settings: dict, positions: tuple) -> tuple[list, dict]:
+    """Adds each candidate's somatic facts (Candidate.somatic), keeps hotspots only when asked; returns the
+    candidates and the case's somatic summary (samples, TMB, evidence)."""
+    tumour, normal = positions
+    summary = (case_import.statistics or {}).get("somatic") or somatic_summary(case, case_import)
+    facts = {"tumour": tumour, "normal": normal, "evidence": summary["evidence"], "tmb": summary["tmb"],
+             "profile": summary["profile"], "tumour_type": case.tumour_type}
+    if not candidates:
+        return candidates, facts
+    rows = [c.row for c in candidates]
+    transcripts = case_variants.transcripts_of(case_import.pk, case.pk, [r["id"] for r in rows])
+    genes = {g for r in rows for g in r["genes"]}
+    roles = cancer_gene_roles(genes)
+    predisposition = predisposition_symbols() & genes
+    variant_ids = [r["variant_id"] for r in rows]
+    oncogenicity = _oncogenicity_of(variant_ids, case.department_id)
+    germline_classes = _germline_pathogenic(variant_ids) if predisposition else {}
+    for candidate in candidates:
+        row = candidate.row
+        annotated = transcripts.get(row["id"]) or []
+        # shown by its cancer gene where it touches one (a JAK2 V617F also lies in AL161450.1), else canonically
+        gene = next((g for g in row["genes"] if g in roles), None)
+        of_gene = [t for t in annotated if t.get("gene") == gene] if gene else []
+        canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene or annotated)
+        gene = gene or (canonical or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
+        hgvsp = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
+        role = roles.get(gene)
+        parsed = protein_change(hgvsp)
+        hotspot = hotspot_of(gene, parsed[1], parsed[2]) if (gene and parsed) else None
+        somatic = somatic_facts_of_row(row, tumour, normal)
+        somatic.update(gene=gene, hgvsp=hgvsp, protein_change=parsed[2] if parsed else None,
+                       cancer_gene_role=role.role if role else None, hotspot=hotspot,
+                       oncogenicity=oncogenicity.get(row["variant_id"]), flags=[])
+        flags = somatic["flags"]
+        if somatic["normal_vaf"] is not None and somatic["normal_vaf"] >= GERMLINE_NORMAL_VAF:
+            flags.append("germline_in_normal")
+        elif somatic["normal_alt_reads"] is not None and somatic["normal_alt_reads"] >= NORMAL_ALT_READS_NOTED:
+            flags.append("normal_alt_reads")
+        if gene in predisposition:
+            evidence = germline_classes.get(row["variant_id"]) or (
+                "ClinVar (likely) pathogenic" if is_pathogenic(row["clinvar"]) else None)
+            if evidence:
+                somatic["germline_evidence"] = evidence
+                if normal is not None and "germline_in_normal" in flags:
+                    flags.append("germline_predisposition_referral")
+                elif normal is None:
+                    flags.append("possible_germline_predisposition")
+        candidate.somatic = somatic
+    if settings.get("hotspots_only"):
+        candidates = [c for c in candidates if c.somatic["hotspot"]]
+    tiers = tiers_for([{"key": c.row["id"], "gene": c.somatic["gene"], "consequence": c.row["worst_consequence"] or None,
+                        "hgvsp": c.somatic["hgvsp"], "popmax": c.row["gnomad_popmax"],
+                        "cancer_gene": bool(c.somatic["cancer_gene_role"]),
+                        "oncogenicity": (c.somatic["oncogenicity"] or {}).get("class"),
+                        "variant_type": c.row["variant_type"], "ref": c.row["ref"], "alt": c.row["alt"]}
+                       for c in candidates], tumour_type=case.tumour_type)
+    for candidate in candidates:
+        tier = tiers[candidate.row["id"]]
+        candidate.somatic.update(tier=tier["label"], tier_detail=tier)
+    return candidates, facts
+
+
+def germline_findings(case, case_import) -> list[dict]:
+    """Calls in a tumour/normal case's normal sample in cancer predisposition genes with a (likely) pathogenic
+    germline classification in the store or in ClinVar: to be referred for genetic counselling. A tumour-only case
+    has no normal to tell germline from somatic: its matching calls are listed as possible germline findings."""
+    from genomes.somatic import tumour_normal_positions
+
+    tumour, normal = tumour_normal_positions(case)
+    genes = sorted(predisposition_symbols())
+    if not genes or tumour is None:
+        return []
+    sample = normal if normal is not None else tumour
+    s = sample + 1
+    rows = case_variants.rows_where(case_import, [
+        "genes && %s::text[]",
+        f"(genotypes[{s}] IN {codes_sql(CARRIER)} OR allele_fraction[{s}] >= %s)"],
+        [genes, GERMLINE_NORMAL_VAF], limit=500)
+    classified = _germline_pathogenic([r["variant_id"] for r in rows])
+    findings = []
+    for row in rows:
+        evidence = classified.get(row["variant_id"]) or ("ClinVar (likely) pathogenic"
+                                                          if is_pathogenic(row["clinvar"]) else None)
+        if evidence is None:
+            continue
+        if normal is not None and not ((_value(row["allele_fraction"], normal) or 0) >= GERMLINE_NORMAL_VAF
+                                       or _value(row["genotypes"], normal) in CARRIER):
+            continue
+        findings.append({"variant_id": row["variant_id"], "chrom": row["chrom"], "pos": row["pos"],
+                         "ref": row["ref"], "alt": row["alt"],
+                         "gene": next((g for g in row["genes"] if g in genes), row["genes"][0]),
+                         "consequence": row["worst_consequence"], "evidence": evidence,
+                         "normal_vaf": _value(row["allele_fraction"], normal) if normal is not None else None,
+                         "confirmed_in_normal": normal is not None,
+                         "referral": "genetic counselling referral" if normal is not None else
+                                     "possible germline: confirm in normal tissue before referral"})
+    return findings
