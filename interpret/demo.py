@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Department, Membership, PatientGroup, Role, User
 from genomes.models import Case, CaseShare
@@ -31,6 +32,7 @@ DEMO_DEPARTMENTS = (
     ("demo-onc", "Demo Department of Oncology", Department.Kind.ONCOLOGY),
     ("demo-gennet-rare", "Demo GenNet: rare diseases", Department.Kind.EXPERT_NETWORK),
     ("demo-gennet-cancer", "Demo GenNet: hereditary cancer", Department.Kind.EXPERT_NETWORK),
+    ("demo-mtb", "Demo molecular tumor board", Department.Kind.TUMOR_BOARD),
 )
 # Both demo curators curate the demo GenNet panels, so one can author a version and the other sign it off.
 DEMO_NETWORK_CURATORS = ("curator", "curator2")
@@ -44,6 +46,7 @@ DEMO_USERS = (
     DemoUser("researcher", "Rasmus Researcher", "demo", Role.RESEARCHER),
     DemoUser("admin", "Anna Administrator", "demo", Role.ADMINISTRATOR, staff=True),
     DemoUser("oncologist", "Otto Oncologist", "demo-onc", Role.TUMOR_BOARD_MEMBER),
+    DemoUser("pathologist", "Petra Pathologist", "demo-mtb", Role.TUMOR_BOARD_MEMBER),
 )
 
 # Demo cases with their files (identifier, group, department, analysis type, ped, vcf): real files shipped in
@@ -84,7 +87,31 @@ def demo_data_load() -> dict:
     summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
     summary["reports"] = _demo_reports()
+    summary["tumor_board"] = _demo_tumor_board()
     return summary
+
+
+@transaction.atomic
+def _demo_tumor_board() -> list[str]:
+    """The demo cancer knowledge (labelled demo data), and a board meeting with the demo tumour case referred."""
+    from interpret.models import BoardMeeting
+    from interpret.somatic import board
+    from interpret.somatic.biomarkers import demo_knowledge_publish
+    from interpret.somatic.knowledge import demo_knowledge_load
+
+    demo_knowledge_load()
+    demo_knowledge_publish(User.objects.get(username="curator"), User.objects.get(username="curator2"))
+    mtb = Department.objects.get(code="demo-mtb")
+    oncologist, pathologist = User.objects.get(username="oncologist"), User.objects.get(username="pathologist")
+    Membership.objects.get_or_create(user=oncologist, department=mtb, role=Role.TUMOR_BOARD_MEMBER)
+    if BoardMeeting.objects.filter(board=mtb).exists():
+        return []
+    meeting = board.meeting_create(by=oncologist, board=mtb, title="Demo molecular tumor board",
+                                   date=timezone.localdate(), participants=[pathologist])
+    case = Case.objects.get(identifier="DEMO-CANCER-0001", department__code="demo-onc")
+    board.case_refer(by=oncologist, meeting=meeting, case=case, diagnosis="Acute myeloid leukaemia",
+                     question="Targeted therapy for the IDH2 and FLT3 findings?")
+    return [meeting.title]
 
 
 @transaction.atomic
@@ -278,7 +305,10 @@ def _demo_people_and_cases() -> dict:
     for identifier, group_code, department_code, analysis_type in DEMO_CASES:
         Case.objects.get_or_create(
             identifier=identifier, department=departments[department_code],
-            defaults={"patient_group": PatientGroup.objects.get(code=group_code), "analysis_type": analysis_type},
+            defaults={"patient_group": PatientGroup.objects.get(code=group_code), "analysis_type": analysis_type,
+                      # the demo tumour (Scout's cancer_test: a myeloid amplicon panel): its tumour type, and a
+                      # demo callable territory of 0.14 Mb for its TMB
+                      **({"tumour_type": "AML", "callable_mb": 0.14} if analysis_type == "tumour_normal" else {})},
         )
     CaseShare.objects.get_or_create(
         case=Case.objects.get(identifier="DEMO-CANCER-0001", department__code="demo-onc"), department=departments["demo"],

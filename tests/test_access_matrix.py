@@ -111,6 +111,16 @@ RULES = {
     "api_panel_genes": api("POST", ("carl",), {403}, body={"symbol": "TTN", "confidence": "green"}),
     "api_panel_gene": api("DELETE", ("carl",), {403}),
     "api_panel_version_transition": api("POST", ("carl",), {403}),
+    # the molecular tumor board (interpret.somatic): department A referred its case to board "mtb", where tina is
+    # also a tumor board member; department B and those without a clinical role see neither meeting nor case
+    "somatic_case": page("GET", CLINICAL_A, **CASE),
+    "oncogenicity_start": page("POST", CLINICAL_A, **CASE),
+    "board_meetings": page("GET", ALL), "biomarker_knowledge": page("GET", ALL),
+    "board_meeting": page("GET", CLINICAL_A, {404}), "board_meeting_print": page("GET", CLINICAL_A, {404}),
+    "board_item": page("GET", CLINICAL_A, {404}), "board_item_print": page("GET", CLINICAL_A, {404}),
+    "api_case_somatic": api("GET", CLINICAL_A + ("token_a",), **CASE_API),
+    "api_board_meetings": api("GET", ALL_API),
+    "api_board_meeting": api("GET", CLINICAL_A + ("token_a",), {404}),
     "login": Rule("GET", ALL, {}), "logout": Rule("POST", ALL, {}), "healthz": Rule("GET", ALL, {}),
 }
 
@@ -160,7 +170,13 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     alert = Alert.objects.create(department=dept_a, case=trio, kind="classification", subject="variant:1",
                                  title="test alert", evidence={}, evidence_digest="0")
     reanalysis = reanalysis_request(by=alice, checks="classification", send_to_worker=False)
-    args = {"case_id": trio.pk, "variant_id": row.variant_id, "classification_id": classification.pk,
+    from interpret.somatic import board
+
+    mtb = Department.objects.create(code="mtb", name="Molecular tumor board", kind=Department.Kind.TUMOR_BOARD)
+    Membership.objects.create(user=people["tina"], department=mtb, role=Role.TUMOR_BOARD_MEMBER)
+    meeting = board.meeting_create(by=people["tina"], board=mtb, title="MTB", date="2026-12-03")
+    item = board.case_refer(by=alice, meeting=meeting, case=trio, diagnosis="retinitis pigmentosa, second tumour")
+    args = {"meeting_id": meeting.pk, "item_id": item.pk,"case_id": trio.pk, "variant_id": row.variant_id, "classification_id": classification.pk,
             "report_id": report.pk, "figure": "cases", "alert_id": alert.pk, "reanalysis_id": reanalysis.pk,
             "job_id": job.pk, "label": draft.label, "symbol": "MYH7", "fmt": "tsv"}
     return people, tokens, args

@@ -5,6 +5,7 @@ import pytest
 
 from core.models import PatientGroup, Role
 from tests.factories import PASSWORD, make_case, make_user, scramble_patient_group_storage
+from tests.interpret.somatic.conftest import cancer_knowledge, tumour_case  # noqa: F401 - fixtures of the board journey
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -552,3 +553,49 @@ def test_a_geneticist_looks_a_variant_up_nationally_and_acts_on_a_reanalysis_ale
     row.query_selector("button[value=acknowledge]").click()
     page.wait_for_selector("[data-testid=alerts] >> text=No alerts.")
     assert Alert.objects.get(case__identifier="BROWSER-A").state == "acknowledged"
+
+
+@pytest.mark.browser
+def test_a_tumor_board_prepares_a_meeting_discusses_a_case_records_a_decision_and_prints_it(
+        live_server, page, dept_a, tumour_case):
+    """An oncologist of the case's department and of the board: creates the meeting, refers the tumour case, sets
+    the participants, opens the case summary (tiers, TMB), records the recommendation and prints the summary."""
+    from core.models import Department, Membership
+    from interpret.models import BoardRecommendation
+
+    board = Department.objects.create(code="mtb", name="National molecular tumor board",
+                                      kind=Department.Kind.TUMOR_BOARD)
+    otto = make_user("otto", department=dept_a, role=Role.TUMOR_BOARD_MEMBER)
+    Membership.objects.create(user=otto, department=board, role=Role.TUMOR_BOARD_MEMBER)
+    make_user("petra", department=board, role=Role.TUMOR_BOARD_MEMBER, first_name="Petra", last_name="Pathologist")
+
+    log_in(page, live_server, "otto")
+    page.click("[data-testid=nav-board]")
+    page.fill("#m-title", "MTB week 49")
+    page.click("[data-testid=meeting-form] button")
+    page.wait_for_selector("[data-testid=refer-form]")
+    page.fill("#r-case", tumour_case.identifier)
+    page.fill("#r-diagnosis", "Acute myeloid leukaemia")
+    page.fill("#r-question", "Targeted therapy?")
+    page.click("[data-testid=refer-form] button")
+    page.wait_for_selector("[data-testid=agenda-case]")
+    page.check("text=Petra Pathologist")
+    page.click("[data-testid=participants-form] button")
+    page.click("[data-testid=agenda-case]")
+    summary = page.wait_for_selector("[data-testid=case-summary]")
+    text = summary.inner_text()
+    assert "IDH2" in text and "IA" in text and "Enasidenib" in text
+    assert "mut/Mb" in page.inner_text("[data-testid=summary-tmb]")
+    page.check("input[name=kinds][value=therapy]")
+    page.fill("textarea[name=text]", "Enasidenib for IDH2 R140Q (tier IA)")
+    page.click("[data-testid=record-decision]")
+    page.wait_for_selector("[data-testid=recommendation]")
+    assert "Enasidenib for IDH2 R140Q" in page.inner_text("[data-testid=recommendation]")
+    recommendation = BoardRecommendation.objects.get()
+    assert sorted(u.username for u in recommendation.agreed_by.all()) == ["otto", "petra"]
+    page.click("[data-testid=print-case]")
+    page.wait_for_load_state()
+    printed = page.content()
+    assert "Molecular tumor board: MTB week 49" in printed and "Enasidenib for IDH2 R140Q" in printed
+    pdf = page.request.get(page.url + "?format=pdf")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from core.audit import Action
 from core.patient_reads import patient_rows_read
-from core.web import audit_context, audit_request, request_token
+from core.web import audit_context, audit_refusal, audit_request, request_token
 from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
@@ -71,6 +71,9 @@ class MeetingDetail(APIView):
         try:
             meeting = board.meeting_get(request.user, meeting_id)
         except BoardMeeting.DoesNotExist:
+            from django.http import Http404
+
+            audit_refusal(request, Http404("No such meeting"), object_type="board_meeting", object_id=meeting_id)
             return Response({"error": "No such meeting"}, status=status.HTTP_404_NOT_FOUND)
         visible = set(cases_visible_to(request.user, token=request_token(request)).filter(
             pk__in=meeting.agenda.values("case_id"))

@@ -122,7 +122,9 @@ def _meeting(request, meeting_id) -> BoardMeeting:
     try:
         return board.meeting_get(request.user, meeting_id)
     except BoardMeeting.DoesNotExist:
-        raise Http404("No such meeting") from None
+        refusal = Http404("No such meeting")
+        audit_refusal(request, refusal, object_type="board_meeting", object_id=meeting_id)
+        raise refusal from None
 
 
 def board_meeting(request, meeting_id: int):
@@ -164,7 +166,9 @@ def _item(request, meeting, item_id) -> BoardAgendaItem:
     try:
         item = board.agenda_item_get(request.user, meeting, item_id)
     except BoardAgendaItem.DoesNotExist:
-        raise Http404("No such case on this meeting's agenda") from None
+        refusal = Http404("No such case on this meeting's agenda")
+        audit_refusal(request, refusal, object_type="board_agenda_item", object_id=item_id)
+        raise refusal from None
     # the case itself is opened like any case: audited, refused (and audited) if not visible
     case_for_request(request, item.case_id)
     return item
