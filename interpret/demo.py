@@ -95,9 +95,9 @@ def demo_data_load() -> dict:
 def _demo_tumor_board() -> list[str]:
     """The demo cancer knowledge (labelled demo data), and a board meeting with the demo tumour case referred."""
     from interpret.models import BoardMeeting
-    from interpret.somatic import board
-    from interpret.somatic.biomarkers import demo_knowledge_publish
-    from interpret.somatic.knowledge import demo_knowledge_load
+    from interpret.tumor_board import board
+    from interpret.cancer.biomarkers import demo_knowledge_publish
+    from interpret.cancer.knowledge import demo_knowledge_load
 
     demo_knowledge_load()
     demo_knowledge_publish(User.objects.get(username="curator"), User.objects.get(username="curator2"))

@@ -13,6 +13,6 @@ urlpatterns = [
     path("", include("interpret.dashboards.urls")),
     path("", include("interpret.national.urls")),
     path("", include("interpret.reanalysis.urls")),
-    path("", include("interpret.somatic.urls")),
+    path("", include("interpret.tumor_board.urls")),
     path("admin/", admin.site.urls),
 ]

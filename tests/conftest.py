@@ -101,3 +101,34 @@ def worker(transactional_db, tmp_path):
     process = start_worker(tmp_path / "worker.log")
     yield process
     stop(process)
+
+
+# The molecular tumor board's world (tests/interpret/somatic, the browser journey)
+@pytest.fixture
+def cancer_knowledge(patient_groups, django_user_model):
+    """The shipped demo cancer gene list, hotspots and biomarker table (published by two curators)."""
+    from interpret.cancer.biomarkers import demo_knowledge_publish
+    from interpret.cancer.knowledge import demo_knowledge_load
+    from tests.factories import make_department
+
+    network = make_department("kb-net", name="Knowledge curators")
+    author = make_user("kb-author", department=network, role=Role.VARIANT_CURATOR)
+    approver = make_user("kb-approver", department=network, role=Role.VARIANT_CURATOR)
+    demo_knowledge_load()
+    demo_knowledge_publish(author, approver)
+    return author, approver
+
+
+@pytest.fixture
+def tumour_case(dept_a, cancer_knowledge):
+    """Scout's cancer_test tumour/normal pair (freebayes/mutect/pindel, VEP-annotated), an AML."""
+    from tests.interpret.somatic.conftest import import_tumour_case
+
+    case, _ = import_tumour_case(dept_a, "scout-demo/cancer_test.ped", "scout-demo/cancer_test.vcf.gz",
+                                 callable_mb=0.14)
+    return case
+
+
+@pytest.fixture
+def oncologist(dept_a):
+    return make_user("otto", department=dept_a, role=Role.TUMOR_BOARD_MEMBER)

@@ -111,7 +111,7 @@ RULES = {
     "api_panel_genes": api("POST", ("carl",), {403}, body={"symbol": "TTN", "confidence": "green"}),
     "api_panel_gene": api("DELETE", ("carl",), {403}),
     "api_panel_version_transition": api("POST", ("carl",), {403}),
-    # the molecular tumor board (interpret.somatic): department A referred its case to board "mtb", where tina is
+    # the molecular tumor board (interpret.tumor_board): department A referred its case to board "mtb", where tina is
     # also a tumor board member; department B and those without a clinical role see neither meeting nor case
     "somatic_case": page("GET", CLINICAL_A, **CASE),
     "oncogenicity_start": page("POST", CLINICAL_A, **CASE),
@@ -170,7 +170,7 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     alert = Alert.objects.create(department=dept_a, case=trio, kind="classification", subject="variant:1",
                                  title="test alert", evidence={}, evidence_digest="0")
     reanalysis = reanalysis_request(by=alice, checks="classification", send_to_worker=False)
-    from interpret.somatic import board
+    from interpret.tumor_board import board
 
     mtb = Department.objects.create(code="mtb", name="Molecular tumor board", kind=Department.Kind.TUMOR_BOARD)
     Membership.objects.create(user=people["tina"], department=mtb, role=Role.TUMOR_BOARD_MEMBER)

@@ -5,7 +5,6 @@ import pytest
 
 from core.models import PatientGroup, Role
 from tests.factories import PASSWORD, make_case, make_user, scramble_patient_group_storage
-from tests.interpret.somatic.conftest import cancer_knowledge, tumour_case  # noqa: F401 - fixtures of the board journey
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -33,7 +33,7 @@ from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION,
 from interpret.models import FilterPreset, FilterRun
 from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
 from interpret.rules.scoring import score_parts, score_total
-from interpret.somatic.analysis import TIER_RANK, somatic_candidates, somatic_notes, somatic_where
+from interpret.cancer.analysis import TIER_RANK, somatic_candidates, somatic_notes, somatic_where
 from genomes.somatic import is_somatic, tumour_normal_positions
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Candidate:
     score_parts: dict = field(default_factory=dict)
     score: float = 0.0
     flags: list[str] = field(default_factory=list)
-    somatic: dict | None = None  # a tumour case's somatic facts (interpret.somatic.analysis)
+    somatic: dict | None = None  # a tumour case's somatic facts (interpret.cancer.analysis)
 
 
 @dataclass

@@ -65,7 +65,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "outside_panel": panel is None,
         "score": candidate.score, "score_parts": candidate.score_parts, "flags": candidate.flags,
     }
-    if candidate.somatic is not None:  # a tumour case's call (interpret.somatic.analysis)
+    if candidate.somatic is not None:  # a tumour case's call (interpret.cancer.analysis)
         somatic = candidate.somatic
         result.update({key: somatic.get(key) for key in (
             "tumour_vaf", "tumour_depth", "tumour_alt_reads", "normal_alt_reads", "normal_depth", "normal_vaf",
@@ -75,7 +75,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         result["inheritance"] = []
     canonical = canonical_transcript(transcripts or [])
     if candidate.somatic is not None and candidate.somatic.get("gene"):
-        # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.somatic)
+        # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.cancer.analysis)
         of_gene = [t for t in transcripts or [] if t.get("gene") == candidate.somatic["gene"]]
         canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene) or canonical
         result["gene"] = candidate.somatic["gene"]

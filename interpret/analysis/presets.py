@@ -29,7 +29,7 @@ BUILT_IN_PRESETS = (
      "Default panels (green only), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP; dominant genes, no inheritance filter",
      "CANCER-ADULT", [],
      {"panel_confidence": "green", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []}),
-    # Somatic presets (interpret.somatic): the tumour's PASS calls in listed cancer genes, genome-wide (a tumour
+    # Somatic presets (interpret.tumor_board): the tumour's PASS calls in listed cancer genes, genome-wide (a tumour
     # case is not narrowed by a germline panel); population frequency as the germline filter where there is no
     # normal; low VAF floors for haematological cancers, whose clones are often small.
     ("Haematological cancer somatic",
@@ -115,3 +115,23 @@ def preset_get(name_or_id, user):
     if preset is None:
         raise ValidationError(f"no preset {name_or_id!r}; known: {', '.join(p.name for p in presets)}")
     return preset
+
+
+DEFAULT_SOMATIC_PRESET = "Solid tumour somatic"
+
+
+def somatic_presets(user=None):
+    """Presets that carry somatic filters (built-in ones and the user's departments')."""
+    return [p for p in presets_for(user) if any(k in p.filters for k in ("cancer_genes", "min_tumour_vaf"))]
+
+
+def somatic_preset_for(case, user=None, name: str | None = None) -> FilterPreset:
+    """The named somatic preset, else the built-in one of the case's patient group, else the solid tumour one."""
+    presets = somatic_presets(user)
+    if name:
+        chosen = next((p for p in presets if p.name == name or str(p.pk) == str(name)), None)
+        if chosen is not None:
+            return chosen
+    return (next((p for p in presets if p.department_id is None and p.patient_group_id == case.patient_group_id),
+                 None)
+            or FilterPreset.objects.filter(Q(department__isnull=True), name=DEFAULT_SOMATIC_PRESET).first())

@@ -23,7 +23,7 @@ def is_oncogenicity(classification: Classification) -> bool:
 def criteria_of(classification: Classification) -> dict:
     """The criteria a classification is made of: ACMG/AMP's, or the oncogenicity standard's."""
     from interpret.acmg.criteria import CRITERIA
-    from interpret.somatic.oncogenicity import ONCOGENICITY_CRITERIA
+    from interpret.cancer.oncogenicity import ONCOGENICITY_CRITERIA
 
     return ONCOGENICITY_CRITERIA if is_oncogenicity(classification) else CRITERIA
 
@@ -39,7 +39,7 @@ class _OncogenicityResult:
 def evaluate(classification: Classification):
     """Recompute and set the class, system, points, posterior and notes from the applied criteria."""
     if is_oncogenicity(classification):
-        from interpret.somatic.oncogenicity import combine as oncogenicity_combine
+        from interpret.cancer.oncogenicity import combine as oncogenicity_combine
 
         combined = oncogenicity_combine([e.criterion for e in applied_evidence(classification)])
         classification.result_class = combined["class"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership, Role
-from interpret.acmg.combine import Classification as AcmgClass
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.models import Classification
 

@@ -16,7 +16,7 @@ from core.audit import Action, AuditContext, audit_record
 from core.models import Department
 from genomes import case_variants
 from genomes.models import Case, Variant
-from interpret.acmg.criteria import CRITERIA, Evidence, Strength
+from interpret.acmg.criteria import Evidence, Strength
 from interpret.acmg.specifications import specification_for_gene, specification_get
 from interpret.acmg.suggest import suggest
 from interpret.classification.evaluation import (
@@ -53,8 +53,8 @@ def _refresh_suggestions(classification: Classification):
     criteria = {code: {k: v for k, v in entry.items() if k != "suggestion"}
                 for code, entry in classification.criteria.items()}
     if is_oncogenicity(classification):
-        from interpret.somatic.facts import oncogenicity_facts
-        from interpret.somatic.oncogenicity import suggest as oncogenicity_suggest
+        from interpret.cancer.facts import oncogenicity_facts
+        from interpret.cancer.oncogenicity import suggest as oncogenicity_suggest
 
         suggestions, considered = oncogenicity_suggest(oncogenicity_facts(classification))
         for item in suggestions:
@@ -96,7 +96,7 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
             raise ValidationError("This variant already has a final classification for this gene and condition: "
                                   "reclassify it (with a reason) instead")
         if origin == Classification.Origin.SOMATIC:
-            from interpret.somatic.oncogenicity import RULE_SET, RULE_SET_VERSION
+            from interpret.cancer.oncogenicity import RULE_SET, RULE_SET_VERSION
             rule_set_name, rule_set_version = RULE_SET, RULE_SET_VERSION
         else:
             spec = specification_get(rule_set) if rule_set else (specification_for_gene(gene)

@@ -1,7 +1,4 @@
-import pytest
-
-from core.models import PatientGroup, Role
-from tests.factories import make_user
+from core.models import PatientGroup
 from tests.shared_data import shared
 
 
@@ -17,31 +14,3 @@ def import_tumour_case(department, ped, vcf, *, group="CANCER-ADULT", analysis_t
     job = job_run(case_import.job_id)
     assert job.state == "done", job.error
     return case_import.case, job
-
-
-@pytest.fixture
-def cancer_knowledge(patient_groups, django_user_model):
-    """The shipped demo cancer gene list, hotspots and biomarker table (published by two curators)."""
-    from interpret.somatic.biomarkers import demo_knowledge_publish
-    from interpret.somatic.knowledge import demo_knowledge_load
-    from tests.factories import make_department
-
-    network = make_department("kb-net", name="Knowledge curators")
-    author = make_user("kb-author", department=network, role=Role.VARIANT_CURATOR)
-    approver = make_user("kb-approver", department=network, role=Role.VARIANT_CURATOR)
-    demo_knowledge_load()
-    demo_knowledge_publish(author, approver)
-    return author, approver
-
-
-@pytest.fixture
-def tumour_case(dept_a, cancer_knowledge):
-    """Scout's cancer_test tumour/normal pair (freebayes/mutect/pindel, VEP-annotated), an AML."""
-    case, _ = import_tumour_case(dept_a, "scout-demo/cancer_test.ped", "scout-demo/cancer_test.vcf.gz",
-                                 callable_mb=0.14)
-    return case
-
-
-@pytest.fixture
-def oncologist(dept_a):
-    return make_user("otto", department=dept_a, role=Role.TUMOR_BOARD_MEMBER)

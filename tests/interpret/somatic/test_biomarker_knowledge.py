@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.errors import InputFileError
 from core.models import Role
 from interpret.models import BiomarkerKnowledgeVersion
-from interpret.somatic import biomarkers
+from interpret.cancer import biomarkers
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,20 @@ def test_only_curators_and_board_members_keep_the_table(cancer_knowledge, alice)
     with pytest.raises(ValidationError):
         biomarkers.knowledge_sign_off(by=make_user("kb-3", department=alice.memberships.first().department,
                                                    role=Role.VARIANT_CURATOR))
+
+
+def test_load_cancer_knowledge_command_replaces_the_gene_list_and_names_bad_lines(patient_groups, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from interpret.models import CancerGene
+
+    genes = tmp_path / "cgc.tsv"
+    genes.write_text("symbol\trole\tpredisposition\nBRAF\toncogene\tno\nBRCA2\ttsg\tyes\n")
+    call_command("load_cancer_knowledge", "--cancer-genes", str(genes), "--source", "test list")
+    assert sorted(CancerGene.objects.values_list("symbol", "role", "predisposition")) == [
+        ("BRAF", "oncogene", False), ("BRCA2", "tsg", True)]
+    genes.write_text("symbol\trole\nKRAS\tdriver\n")
+    with pytest.raises(SystemExit):
+        call_command("load_cancer_knowledge", "--cancer-genes", str(genes), "--source", "test list")
+    assert "cgc.tsv, line 2, field role" in capsys.readouterr().err
+    assert CancerGene.objects.count() == 2  # nothing half-loaded

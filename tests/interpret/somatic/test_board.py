@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent, Department, Role
 from interpret.models import BoardRecommendation
-from interpret.somatic import board
+from interpret.tumor_board import board
 from tests.factories import make_department, make_user
 
 pytestmark = pytest.mark.django_db

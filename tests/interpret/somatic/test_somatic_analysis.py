@@ -1,8 +1,6 @@
 """The somatic view's facts on the shipped tumour files: TMB with a known count, the import_case and analyse_case
 contracts, somatic presets, what a file lacks, germline predisposition flags."""
 import json
-import subprocess
-import sys
 
 import pytest
 from django.core.management import call_command
@@ -74,6 +72,8 @@ def test_solid_preset_finds_the_demo_leukaemia_drivers_with_tiers(tumour_case, a
     assert rows["NPM1"]["tumour_depth"] == 4046 and rows["NPM1"]["normal_alt_reads"] == 0
     assert rows["TP53"]["tumour_depth"] == 2963 + 174  # AD without DP: the reads' sum
     assert rows["DNMT3A"]["tier"] == "III"  # a frameshift, not R882: cancer gene without evidence
+    # the FLT3 ITD: VEP's worst term is feature_elongation, its coding term an in-frame 90-base insertion
+    assert rows["FLT3"]["tier"] == "IA" and "midostaurin" in str(rows["FLT3"]["tier_detail"]).lower()
     assert all(r["inheritance"] == [] for r in rows.values())  # no inheritance mode read into a tumour's calls
     # tier I first
     assert [r["tier"] for r in candidates_as_dicts(result, result.candidates)][0].startswith("I")
@@ -153,7 +153,23 @@ def test_gemini_somatic_pair_imports_as_tumour_normal(dept_a, cancer_knowledge, 
 
 
 def test_germline_predisposition_flag_needs_pathogenic_evidence_and_the_normal(tumour_case, alice):
-    from interpret.somatic.analysis import germline_findings
+    from interpret.cancer.analysis import germline_findings
 
     # cancer_test's normal carries no call: nothing is flagged (no rule fires on missing evidence)
     assert germline_findings(tumour_case, tumour_case.imports.get(is_current=True)) == []
+
+
+def test_the_variant_table_and_somatic_view_of_a_tumour_case_open_with_its_somatic_preset(tumour_case, alice, client):
+    client.force_login(alice)
+    page = client.get(f"/cases/{tumour_case.pk}/variants/")
+    assert page.status_code == 200
+    assert b"Solid tumour somatic" in page.content and b"IDH2" in page.content  # not the group's germline panel
+    somatic = client.get(f"/cases/{tumour_case.pk}/somatic/")
+    assert somatic.status_code == 200
+    text = somatic.content.decode()
+    assert 'data-testid="tmb-per-mb">57.14<' in text and 'data-gene="IDH2" data-tier="IA"' in text
+    assert "somatic-vaf-figure" in text
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(user=alice, object_type="case_variants", object_id=str(tumour_case.pk),
+                                     details__view="somatic").exists()

@@ -65,7 +65,7 @@ def cancer_genes_load(path, *, source: str, by=None) -> int:
 
 def hotspots_load(path, *, source: str, by=None) -> int:
     """Replace the hotspot table with a TSV (gene, residue, change, residue_samples, change_samples)."""
-    from interpret.somatic.oncogenicity import protein_change
+    from interpret.cancer.oncogenicity import protein_change
 
     spots = {}
     for number, row in tsv_rows(path, ("gene", "residue", "residue_samples")):

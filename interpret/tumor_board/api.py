@@ -14,9 +14,9 @@ from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
 from interpret.models import BoardMeeting, BoardRecommendation
-from interpret.somatic import board
-from interpret.somatic.analysis import germline_findings
-from interpret.somatic.selectors import somatic_preset_for
+from interpret.tumor_board import board
+from interpret.cancer.analysis import germline_findings
+from interpret.analysis.presets import somatic_preset_for
 
 
 class CaseSomatic(APIView):

@@ -1,5 +1,5 @@
 """Pages of the molecular tumor board: a tumour case's somatic view, board meetings (prepare, discuss a case,
-record a decision, print), and the biomarker knowledge table. Views stay thin: interpret.somatic's services and
+record a decision, print), and the biomarker knowledge table. Views stay thin: interpret.tumor_board's and interpret.cancer's services and
 selectors do the work, with the same rights and audit rows as every other channel."""
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ from interpret.analysis.output import candidates_as_dicts
 from interpret.classification.selectors import may_classify
 from interpret.models import BiomarkerKnowledgeVersion, BoardAgendaItem, BoardMeeting, BoardRecommendation, FilterRun
 from interpret.reporting.render import report_pdf
-from interpret.somatic import biomarkers, board
-from interpret.somatic.analysis import germline_findings
-from interpret.somatic.selectors import profile_figures, somatic_preset_for, somatic_presets
+from interpret.cancer import biomarkers
+from interpret.tumor_board import board
+from interpret.cancer.analysis import germline_findings
+from interpret.analysis.presets import somatic_preset_for, somatic_presets
+from interpret.tumor_board.selectors import profile_figures
 
 
 def _error_text(error) -> str:

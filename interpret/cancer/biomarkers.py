@@ -22,8 +22,8 @@ from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
 from core.models import Membership, Role
 from interpret.models import Biomarker, BiomarkerKnowledgeVersion
-from interpret.somatic.knowledge import tsv_rows
-from interpret.somatic.oncogenicity import NULL_CONSEQUENCES, protein_change
+from interpret.cancer.knowledge import tsv_rows
+from interpret.cancer.oncogenicity import NULL_CONSEQUENCES, protein_change
 
 KNOWLEDGE_CURATOR_ROLES = (Role.VARIANT_CURATOR, Role.TUMOR_BOARD_MEMBER)
 CATEGORIES = {"predictive": "therapeutic", "therapeutic": "therapeutic", "diagnostic": "diagnostic",
@@ -206,7 +206,7 @@ def knowledge_sign_off(*, by, audit: AuditContext | None = None) -> BiomarkerKno
 
 def demo_knowledge_publish(author, approver) -> None:
     """The shipped demo table as version 1 (make run, tests), authored and signed off by two demo curators."""
-    from interpret.somatic.knowledge import DEMO_BIOMARKERS
+    from interpret.cancer.knowledge import DEMO_BIOMARKERS
 
     if published_version() is not None or draft_version() is not None:
         return
@@ -216,7 +216,17 @@ def demo_knowledge_publish(author, approver) -> None:
 
 
 def variant_class_matches(biomarker: Biomarker, *, consequence: str | None, change: str | None, residue: str | None,
-                          variant_type: str = "", ref: str = "", alt: str = "") -> bool:
+                          variant_type: str = "", ref: str = "", alt: str = "", consequences=()) -> bool:
+    """Does the call fall in the line's variant class? ``consequences``: every term of the call (a FLT3 ITD is
+    coding_sequence_variant&feature_elongation in VEP, whose worst term is not a coding one)."""
+    terms = set(consequences or ()) | ({consequence} if consequence else set())
+    if biomarker.variant_class != "specific" and terms:
+        return any(_class_matches(biomarker, term, variant_type, ref, alt) for term in terms)
+    return _class_matches(biomarker, consequence, variant_type, ref, alt, change=change, residue=residue)
+
+
+def _class_matches(biomarker: Biomarker, consequence: str | None, variant_type: str, ref: str, alt: str, *,
+                   change: str | None = None, residue: str | None = None) -> bool:
     if biomarker.variant_class == "specific":
         if not change:
             return False
@@ -254,7 +264,8 @@ def tiers_for(variants: list[dict], *, tumour_type: str, version: BiomarkerKnowl
         for biomarker in table.get(variant.get("gene"), []):
             if not variant_class_matches(biomarker, consequence=variant.get("consequence"), change=change,
                                          residue=residue, variant_type=variant.get("variant_type", ""),
-                                         ref=variant.get("ref", ""), alt=variant.get("alt", "")):
+                                         ref=variant.get("ref", ""), alt=variant.get("alt", ""),
+                                         consequences=variant.get("consequences", ())):
                 continue
             same_tumour = biomarker.oncotree_code in (code, "ANY") and bool(code or biomarker.oncotree_code == "ANY")
             level = biomarker.level if same_tumour else ("C" if biomarker.level in "AB" else biomarker.level)

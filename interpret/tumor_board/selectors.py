@@ -1,32 +1,8 @@
-"""Reads for the somatic view: which built-in somatic preset suits a case, and the plotly figures of its
-mutational profile."""
+"""Reads for the somatic view: the plotly figures of a tumour's mutational profile (the somatic presets are
+interpret.analysis.presets')."""
 from __future__ import annotations
 
-from django.db.models import Q
-
 from genomes.somatic import SUBSTITUTION_CLASSES, VAF_BINS
-from interpret.models import FilterPreset
-
-DEFAULT_SOMATIC_PRESET = "Solid tumour somatic"
-
-
-def somatic_presets(user=None):
-    """Presets that carry somatic filters (built-in ones and the user's departments')."""
-    from interpret.analysis.presets import presets_for
-
-    return [p for p in presets_for(user) if any(k in p.filters for k in ("cancer_genes", "min_tumour_vaf"))]
-
-
-def somatic_preset_for(case, user=None, name: str | None = None) -> FilterPreset:
-    """The named somatic preset, else the built-in one of the case's patient group, else the solid tumour one."""
-    presets = somatic_presets(user)
-    if name:
-        chosen = next((p for p in presets if p.name == name or str(p.pk) == str(name)), None)
-        if chosen is not None:
-            return chosen
-    return (next((p for p in presets if p.department_id is None and p.patient_group_id == case.patient_group_id),
-                 None)
-            or FilterPreset.objects.filter(Q(department__isnull=True), name=DEFAULT_SOMATIC_PRESET).first())
 
 
 def profile_figures(profile: dict) -> dict:

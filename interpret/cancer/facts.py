@@ -7,8 +7,8 @@ from __future__ import annotations
 from genomes import case_variants
 from genomes.transcripts import canonical_transcript, decoded_hgvs
 from genomes.vcf.evidence_fields import carries
-from interpret.somatic.knowledge import cancer_gene_roles, hotspot_of
-from interpret.somatic.oncogenicity import OncogenicityFacts, protein_change
+from interpret.cancer.knowledge import cancer_gene_roles, hotspot_of
+from interpret.cancer.oncogenicity import OncogenicityFacts, protein_change
 
 
 def oncogenicity_facts(classification) -> OncogenicityFacts:

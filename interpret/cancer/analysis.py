@@ -15,9 +15,9 @@ from genomes.genotypes import CARRIER, codes_sql
 from genomes.somatic import somatic_summary
 from genomes.transcripts import canonical_transcript, decoded_hgvs
 from interpret.models import Classification
-from interpret.somatic.biomarkers import tiers_for
-from interpret.somatic.knowledge import cancer_gene_roles, hotspot_of, predisposition_symbols, symbols_with_roles
-from interpret.somatic.oncogenicity import CLASS_LABELS, protein_change
+from interpret.cancer.biomarkers import tiers_for
+from interpret.cancer.knowledge import cancer_gene_roles, hotspot_of, predisposition_symbols, symbols_with_roles
+from interpret.cancer.oncogenicity import CLASS_LABELS, protein_change
 
 TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
 # A normal sample with this VAF or more carries the allele in the germline, or the call is not somatic.
@@ -144,7 +144,8 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         parsed = protein_change(hgvsp)
         hotspot = hotspot_of(gene, parsed[1], parsed[2]) if (gene and parsed) else None
         somatic = somatic_facts_of_row(row, tumour, normal)
-        somatic.update(gene=gene, hgvsp=hgvsp, protein_change=parsed[2] if parsed else None,
+        gene_terms = sorted({term for t in annotated if t.get("gene") == gene for term in t.get("consequences", [])})
+        somatic.update(gene=gene, hgvsp=hgvsp, gene_consequences=gene_terms or list(row["consequences"]), protein_change=parsed[2] if parsed else None,
                        cancer_gene_role=role.role if role else None, hotspot=hotspot,
                        oncogenicity=oncogenicity.get(row["variant_id"]), flags=[])
         flags = somatic["flags"]
@@ -165,6 +166,7 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
     if settings.get("hotspots_only"):
         candidates = [c for c in candidates if c.somatic["hotspot"]]
     tiers = tiers_for([{"key": c.row["id"], "gene": c.somatic["gene"], "consequence": c.row["worst_consequence"] or None,
+                        "consequences": c.somatic["gene_consequences"],
                         "hgvsp": c.somatic["hgvsp"], "popmax": c.row["gnomad_popmax"],
                         "cancer_gene": bool(c.somatic["cancer_gene_role"]),
                         "oncogenicity": (c.somatic["oncogenicity"] or {}).get("class"),

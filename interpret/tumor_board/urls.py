@@ -1,6 +1,6 @@
 from django.urls import path
 
-from interpret.somatic import api, views
+from interpret.tumor_board import api, views
 
 urlpatterns = [
     path("cases/<int:case_id>/somatic/", views.somatic_view, name="somatic_case"),
