@@ -14,7 +14,7 @@ from core.web import audit_context, audit_refusal, audit_request, request_token
 from genomes.models import Variant
 from genomes.selectors import variant_find
 from genomes.variant_identity import VariantIdentityError, VariantKey, parse_build, variant_key
-from interpret.acmg.criteria import EvidenceCodeError, parse_code
+from interpret.acmg.criteria import Evidence, EvidenceCodeError, parse_code
 from interpret.classification.evaluation import applied_evidence, evaluation
 from interpret.classification.selectors import (
     classification_get_for_user,
@@ -23,6 +23,7 @@ from interpret.classification.selectors import (
     may_classify,
 )
 from interpret.classification.services import classification_draft_with_codes
+from interpret.cancer.oncogenicity import ONCOGENICITY_CRITERIA
 from interpret.models import Classification
 
 
@@ -36,7 +37,8 @@ class ClassificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Classification
-        fields = ["id", "variant", "gene", "condition", "mode_of_inheritance", "department", "version", "status",
+        fields = ["id", "variant", "gene", "condition", "origin", "mode_of_inheritance", "department", "version",
+                  "status",
                   "reason", "hgvsc", "hgvsp", "codes", "result", "rule_set", "rule_set_version", "lock_version",
                   "created_by", "created_at", "approved_by", "approved_at"]
 
@@ -44,6 +46,9 @@ class ClassificationSerializer(serializers.ModelSerializer):
         """The applied codes; their justifications only for the department's clinical members (they can state
         facts about the patient)."""
         own = getattr(classification, "is_own", False)
+        if classification.origin == Classification.Origin.SOMATIC:  # oncogenicity codes carry fixed points
+            return [{"code": code, "justification": entry.get("justification", "") if own else ""}
+                    for code, entry in sorted(classification.criteria.items()) if entry.get("decision") == "applied"]
         return [{"code": e.code,
                  "justification": classification.criteria[e.criterion].get("justification", "") if own else ""}
                 for e in applied_evidence(classification)]
@@ -93,17 +98,22 @@ class ClassificationList(APIView):
 
     def post(self, request):
         """Submit a draft for curator tools: {variant, gene, condition, mode_of_inheritance, department,
-        codes: [{code, justification}], submit: bool}. All or nothing."""
+        codes: [{code, justification}], submit: bool, origin: germline|somatic}. All or nothing. An oncogenicity
+        (origin somatic; condition: the tumour type) takes the 2022 standard's codes (OVS1 ... SBP2)."""
         data = request.data
+        origin = data.get("origin") or Classification.Origin.GERMLINE
+        if origin not in Classification.Origin.values:
+            return Response({"error": f"origin: {origin!r} is not germline or somatic"}, status=400)
         department = Department.objects.filter(code=data.get("department", "")).first()
         if department is None:
             return Response({"error": "department: unknown department code"}, status=400)
         token = request_token(request)
         if token is not None and not token.departments.filter(pk=department.pk).exists():
             return _error(request, DjangoPermissionDenied(f"this token is not scoped to {department.code}"))
-        if not may_classify(request.user, department):
+        if not may_classify(request.user, department, origin=origin):
             return _error(request, DjangoPermissionDenied(
-                "only clinical geneticists and variant curators of the department classify"))
+                "only clinical geneticists and variant curators of the department classify"
+                + (" (and its tumor board members, oncogenicity)" if origin == "somatic" else "")))
         try:
             variant = _variant_from(data.get("variant"))
             if variant is None:
@@ -111,13 +121,19 @@ class ClassificationList(APIView):
             codes = []
             for index, item in enumerate(data.get("codes") or []):
                 try:
-                    codes.append((parse_code(item.get("code", "")), item.get("justification", "")))
+                    if origin == Classification.Origin.SOMATIC:
+                        criterion = ONCOGENICITY_CRITERIA.get(str(item.get("code", "")).strip().upper())
+                        if criterion is None:
+                            raise EvidenceCodeError(f"{item.get('code')!r} is not an oncogenicity criterion")
+                        codes.append((Evidence(criterion.code, criterion.strength), item.get("justification", "")))
+                    else:
+                        codes.append((parse_code(item.get("code", "")), item.get("justification", "")))
                 except (EvidenceCodeError, AttributeError) as error:
                     raise ValidationError(f"codes[{index}]: {error}") from None
             classification = classification_draft_with_codes(
                 variant=variant, gene=data.get("gene", ""), condition=data.get("condition", ""),
                 mode_of_inheritance=data.get("mode_of_inheritance", ""), department=department, codes=codes,
-                submit=bool(data.get("submit")), by=request.user, audit=audit_context(request))
+                submit=bool(data.get("submit")), by=request.user, origin=origin, audit=audit_context(request))
         except (ValidationError, DjangoPermissionDenied) as error:
             return _error(request, error)
         classification = classification_get_for_user(classification_id=classification.pk, user=request.user)

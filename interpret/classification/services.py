@@ -329,13 +329,14 @@ def classification_reclassify(*, classification_id: int, by, reason: str, audit:
 
 def classification_draft_with_codes(*, variant: Variant, gene: str, condition: str, mode_of_inheritance: str,
                                     department: Department, codes: list[tuple[Evidence, str]], submit: bool, by,
+                                    origin: str = Classification.Origin.GERMLINE,
                                     audit: AuditContext | None = None) -> Classification:
     """For curator tools: start (or continue) the department's draft, apply each evidence code with its
     justification, and optionally submit it; all or nothing."""
     with transaction.atomic():
         classification = classification_start(variant=variant, gene=gene, condition=condition,
                                                mode_of_inheritance=mode_of_inheritance, by=by, department=department,
-                                               audit=audit)
+                                               origin=origin, audit=audit)
         if classification.status != Classification.Status.DRAFT:
             raise ValidationError("an open version of this classification is awaiting approval")
         for evidence, justification in codes:

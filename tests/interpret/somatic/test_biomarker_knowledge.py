@@ -99,3 +99,28 @@ def test_load_cancer_knowledge_command_replaces_the_gene_list_and_names_bad_line
         call_command("load_cancer_knowledge", "--cancer-genes", str(genes), "--source", "test list")
     assert "cgc.tsv, line 2, field role" in capsys.readouterr().err
     assert CancerGene.objects.count() == 2  # nothing half-loaded
+
+
+def test_the_knowledge_page_drafts_imports_and_signs_off(cancer_knowledge, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    author, approver = cancer_knowledge
+    client.force_login(author)
+    client.post("/knowledge/biomarkers/", {"action": "start"})
+    draft = biomarkers.draft_version()
+    assert draft is not None and draft.biomarkers.count() == biomarkers.published_version().biomarkers.count()
+    client.post("/knowledge/biomarkers/", {"action": "add", "gene": "KIT", "variant": "D816V", "tumour_type": "GIST",
+                                           "oncotree_code": "GIST", "category": "therapeutic", "level": "A",
+                                           "significance": "resistance", "therapy": "Imatinib", "source": "label"})
+    assert draft.biomarkers.filter(gene="KIT").exists()
+    bad = SimpleUploadedFile("civic.tsv", b"gene\tvariant\tdisease\toncotree_code\tevidence_type\tevidence_level\t"
+                                          b"significance\ttherapies\tsource\nEGFR\tT790M\tLung\tNSCLC\tPredictive\tA\t"
+                                          b"resistance\t\tlabel\n")
+    answer = client.post("/knowledge/biomarkers/", {"action": "import", "tsv": bad}, follow=True)
+    assert "civic.tsv, line 2, field therapies" in answer.content.decode()
+    client.post("/knowledge/biomarkers/", {"action": "sign_off"})
+    assert biomarkers.draft_version() is not None  # the author cannot sign off
+    client.force_login(approver)
+    client.post("/knowledge/biomarkers/", {"action": "sign_off"})
+    assert biomarkers.draft_version() is None
+    assert biomarkers.published_version().biomarkers.filter(gene="KIT").exists()

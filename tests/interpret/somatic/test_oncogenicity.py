@@ -131,3 +131,38 @@ def test_oncogenicity_in_the_store_two_people_and_apart_from_germline(tumour_cas
     row = next(r for r in candidates_as_dicts(result, result.candidates) if r["gene"] == "JAK2")
     assert row["oncogenicity"]["class"] == "oncogenic"
     assert Classification.objects.filter(variant=jak2, status="final").count() == 1
+
+
+@pytest.mark.django_db
+def test_oncogenicity_on_the_page_the_htmx_editor_and_the_api(tumour_case, oncologist, client):
+    from genomes.models import Variant
+
+    jak2 = Variant.objects.get(build="GRCh37", chrom="9", pos=5073770, ref="G", alt="T")
+    client.force_login(oncologist)
+    started = client.post(f"/cases/{tumour_case.pk}/variants/{jak2.pk}/oncogenicity/",
+                          {"gene": "JAK2", "condition": "AML"})
+    assert started.status_code == 302
+    draft = Classification.objects.get(variant=jak2, origin="somatic")
+    page = client.get(f"/classifications/{draft.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "oncogenic &ge; 10" in text and 'data-criterion="OVS1"' in text
+    assert 'data-criterion="PVS1"' not in text  # the ACMG criteria are not offered
+    edited = client.post(f"/classifications/{draft.pk}/criterion/",
+                         {"lock_version": draft.lock_version, "criterion": "OS3", "decision": "applied"},
+                         HTTP_HX_REQUEST="true")
+    assert edited.status_code == 200 and 'data-testid="live-points">4<' in edited.content.decode()
+    # curator tools: the API takes oncogenicity codes for origin somatic (another tumour type: another lineage)
+    answer = client.post("/api/classifications/", {
+        "variant": str(jak2), "gene": "JAK2", "condition": "MPN", "origin": "somatic",
+        "department": tumour_case.department.code, "submit": True,
+        "codes": [{"code": "OS3", "justification": "hotspot"}, {"code": "OS2", "justification": "functional"},
+                  {"code": "OM1", "justification": "JH2 domain"}]}, content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["origin"] == "somatic" and body["status"] == "submitted"
+    assert body["result"]["class"] == "oncogenic" and body["result"]["points"] == 10
+    assert sorted(c["code"] for c in body["codes"]) == ["OM1", "OS2", "OS3"]
+    refused = client.post("/api/classifications/", {
+        "variant": str(jak2), "gene": "JAK2", "condition": "MPN", "department": tumour_case.department.code,
+        "codes": [{"code": "PS3", "justification": "x"}]}, content_type="application/json")
+    assert refused.status_code == 403  # a tumor board member does not classify germline pathogenicity
