@@ -416,7 +416,8 @@ def _sort(candidates: list[Candidate], settings: dict) -> None:
         row = c.row
         if key == "score" and c.somatic is not None:
             # a tumour's calls: the strongest tier first, then the higher tumour VAF
-            return (-TIER_RANK.get(c.somatic.get("tier"), 5), c.somatic.get("tumour_vaf") or 0, -row["xpos"])
+            tier = (c.somatic.get("tier_detail") or {}).get("tier")
+            return (-TIER_RANK.get(tier, 5), c.somatic.get("tumour_vaf") or 0, -row["xpos"])
         if key == "score":
             return (c.score, -row["xpos"])
         if key == "position":

@@ -91,6 +91,20 @@ def _germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
             for r in rows.select_related("department")}
 
 
+# Terms of a transcript the call lies near, not in: a cancer gene 3 kb away does not make the call its own.
+NEARBY_TERMS = frozenset({"upstream_gene_variant", "downstream_gene_variant", "intergenic_variant",
+                          "regulatory_region_variant", "TF_binding_site_variant"})
+
+
+def _within(gene: str, transcripts: list[dict]) -> bool:
+    """Does the call lie in the gene (a term of one of its transcripts other than up/downstream)? Without
+    transcript annotation, the row's gene list is all there is to go by."""
+    of_gene = [t for t in transcripts if t.get("gene") == gene]
+    if not transcripts:
+        return True
+    return any(set(t.get("consequences", [])) - NEARBY_TERMS for t in of_gene)
+
+
 def _value(array, position):
     if position is None or array is None or position >= len(array):
         return None
@@ -135,12 +149,12 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         row = candidate.row
         annotated = transcripts.get(row["id"]) or []
         # shown by its cancer gene where it touches one (a JAK2 V617F also lies in AL161450.1), else canonically
-        gene = next((g for g in row["genes"] if g in roles), None)
+        gene = next((g for g in row["genes"] if g in roles and _within(g, annotated)), None)
         of_gene = [t for t in annotated if t.get("gene") == gene] if gene else []
         canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene or annotated)
         gene = gene or (canonical or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
         hgvsp = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
-        role = roles.get(gene)
+        role = roles.get(gene) if gene in roles and _within(gene, annotated) else None
         parsed = protein_change(hgvsp)
         hotspot = hotspot_of(gene, parsed[1], parsed[2]) if (gene and parsed) else None
         somatic = somatic_facts_of_row(row, tumour, normal)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # cancer_test's PASS calls with a coding, non-synonymous consequence, read from the file by hand (VEP CSQ):
 # NPM1 frameshift, FLT3 ITD (coding_sequence_variant), IDH2 R140Q, JAK2 V617F, DNMT3A and ASXL1 frameshifts,
-# TP53 S241F and METTL23 P95R. Not counted: GATA1 and KMT2A (filtered), 5:... all other rows non-coding.
+# TP53 S241F and SRSF2 P95R. Not counted: GATA1 and KMT2A (filtered), 5:... all other rows non-coding.
 CANCER_TEST_CODING = 8
 
 
@@ -74,9 +74,14 @@ def test_solid_preset_finds_the_demo_leukaemia_drivers_with_tiers(tumour_case, a
     assert rows["DNMT3A"]["tier"] == "III"  # a frameshift, not R882: cancer gene without evidence
     # the FLT3 ITD: VEP's worst term is feature_elongation, its coding term an in-frame 90-base insertion
     assert rows["FLT3"]["tier"] == "IA" and "midostaurin" in str(rows["FLT3"]["tier_detail"]).lower()
+    # 17:74732959 is SRSF2 P95R (missense in SRSF2, downstream of METTL23): shown by the cancer gene it lies in
+    assert rows["SRSF2"]["hgvsp"].endswith("p.Pro95Arg") and rows["SRSF2"]["cancer_gene_role"] == "oncogene"
+    assert rows["SRSF2"]["hotspot"]["residue"] == "P95" and rows["SRSF2"]["tier"] == "IA"
     assert all(r["inheritance"] == [] for r in rows.values())  # no inheritance mode read into a tumour's calls
-    # tier I first
-    assert [r["tier"] for r in candidates_as_dicts(result, result.candidates)][0].startswith("I")
+    # the strongest tier first (I, then II, then III), and by VAF within a tier
+    ranks = [{"I": 1, "II": 2, "III": 3, "IV": 4}[r["tier_detail"]["tier"]]
+             for r in candidates_as_dicts(result, result.candidates)]
+    assert ranks == sorted(ranks) and ranks[0] == 1 and ranks[-1] == 3
 
 
 def test_normal_vaf_filter_drops_calls_seen_in_the_normal(tumour_case, alice):
@@ -173,3 +178,11 @@ def test_the_variant_table_and_somatic_view_of_a_tumour_case_open_with_its_somat
 
     assert AuditEvent.objects.filter(user=alice, object_type="case_variants", object_id=str(tumour_case.pk),
                                      details__view="somatic").exists()
+
+
+def test_a_cancer_gene_nearby_does_not_claim_the_call():
+    from interpret.cancer.analysis import _within
+
+    transcripts = [{"gene": "TET2", "consequences": ["downstream_gene_variant"]},
+                   {"gene": "PPA2", "consequences": ["missense_variant"]}]
+    assert not _within("TET2", transcripts) and _within("PPA2", transcripts)
