@@ -9,6 +9,12 @@ from interpret.analysis.filters import SORT_KEYS, normalise_settings
 from interpret.models import FilterPreset
 
 SOMATIC_ANALYSES = ["tumour_normal", "tumour_only"]
+SOLID_DESCRIPTION = ("Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, "
+                     "PASS")
+SOLID_TUMOUR_FILTERS = {
+    "genome_wide": True, "cancer_genes": ["oncogene", "tsg"], "min_tumour_vaf": 0.05, "min_tumour_depth": 20,
+    "max_normal_vaf": 0.02, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
+    "consequences": ["coding_sequence_variant"], "inheritance": [], "include_clinvar_pathogenic": False}
 # (name, description, patient group code or None, analysis types, filters). Built-ins change only here.
 BUILT_IN_PRESETS = (
     ("Rare disease trio default",
@@ -29,37 +35,17 @@ BUILT_IN_PRESETS = (
      "Default panels (green only), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP; dominant genes, no inheritance filter",
      "CANCER-ADULT", [],
      {"panel_confidence": "green", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []}),
-    # Somatic presets (interpret.tumor_board): the tumour's PASS calls in listed cancer genes, genome-wide (a tumour
+    # Somatic presets (interpret.cancer, interpret.tumor_board): the tumour's PASS calls in listed cancer genes, genome-wide (a tumour
     # case is not narrowed by a germline panel); population frequency as the germline filter where there is no
     # normal; low VAF floors for haematological cancers, whose clones are often small.
     ("Haematological cancer somatic",
-     "Cancer genes, tumour VAF >= 2%, depth >= 50, normal VAF <= 5% (blood in the normal sample), popmax <= 0.1%, HIGH/MODERATE, PASS",
+     "Cancer genes, tumour VAF >= 2%, depth >= 50, normal VAF <= 5% (blood in the normal sample), popmax <= 0.1%, "
+     "HIGH/MODERATE, PASS",
      "HAEM-CANCER", SOMATIC_ANALYSES,
-     {"genome_wide": True, "cancer_genes": ["oncogene", "tsg"], "min_tumour_vaf": 0.02, "min_tumour_depth": 50,
-      "max_normal_vaf": 0.05, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
-      "consequences": ["coding_sequence_variant"], "inheritance": [],
-      "include_clinvar_pathogenic": False}),
-    ("Solid tumour somatic",
-     "Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, PASS",
-     "CANCER-ADULT", SOMATIC_ANALYSES,
-     {"genome_wide": True, "cancer_genes": ["oncogene", "tsg"], "min_tumour_vaf": 0.05, "min_tumour_depth": 20,
-      "max_normal_vaf": 0.02, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
-      "consequences": ["coding_sequence_variant"], "inheritance": [],
-      "include_clinvar_pathogenic": False}),
-    ("Advanced cancer somatic",
-     "Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, PASS",
-     "CANCER-ADVANCED", SOMATIC_ANALYSES,
-     {"genome_wide": True, "cancer_genes": ["oncogene", "tsg"], "min_tumour_vaf": 0.05, "min_tumour_depth": 20,
-      "max_normal_vaf": 0.02, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
-      "consequences": ["coding_sequence_variant"], "inheritance": [],
-      "include_clinvar_pathogenic": False}),
-    ("Children's cancer somatic",
-     "Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, PASS",
-     "CANCER-CHILD", SOMATIC_ANALYSES,
-     {"genome_wide": True, "cancer_genes": ["oncogene", "tsg"], "min_tumour_vaf": 0.05, "min_tumour_depth": 20,
-      "max_normal_vaf": 0.02, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
-      "consequences": ["coding_sequence_variant"], "inheritance": [],
-      "include_clinvar_pathogenic": False}),
+     {**SOLID_TUMOUR_FILTERS, "min_tumour_vaf": 0.02, "min_tumour_depth": 50, "max_normal_vaf": 0.05}),
+    *((name, SOLID_DESCRIPTION, group, SOMATIC_ANALYSES, SOLID_TUMOUR_FILTERS)
+      for name, group in (("Solid tumour somatic", "CANCER-ADULT"), ("Advanced cancer somatic", "CANCER-ADVANCED"),
+                          ("Children's cancer somatic", "CANCER-CHILD"))),
 )
 
 

@@ -16,7 +16,9 @@ from genomes.somatic import somatic_summary
 from genomes.transcripts import canonical_transcript, decoded_hgvs
 from interpret.models import Classification
 from interpret.cancer.biomarkers import tiers_for
-from interpret.cancer.knowledge import cancer_gene_roles, hotspot_of, predisposition_symbols, symbols_with_roles
+from interpret.cancer.knowledge import (
+    cancer_gene_roles, hotspot_of, hotspot_table, predisposition_symbols, symbols_with_roles,
+)
 from interpret.cancer.oncogenicity import CLASS_LABELS, protein_change
 
 TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
@@ -142,6 +144,7 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
     genes = {g for r in rows for g in r["genes"]}
     roles = cancer_gene_roles(genes)
     predisposition = predisposition_symbols() & genes
+    hotspots = hotspot_table(genes)
     variant_ids = [r["variant_id"] for r in rows]
     oncogenicity = _oncogenicity_of(variant_ids, case.department_id)
     germline_classes = _germline_pathogenic(variant_ids) if predisposition else {}
@@ -156,7 +159,7 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         hgvsp = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
         role = roles.get(gene) if gene in roles and _within(gene, annotated) else None
         parsed = protein_change(hgvsp)
-        hotspot = hotspot_of(gene, parsed[1], parsed[2]) if (gene and parsed) else None
+        hotspot = hotspot_of(gene, parsed[1], parsed[2], hotspots) if (gene and parsed) else None
         somatic = somatic_facts_of_row(row, tumour, normal)
         gene_terms = sorted({term for t in annotated if t.get("gene") == gene for term in t.get("consequences", [])})
         somatic.update(gene=gene, hgvsp=hgvsp, gene_consequences=gene_terms or list(row["consequences"]), protein_change=parsed[2] if parsed else None,

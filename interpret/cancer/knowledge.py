@@ -112,9 +112,18 @@ def predisposition_symbols() -> set[str]:
     return set(CancerGene.objects.filter(predisposition=True).values_list("symbol", flat=True))
 
 
-def hotspot_of(gene: str, position: int, change: str) -> dict | None:
-    """Counts at a residue: samples with any change there, and with this change."""
-    spots = list(Hotspot.objects.filter(gene=gene, position=position))
+def hotspot_table(genes) -> dict[tuple[str, int], list[Hotspot]]:
+    """The hotspots of some genes, read at once, by (gene, position)."""
+    table: dict[tuple[str, int], list[Hotspot]] = {}
+    for spot in Hotspot.objects.filter(gene__in=list(genes)):
+        table.setdefault((spot.gene, spot.position), []).append(spot)
+    return table
+
+
+def hotspot_of(gene: str, position: int, change: str, table: dict | None = None) -> dict | None:
+    """Counts at a residue: samples with any change there, and with this change (``table``: hotspot_table's,
+    read once for many calls)."""
+    spots = (table if table is not None else hotspot_table([gene])).get((gene, position), [])
     if not spots:
         return None
     residue_samples = max(s.residue_samples for s in spots)
