@@ -9,7 +9,7 @@ from core.web import audit_context
 from genomes.web import case_for_request
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
-from interpret.analysis.presets import preset_get
+from interpret.analysis.presets import preset_or_default
 from interpret.models import FilterRun
 
 
@@ -24,7 +24,7 @@ class CaseAnalysis(APIView):
         try:
             page = max(1, int(data.get("page") or 1))
             page_size = min(1000, max(1, int(data.get("page_size") or 100)))
-            preset = preset_get(data["preset"], request.user) if data.get("preset") else None
+            preset = preset_or_default(data.get("preset"), request.user, case, data.get("filters"))
             result = run_analysis(case, data.get("filters") or {}, preset=preset, user=request.user,
                                   via=FilterRun.Via.API)
         except (ValidationError, ValueError, TypeError) as exc:

@@ -121,3 +121,16 @@ def somatic_preset_for(case, user=None, name: str | None = None) -> FilterPreset
     return (next((p for p in presets if p.department_id is None and p.patient_group_id == case.patient_group_id),
                  None)
             or FilterPreset.objects.filter(Q(department__isnull=True), name=DEFAULT_SOMATIC_PRESET).first())
+
+
+def preset_or_default(name_or_id, user, case, filters: dict | None):
+    """The named preset; else, for a tumour case asked without filters, its cancer group's somatic preset (a
+    tumour is not narrowed by the group's germline panel); else none. The variant table, the API and
+    analyse_case all choose so."""
+    if name_or_id:
+        return preset_get(name_or_id, user)
+    from genomes.somatic import is_somatic
+
+    if not filters and is_somatic(case):
+        return somatic_preset_for(case, user)
+    return None

@@ -18,7 +18,6 @@ from core.exports import spreadsheet_safe_row
 from core.patient_reads import patient_rows_read
 from core.web import audit_context, audit_refusal
 from genomes.qc import qc_plots
-from genomes.somatic import is_somatic
 from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT
@@ -28,8 +27,7 @@ from interpret.analysis.engine import filter_run_settings, run_analysis
 from interpret.analysis.evidence import banner as evidence_banner, case_evidence
 from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
 from interpret.analysis.output import candidates_as_dicts, case_individuals
-from interpret.analysis.presets import somatic_preset_for
-from interpret.analysis.presets import preset_get, preset_save, presets_for
+from interpret.analysis.presets import preset_or_default, preset_save, presets_for
 from interpret.analysis.variant_marks import variant_comment_add as comment_add
 from interpret.analysis.variant_marks import variant_tag_toggle as tag_toggle
 from interpret.analysis.variant_page import variant_details
@@ -69,11 +67,7 @@ def _analysis(request, case):
         if run is None:
             raise Http404("No such filter run on this case")
         filters = {**filter_run_settings(run), **filters}
-    if request.GET.get("preset"):
-        preset = preset_get(request.GET["preset"], request.user)
-    elif not filters and is_somatic(case):
-        # a tumour case opens with its cancer group's somatic preset, not the group's germline panel
-        preset = somatic_preset_for(case, request.user)
+    preset = preset_or_default(request.GET.get("preset"), request.user, case, filters)
     result = run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER, reuse=True)
     return result, preset
 

@@ -22,7 +22,7 @@ from core.patient_reads import patient_rows_read
 from genomes.selectors import case_by_identifier
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
-from interpret.analysis.presets import preset_get
+from interpret.analysis.presets import preset_or_default
 from interpret.models import FilterRun
 from interpret.rules.inheritance import MODES
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if options["genome_wide"]:
             filters["genome_wide"] = True
         try:
-            preset = preset_get(options["preset"], user) if options["preset"] else None
+            preset = preset_or_default(options["preset"], user, case, filters)
             result = run_analysis(case, filters, preset=preset, user=user, via=FilterRun.Via.COMMAND)
         except ValidationError as exc:
             return self._fail("; ".join(exc.messages))

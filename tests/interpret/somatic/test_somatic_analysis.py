@@ -186,3 +186,17 @@ def test_a_cancer_gene_nearby_does_not_claim_the_call():
     transcripts = [{"gene": "TET2", "consequences": ["downstream_gene_variant"]},
                    {"gene": "PPA2", "consequences": ["missense_variant"]}]
     assert not _within("TET2", transcripts) and _within("PPA2", transcripts)
+
+
+def test_without_a_preset_or_filters_a_tumour_case_is_analysed_with_its_somatic_preset(tumour_case, alice, capsys,
+                                                                                       client):
+    call_command("analyse_case", str(tumour_case.pk), "--json", "--user", alice.username)
+    genes = {r["gene"] for r in json.loads(capsys.readouterr().out)}
+    assert {"IDH2", "NPM1", "JAK2"} <= genes  # not the CANCER-ADULT germline panel's 0 candidates
+    client.force_login(alice)
+    answer = client.post(f"/api/cases/{tumour_case.pk}/analysis/", {}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["settings"]["cancer_genes"] == ["oncogene", "tsg"]
+    # filters given: the caller's, on the defaults (here the germline panel, which holds none of these genes)
+    answer = client.post(f"/api/cases/{tumour_case.pk}/analysis/", {"filters": {"min_tumour_vaf": 0.1}},
+                         content_type="application/json")
+    assert answer.json()["settings"]["cancer_genes"] == []
