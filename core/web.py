@@ -64,6 +64,13 @@ def audit_request(request, *, action: str, user=_FROM_REQUEST, **fields):
     return audit_record(action=action, user=user, audit=audit_context(request), **fields)
 
 
+def error_text(error) -> str:
+    """A refusal or a validation error as one line for the page (every message of a ValidationError)."""
+    from django.core.exceptions import ValidationError
+
+    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
 def audit_refusal(request, error, *, object_type: str = "", object_id: object = "") -> None:
     """Every refusal goes to the audit log, whichever layer said no and however the view answers it (a 403, a
     404, a message on the page). Written here, after the refused service's transaction rolled back, and once:

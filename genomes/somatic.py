@@ -53,10 +53,12 @@ def substitution_class(ref: str, alt: str) -> str | None:
     return f"{ref}>{alt}"
 
 
-def somatic_summary(case, case_import) -> dict:
-    """Evidence, TMB and profile of a tumour case's current import, as stored in its statistics at import."""
+def somatic_summary(case, case_import, evidence: dict | None = None) -> dict:
+    """Evidence, TMB and profile of a tumour case's import, as stored in its statistics at import (``evidence``:
+    the import's evidence sources, when they are not stored yet)."""
     tumour, normal = tumour_normal_positions(case)
-    evidence = (case_import.statistics or {}).get("evidence_sources")
+    if evidence is None:
+        evidence = (case_import.statistics or {}).get("evidence_sources")
     counts = _column_counts(case, case_import, tumour, normal)
     summary = {"evidence": somatic_evidence(case, evidence, counts, normal),
                "tmb": tumour_mutational_burden(case, case_import, tumour, evidence),

@@ -19,6 +19,13 @@ def canonical_transcript(transcripts: list[dict]) -> dict | None:
     return ordered[0] if ordered else None
 
 
+def gene_transcript(transcripts: list[dict], gene: str | None) -> dict | None:
+    """The transcript a call is shown by for one gene: that gene's, those with a protein change first, then as
+    ``canonical_transcript`` orders them; None when the gene has none."""
+    of_gene = [t for t in transcripts or [] if gene and t.get("gene") == gene]
+    return canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene)
+
+
 def decoded_hgvs(text: str | None) -> str | None:
     """HGVS as written, not as VEP URL-escapes it (``p.(%3D)`` is ``p.(=)``)."""
     if not text or "%" not in text:

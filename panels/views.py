@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.models import PatientGroup
-from core.web import audit_context, audit_refusal
+from core.web import audit_context, audit_refusal, error_text
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, export_filename, panel_version_export
 from panels.genes import configured_gene_resolver
@@ -21,9 +21,6 @@ from panels.models import Confidence, ModeOfInheritance, PanelVersion
 from panels.selectors import panel_get, panel_version_get, panel_with_versions, user_curates, versions_diff
 from panels.selectors import panel_list as panel_list_of_group
 
-
-def _error_text(exc: Exception) -> str:
-    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
 def panel_list(request):
@@ -65,7 +62,7 @@ def panel_version_detail(request, code: str, label: str):
     try:
         version = panel_version_get(panel_get(code), label)
     except ValidationError as exc:
-        return HttpResponse(_error_text(exc), status=400)
+        return HttpResponse(error_text(exc), status=400)
     return render(request, "panels/version_detail.html", _version_context(request, version))
 
 
@@ -88,7 +85,7 @@ def draft_gene_add(request, code: str, label: str):
             note = f"{entry.symbol} added. {note}."
     except (ValidationError, PermissionDenied) as exc:
         audit_refusal(request, exc)
-        error = _error_text(exc)
+        error = error_text(exc)
     return _draft_genes_partial(request, version, error=error, note=note)
 
 
@@ -107,7 +104,7 @@ def draft_gene_change(request, code: str, label: str, symbol: str):
             services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
     except (ValidationError, PermissionDenied) as exc:
         audit_refusal(request, exc)
-        error = _error_text(exc)
+        error = error_text(exc)
     return _draft_genes_partial(request, version, error=error)
 
 
@@ -133,7 +130,7 @@ def version_transition(request, code: str, label: str, action: str):
             return HttpResponse(status=404)
     except (ValidationError, PermissionDenied) as exc:
         audit_refusal(request, exc)
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("panel_version_detail", code=code, label=version.label)
 
 
@@ -146,7 +143,7 @@ def draft_create(request, code: str):
                                              comment=request.POST.get("comment", ""))
     except (ValidationError, PermissionDenied) as exc:
         audit_refusal(request, exc)
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("panel_detail", code=code)
     return redirect("panel_version_detail", code=code, label=draft.label)
 
@@ -161,7 +158,7 @@ def panel_compare(request, code: str):
         try:
             old, new = panel_version_get(panel, old_label), panel_version_get(panel, new_label)
         except ValidationError as exc:
-            return HttpResponse(_error_text(exc), status=400)
+            return HttpResponse(error_text(exc), status=400)
         context.update(old=old, new=new, diff=versions_diff(old, new))
     return render(request, "panels/compare.html", context)
 

@@ -22,8 +22,7 @@ from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
 from genomes.vcf.htslib_messages import htslib_messages
 from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
-from genomes.importing.prepare import SOMATIC_TYPES
-from genomes.somatic import somatic_summary
+from genomes.somatic import SOMATIC_TYPES, somatic_summary
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
@@ -225,8 +224,7 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
     summary["evidence_sources"] = evidence
     summary["sample_qc"] = _sample_qc(case, samples, summary["identity_patterns"])
     if case.analysis_type in SOMATIC_TYPES:  # TMB, profile and what the file lacks, for the somatic view
-        case_import.statistics = {"evidence_sources": evidence}
-        summary["somatic"] = somatic_summary(case, case_import)
+        summary["somatic"] = somatic_summary(case, case_import, evidence)
     case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
     CaseImport.objects.filter(pk=case_import.pk).update(
         is_current=True, records_read=statistics.records, variants_stored=stored,

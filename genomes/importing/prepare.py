@@ -19,12 +19,12 @@ from core.jobs import job_create, jobs_reap
 from core.models import Department, Job, PatientGroup
 from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
+from genomes.somatic import SOMATIC_TYPES
 from genomes.variant_identity import VariantIdentityError, parse_build
 from genomes.importing.limits import read_limits
 from genomes.vcf.evidence_fields import load_field_map
 from genomes.vcf.header import VcfHeader, file_sha256, open_vcf
 
-SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
 SAMPLE_NAME_SEPARATORS = ("_", "-", ".")
 
 

@@ -33,7 +33,8 @@ from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION,
 from interpret.models import FilterPreset, FilterRun
 from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
 from interpret.rules.scoring import score_parts, score_total
-from interpret.cancer.analysis import TIER_RANK, somatic_candidates, somatic_notes, somatic_where
+from interpret.cancer.analysis import somatic_candidates, somatic_notes, somatic_where
+from interpret.cancer.biomarkers import TIER_RANK
 from genomes.somatic import is_somatic, tumour_normal_positions
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from genomes.case_variants import transcripts_of
 from genomes.genotypes import GENOTYPE_TEXT
 from genomes.selectors import family_of_case
-from genomes.transcripts import canonical_transcript, decoded_hgvs
+from genomes.transcripts import canonical_transcript, decoded_hgvs, gene_transcript
 
 _FAMILY_UNKNOWN = object()
 
@@ -76,8 +76,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
     canonical = canonical_transcript(transcripts or [])
     if candidate.somatic is not None and candidate.somatic.get("gene"):
         # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.cancer.analysis)
-        of_gene = [t for t in transcripts or [] if t.get("gene") == candidate.somatic["gene"]]
-        canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene) or canonical
+        canonical = gene_transcript(transcripts, candidate.somatic["gene"]) or canonical
         result["gene"] = candidate.somatic["gene"]
     result["transcript"] = canonical.get("transcript") if canonical else None
     result["hgvsc"] = decoded_hgvs(canonical.get("hgvsc")) if canonical else None

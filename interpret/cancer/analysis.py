@@ -13,7 +13,7 @@ from genomes import case_variants
 from genomes.clinvar import is_pathogenic
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.somatic import somatic_summary
-from genomes.transcripts import canonical_transcript, decoded_hgvs
+from genomes.transcripts import canonical_transcript, decoded_hgvs, gene_transcript
 from interpret.models import Classification
 from interpret.cancer.biomarkers import tiers_for
 from interpret.cancer.knowledge import (
@@ -21,7 +21,6 @@ from interpret.cancer.knowledge import (
 )
 from interpret.cancer.oncogenicity import CLASS_LABELS, protein_change
 
-TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
 # A normal sample with this VAF or more carries the allele in the germline, or the call is not somatic.
 GERMLINE_NORMAL_VAF = 0.25
 # Alt reads in the normal at a lower VAF: tumour cells in the normal sample, or germline leakage to judge.
@@ -153,8 +152,7 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         annotated = transcripts.get(row["id"]) or []
         # shown by its cancer gene where it touches one (a JAK2 V617F also lies in AL161450.1), else canonically
         gene = next((g for g in row["genes"] if g in roles and _within(g, annotated)), None)
-        of_gene = [t for t in annotated if t.get("gene") == gene] if gene else []
-        canonical = canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene or annotated)
+        canonical = gene_transcript(annotated, gene) or canonical_transcript(annotated)
         gene = gene or (canonical or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
         hgvsp = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
         role = roles.get(gene) if gene in roles and _within(gene, annotated) else None
@@ -217,9 +215,6 @@ def germline_findings(case, case_import) -> list[dict]:
         evidence = classified.get(row["variant_id"]) or ("ClinVar (likely) pathogenic"
                                                           if is_pathogenic(row["clinvar"]) else None)
         if evidence is None:
-            continue
-        if normal is not None and not ((_value(row["allele_fraction"], normal) or 0) >= GERMLINE_NORMAL_VAF
-                                       or _value(row["genotypes"], normal) in CARRIER):
             continue
         findings.append({"variant_id": row["variant_id"], "chrom": row["chrom"], "pos": row["pos"],
                          "ref": row["ref"], "alt": row["alt"],

@@ -34,7 +34,7 @@ CLASS_WORDS = {"any": "any", "mutation": "any", "missense": "missense", "truncat
                "loss-of-function": "truncating", "frameshift": "truncating", "inframe": "inframe", "itd": "inframe"}
 MISSENSE = ("missense_variant",)
 INFRAME = ("inframe_insertion", "inframe_deletion", "protein_altering_variant")
-TIER_ORDER = {"I": 1, "II": 2, "III": 3, "IV": 4}
+TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
 def may_curate_knowledge(user) -> bool:
@@ -59,8 +59,7 @@ def knowledge_draft_start(*, by, note: str = "", audit: AuditContext | None = No
     """The open draft, or a new one copying the published version's lines."""
     _require_curator(by)
     with transaction.atomic():
-        BiomarkerKnowledgeVersion.objects.select_for_update().filter(status="draft").first()
-        draft = draft_version()
+        draft = BiomarkerKnowledgeVersion.objects.select_for_update().filter(status="draft").first()
         if draft is not None:
             return draft
         base = published_version()
@@ -284,12 +283,8 @@ def tiers_for(variants: list[dict], *, tumour_type: str, version: BiomarkerKnowl
         if by_category:
             best = min(by_category.values(), key=lambda e: e["level"])
             tier, level = best["tier"], best["level"]
-        elif benign or common:
-            tier, level = "IV", None
-        elif variant.get("cancer_gene"):
-            tier, level = "III", None
-        else:
-            tier, level = "III", None
+        else:  # a listed cancer gene without evidence, or any other gene: uncertain significance
+            tier, level = ("IV" if benign or common else "III"), None
         label = f"{tier}{level}" if level else tier
         tiers[variant["key"]] = {"tier": tier, "level": level, "label": label, "by_category": by_category,
                                  "knowledge_version": version.number if version else None,

@@ -94,7 +94,7 @@ def combine(codes: list[str]) -> dict:
     points = sum(ONCOGENICITY_CRITERIA[c].points for c in applied)
     name = oncogenicity_class(points)
     notes = []
-    if {"OS3", "OM3", "OP3"} & set(applied) and len({"OS3", "OM3", "OP3"} & set(applied)) > 1:
+    if len({"OS3", "OM3", "OP3"} & set(applied)) > 1:
         notes.append("OS3, OM3 and OP3 are alternatives for one hotspot: apply only the one its counts meet")
     if {"SBVS1", "SBS1"} <= set(applied):
         notes.append("SBVS1 and SBS1 both read population frequency: apply only the stronger")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.audit import Action
-from core.web import audit_context, audit_refusal, audit_request
+from core.web import audit_context, audit_refusal, audit_request, error_text
 from genomes.models import Variant
 from genomes.web import case_for_request
 from interpret.acmg.criteria import Strength
@@ -35,9 +35,6 @@ from interpret.models import Classification
 STRENGTH_CHOICES = [(s.value, s.label) for s in Strength]
 
 
-def _error_text(error) -> str:
-    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
 
 @require_POST
 def classification_start_view(request, case_id: int, variant_id: int):
@@ -52,7 +49,7 @@ def classification_start_view(request, case_id: int, variant_id: int):
             department=case.department, case=case, audit=audit_context(request))
     except (ValidationError, PermissionDenied) as error:
         audit_refusal(request, error)
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("variant_page", case_id=case.pk, variant_id=variant_id)
     return redirect("classification_detail", classification_id=classification.pk)
 
@@ -124,7 +121,7 @@ def _editor(request, classification_id: int, change) -> HttpResponse:
         audit_refusal(request, error)
         current = _get(request, classification_id)
         response = render(request, "interpret/_classification_editor.html",
-                          _context(request, current, error=_error_text(error)))
+                          _context(request, current, error=error_text(error)))
         response.status_code = 400 if isinstance(error, ValidationError) else 403
         return response
 
@@ -177,7 +174,7 @@ def classification_transition(request, classification_id: int, action: str):
         return redirect("classification_detail", classification_id=classification_id)
     except (ValidationError, PermissionDenied) as error:
         audit_refusal(request, error)
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("classification_detail", classification_id=classification_id)
     messages.success(request, {"submit": "Submitted for approval by a second curator.",
                                "approve": "Approved: the classification is final.",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.audit import Action
 from core.errors import InputFileError
 from core.patient_reads import patient_rows_read
-from core.web import audit_context, audit_refusal, audit_request
+from core.web import audit_context, audit_refusal, audit_request, error_text
 from genomes.importing.uploads import upload_discard, upload_store
 from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
@@ -31,9 +31,6 @@ from interpret.cancer.analysis import germline_findings
 from interpret.analysis.presets import somatic_preset_for, somatic_presets
 from interpret.tumor_board.selectors import profile_figures
 
-
-def _error_text(error) -> str:
-    return "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
 def somatic_view(request, case_id: int):
@@ -51,7 +48,7 @@ def somatic_view(request, case_id: int):
                           details={"view": "somatic", "filter_run": result.filter_run.pk if result.filter_run else None,
                                    "candidates": len(result.candidates)})
     except ValidationError as exc:
-        error = _error_text(exc)
+        error = error_text(exc)
     case_import = case.imports.filter(is_current=True).first()
     somatic = (result.somatic if result else None) or {}
     return render(request, "interpret/somatic_case.html", {
@@ -94,7 +91,7 @@ def oncogenicity_start(request, case_id: int, variant_id: int):
             origin="somatic", audit=audit_context(request))
     except (ValidationError, PermissionDenied) as error:
         audit_refusal(request, error)
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect("somatic_case", case_id=case.pk)
     return redirect("classification_detail", classification_id=classification.pk)
 
@@ -112,7 +109,7 @@ def board_meetings(request):
                                            date=request.POST.get("date", ""), audit=audit_context(request))
         except (ValidationError, PermissionDenied) as error:
             audit_refusal(request, error, object_type="board_meeting")
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return redirect("board_meetings")
         return redirect("board_meeting", meeting_id=meeting.pk)
     meetings = list(board.meetings_for(request.user)[:100])
@@ -149,7 +146,7 @@ def board_meeting(request, meeting_id: int):
                 raise ValidationError("unknown action")
         except (ValidationError, PermissionDenied) as error:
             audit_refusal(request, error, object_type="board_meeting", object_id=meeting.pk)
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return redirect("board_meeting", meeting_id=meeting.pk)
     agenda = list(meeting.agenda.select_related("case", "case__department", "referred_by"))
     visible = set(cases_visible_to(request.user).filter(pk__in=[i.case_id for i in agenda]).values_list("pk", flat=True))
@@ -188,7 +185,7 @@ def board_item(request, meeting_id: int, item_id: int):
             messages.success(request, "Recommendation recorded")
         except (ValidationError, PermissionDenied) as error:
             audit_refusal(request, error, object_type="board_recommendation", object_id=item.pk)
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return redirect("board_item", meeting_id=meeting.pk, item_id=item.pk)
     summary = board.case_summary(item.case, user=request.user, item=item)
     _count_summary_rows(request, item.case, summary)
@@ -281,7 +278,7 @@ def biomarker_knowledge(request):
             messages.error(request, str(error))
         except (ValidationError, PermissionDenied) as error:
             audit_refusal(request, error, object_type="biomarker_knowledge")
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         finally:
             if stored is not None:
                 upload_discard(stored)
