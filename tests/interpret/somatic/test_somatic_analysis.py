@@ -200,3 +200,16 @@ def test_without_a_preset_or_filters_a_tumour_case_is_analysed_with_its_somatic_
     answer = client.post(f"/api/cases/{tumour_case.pk}/analysis/", {"filters": {"min_tumour_vaf": 0.1}},
                          content_type="application/json")
     assert answer.json()["settings"]["cancer_genes"] == []
+
+
+@pytest.mark.parametrize("option, value, words", [("--callable-mb", "0", "callable territory"),
+                                                  ("--tumour-purity", "1.5", "tumour purity")])
+def test_a_bad_territory_or_purity_is_refused_before_anything_is_stored(dept_a, cancer_knowledge, capsys, option,
+                                                                        value, words):
+    with pytest.raises(SystemExit):
+        call_command("import_case", "--patient-group", "CANCER-ADULT", "--department", dept_a.code,
+                     "--ped", str(shared("scout-demo/cancer_test.ped")),
+                     "--vcf", str(shared("scout-demo/cancer_test.vcf.gz")), "--analysis-type", "tumour_normal",
+                     option, value, "--wait")
+    assert words in capsys.readouterr().err
+    assert not Case.objects.exists()
