@@ -87,15 +87,17 @@ def national_cohort(build: str) -> tuple[int, int | None]:
 
 def contamination_sites(case_import, *, foetus: int, mother: int, father: int) -> list[tuple]:
     """Autosomal sites informative for maternal contamination of a foetal sample (0-based sample positions):
-    father hom-ref and mother hom-alt, or mother het with the foetus called hom-ref; with the foetus's reads.
-    Returns (mother's code, foetus's code, foetal ref reads, foetal alt reads) per site."""
+    father hom-ref and mother hom-alt (class A), mother het with father and foetus hom-ref (class B), and the
+    background: mother hom-ref, father het, foetus hom-ref (alt reads there are errors, not maternal DNA).
+    Returns (mother's code, father's code, foetus's code, foetal ref reads, foetal alt reads) per site."""
     f, m, p = foetus + 1, mother + 1, father + 1  # PostgreSQL arrays are 1-based
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT genotypes[{m}], genotypes[{f}], ref_reads[{f}], alt_reads[{f}] "
-            f"FROM genomes_casevariant WHERE case_id = %s AND case_import_id = %s AND genotypes[{p}] = 0 "
+            f"SELECT genotypes[{m}], genotypes[{p}], genotypes[{f}], ref_reads[{f}], alt_reads[{f}] "
+            f"FROM genomes_casevariant WHERE case_id = %s AND case_import_id = %s "
             f"AND chrom NOT IN ('X', 'Y', 'MT') AND ref_reads[{f}] IS NOT NULL AND alt_reads[{f}] IS NOT NULL "
-            f"AND ((genotypes[{m}] = 2) OR (genotypes[{m}] = 1 AND genotypes[{f}] = 0))",
+            f"AND ((genotypes[{p}] = 0 AND (genotypes[{m}] = 2 OR (genotypes[{m}] = 1 AND genotypes[{f}] = 0))) "
+            f"OR (genotypes[{m}] = 0 AND genotypes[{p}] = 1 AND genotypes[{f}] = 0))",
             [case_import.case_id, case_import.pk])
         return cursor.fetchall()
 
@@ -176,3 +178,22 @@ def current_cases_carrying(variant_ids: list[int], case_ids: list[int] | None = 
             f"WHERE cv.variant_id = ANY(%s) {only} ORDER BY 1, 2",
             [list(variant_ids), *([list(case_ids)] if case_ids is not None else [])])
         return cursor.fetchall()
+
+
+# What each evidence field is stored in (genomes.vcf.evidence_fields' names): a field counts as carried by a file
+# when any stored row of its import has a value.
+_EVIDENCE_VALUE_SQL = {
+    "consequence": "count(*) FILTER (WHERE consequences <> '{}')",
+    "gnomad_af": "count(gnomad_af)", "gnomad_popmax": "count(gnomad_popmax)",
+    "clinvar": "count(*) FILTER (WHERE clinvar <> '{}')", "clinvar_review": "count(clinvar_stars)",
+    "cadd_phred": "count(cadd_phred)", "revel": "count(revel)", "spliceai": "count(spliceai)",
+}
+
+
+def evidence_value_counts(case_id: int, case_import_id: int) -> dict[str, int]:
+    """Stored rows of one import carrying a value of each evidence field."""
+    names = list(_EVIDENCE_VALUE_SQL)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_EVIDENCE_VALUE_SQL[n] for n in names)} FROM genomes_casevariant "
+                       "WHERE case_id = %s AND case_import_id = %s", [case_id, case_import_id])
+        return dict(zip(names, cursor.fetchone()))

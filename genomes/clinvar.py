@@ -33,8 +33,16 @@ _PATHOGENIC = frozenset(PATHOGENIC_TERMS)
 PATHOGENIC_TEXT_MARK = "athogenic"
 
 
+# ClinVar's three tiers of significance: assertions in more than one of them for the same allele (numeric codes
+# "5,255,2", or "Pathogenic|Benign" from several submissions) are a conflict, as ClinVar itself calls
+# "Conflicting classifications of pathogenicity": read as "conflicting", never as pathogenic.
+_SIGNIFICANCE_TIERS = ({"pathogenic", "likely_pathogenic"}, {"uncertain_significance"}, {"likely_benign", "benign"})
+_TIERED = frozenset().union(*_SIGNIFICANCE_TIERS)
+
+
 def normalize_clinvar(value) -> tuple[str, ...]:
-    """ClinVar significance as sorted unique terms, from text or numeric codes, however joined."""
+    """ClinVar significance as sorted unique terms, from text or numeric codes, however joined; assertions of
+    more than one tier (pathogenic, uncertain, benign) become "conflicting"."""
     if value is None:
         return ()
     if isinstance(value, (tuple, list)):
@@ -48,6 +56,8 @@ def normalize_clinvar(value) -> tuple[str, ...]:
         if term is None and token.startswith("conflicting"):
             term = "conflicting"
         terms.add(term or "other")
+    if sum(1 for tier in _SIGNIFICANCE_TIERS if tier & terms) > 1:
+        terms = (terms - _TIERED) | {"conflicting"}
     return tuple(sorted(terms))
 
 

@@ -77,6 +77,11 @@ def case_overview(case: Case) -> dict:
             "skipped": stats.get("skipped", {}),
             "records": stats.get("records"), "kept": stats.get("kept"),
             "identity": stats.get("sample_qc"),
+            "structural": stats.get("structural", []),
+            "structural_count": stats.get("skipped", {}).get("structural", 0),
+            "evidence_sources": stats.get("evidence_sources"),
+            "evidence_values": stats.get("evidence_values") or {},
+            "evidence_declared_empty": stats.get("evidence_declared_empty") or {},
         }
     identity_by_sample = {entry["sample"]: entry for entry in ((qc or {}).get("identity") or {}).get("samples", ())}
     sample_rows = [(sample, q, identity_by_sample.get(sample.vcf_sample_name))

@@ -28,8 +28,10 @@ from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
 from genomes.signals import case_variants_stored
 from genomes.variant_identity import GenomeBuild
-from genomes.vcf.evidence_fields import evidence_sources, load_field_map, resolve_info_sources
-from genomes.vcf.header import estimate_record_count, open_vcf
+from genomes.case_variants import evidence_value_counts
+from genomes.vcf.evidence_fields import (declared_but_empty, evidence_sources, load_field_map, missing_evidence,
+                                        resolve_info_sources)
+from genomes.vcf.header import VcfInputError, estimate_record_count, open_vcf
 from genomes.sample_identity import SampleIdentity, sample_identity_qc
 from genomes.vcf.contig_guard import contig_guard
 from genomes.vcf.limits import GuardedVcf
@@ -183,7 +185,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     somatic = {}
     if "somatic" in finished_summary:
         somatic = {"tmb": {k: finished_summary["somatic"]["tmb"][k] for k in
-                           ("per_mb", "coding_mutations", "territory_mb", "territory_source", "method")},
+                           ("per_mb", "coding_mutations", "territory_mb", "territory_source", "method", "not_assessable",
+                            "not_available") if k in finished_summary["somatic"]["tmb"]},
                    "somatic_evidence": finished_summary["somatic"]["evidence"]}
     return {**somatic, "case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
@@ -194,7 +197,20 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
             "worker_seconds": worker_seconds, "sample_qc": sample_qc,
-            "summary": _summary_text(case, statistics.records, stored, build, finished - started, sample_qc)}
+            "evidence": evidence_summary(finished_summary),
+            "summary": _summary_text(case, statistics.records, stored, build, finished - started, sample_qc,
+                                     finished_summary)}
+
+
+def evidence_summary(statistics: dict) -> dict:
+    """Which of the file's fields fed which evidence (and on how many stored variants), what is not annotated,
+    and which declared fields carried no value: the import's account of its evidence."""
+    sources = statistics.get("evidence_sources") or {}
+    values = statistics.get("evidence_values") or {}
+    return {"fed_by": {ours: {"source": source, "stored_variants_with_value": values.get(ours)}
+                       for ours, source in sources.items() if source},
+            "not_annotated": missing_evidence(sources),
+            "declared_but_empty": statistics.get("evidence_declared_empty") or {}}
 
 
 def case_statistics_refresh(case_id: int) -> None:
@@ -204,10 +220,18 @@ def case_statistics_refresh(case_id: int) -> None:
         cursor.execute("SELECT genomes_analyze_case_variants(%s)", [case_id])
 
 
-def _summary_text(case, records: int, stored: int, build: str, seconds: float, sample_qc: dict) -> str:
+def _summary_text(case, records: int, stored: int, build: str, seconds: float, sample_qc: dict,
+                  statistics: dict) -> str:
     """The job page's one readable line."""
     text = (f"Case {case.identifier}: {records:,} records read, {stored:,} variants stored ({build}) "
             f"in {seconds:.1f} s.")
+    not_annotated = missing_evidence(statistics.get("evidence_sources") or {})
+    if not_annotated:
+        text += " Not annotated: " + ", ".join(not_annotated) + "."
+    empty = statistics.get("evidence_declared_empty") or {}
+    if empty:
+        text += " Declared in the header but without a value in any record: " + ", ".join(
+            sorted(set(empty.values()))) + "."
     if sample_qc.get("not_evaluated"):
         return text + " Sample identity not evaluated: " + sample_qc["not_evaluated"] + "."
     if sample_qc.get("blocking"):
@@ -219,12 +243,32 @@ def _summary_text(case, records: int, stored: int, build: str, seconds: float, s
 def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str,
             evidence: dict) -> dict:
     elapsed = max(time.monotonic() - started, 1e-6)
+    structural = statistics.skipped.get("structural", 0)
+    if structural and max(structural, statistics.sv_declared) * 2 > statistics.records:
+        # Manta, DELLY, GATK-SV: symbolic alleles and sequence-resolved ones that declare an SVTYPE
+        raise VcfInputError(case_import.vcf_path, None, "ALT",
+                            f"a structural-variant VCF: {structural:,} of its {statistics.records:,} records have "
+                            f"symbolic or breakend alleles and {statistics.sv_declared:,} declare an SVTYPE; give it "
+                            "to the structural-variant import, not as the small-variant file")
+    if structural:
+        examples = ", ".join(f"{s['chrom']}:{s['pos']} {s['type']}" + (f" {s['length']:,} bp" if s["length"] else "")
+                             for s in statistics.structural[:3])
+        case_import.warnings = [*case_import.warnings,
+                                f"{structural:,} structural-variant record(s) not imported as small variants "
+                                f"(e.g. {examples}): they belong to the structural-variant import"]
+        CaseImport.objects.filter(pk=case_import.pk).update(warnings=case_import.warnings)
     summary = statistics.as_dict()
     summary["samples"] = [s.vcf_sample_name for s in samples]
-    summary["evidence_sources"] = evidence
+    # A field the header declares but no stored record carries (a VEP run without its gnomAD cache) is not
+    # annotated for this file: "absent" is said only where a source was applied.
+    values = evidence_value_counts(case.pk, case_import.pk)
+    empty = declared_but_empty(evidence, values, dropped_as_common=statistics.skipped.get("common_by_retention_policy", 0))
+    summary["evidence_sources"] = {ours: None if ours in empty else source for ours, source in evidence.items()}
+    summary["evidence_declared_empty"] = empty
+    summary["evidence_values"] = {ours: values[ours] for ours in values if summary["evidence_sources"].get(ours)}
     summary["sample_qc"] = _sample_qc(case, samples, summary["identity_patterns"])
     if case.analysis_type in SOMATIC_TYPES:  # TMB, profile and what the file lacks, for the somatic view
-        summary["somatic"] = somatic_summary(case, case_import, evidence)
+        summary["somatic"] = somatic_summary(case, case_import, summary["evidence_sources"])
     case.imports.filter(is_current=True).exclude(pk=case_import.pk).update(is_current=False)
     CaseImport.objects.filter(pk=case_import.pk).update(
         is_current=True, records_read=statistics.records, variants_stored=stored,

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 #define MAX_SAMPLES 6          /* genotype patterns are counted in a dense table of 3 * 5^n * 3 */
 #define CONTIG_CACHE 1024
 #define TERM_TABLE 512         /* open addressing; ~60 known consequence terms */
@@ -273,6 +274,8 @@ static int screen_line(Screen *self, const char *line, Py_ssize_t len) {
     const char *ref = f[3], *alt = f[4];
     Py_ssize_t ref_len = fl[3], alt_len = fl[4];
     if (!is_bases(ref, ref_len) || !is_bases(alt, alt_len)) return 0;
+    /* SVTYPE declares a structural variant: the reader counts and lists those (genomes.vcf.records). */
+    if (fl[7] >= 7 && (memmem(f[7], fl[7], ";SVTYPE=", 8) != NULL || memcmp(f[7], "SVTYPE=", 7) == 0)) return 0;
     if (fl[1] == 0 || fl[1] > 12) return 0;
     long long pos = 0;
     for (Py_ssize_t i = 0; i < fl[1]; i++) {

@@ -17,7 +17,7 @@ TRANSCRIPT_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "allele_num": ("ALLELE_NUM",),
     "consequence": ("Consequence", "Annotation"),
     "impact": ("IMPACT", "Annotation_Impact"),
-    "symbol": ("SYMBOL", "Gene_Name"),
+    "symbol": ("SYMBOL", "Gene_Name", "GENE"),
     "gene_id": ("Gene", "Gene_ID"),
     "feature_type": ("Feature_type", "Feature_Type"),
     "transcript_id": ("Feature", "Feature_ID"),
@@ -30,6 +30,7 @@ TRANSCRIPT_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "hgnc_id": ("HGNC_ID",),
     "canonical": ("CANONICAL",),
     "mane_select": ("MANE_SELECT", "MANE"),
+    "pick": ("PICK",),      # VEP --flag_pick: the one consequence VEP picks per variant
     "mane_plus_clinical": ("MANE_PLUS_CLINICAL",),
     "lof": ("LoF",),
     "lof_filter": ("LoF_filter",),
@@ -48,6 +49,10 @@ TRANSCRIPT_FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 SPLICEAI_DELTA_FIELDS = ("SpliceAI_pred_DS_AG", "SpliceAI_pred_DS_AL", "SpliceAI_pred_DS_DG", "SpliceAI_pred_DS_DL")
 
+# VEP --af_gnomad writes each population's frequency (gnomAD_NFE_AF; since v105 gnomADe_NFE_AF and
+# gnomADg_NFE_AF). gnomAD's own popmax is the highest of the non-bottlenecked populations (not ASJ, FIN, AMI, MID
+# or the remainder), so a file without a popmax field gets one from these.
+_GNOMAD_POPULATION_AF = re.compile(r"^gnomAD[eg]?_(AFR|AMR|EAS|NFE|SAS)_AF$")
 _RUN_OF_FIELDS = re.compile(r"[A-Za-z0-9_.+\-/ ]+(?:\|[A-Za-z0-9_.+\-/ ]+)+")
 
 
@@ -60,6 +65,7 @@ class ConsequenceFormat:
     info_key: str  # CSQ or ANN
     fields: tuple[str, ...]
     index: dict[str, int] = field(compare=False, default_factory=dict)
+    population_indexes: tuple[int, ...] = field(compare=False, default=())
 
     @classmethod
     def from_description(cls, info_key: str, description: str) -> ConsequenceFormat:
@@ -79,7 +85,8 @@ class ConsequenceFormat:
                 index[name] = positions[name]
         if "consequence" not in index:
             raise AnnotationHeaderError(f"INFO/{info_key}: no Consequence/Annotation field among {', '.join(names)}")
-        return cls(info_key=info_key, fields=names, index=index)
+        populations = tuple(i for i, name in enumerate(names) if _GNOMAD_POPULATION_AF.match(name))
+        return cls(info_key=info_key, fields=names, index=index, population_indexes=populations)
 
     def has(self, ours: str) -> bool:
         return ours in self.index
@@ -116,6 +123,8 @@ class TranscriptConsequence:
     polyphen: str | None = None
     refseq: str | None = None
     clinvar_review: str | None = None
+    population_max: float | None = None   # the highest gnomAD population frequency VEP wrote (see above)
+    pick: bool = False
 
 
 def _float(value: str | None) -> float | None:
@@ -138,7 +147,7 @@ def _column_indexes(fmt: ConsequenceFormat) -> tuple[int, ...]:
         names = ("allele", "allele_num", "consequence", "impact", "symbol", "gene_id", "transcript_id", "biotype",
                  "exon", "intron", "rank", "hgvsc", "hgvsp", "hgnc_id", "canonical", "mane_select", "lof",
                  "lof_filter", "lof_flags", "revel", "cadd_phred", "spliceai_max", "gnomad_af", "max_af",
-                 "clin_sig", "existing_variation", "sift", "polyphen", "refseq", "clinvar_review")
+                 "clin_sig", "existing_variation", "sift", "polyphen", "refseq", "clinvar_review", "pick")
         cached = tuple(fmt.index.get(name, -1) for name in names)
         object.__setattr__(fmt, "_columns", cached)
         object.__setattr__(fmt, "_spliceai_deltas", tuple(fmt.index[n] for n in SPLICEAI_DELTA_FIELDS if n in fmt.index))
@@ -152,7 +161,8 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
     (i_allele, i_num, i_csq, i_impact, i_symbol, i_gene, i_transcript, i_biotype, i_exon, i_intron, i_rank,
      i_hgvsc, i_hgvsp, i_hgnc, i_canonical, i_mane, i_lof, i_lof_filter, i_lof_flags, i_revel, i_cadd,
      i_spliceai, i_gnomad, i_max_af, i_clin_sig, i_existing, i_sift, i_polyphen, i_refseq,
-     i_review) = _column_indexes(fmt)
+     i_review, i_pick) = _column_indexes(fmt)
+    populations = fmt.population_indexes
     deltas = fmt._spliceai_deltas
     width = len(fmt.fields)
     parsed = []
@@ -174,9 +184,14 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
             spliceai_score = None
         allele_num = v[i_num]
         consequence, clin_sig, existing = v[i_csq], v[i_clin_sig], v[i_existing]
+        if populations:
+            frequencies = [f for f in (_float(v[i]) for i in populations if v[i]) if f is not None]
+            population_max = max(frequencies) if frequencies else None
+        else:
+            population_max = None
         parsed.append(TranscriptConsequence(
             v[i_allele] or None, int(allele_num) if allele_num.isdigit() else None,
-            tuple(c for c in consequence.split("&") if c) if consequence else (),
+            _terms(consequence),
             v[i_impact] or None, v[i_symbol] or None, v[i_gene] or None, v[i_transcript] or None,
             v[i_biotype] or None, exon, intron, v[i_hgvsc] or None, v[i_hgvsp] or None, v[i_hgnc] or None,
             v[i_canonical].upper() in ("YES", "1", "TRUE"), v[i_mane] or None, v[i_lof] or None,
@@ -186,8 +201,18 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
             tuple(c for c in clin_sig.split("&") if c) if clin_sig else (),
             tuple(c for c in existing.split("&") if c) if existing else (),
             v[i_sift] or None, v[i_polyphen] or None, v[i_refseq] or None, v[i_review] or None,
+            population_max, v[i_pick] == "1",
         ))
     return parsed
+
+
+def _terms(consequence: str) -> tuple[str, ...]:
+    """Consequence terms of one entry: VEP joins them with '&', CGAP's mutanno with '~'."""
+    if not consequence:
+        return ()
+    if "~" in consequence:
+        consequence = consequence.replace("~", "&")
+    return tuple(c for c in consequence.split("&") if c)
 
 
 def vep_allele_strings(ref: str, alts: list[str]) -> list[str]:
@@ -209,6 +234,8 @@ def consequences_for_alt(
     """The entries that describe ALT number ``alt_index`` (1-based) of a multi-allelic record."""
     if len(alts) == 1:
         return consequences
+    if consequences and all(c.allele is None and c.allele_num is None for c in consequences):
+        return consequences  # a layout without Allele (CGAP's VEP field): the entries do not say which ALT
     if any(c.allele_num is not None for c in consequences):
         return [c for c in consequences if c.allele_num == alt_index]
     vep_allele = vep_allele_strings(ref, alts)[alt_index - 1]

@@ -151,7 +151,8 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None, limits: Read
     annotation, warnings = None, [f"{message} (in the VCF header)" for message in htslib_warnings]
     named = [key for key in consequence_keys if key in info_ids]
     # VEP writes under the name the pipeline chose (--vcf_info_field): a field laid out Allele|...|Consequence
-    # (or SnpEff's Annotation) is a consequence annotation whatever its name. bcftools' BCSQ has no Allele.
+    # (or SnpEff's Annotation), or Consequence|...|Feature without the Allele (CGAP's mutanno), is a consequence
+    # annotation whatever its name. bcftools' BCSQ (consequence|gene|transcript, lower case) is not one.
     laid_out = sorted(key for key in info_ids if key not in named and _is_consequence_layout(info_descriptions[key]))
     for key in named + laid_out:
         try:
@@ -169,7 +170,9 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None, limits: Read
 
 def _is_consequence_layout(description: str) -> bool:
     layout = set(info_layout(description))
-    return "Allele" in layout and bool(layout & {"Consequence", "Annotation"})
+    if not layout & {"Consequence", "Annotation"}:
+        return False
+    return "Allele" in layout or bool(layout & {"Feature", "Feature_ID"} and layout & {"SYMBOL", "Gene", "IMPACT"})
 
 
 def _describe(exc: Exception) -> str:

@@ -36,6 +36,13 @@ from genomes.vcf.statistics import (MENDELIAN_MIN_GQ, RecordCounter, identity_co
 # Plain upper-case bases: alleles the fast path and the record screen decide without trimming surprises.
 PLAIN_BASES = frozenset("ACGTN")
 INTERGENIC_TERMS = frozenset({"intergenic_variant", "intergenic_region"})
+# A structural variant written as a symbolic or breakend allele in a small-variant file is not stored as a small
+# variant: it is counted and listed, and belongs to the structural-variant import. A sequence-resolved indel is a
+# call like any other, however long and whether or not it declares an SVTYPE (pindel's 90 bp FLT3-ITD), and is
+# stored.
+STRUCTURAL_LISTED = 20
+# gVCF-style placeholders for "any other allele": not a variant, and not a structural one either
+UNSPECIFIED_ALLELES = frozenset({"<*>", "<NON_REF>", "<X>"})
 _INT32_MISSING = -2147483648
 
 
@@ -111,6 +118,11 @@ class VcfReader:
         # Bound once: these run for every record.
         self._count_allele, self._count_genotypes = self.counter.count_allele, self.counter.count_genotypes
         self.info = resolve_info_sources(policy.info_fields, header.info_ids, header.info_descriptions)
+        annotation = header.annotation
+        # Positions of the popmax sources inside the consequence annotation (VEP's MAX_AF, gnomAD's populations)
+        self._csq_popmax = (((annotation.index["max_af"],) if annotation.has("max_af") else ())
+                            + annotation.population_indexes) if annotation else ()
+        self._popmax_sources = bool(self.info.get("gnomad_popmax")) or bool(self._csq_popmax)
         self.lengths = CONTIG_LENGTHS[header.build]
         self._contig_cache: dict[str, str | None] = {}
         self.identity_table = identity_region_table(header.build)
@@ -184,6 +196,8 @@ class VcfReader:
         if not alts:
             stats.skipped["no_alt"] += 1
             return
+        if self._structural(record, ref, alts, contig, pos):
+            return
         if "GT" not in record.FORMAT:
             raise VcfInputError(self.header.path, line, "FORMAT", "no GT: every record needs genotypes")
         if self.fast_path and len(alts) == 1 and self._discarded_quickly(record, contig, ref, alts[0]):
@@ -209,8 +223,14 @@ class VcfReader:
         site_genotypes = _site_genotypes(alleles) if len(alts) > 1 else None
         for alt_index, alt in enumerate(alts, start=1):
             stats.alleles += 1
-            if alt == "*" or not is_sequence_allele(alt):
-                stats.skipped["symbolic_or_spanning_deletion"] += 1
+            if alt == "*":
+                stats.skipped["spanning_deletion"] += 1
+                continue
+            if alt in UNSPECIFIED_ALLELES:
+                stats.skipped["unspecified_allele"] += 1
+                continue
+            if not is_sequence_allele(alt):  # a symbolic allele beside sequence ones: its own structural record
+                self._count_structural(record, contig, pos, ref, alt)
                 continue
             t_pos, t_ref, t_alt = trim_alleles(pos, ref, alt)
             if t_ref == t_alt:
@@ -258,6 +278,37 @@ class VcfReader:
                 site_genotypes,
             )
 
+    def _structural(self, record, ref: str, alts: list[str], contig: str, pos: int) -> bool:
+        """A record of symbolic and breakend alleles only: counted and listed, not stored. A sequence-resolved
+        record that declares an SVTYPE (pindel's FLT3-ITD, Manta's small deletions) is stored like any indel,
+        and counted: a file of mostly such records is a structural-variant VCF (genomes.importing.load)."""
+        if record.INFO.get("SVTYPE") is not None:
+            self.statistics.sv_declared += 1
+        if any(alt == "*" or alt in UNSPECIFIED_ALLELES or is_sequence_allele(alt) for alt in alts):
+            return False
+        for alt in alts:
+            self._count_structural(record, contig, pos, ref, alt)
+        return True
+
+    def _count_structural(self, record, contig: str, pos: int, ref: str, alt: str) -> None:
+        stats = self.statistics
+        stats.alleles += 1
+        stats.skipped["structural"] += 1
+        if len(stats.structural) < STRUCTURAL_LISTED:
+            kind = record.INFO.get("SVTYPE")
+            if kind is None:
+                kind = (alt.strip("<>").split(":")[0] if alt.startswith("<") else "BND" if "[" in alt or "]" in alt
+                        else "DEL" if len(ref) > len(alt) else "INS" if len(alt) > len(ref) else "MNV")
+            end = record.INFO.get("END")
+            length = record.INFO.get("SVLEN")
+            if isinstance(length, tuple):
+                length = length[0] if length else None
+            if length is None and is_sequence_allele(alt):
+                length = len(alt) - len(ref)
+            stats.structural.append({"chrom": contig, "pos": pos, "id": record.ID or "", "type": str(kind),
+                                     "end": int(end) if isinstance(end, (int, float)) else None,
+                                     "length": abs(int(length)) if isinstance(length, (int, float)) else None})
+
     def _discarded_quickly(self, record, contig: str, ref: str, alt: str) -> bool:
         """The fast path for the ~94% of WGS records a retention policy drops.
 
@@ -273,17 +324,23 @@ class VcfReader:
             return False
         annotation = self.header.annotation
         csq = record.INFO.get(annotation.info_key) if annotation else None
+        # The full path's popmax is the highest of every popmax source (genomes.vcf.evidence_fields); a value
+        # read here above the threshold drops the record there too. Only a file without popmax sources falls
+        # back to the AF, as the full path does.
         observed = None
-        if self.info["gnomad_popmax"]:
-            observed = _as_float(self._info(record, "gnomad_popmax", 1))
-        if observed is None and self.info["gnomad_af"] and not (annotation and annotation.has("max_af")):
-            observed = _as_float(self._info(record, "gnomad_af", 1))
-        if observed is None and csq and annotation.has("max_af"):
+        for value in self._info_values(record, "gnomad_popmax", 1):
+            observed = value if observed is None or value > observed else observed
+        if csq and self._csq_popmax:
             first = csq.split(",", 1)[0].split("|")
-            index = annotation.index["max_af"]
-            observed = _as_float(first[index]) if index < len(first) else None
-            if observed is None and self.info["gnomad_af"]:
-                return False  # the full path's order of fallbacks decides this one
+            for index in self._csq_popmax:
+                value = _as_float(first[index]) if index < len(first) else None
+                if value is not None and (observed is None or value > observed):
+                    observed = value
+        if observed is None:
+            if self._popmax_sources:
+                return False  # a popmax source of a later entry may decide: the full path reads them all
+            af = self._info_values(record, "gnomad_af", 1)
+            observed = af[0] if af else None
         if observed is None or observed <= threshold:
             return False
         if self.info["clinvar"] and is_pathogenic(normalize_clinvar(self._info(record, "clinvar", 1))):
@@ -327,10 +384,24 @@ class VcfReader:
         return codes
 
     def _info(self, record, ours: str, alt_index: int):
-        """The value of one of our fields for one ALT: its INFO value, or a sub-field of a structured one."""
-        source = self.info.get(ours)
-        if source is None:
+        """The value of one of our fields for one ALT from its first source: its INFO value, or a sub-field of a
+        structured one."""
+        sources = self.info.get(ours)
+        if not sources:
             return None
+        return self._source_value(record, sources[0], alt_index)
+
+    def _info_values(self, record, ours: str, alt_index: int) -> list[float]:
+        """The numbers every source of one of our fields carries for one ALT (popmax reads them all)."""
+        values = []
+        for source in self.info.get(ours, ()):
+            value = _as_float(self._source_value(record, source, alt_index))
+            if value is not None:
+                values.append(value)
+        return values
+
+    @staticmethod
+    def _source_value(record, source, alt_index: int):
         value = record.INFO.get(source.key)
         if source.sub_index is None:
             return _per_allele(value, alt_index)
@@ -344,17 +415,18 @@ class VcfReader:
         return stars
 
     def _population(self, record, alt_index, allele_consequences) -> tuple[float | None, float | None]:
-        frequency = popmax = None
-        if self.info["gnomad_af"]:
-            frequency = _as_float(self._info(record, "gnomad_af", alt_index))
-        if self.info["gnomad_popmax"]:
-            popmax = _as_float(self._info(record, "gnomad_popmax", alt_index))
-        if frequency is None:
-            frequency = next((c.gnomad_af for c in allele_consequences if c.gnomad_af is not None), None)
-        if popmax is None:
-            # VEP's MAX_AF: the highest frequency of any population in its frequency sources.
-            popmax = next((c.max_af for c in allele_consequences if c.max_af is not None), None)
-        return frequency, popmax
+        """The database's allele frequency (the first source carrying one) and popmax: the highest of every
+        popmax source the record carries (INFO fields, VEP's MAX_AF, gnomAD's populations written by VEP)."""
+        frequencies = self._info_values(record, "gnomad_af", alt_index)
+        frequency = frequencies[0] if frequencies else next(
+            (c.gnomad_af for c in allele_consequences if c.gnomad_af is not None), None)
+        popmax_values = self._info_values(record, "gnomad_popmax", alt_index)
+        for attribute in ("max_af", "population_max"):
+            value = next((getattr(c, attribute) for c in allele_consequences if getattr(c, attribute) is not None),
+                         None)
+            if value is not None:
+                popmax_values.append(value)
+        return frequency, (max(popmax_values) if popmax_values else None)
 
     def _retained(self, frequency, popmax, clinvar) -> bool:
         threshold = self.policy.retention_max_popmax
@@ -364,15 +436,14 @@ class VcfReader:
         return observed is None or observed <= threshold
 
     def _score(self, record, ours: str, alt_index: int, from_annotation: list) -> float | None:
-        if self.info[ours]:
-            value = _as_float(self._info(record, ours, alt_index))
-            if value is not None:
-                return value
+        values = self._info_values(record, ours, alt_index)
+        if values:
+            return values[0]
         values = [v for v in from_annotation if v is not None]
         return max(values) if values else None
 
     def _spliceai(self, record, allele_consequences) -> float | None:
-        source = self.info["spliceai"]
+        source = self.info["spliceai"][0] if self.info["spliceai"] else None
         if source and source.sub_index is not None:  # a MAXDS sub-field
             value = _as_float(self._info(record, "spliceai", 1))
             if value is not None:

@@ -33,7 +33,7 @@ from genomes.variant_identity import CONTIG_LENGTHS, is_primary_contig, normaliz
 from genomes.vcf.bgzf import header_bytes, part_lines
 from genomes.vcf.contig_guard import ContigGuard
 from genomes.vcf.consequences import RANKED_CONSEQUENCES, worst_consequence
-from genomes.vcf.evidence_fields import resolve_info_fields
+from genomes.vcf.evidence_fields import resolve_info_sources
 from genomes.vcf.header import VcfHeader, open_vcf
 from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import PLAIN_BASES, ReadPolicy
@@ -72,9 +72,17 @@ class RecordScreen:
         self.field_count = 9 + len(header.samples)
         self.trio = policy.trio
         self.trio_columns = [self.columns[i] for i in policy.trio] if policy.trio else []
-        info = resolve_info_fields(policy.info_fields, header.info_ids)
-        self.popmax_key, self.af_key, self.clinvar_key = info["gnomad_popmax"], info["gnomad_af"], info["clinvar"]
+        sources = resolve_info_sources(policy.info_fields, header.info_ids, header.info_descriptions)
+        whole = {ours: found[0].key if found and found[0].sub_index is None else None  # text reads whole values
+                 for ours, found in sources.items()}
+        self.popmax_key, self.af_key = whole["gnomad_popmax"], whole["gnomad_af"]
+        self.clinvar_key = sources["clinvar"][0].key if sources["clinvar"] else None  # any value: not dropped here
         annotation = header.annotation
+        if len(sources["gnomad_popmax"]) > 1 or (annotation and annotation.population_indexes) \
+                or (sources["gnomad_popmax"] and self.popmax_key is None):
+            # The reader's popmax is the highest of several sources: one read here above the threshold drops the
+            # record there too, but a record without this one may carry another, so the AF decides nothing here.
+            self.af_key = None
         self.csq_key = annotation.info_key if annotation else None
         self.max_af_index = annotation.index["max_af"] if annotation and annotation.has("max_af") else None
         self.popmax_needle, self.af_needle, self.clinvar_needle, self.csq_needle = (
@@ -129,6 +137,8 @@ class RecordScreen:
         if contig is None or not ref or not alt or not PLAIN_BASES.issuperset(ref) \
                 or not PLAIN_BASES.issuperset(alt):
             return False  # also multi-allelic (","), symbolic, "*" and "." alleles
+        if "SVTYPE=" in fields[7]:
+            return False  # a structural variant: the reader counts and lists those
         pos = fields[1]
         if not pos.isdigit() or int(pos) < 1 or int(pos) + len(ref) - 1 > contig[1]:
             return False

@@ -81,6 +81,9 @@ class ReadStatistics:
     mendelian_errors: int = 0
     # (identity region, the samples' codes) -> sites; the raw material of sample identity QC
     identity_patterns: Counter = field(default_factory=Counter)
+    # The first structural records met (symbolic or breakend alleles: genomes.vcf.records): not stored, named
+    structural: list = field(default_factory=list)
+    sv_declared: int = 0  # records declaring an SVTYPE (sequence-resolved ones are stored)
 
     def as_dict(self) -> dict:
         tv = self.transversions
@@ -94,12 +97,13 @@ class ReadStatistics:
             "transitions": self.transitions, "transversions": self.transversions,
             "identity_patterns": [[region, list(codes), count]
                                   for (region, codes), count in sorted(self.identity_patterns.items())],
+            "structural": list(self.structural), "sv_declared": self.sv_declared,
         }
 
     def merge(self, other: dict) -> None:
         """Add the as_dict() of another part of the same file (parallel import)."""
         for name in ("records", "alleles", "kept", "transitions", "transversions", "mendelian_sites",
-                     "mendelian_errors"):
+                     "mendelian_errors", "sv_declared"):
             setattr(self, name, getattr(self, name) + other[name])
         for name in ("skipped", "by_type", "by_consequence"):
             getattr(self, name).update(other[name])
@@ -108,6 +112,8 @@ class ReadStatistics:
             setattr(self, name, [a + b for a, b in zip(mine, other[name])] if mine else list(other[name]))
         for region, codes, count in other.get("identity_patterns", ()):
             self.identity_patterns[(region, tuple(codes))] += count
+        self.structural = sorted(self.structural + list(other.get("structural", ())),
+                                 key=lambda s: (s["chrom"], s["pos"]))[:20]
 
 
 class RecordCounter:

@@ -78,7 +78,10 @@ class VariantFacts:
     revel_annotated: bool | None = None
     spliceai_annotated: bool | None = None
     store_has_gene: bool | None = None            # the national store has a final classification in the gene
-    phenotype_consistency: str = "consistent"     # highly_specific / consistent / heterogeneous
+    # highly_specific / consistent / heterogeneous, as the curator judged it; not_assessed until then (the de novo
+    # points depend on it, so no PS2/PM6 is suggested on a phenotype nobody assessed)
+    phenotype_consistency: str = "not_assessed"
+    frequency_source: str = "gnomAD"              # the databases the file's frequencies come from
     homozygous: bool = False
     partners: list[Partner] = field(default_factory=list)
     same_protein_change: list[str] = field(default_factory=list)    # P/LP in the store, same amino-acid change
@@ -151,21 +154,26 @@ def _population_frequency(facts: VariantFacts, spec: Specification, findings: _F
     if thresholds is None:
         thresholds, where = specification_get("national").frequency, "national defaults"
     popmax = facts.popmax
-    if facts.frequency_annotated is False:
+    if facts.frequency_annotated is not True:
+        why = ("no population frequency in this file" if facts.frequency_annotated is False
+               else "the import did not record whether the file carries population frequencies")
         for criterion in ("BA1", "BS1", "PM2"):
-            findings.not_suggested(criterion, "not evaluated: no population frequency in this file")
+            findings.not_suggested(criterion, f"not evaluated: {why}")
         return
+    source = facts.frequency_source
     if popmax is not None and popmax > thresholds.ba1:
         if _is_ba1_exception(facts, spec):
             findings.not_suggested("BA1", f"{facts.gene} {facts.hgvsp} is on the BA1 exception list")
         else:
-            findings.add("BA1", Strength.STAND_ALONE, f"gnomAD popmax {popmax:.4g} > {thresholds.ba1:g} ({where}); "
-                         "check the population has >= 2,000 alleles", popmax=popmax, threshold=thresholds.ba1)
+            findings.add("BA1", Strength.STAND_ALONE, f"popmax {popmax:.4g} ({source}) > {thresholds.ba1:g} "
+                         f"({where}); check the population has >= 2,000 alleles", popmax=popmax,
+                         threshold=thresholds.ba1)
     elif popmax is not None and thresholds.bs1 is not None and popmax > thresholds.bs1:
-        findings.add("BS1", Strength.STRONG, f"gnomAD popmax {popmax:.4g} > {thresholds.bs1:g} ({where})",
+        findings.add("BS1", Strength.STRONG, f"popmax {popmax:.4g} ({source}) > {thresholds.bs1:g} ({where})",
                      popmax=popmax, threshold=thresholds.bs1)
     elif facts.annotated and thresholds.pm2 is not None and (popmax is None or popmax <= thresholds.pm2):
-        what = "absent from gnomAD" if popmax is None else f"gnomAD popmax {popmax:.4g} <= {thresholds.pm2:g}"
+        what = (f"absent from {source}" if popmax is None
+                else f"popmax {popmax:.4g} ({source}) <= {thresholds.pm2:g}")
         findings.add("PM2", Strength.SUPPORTING, f"{what} ({where}); ClinGen SVI 2020: PM2 at supporting",
                      popmax=popmax, threshold=thresholds.pm2)
 
@@ -254,9 +262,13 @@ def _de_novo(facts: VariantFacts, spec: Specification, findings: _Findings) -> N
     """PS2 / PM6 from the trio, with the ClinGen SVI points table for one proband."""
     if not facts.de_novo:
         return
+    code = "PS2" if facts.de_novo == "confirmed" else "PM6"
+    if (facts.de_novo, facts.phenotype_consistency) not in DE_NOVO_POINTS:
+        findings.not_suggested(code, f"de novo ({facts.de_novo}), but the phenotype's consistency with the gene is "
+                                     "not assessed: set it on the classification to score the de novo points")
+        return
     points = DE_NOVO_POINTS[(facts.de_novo, facts.phenotype_consistency)]
     strength = strength_of_points(points)
-    code = "PS2" if facts.de_novo == "confirmed" else "PM6"
     basis = facts.de_novo_basis or ("both parents sequenced, parentage confirmed" if facts.de_novo == "confirmed"
                                     else "parentage not confirmed")
     if strength is not None:

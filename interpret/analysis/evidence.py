@@ -7,7 +7,8 @@ statistics); an import made before they were recorded gives None: "not recorded"
 """
 from __future__ import annotations
 
-from genomes.vcf.evidence_fields import EVIDENCE_GROUPS, EVIDENCE_LABELS, carries, missing_evidence
+from genomes.vcf.evidence_fields import (EVIDENCE_GROUPS, EVIDENCE_LABELS, carries, frequency_databases,
+                                        missing_evidence)
 
 NOT_ANNOTATED = "not annotated"
 NOT_RECORDED = "not recorded"
@@ -20,14 +21,15 @@ def case_evidence(case_import) -> dict | None:
     return (case_import.statistics or {}).get("evidence_sources")
 
 
-def frequency_text(value, evidence: dict | None) -> str:
-    """A gnomAD figure as the pages show it."""
+def frequency_text(value, evidence: dict | None, field: str = "gnomad_popmax") -> str:
+    """A population frequency as the pages show it: "absent from gnomAD" only where the file carries the
+    field this figure comes from (and names the databases that were looked in), "not annotated" where not."""
     if value is not None:
         return f"{value:.4g}"
-    known = carries(evidence, "gnomad_af", "gnomad_popmax")
+    known = carries(evidence, field)
     if known is None:
         return NOT_RECORDED
-    return "absent from gnomAD" if known else NOT_ANNOTATED
+    return f"absent from {frequency_databases(evidence.get(field))}" if known else NOT_ANNOTATED
 
 
 def score_text(value, evidence: dict | None, field: str, digits: str = ".3g") -> str:

@@ -14,7 +14,6 @@ from genomes import case_variants
 from genomes.clinvar import pathogenic_status
 from genomes.genotypes import HETEROZYGOUS, HOM_ALT
 from genomes.selectors import family_of_case
-from genomes.transcripts import sorted_transcripts
 from genomes.variant_identity import variant_label
 from interpret.acmg.combine import Classification as AcmgClass
 from interpret.acmg.suggest import Partner, VariantFacts, protein_change
@@ -37,25 +36,22 @@ def _transcript_models(build: str):
     return by_id, canonical
 
 
-def transcript_model_for(build: str, gene: str, transcripts: list[dict]):
-    """The gene model the PVS1 tree walks: the annotation's MANE Select or canonical transcript if the gene
-    models have it, else the gene's longest coding transcript there."""
+def transcript_model_for(build: str, gene: str, transcripts: list[dict], preferred: str = ""):
+    """The gene model the PVS1 tree walks: the classification's own transcript (``preferred``), else the
+    annotation's MANE Select or canonical transcript, if the gene models have it; else the gene's canonical
+    coding transcript there."""
     try:
         by_id, canonical = _transcript_models(build)
     except FileNotFoundError:
         return None
     chosen = [t for t in transcripts if (t.get("symbol") or t.get("gene")) in (gene, None)]
-    for transcript in sorted_transcripts(chosen):
+    ordered = sorted(chosen, key=lambda t: (t.get("transcript") != preferred or not preferred,
+                                            not t.get("mane_select"), not t.get("canonical")))
+    for transcript in ordered:
         model = by_id.get((transcript.get("transcript") or "").split(".")[0])
         if model is not None and model.cds:
             return model
     return canonical.get(gene)
-
-
-def canonical_hgvs(transcripts: list[dict], gene: str) -> tuple[str, str]:
-    """HGVS c. and p. of the gene's first transcript in the stored order (MANE Select first)."""
-    chosen = sorted_transcripts([t for t in transcripts if (t.get("symbol") or t.get("gene")) == gene] or transcripts)
-    return (chosen[0].get("hgvsc") or "", chosen[0].get("hgvsp") or "") if chosen else ("", "")
 
 
 def store_pathogenic_same_residue(classification: Classification) -> tuple[list[str], list[str]]:
@@ -163,10 +159,12 @@ def _contamination_caution(case, row, family) -> str:
 
 
 def _evidence_facts(facts: VariantFacts, case_import_statistics: dict | None, gene: str, variant_id: int) -> None:
-    from genomes.vcf.evidence_fields import carries
+    from genomes.vcf.evidence_fields import carries, frequency_databases
 
     evidence = (case_import_statistics or {}).get("evidence_sources")
     facts.frequency_annotated = carries(evidence, "gnomad_af", "gnomad_popmax")
+    if facts.frequency_annotated:
+        facts.frequency_source = frequency_databases(evidence.get("gnomad_popmax") or evidence.get("gnomad_af"))
     facts.revel_annotated = carries(evidence, "revel")
     facts.spliceai_annotated = carries(evidence, "spliceai")
     facts.store_has_gene = (Classification.objects.filter(gene=gene, status=Classification.Status.FINAL)
@@ -197,6 +195,7 @@ def variant_facts(classification: Classification) -> VariantFacts:
         facts.popmax = row["gnomad_popmax"] if row["gnomad_popmax"] is not None else row["gnomad_af"]
         facts.af = row["gnomad_af"]
         facts.revel, facts.spliceai = row["revel"], row["spliceai"]
-        facts.transcript_model = transcript_model_for(classification.variant.build, classification.gene, transcripts)
+        facts.transcript_model = transcript_model_for(classification.variant.build, classification.gene, transcripts,
+                                                      classification.transcript)
     facts.same_protein_change, facts.same_codon_pathogenic = store_pathogenic_same_residue(classification)
     return facts

@@ -11,7 +11,12 @@ INHERITANCE_POINTS = {"de_novo": 2.0, "x_de_novo": 2.0, "comp_het": 2.0, "ar_hom
                       "possible_comp_het": 1.0, "ad": 1.0}
 
 
-def rarity_points(popmax: float | None) -> float:
+def rarity_points(popmax: float | None, af: float | None = None, *, frequency_annotated: bool | None = True) -> float:
+    """Rarer scores higher; absence scores highest only where the file carries frequencies (a file without them
+    says nothing about rarity, and scores none). The population AF stands in for a missing popmax."""
+    if frequency_annotated is not True:
+        return 0.0
+    popmax = popmax if popmax is not None else af
     if popmax is None or popmax == 0:
         return 2.0
     if popmax < 1e-4:
@@ -36,10 +41,14 @@ def predictor_points(row: dict) -> float:
     return points
 
 
-def score_parts(row: dict, *, panel_confidence: str | None, modes: list[str]) -> dict[str, float]:
+def score_parts(row: dict, *, panel_confidence: str | None, modes: list[str],
+                frequency_annotated: bool | None = True) -> dict[str, float]:
+    """The ranking's parts for one row; the variant table, the variant page, the API and analyse_case all call
+    this (through interpret.analysis.engine.candidate_score), so a variant scores the same wherever it is shown."""
     parts = {
         "consequence": IMPACT_POINTS.get(row.get("impact") or "", 0.0),
-        "rarity": rarity_points(row.get("gnomad_popmax")),
+        "rarity": rarity_points(row.get("gnomad_popmax"), row.get("gnomad_af"),
+                                frequency_annotated=frequency_annotated),
         "predictors": predictor_points(row),
         "clinvar": 3.0 if is_pathogenic(row.get("clinvar")) else 0.0,
         "panel": PANEL_POINTS.get(panel_confidence or "", 0.0),

@@ -7,8 +7,12 @@ from genomes.clinvar import is_pathogenic, normalize_clinvar, pathogenic_sql, pa
     ("Pathogenic", ("pathogenic",)),
     ("Pathogenic/Likely_pathogenic", ("likely_pathogenic", "pathogenic")),
     ("Conflicting_interpretations_of_pathogenicity", ("conflicting",)),
-    ("5|2", ("benign", "pathogenic")),                 # Scout's numeric codes, as in 643594
-    ("5,255,2", ("benign", "other", "pathogenic")),
+    # Scout's numeric codes, as in 643594: pathogenic beside benign (several submissions) is a conflict, never
+    # read as pathogenic
+    ("5|2", ("conflicting",)),
+    ("5,255,2", ("conflicting", "other")),
+    ("5|4", ("likely_pathogenic", "pathogenic")),
+    ("Benign|Uncertain_significance", ("conflicting",)),
     ("0,0", ("uncertain_significance",)),
     (("Benign", "Likely_benign"), ("benign", "likely_benign")),
     (None, ()), (".", ()),

@@ -119,15 +119,18 @@ def test_a_mother_column_holding_the_fathers_genotypes_is_a_blocking_sample_swap
 def de_novo_draft(case_import):
     """A classification draft of a de novo call of HG002 (both parents 0/0, balanced het, GQ 99)."""
     from genomes.models import CaseVariant, Variant
-    from interpret.classification.services import classification_start
+    from interpret.classification.services import classification_context_set, classification_start
     from tests.factories import make_user
 
     case = Case.objects.get(pk=case_import.case_id)
     row = CaseVariant.objects.filter(case_id=case.pk, genotypes=[1, 0, 0], genotype_quality__0__gte=90,
                                      allele_fraction__0__gte=0.4, allele_fraction__0__lte=0.6).first()
     user = make_user(f"cg-{case.pk}", department=case.department, role="clinical_geneticist")
-    return classification_start(variant=Variant.objects.get(pk=row.variant_id), gene="GENE1", condition="test",
-                                mode_of_inheritance="AD", by=user, department=case.department, case=case)
+    draft = classification_start(variant=Variant.objects.get(pk=row.variant_id), gene="GENE1", condition="test",
+                                 mode_of_inheritance="AD", by=user, department=case.department, case=case)
+    # the de novo points need the phenotype's consistency with the gene, which a curator judges
+    return classification_context_set(classification_id=draft.pk, lock_version=draft.lock_version, by=user,
+                                      phenotype_consistency="consistent")
 
 
 def suggested(draft):

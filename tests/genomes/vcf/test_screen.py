@@ -113,8 +113,19 @@ def test_edge_records_go_to_cyvcf2_and_the_outcome_is_unchanged(synthetic_trio, 
         return "\t".join(fields) + "\n"
 
     def popmax(line, text):
+        """INFO's popmax set to ``text``, and VEP's MAX_AF (the synthetic CSQ's second-to-last field) emptied: the
+        reader's popmax is the highest of both, so the edited INFO value alone decides."""
         current = line.split("gnomAD_AF_popmax=")[1].split(";")[0]
-        return edit(line, info=(f"gnomAD_AF_popmax={current}", f"gnomAD_AF_popmax={text}"))
+        line = edit(line, info=(f"gnomAD_AF_popmax={current}", f"gnomAD_AF_popmax={text}"))
+        fields = line.rstrip("\n").split("\t")
+        head, _, csq = fields[7].partition("CSQ=")
+        entries = []
+        for entry in csq.split(","):
+            parts = entry.split("|")
+            parts[-2] = ""
+            entries.append("|".join(parts))
+        fields[7] = head + "CSQ=" + ",".join(entries)
+        return "\t".join(fields) + "\n"
 
     edits = [
         lambda line: edit(line, sample=(0, "0/.")),              # half-missing: cyvcf2's own reading

@@ -61,7 +61,7 @@ def test_pvs1_is_never_applied_in_a_gene_without_a_loss_of_function_mechanism(tr
     assert result.strength is None and "not a known mechanism" in result.justification
     unknown = decide(transcripts["AGRN"], 1022300, lof=None)
     assert unknown.strength is None and "confirm" in unknown.justification
-    suggestions, considered = suggest(VariantFacts(gene="AGRN", consequences=["stop_gained"], pos=1022300,
+    suggestions, considered = suggest(VariantFacts(frequency_annotated=True, gene="AGRN", consequences=["stop_gained"], pos=1022300,
                                                    transcript_model=transcripts["AGRN"], lof_mechanism=False,
                                                    mode_of_inheritance="AR"))
     assert "PVS1" not in [s.evidence.criterion for s in suggestions]
@@ -80,17 +80,17 @@ def codes(facts, spec=None):
     (None, ["PM2_Supporting"]), (0.00005, ["PM2_Supporting"]), (0.001, []), (0.02, ["BS1"]), (0.06, ["BA1"]),
 ])
 def test_frequency_criteria_from_popmax_at_the_national_thresholds(popmax, expected):
-    assert codes(VariantFacts(gene="ANY", popmax=popmax)) == expected
+    assert codes(VariantFacts(frequency_annotated=True, gene="ANY", popmax=popmax)) == expected
 
 
 def test_gene_specific_thresholds_of_an_expert_panel_apply():
     hearing = specification_get("Hearing Loss VCEP")
-    assert codes(VariantFacts(gene="MYO6", popmax=0.0005), hearing) == ["BS1"]          # AD gene: BS1 0.02%
-    assert codes(VariantFacts(gene="GJB2", popmax=0.0005), hearing) == ["PM2_Supporting"]  # AR gene: PM2 <= 0.07%
+    assert codes(VariantFacts(frequency_annotated=True, gene="MYO6", popmax=0.0005), hearing) == ["BS1"]          # AD gene: BS1 0.02%
+    assert codes(VariantFacts(frequency_annotated=True, gene="GJB2", popmax=0.0005), hearing) == ["PM2_Supporting"]  # AR gene: PM2 <= 0.07%
 
 
 def test_ba1_exceptions_are_not_suggested_as_ba1():
-    suggestions, considered = suggest(VariantFacts(gene="HFE", popmax=0.08, hgvsp="ENSP00000417404.1:p.Cys282Tyr"))
+    suggestions, considered = suggest(VariantFacts(frequency_annotated=True, gene="HFE", popmax=0.08, hgvsp="ENSP00000417404.1:p.Cys282Tyr"))
     assert not suggestions and "exception list" in considered[0].reason
 
 
@@ -99,22 +99,22 @@ def test_ba1_exceptions_are_not_suggested_as_ba1():
     (0.10, "BP4_Moderate"), (0.01, "BP4_Strong"), (0.002, "BP4_Very Strong"),
 ])
 def test_pp3_and_bp4_at_the_calibrated_revel_thresholds(revel, expected):
-    found = [c for c in codes(VariantFacts(consequences=["missense_variant"], revel=revel, popmax=0.001))]
+    found = [c for c in codes(VariantFacts(frequency_annotated=True, consequences=["missense_variant"], revel=revel, popmax=0.001))]
     assert found == ([expected] if expected else [])
 
 
 def test_spliceai_gives_pp3_bp4_and_bp7():
-    assert codes(VariantFacts(consequences=["intron_variant"], spliceai=0.5, popmax=0.001)) == ["PP3"]
-    assert codes(VariantFacts(consequences=["synonymous_variant"], spliceai=0.02, popmax=0.001)) == ["BP7"]
-    assert codes(VariantFacts(consequences=["missense_variant"], revel=0.25, spliceai=0.5, popmax=0.001)) == ["PP3"]
+    assert codes(VariantFacts(frequency_annotated=True, consequences=["intron_variant"], spliceai=0.5, popmax=0.001)) == ["PP3"]
+    assert codes(VariantFacts(frequency_annotated=True, consequences=["synonymous_variant"], spliceai=0.02, popmax=0.001)) == ["BP7"]
+    assert codes(VariantFacts(frequency_annotated=True, consequences=["missense_variant"], revel=0.25, spliceai=0.5, popmax=0.001)) == ["PP3"]
 
 
 def test_in_frame_changes_suggest_pm4():
-    assert codes(VariantFacts(consequences=["inframe_deletion"], popmax=0.001)) == ["PM4"]
+    assert codes(VariantFacts(frequency_annotated=True, consequences=["inframe_deletion"], popmax=0.001)) == ["PM4"]
 
 
 def test_ps1_and_pm5_from_the_national_store():
-    facts = VariantFacts(consequences=["missense_variant"], hgvsp="p.Arg143Trp", popmax=0.001)
+    facts = VariantFacts(frequency_annotated=True, consequences=["missense_variant"], hgvsp="p.Arg143Trp", popmax=0.001)
     facts.same_protein_change = ["1-100-C-T"]
     assert codes(facts) == ["PS1"]
     facts.same_protein_change, facts.same_codon_pathogenic = [], ["1-100-G-A"]
@@ -127,16 +127,35 @@ def test_ps1_and_pm5_from_the_national_store():
     ("assumed", "highly_specific", "PM6"), ("assumed", "heterogeneous", None),
 ])
 def test_de_novo_strength_follows_the_svi_points_table(de_novo, phenotype, expected):
-    found = codes(VariantFacts(popmax=0.001, de_novo=de_novo, phenotype_consistency=phenotype))
+    found = codes(VariantFacts(frequency_annotated=True, popmax=0.001, de_novo=de_novo, phenotype_consistency=phenotype))
     assert found == ([expected] if expected else [])
 
 
 def test_pm3_points_for_partners_in_trans_and_bp2_for_cis_or_dominant():
     trans_p = Partner("1-5-A-G", "P", "trans")
-    assert codes(VariantFacts(popmax=0.001, mode_of_inheritance="AR", partners=[trans_p])) == ["PM3"]
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[trans_p])) == ["PM3"]
     unknown_lp = Partner("1-5-A-G", "LP", "unknown")
-    assert codes(VariantFacts(popmax=0.001, mode_of_inheritance="AR", partners=[unknown_lp])) == []
-    assert codes(VariantFacts(popmax=0.001, mode_of_inheritance="AR", homozygous=True)) == ["PM3_Supporting"]
-    assert codes(VariantFacts(popmax=0.001, mode_of_inheritance="AD", partners=[trans_p])) == ["BP2"]
-    assert codes(VariantFacts(popmax=0.001, mode_of_inheritance="AR",
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[unknown_lp])) == []
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", homozygous=True)) == ["PM3_Supporting"]
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AD", partners=[trans_p])) == ["BP2"]
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR",
                               partners=[Partner("1-5-A-G", "P", "cis")])) == ["BP2"]
+
+
+@pytest.mark.parametrize("annotated,why", [(False, "no population frequency in this file"),
+                                           (None, "did not record whether the file carries")])
+def test_no_frequency_criterion_fires_where_the_file_carries_no_frequency_or_the_import_did_not_record_it(
+        annotated, why):
+    """A VEP file declaring gnomAD fields it never filled: PM2 (and BA1/BS1) are not evaluated, and say why."""
+    suggestions, considered = suggest(VariantFacts(gene="MTHFR", popmax=None, frequency_annotated=annotated))
+    assert not suggestions
+    assert {c.criterion for c in considered} == {"BA1", "BS1", "PM2"} and all(why in c.reason for c in considered)
+
+
+def test_de_novo_points_wait_for_the_phenotype_to_be_assessed():
+    suggestions, considered = suggest(VariantFacts(frequency_annotated=True, popmax=0.00001, de_novo="confirmed"))
+    assert "PS2" not in [s.evidence.criterion for s in suggestions]
+    assert any(c.criterion == "PS2" and "not assessed" in c.reason for c in considered)
+    assessed = suggest(VariantFacts(frequency_annotated=True, popmax=0.00001, de_novo="confirmed",
+                                    phenotype_consistency="consistent"))[0]
+    assert "PS2_Moderate" in [s.code for s in assessed]

@@ -52,8 +52,36 @@ def structured(dept_a, tmp_path, settings):
     return case_import
 
 
+FREQUENCY_KEYS = ("1000GAF", "1000G_MAX_AF", "EXACAF", "EXACMAXAF", "EXACMAX_AF", "SWEREFAF", "SWEGENAF")
+
+
+@pytest.fixture
+def without_frequencies(dept_a, tmp_path):
+    """The Scout demo trio with its population frequency fields (ExAC, 1000 Genomes, SweRef, SweGen) taken out of
+    the header and the records: a real file that carries no population frequency."""
+    import gzip
+
+    lines = []
+    for line in gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt"):
+        if line.startswith("##INFO=<ID=") and line[11:].split(",", 1)[0] in FREQUENCY_KEYS:
+            continue
+        if not line.startswith("#"):
+            fields = line.split("\t")
+            fields[7] = ";".join(p for p in fields[7].split(";") if p.split("=", 1)[0] not in FREQUENCY_KEYS)
+            line = "\t".join(fields)
+        lines.append(line)
+    vcf = tmp_path / "643594.no-frequencies.vcf"
+    vcf.write_text("".join(lines))
+    case_import, job = import_case(dept_a, shared("scout-demo/643594.ped"), vcf, case_identifier="643594-NOFREQ")
+    assert job.state == "done", job.error
+    return case_import.case
+
+
 @pytest.mark.django_db
-def test_a_file_without_gnomad_says_not_annotated_and_its_frequency_filter_keeps_everything(client, trio, alice):
+def test_a_file_without_gnomad_says_not_annotated_and_its_frequency_filter_keeps_everything(client,
+                                                                                         without_frequencies,
+                                                                                         alice):
+    trio = without_frequencies
     evidence = CaseImport.objects.get(case=trio, is_current=True).statistics["evidence_sources"]
     assert evidence["consequence"] == "INFO/CSQ" and evidence["gnomad_af"] is None and evidence["gnomad_popmax"] is None
     everything = run_analysis(trio, EVERYTHING, user=alice)
