@@ -98,6 +98,17 @@ class CaseShare(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "department"], name="case_share_unique")]
 
 
+class Person(models.Model):
+    """One person of the national cohort, however many cases include them (genomes.persons: the same individual
+    id within a department, or the same genotype fingerprint across departments). Persons linked by a case are one
+    national family. Counted once in the national observations; never shown outside the departments' cases."""
+
+    family_id = models.BigIntegerField(db_index=True, help_text="The national family: persons linked by cases")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   help_text="Where the person was first seen")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
 class Individual(models.Model):
     """A pedigree member of a case, by pseudonymous id."""
 
@@ -119,6 +130,8 @@ class Individual(models.Model):
     father = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     mother = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_proband = models.BooleanField(default=False)
+    # The national person this individual is (genomes.persons), linked when the case's data are stored
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="individuals")
 
     class Meta:
         ordering = ["case", "id"]

@@ -2,25 +2,30 @@
 
 One row per (variant, origin, patient group, tumour type) in ``genomes_variantobservation``:
 
-- germline rows (``origin = 'germline'``, ``tumour_type = ''``) count the germline samples (every sample but a
+- germline rows (``origin = 'germline'``, ``tumour_type = ''``) count the germline persons (every sample but a
   tumour's) carrying the variant by zygosity: ``het`` (one copy, also a 1/2 call), ``hom`` (two copies),
   ``hemi`` (one copy on X or Y outside the pseudoautosomal regions in a male: a 1/1 call there is one allele);
-  ``carriers`` (individuals) and ``families`` (cases, each once); and by affected status ``affected_carriers``,
-  ``affected_families`` (families with an affected carrier), ``unaffected_carriers``, ``unaffected_families``
-  (the rest of the carriers are of unknown status);
+  ``carriers`` (persons) and ``families`` (national families, each once); and by affected status
+  ``affected_carriers``, ``affected_families`` (families with an affected carrier), ``unaffected_carriers``,
+  ``unaffected_families`` (the rest of the carriers are of unknown status);
 - somatic rows (``origin = 'somatic'``) count tumours carrying the variant whose case's germline samples do not:
-  ``carriers`` (tumour samples) and ``families`` (cases), by the case's tumour type.
+  ``carriers`` and ``families`` (both: tumours, one per person), by the case's tumour type.
+
+A person is counted once however many cases include them, and a family once (genomes.persons: who is one person,
+which persons are one family): per person, kind (germline or tumour) and genome build, the sample of its newest
+current import counts; a family's rows are counted in the patient group of its newest case.
 
 Kept exact by the import, in its own transaction and under the national variants lock (genomes.importing.storage):
-a case's contribution is added when its import is stored, and subtracted (as it was before) when a replace or a
-withdrawal takes its variants away. Nothing is recomputed from all cases, except by ``observations_rebuild``
-(the migration's backfill, and the tests' yardstick of exactness). A case's contribution is one pass over its
-stored variants with its members' genotype columns written into the SQL (no join per genotype).
+the families a change touches are subtracted as they counted before it (a snapshot) and added as they count after
+it, when an import is stored, replaced or withdrawn. Nothing is recomputed from all cases, except by
+``observations_rebuild`` (the migration's backfill, and the tests' yardstick of exactness). A family's
+contribution is one pass over each of its cases' stored variants with the representative samples' genotype
+columns written into the SQL (no join per genotype).
 
-Allele number and cohort frequency are computed when read, from the cohort's germline individuals by sex
-(``cohort_size``): VCFs list variant sites only, so an individual of the cohort without a call at a site is
-counted as homozygous reference there; imports keep only variants below their patient group's retention
-frequency, so a common variant is observed only where it was kept.
+Allele number and cohort frequency are computed when read, from the cohort's germline persons by sex
+(``cohort_size``): VCFs list variant sites only, so a person of the cohort without a call at a site is counted as
+homozygous reference there; imports keep only variants below their patient group's retention frequency, so a
+common variant is observed only where it was kept.
 """
 from __future__ import annotations
 
@@ -44,32 +49,50 @@ def _haploid_in_males_sql(build: str) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-def _members(cursor, case_id: int) -> tuple[list[tuple], int | None, str, str]:
-    """The case's samples as (1-based array index, is tumour, sex, affection), its patient group, build and
-    tumour type."""
-    cursor.execute("SELECT patient_group_id, genome_build, tumour_type FROM genomes_case WHERE id = %s", [case_id])
-    found = cursor.fetchone()
-    if found is None:
-        return [], None, "", ""
-    cursor.execute("SELECT s.position + 1, s.role = 'tumour', ind.sex, ind.affection FROM genomes_sample s "
-                   "JOIN genomes_individual ind ON ind.id = s.individual_id WHERE s.case_id = %s ORDER BY s.position",
-                   [case_id])
-    return cursor.fetchall(), *found
-
-
 def _sum(terms: list[str]) -> str:
     return "(" + " + ".join(terms) + ")" if terms else "0"
 
 
-def _contribution(cursor, case_id: int) -> tuple[str, list] | None:
-    """A SELECT of one case's observation rows (KEY_COLUMNS + COUNT_COLUMNS) and its parameters; None for a
-    case without samples."""
-    members, group_id, build, tumour_type = _members(cursor, case_id)
-    if not members or group_id is None:
-        return None
+def _representatives(cursor, families: set[int]) -> dict[int, dict]:
+    """The samples that count for the persons of ``families``: per person, kind (germline or tumour) and genome
+    build, the sample of the newest current import; grouped by case, with each case's own germline samples (a
+    tumour's call is somatic only where its case's germline samples do not carry it), its group and tumour type,
+    and the patient group its family is counted in (that of the family's newest current import)."""
+    if not families:
+        return {}
+    cursor.execute(
+        "SELECT DISTINCT ON (i.person_id, s.role = 'tumour', ci.genome_build) "
+        "s.case_id, s.position + 1, s.role = 'tumour', i.sex, i.affection, p.family_id, ci.genome_build, "
+        "c.tumour_type FROM genomes_person p JOIN genomes_individual i ON i.person_id = p.id "
+        "JOIN genomes_sample s ON s.individual_id = i.id "
+        "JOIN genomes_caseimport ci ON ci.case_id = s.case_id AND ci.is_current "
+        "JOIN genomes_case c ON c.id = s.case_id "
+        "WHERE p.family_id = ANY(%s) ORDER BY i.person_id, s.role = 'tumour', ci.genome_build, ci.id DESC",
+        [list(families)])
+    chosen = cursor.fetchall()
+    cursor.execute(
+        "SELECT DISTINCT ON (p.family_id) p.family_id, c.patient_group_id FROM genomes_person p "
+        "JOIN genomes_individual i ON i.person_id = p.id JOIN genomes_case c ON c.id = i.case_id "
+        "JOIN genomes_caseimport ci ON ci.case_id = c.id AND ci.is_current "
+        "WHERE p.family_id = ANY(%s) ORDER BY p.family_id, ci.id DESC", [list(families)])
+    family_group = dict(cursor.fetchall())
+    cases: dict[int, dict] = {}
+    for case_id, index, is_tumour, sex, affection, family, build, tumour_type in chosen:
+        part = cases.setdefault(case_id, {"family": family, "group": family_group[family], "build": build,
+                                          "tumour_type": tumour_type, "germline": [], "tumours": []})
+        part["tumours" if is_tumour else "germline"].append((index, sex, affection))
+    if cases:
+        cursor.execute("SELECT case_id, position + 1 FROM genomes_sample WHERE case_id = ANY(%s) AND role <> 'tumour'",
+                       [list(cases)])
+        for case_id, index in cursor.fetchall():
+            cases[case_id].setdefault("own_germline", []).append(index)
+    return cases
+
+
+def _case_part(case_id: int, part: dict) -> tuple[str, list]:
+    """One case's share of its family's observation rows: per variant, the counts of its representative samples
+    (KEY_COLUMNS, family, COUNT_COLUMNS), its members' genotype columns written into the SQL."""
     carrier = codes_sql(CARRIER)
-    germline = [m for m in members if not m[1]]
-    tumours = [m for m in members if m[1]]
 
     def carries(index: int) -> str:
         return f"(g[{index}] IN {carrier})::int"
@@ -77,38 +100,56 @@ def _contribution(cursor, case_id: int) -> tuple[str, list] | None:
     def carriers_of(selected) -> str:
         return _sum([carries(m[0]) for m in selected])
 
-    haploid = _haploid_in_males_sql(build) if build else "FALSE"
+    germline = part["germline"]
+    haploid = _haploid_in_males_sql(part["build"]) if part["build"] else "FALSE"
     het = _sum([f"(g[{i}] IN ({HET}, {HET_OTHER_ALT}))::int" for i, *_ in germline])
-    hom = _sum([f"(g[{i}] = {HOM_ALT} AND NOT ({sex == 'male'} AND hap))::int" for i, _, sex, _ in germline])
-    hemi = _sum([f"(g[{i}] = {HOM_ALT} AND {sex == 'male'} AND hap)::int" for i, _, sex, _ in germline])
-    affected = [m for m in germline if m[3] == "affected"]
-    unaffected = [m for m in germline if m[3] == "unaffected"]
-    rows = []
+    hom = _sum([f"(g[{i}] = {HOM_ALT} AND NOT ({sex == 'male'} AND hap))::int" for i, sex, _ in germline])
+    hemi = _sum([f"(g[{i}] = {HOM_ALT} AND {sex == 'male'} AND hap)::int" for i, sex, _ in germline])
+    affected = [m for m in germline if m[2] == "affected"]
+    unaffected = [m for m in germline if m[2] == "unaffected"]
+    rows, params = [], [case_id]
     if germline:
         rows.append(f"('{GERMLINE}', '', {het}, {hom}, {hemi}, {carriers_of(germline)}, "
-                    f"({carriers_of(germline)} > 0)::int, {carriers_of(affected)}, ({carriers_of(affected)} > 0)::int, "
-                    f"{carriers_of(unaffected)}, ({carriers_of(unaffected)} > 0)::int)")
-    if tumours:
-        somatic = f"CASE WHEN {carriers_of(germline)} = 0 THEN {carriers_of(tumours)} ELSE 0 END"
-        rows.append(f"('{SOMATIC}', %s, 0, 0, 0, {somatic}, ({somatic} > 0)::int, 0, 0, 0, 0)")
-    columns = ", ".join(COUNT_COLUMNS)
-    sql = (f"SELECT c.variant_id, x.origin, {int(group_id)} AS patient_group_id, x.tumour_type, "
-           f"{', '.join('x.' + c for c in COUNT_COLUMNS)} FROM ("
+                    f"{carriers_of(affected)}, {carriers_of(unaffected)})")
+    if part["tumours"]:
+        own_germline = _sum([carries(i) for i in part.get("own_germline", [])])
+        somatic = f"CASE WHEN {own_germline} = 0 THEN {carriers_of(part['tumours'])} ELSE 0 END"
+        rows.append(f"('{SOMATIC}', %s, 0, 0, 0, {somatic}, 0, 0)")
+        params.append(part["tumour_type"])
+    if not rows:
+        return "", []
+    sql = (f"SELECT c.variant_id, x.origin, {int(part['group'])} AS patient_group_id, x.tumour_type, "
+           f"{int(part['family'])} AS family, x.het, x.hom, x.hemi, x.carriers, x.affected, x.unaffected FROM ("
            f"SELECT cv.variant_id, cv.genotypes AS g, {haploid} AS hap FROM genomes_casevariant cv "
            f"WHERE cv.case_id = %s) c CROSS JOIN LATERAL (VALUES {', '.join(rows)}) "
-           f"AS x(origin, tumour_type, {columns}) WHERE x.carriers > 0")
-    params = [case_id] + ([tumour_type] if tumours else [])
+           "AS x(origin, tumour_type, het, hom, hemi, carriers, affected, unaffected) WHERE x.carriers > 0")
     return sql, params
 
 
-def contribution_sql(cursor, case_id: int) -> tuple[str, list]:
-    """The SELECT of one case's observation rows, for the tests and the benchmark; an empty one for a case
-    without samples."""
-    found = _contribution(cursor, case_id)
-    if found is None:
-        return f"SELECT {', '.join(KEY_COLUMNS)}, {', '.join(COUNT_COLUMNS)} FROM genomes_variantobservation " \
-               "WHERE false", []
-    return found
+def contribution_sql(cursor, families: set[int]) -> tuple[str, list]:
+    """The SELECT of the observation rows (KEY_COLUMNS + COUNT_COLUMNS) of the persons of ``families``, each
+    person once (its representative sample) and each family once; an empty one for none."""
+    parts, params = [], []
+    for case_id, part in sorted(_representatives(cursor, families).items()):
+        sql, part_params = _case_part(case_id, part)
+        if sql:
+            parts.append(sql)
+            params += part_params
+    if not parts:
+        return (f"SELECT {', '.join(KEY_COLUMNS)}, {', '.join(COUNT_COLUMNS)} FROM genomes_variantobservation "
+                "WHERE false"), []
+    # Per family first (a family carries a variant when any of its persons does; a somatic row counts tumours,
+    # each person's once), then summed over the families.
+    per_family = (
+        "SELECT variant_id, origin, patient_group_id, tumour_type, sum(het) AS het, sum(hom) AS hom, "
+        "sum(hemi) AS hemi, sum(carriers) AS carriers, "
+        f"CASE WHEN origin = '{SOMATIC}' THEN sum(carriers) ELSE (sum(carriers) > 0)::int END AS families, "
+        "sum(affected) AS affected_carriers, (sum(affected) > 0)::int AS affected_families, "
+        "sum(unaffected) AS unaffected_carriers, (sum(unaffected) > 0)::int AS unaffected_families "
+        f"FROM ({' UNION ALL '.join(parts)}) p GROUP BY variant_id, origin, patient_group_id, tumour_type, family")
+    sums = ", ".join(f"sum({c})::int AS {c}" for c in COUNT_COLUMNS)
+    return (f"SELECT {', '.join(KEY_COLUMNS)}, {sums} FROM ({per_family}) f GROUP BY {', '.join(KEY_COLUMNS)}",
+            params)
 
 
 class ObservationsOutOfStep(Exception):
@@ -143,10 +184,11 @@ def _apply(cursor, source: str, params: list, sign: int) -> int:
     return changed
 
 
-def observations_snapshot(cursor, case_id: int, table: str = "withdrawn_observations") -> None:
-    """Keep a case's present contribution in a temporary table (dropped at commit), before its variants go;
-    ``observations_withdraw`` subtracts it later, under the national lock."""
-    sql, params = contribution_sql(cursor, case_id)
+def observations_snapshot(cursor, families: set[int], table: str = "withdrawn_observations") -> None:
+    """Keep what ``families`` count now in a temporary table (dropped at commit), before their cases change;
+    ``observations_withdraw`` subtracts it. Taken under the national lock, so no other import changes these
+    families in between."""
+    sql, params = contribution_sql(cursor, families)
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
     # Without statistics the planner takes the snapshot for a few rows and subtracts 300,000 of them by a nested
@@ -159,9 +201,9 @@ def observations_withdraw(cursor, table: str = "withdrawn_observations") -> int:
     return _apply(cursor, f"SELECT * FROM {table}", [], -1)
 
 
-def observations_add_case(cursor, case_id: int) -> int:
-    """Add a case's contribution from its stored variants (in the transaction that stored them)."""
-    sql, params = contribution_sql(cursor, case_id)
+def observations_add(cursor, families: set[int]) -> int:
+    """Add what ``families`` count (in the transaction that stored their cases' variants)."""
+    sql, params = contribution_sql(cursor, families)
     return _apply(cursor, sql, params, 1)
 
 
@@ -169,23 +211,19 @@ def observations_rebuild(cursor) -> None:
     """Recompute every observation from the stored cases: the backfill of a new store, and the yardstick the
     tests hold the incremental counts to. Minutes at 30M case-variant rows: not for the import's path."""
     cursor.execute("TRUNCATE genomes_variantobservation")
-    cursor.execute("SELECT DISTINCT case_id FROM genomes_caseimport WHERE is_current ORDER BY case_id")
-    for (case_id,) in cursor.fetchall():
-        observations_add_case(cursor, case_id)
+    cursor.execute("SELECT DISTINCT p.family_id FROM genomes_person p JOIN genomes_individual i ON i.person_id = p.id "
+                   "JOIN genomes_caseimport ci ON ci.case_id = i.case_id AND ci.is_current ORDER BY 1")
+    for (family,) in cursor.fetchall():
+        observations_add(cursor, {family})
     # A new table's first reads are planned without statistics (50 ms a lookup instead of 2 at 1.2M rows).
     cursor.execute("ANALYZE genomes_variantobservation")
 
 
 def cohort_size(build: str) -> dict[str, int]:
-    """The germline individuals of the national cohort of a build (cases with a current import), by sex."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ind.sex, count(DISTINCT ind.id) FROM genomes_caseimport ci "
-            "JOIN genomes_sample s ON s.case_id = ci.case_id AND s.role <> 'tumour' "
-            "JOIN genomes_individual ind ON ind.id = s.individual_id "
-            "WHERE ci.is_current AND ci.genome_build = %s GROUP BY ind.sex", [build])
-        by_sex = dict(cursor.fetchall())
-    return {"male": by_sex.get("male", 0), "female": by_sex.get("female", 0), "unknown": by_sex.get("unknown", 0)}
+    """The germline persons of the national cohort of a build (cases with a current import), each once, by sex."""
+    from genomes.persons import national_persons
+
+    return national_persons(build)
 
 
 def allele_number(size: dict[str, int], *, build: str, chrom: str, pos: int) -> int:

@@ -68,7 +68,8 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
     Only clinical members of the owning department may; the withdrawal is audited with its reason."""
     from core.models import Job
     from genomes.importing.storage import lock_national_variants, national_variants_forget
-    from genomes.observations import observations_snapshot, observations_withdraw
+    from genomes.observations import observations_add, observations_snapshot, observations_withdraw
+    from genomes.persons import families_of_case, families_split
 
     if case.department_id not in departments_with_patient_access(by):
         raise PermissionDenied("Only clinical members of the owning department can withdraw a case's variants.")
@@ -80,15 +81,20 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             raise CaseWithdrawError(f"an import into case {case.identifier} is queued or running; wait for it")
         with transaction.get_connection().cursor() as cursor:
             lock_national_variants(cursor, wait=True)
-            observations_snapshot(cursor, case.pk)
-            withdrawn = observations_withdraw(cursor)
+            # The case's families as they count now, then as they count without it: its persons move to their
+            # other cases' samples, and a family it alone linked falls apart again.
+            families = families_of_case(cursor, case.pk)
+            observations_snapshot(cursor, families)
             cursor.execute("DROP TABLE IF EXISTS withdrawn_variants")
             cursor.execute("CREATE TEMPORARY TABLE withdrawn_variants ON COMMIT DROP AS "
                            "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
             cursor.execute("DELETE FROM genomes_casevariant WHERE case_id = %s", [case.pk])
             deleted = cursor.rowcount
+            cursor.execute("UPDATE genomes_caseimport SET is_current = false WHERE case_id = %s AND is_current",
+                           [case.pk])
+            withdrawn = observations_withdraw(cursor)
+            observations_add(cursor, families_split(cursor, families))
             national_variants_forget(cursor, "withdrawn_variants")
-        case.imports.filter(is_current=True).update(is_current=False)
         Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
                      department_code=case.department.code,

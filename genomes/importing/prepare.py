@@ -154,6 +154,10 @@ def case_import_prepare(
                                        callable_mb=callable_mb, tumour_purity=tumour_purity)
             audit_record(action=Action.CREATE, user=created_by, object_type="case", object_id=case.pk,
                          department_code=department.code, details={"identifier": identifier, "via": "import"})
+        if not case.genome_build:  # registered before its data: the build is known from here on (its national
+            # observations count male X calls by it)
+            case.genome_build = str(header.build)
+            Case.objects.filter(pk=case.pk).update(genome_build=case.genome_build)
         stated = {k: v for k, v in (("callable_mb", callable_mb), ("tumour_purity", tumour_purity)) if v is not None}
         if not created_case and stated:  # a replaced file may come with a corrected territory or purity
             Case.objects.filter(pk=case.pk).update(**stated)

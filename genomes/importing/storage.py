@@ -6,7 +6,8 @@ so, and the staging rows are deleted either way.
 from __future__ import annotations
 
 from genomes.importing.copy_text import STAGING_COLUMNS
-from genomes.observations import observations_add_case, observations_snapshot, observations_withdraw
+from genomes.observations import observations_add, observations_snapshot, observations_withdraw
+from genomes.persons import families_merge, families_of_case, persons_link
 
 CASE_VARIANT_COLUMNS = STAGING_COLUMNS[2:]  # without import_id and key_md5
 # A national variant's dbSNP id: the first of the record's ids ("rs1;rs2", "rs1&COSV2"), if it is one.
@@ -31,9 +32,11 @@ def lock_national_variants(cursor, *, wait: bool) -> bool:
 def store_begin(cursor, case, case_import) -> None:
     """A replace starts by removing the case's variants (inside the import's transaction)."""
     if case_import.replace:
-        # What the replaced variants counted nationally, taken now (before they go) and subtracted at the end
-        # under the national lock: taking observation rows now would hold them through the whole reading.
-        observations_snapshot(cursor, case.pk)
+        # What the case's families counted nationally, taken now (before its variants go) and subtracted at the
+        # end. Under the national lock, held to the end: another import joining one of these families meanwhile
+        # would make the snapshot wrong (a replace is rare; other imports' workers go on staging meanwhile).
+        lock_national_variants(cursor, wait=True)
+        observations_snapshot(cursor, families_of_case(cursor, case.pk), "replaced_observations")
         cursor.execute("DROP TABLE IF EXISTS replaced_variants")
         cursor.execute("CREATE TEMPORARY TABLE replaced_variants ON COMMIT DROP AS "
                        "SELECT DISTINCT variant_id FROM genomes_casevariant WHERE case_id = %s", [case.pk])
@@ -56,11 +59,24 @@ def store_batch(cursor, case, case_import, build: str, source: str, where: str, 
 
 
 def store_end(cursor, case_import) -> None:
-    """National observations follow the case's variants (genomes.observations), in this transaction."""
+    """The import's data become the case's (its current import), its individuals national persons
+    (genomes.persons), and the national observations follow (genomes.observations), in this transaction: the
+    families the case joins are subtracted as they were and added as they are now, each person once."""
     lock_national_variants(cursor, wait=True)
+    case_id = case_import.case_id
+    replaced = families_of_case(cursor, case_id) if case_import.replace else set()  # snapshotted at the start
+    persons_link(cursor, case_id)
+    joined = families_of_case(cursor, case_id)
+    # The families the case joins (a person of it found in them): what they counted before it did, taken before
+    # they become one family and while the case's new import is not yet current.
+    observations_snapshot(cursor, joined - replaced, "joined_observations")
+    family = families_merge(cursor, joined)
+    cursor.execute("UPDATE genomes_caseimport SET is_current = (id = %s) WHERE case_id = %s AND (is_current OR id = %s)",
+                   [case_import.pk, case_id, case_import.pk])
     if case_import.replace:
-        observations_withdraw(cursor)
-    observations_add_case(cursor, case_import.case_id)
+        observations_withdraw(cursor, "replaced_observations")
+    observations_withdraw(cursor, "joined_observations")
+    observations_add(cursor, {family})
     if case_import.replace:
         national_variants_forget(cursor, "replaced_variants")
 

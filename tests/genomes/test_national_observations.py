@@ -191,3 +191,108 @@ def test_the_withdrawal_command_prints_its_outcome_and_refuses_without_a_clinica
     assert json.loads(done.stdout)["case_variants_removed"] == 1
     assert not VariantObservation.objects.exists()
     assert PatientGroup.objects.filter(code="RARE").exists()
+
+
+def renamed_trio(tmp_path, suffix):
+    """The Scout demo trio under other sample and individual ids (another department's pseudonyms)."""
+    import gzip
+
+    from tests.shared_data import shared
+
+    names = {"ADM1059A1": f"F-{suffix}", "ADM1059A2": f"P-{suffix}", "ADM1059A3": f"M-{suffix}"}
+    text = gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt").read()
+    header_end = text.index("#CHROM")
+    line_end = text.index("\n", header_end)
+    columns = text[header_end:line_end].split("\t")
+    columns = [names.get(c, c) for c in columns]
+    vcf = tmp_path / f"trio-{suffix}.vcf"
+    vcf.write_text(text[:header_end] + "\t".join(columns) + text[line_end:])
+    ped = write_ped(tmp_path, f"FAM-{suffix}\tP-{suffix}\tF-{suffix}\tM-{suffix}\t1\t2\n"
+                              f"FAM-{suffix}\tF-{suffix}\t0\t0\t1\t1\nFAM-{suffix}\tM-{suffix}\t0\t0\t2\t1\n",
+                    f"trio-{suffix}.ped")
+    return ped, vcf
+
+
+def germline(chrom, pos, ref, alt, build="GRCh38"):
+    variant = Variant.objects.get(build=build, chrom=chrom, pos=pos, ref=ref, alt=alt)
+    return variant_observations(variant)["germline"]
+
+
+@pytest.mark.django_db
+def test_the_same_trio_imported_three_times_is_three_people_and_one_family(department, tmp_path):
+    vcf = write_vcf(tmp_path, "trio.vcf", ["P", "F", "M"], [
+        ("chr1", 1000000, "A", "G", "0/1", "0/1", "0/0"),
+        ("chr1", 2000000, "C", "T", "1/1", "0/1", "0/1"),
+    ])
+    for copy in ("A", "B", "C"):  # the same people, re-sequenced or analysed again as new cases
+        _, job = import_case(department, write_ped(tmp_path, TRIO_PED, f"trio{copy}.ped"), vcf,
+                             case_identifier=f"SAME-TRIO-{copy}")
+        assert job.state == "done", job.error
+        kept, recomputed = incremental_and_recomputed()
+        assert kept == recomputed
+    site = germline("1", 1000000, "A", "G")
+    assert (site["individuals"], site["families"], site["het"]) == (2, 1, 2)
+    assert site["allele_number"] == 6  # three people, not nine
+    hom = germline("1", 2000000, "C", "T")
+    assert (hom["individuals"], hom["families"], hom["hom"], hom["het"]) == (3, 1, 1, 2)
+    from genomes.beacon import g_variants
+
+    found = g_variants({"referenceName": "1", "start": 999999, "referenceBases": "A", "alternateBases": "G"})
+    assert found["info"]["germlineFamilies"] == 1
+
+
+@pytest.mark.django_db
+def test_one_child_in_three_family_cases_is_counted_once_and_the_cases_are_one_family(department, tmp_path):
+    trio = write_vcf(tmp_path, "t.vcf", ["P", "F", "M"], [("chr1", 1000000, "A", "G", "0/1", "0/0", "0/1")])
+    duo = write_vcf(tmp_path, "d.vcf", ["P", "M"], [("chr1", 1000000, "A", "G", "0/1", "0/1")])
+    single = write_vcf(tmp_path, "s.vcf", ["P"], [("chr1", 1000000, "A", "G", "0/1")])
+    for identifier, ped, vcf in (
+            ("CHILD-TRIO", TRIO_PED, trio),
+            ("CHILD-DUO", "FAM\tP\t0\tM\t1\t2\nFAM\tM\t0\t0\t2\t1\n", duo),
+            ("CHILD-SINGLE", "FAM\tP\t0\t0\t1\t2\n", single)):
+        _, job = import_case(department, write_ped(tmp_path, ped, f"{identifier}.ped"), vcf,
+                             case_identifier=identifier)
+        assert job.state == "done", job.error
+    kept, recomputed = incremental_and_recomputed()
+    assert kept == recomputed
+    site = germline("1", 1000000, "A", "G")
+    assert (site["individuals"], site["families"]) == (2, 1)  # the child and the mother, one family
+    assert site["by_affection"]["affected"] == {"individuals": 1, "families": 1}
+    from genomes.models import Person
+
+    assert Person.objects.count() == 3 and Person.objects.values("family_id").distinct().count() == 1
+
+    # Withdrawing the trio: the child and the mother are still counted (from the duo), once each
+    geneticist = User.objects.create_user("persons-geneticist")
+    Membership.objects.create(user=geneticist, department=department, role=Role.CLINICAL_GENETICIST)
+    case_variants_withdraw(case=Case.objects.get(identifier="CHILD-TRIO"), by=geneticist, reason="consent withdrawn")
+    kept, recomputed = incremental_and_recomputed()
+    assert kept == recomputed
+    site = germline("1", 1000000, "A", "G")
+    assert (site["individuals"], site["families"], site["allele_number"]) == (2, 1, 4)
+
+
+@pytest.mark.django_db
+def test_the_same_people_in_another_department_are_found_by_their_genotypes_and_counted_once(patient_groups,
+                                                                                          tmp_path):
+    first = Department.objects.create(code="kg-north", name="North")
+    second = Department.objects.create(code="kg-south", name="South")
+    ped, vcf = renamed_trio(tmp_path, "north")
+    _, job = import_case(first, ped, vcf, case_identifier="NORTH-1")
+    assert job.state == "done", job.error
+    before = list(VariantObservation.objects.filter(origin="germline").values_list("variant_id", "carriers",
+                                                                                    "families"))
+    assert before
+    ped, vcf = renamed_trio(tmp_path, "south")  # other ids: only the genotypes say who they are
+    _, job = import_case(second, ped, vcf, case_identifier="SOUTH-7")
+    assert job.state == "done", job.error
+    kept, recomputed = incremental_and_recomputed()
+    assert kept == recomputed
+    after = list(VariantObservation.objects.filter(origin="germline").values_list("variant_id", "carriers",
+                                                                                   "families"))
+    assert sorted(after) == sorted(before)  # nobody counted twice, no family twice
+    from genomes.models import Individual
+
+    persons = {i.individual_id: i.person_id for i in Individual.objects.all()}
+    assert persons["P-north"] == persons["P-south"] and persons["F-north"] == persons["F-south"]
+    assert len(set(persons.values())) == 3  # the son is not taken for his father: they share half of their calls

@@ -222,14 +222,15 @@ def test_paging_and_sorting_reuse_a_runs_candidates_until_the_national_cohort_ch
     assert [r.row["id"] for r in page.context["page"].object_list] == expected
     assert AuditEvent.objects.filter(object_type="case_variants").count() == audited + 1
 
-    # The same family's genome imported again as another case: every candidate now has two families.
+    # The same family's genome imported again as another case: the cohort changed, so the list is made anew; and
+    # it is still one family (the same people are counted once nationally, genomes.persons).
     second = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
         ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"),
         case_identifier="643594-again")
     assert job_run(second.job_id).state == "done"
     after = run_analysis(trio, EVERYTHING, user=alice, reuse=True)
-    assert not after.reused and {c.cohort_families for c in after.candidates} == {2}
+    assert not after.reused and {c.cohort_families for c in after.candidates} == {1}
 
 
 @pytest.mark.django_db
@@ -242,3 +243,20 @@ def test_the_table_works_without_its_result_cache(client, trio, alice, settings)
     assert [c.row["id"] for c in again.candidates] == [c.row["id"] for c in first.candidates]
     client.force_login(alice)
     assert client.get(f"/cases/{trio.pk}/variants/?genome_wide=true").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_variant_scores_the_same_in_the_table_and_on_its_page_and_is_shown_by_the_same_transcript(
+        trio, panel, alice, client):
+    """Before, the page scored without the panel (6.0) what the table scored with it (7.5)."""
+    client.force_login(alice)
+    table = client.get(f"/cases/{trio.pk}/variants/?genome_wide=true&max_popmax=&impacts=&pass_only=false"
+                       "&include_clinvar_pathogenic=false")
+    rows = table.context["rows"]
+    in_panel = [r for r in rows if r["panel"]]
+    assert in_panel and in_panel[0]["score_parts"]["panel"] > 0  # SIRT3 and SEMA4A, the group's panel
+    for row in in_panel[:3] + [r for r in rows if not r["panel"]][:2]:
+        page = client.get(f"/cases/{trio.pk}/variants/{row['variant_id']}/")
+        assert page.context["score"] == row["score"] and page.context["score_parts"] == row["score_parts"]
+        shown = page.context["shown_transcript"] or {}
+        assert shown.get("transcript") == row["transcript"] and page.context["gene"] == row["gene"]
