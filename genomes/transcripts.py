@@ -1,29 +1,62 @@
-"""The order in which a variant's transcript annotations are read, as stored from the pipeline's CSQ/ANN.
+"""The transcript a variant is shown by, on every channel (variant table, variant page, classification, report,
+Phenopacket, API, ``analyse_case``): one rule, ``shown_transcript``.
 
-MANE Select first, then the Ensembl canonical transcript, then VEP's own order (by severity): the first is the
-one whose HGVS the table, the exports and classifications show.
+A variant overlapping two genes (PLEKHN1 and PERM1 at 1:979415) has transcripts of both; the one shown is the
+one whose consequence made the variant a candidate (the analysis's consequence or impact filter; without one,
+the most severe impact), within the panel's genes when a panel is applied, preferring MANE Select, then the
+Ensembl canonical transcript, then VEP's PICK, then the most severe consequence, then the pipeline's order.
 """
 from __future__ import annotations
 
 import re
 
-
-def sorted_transcripts(transcripts: list[dict]) -> list[dict]:
-    """MANE Select first, then the Ensembl canonical, then in the order the pipeline listed them."""
-    return sorted(transcripts or [], key=lambda t: (not t.get("mane_select"), not t.get("canonical")))
+from genomes.vcf.consequences import CONSEQUENCE_IMPACT, CONSEQUENCE_RANK, IMPACT_RANK, UNKNOWN_RANK
 
 
-def canonical_transcript(transcripts: list[dict]) -> dict | None:
-    """The transcript a variant is shown by: the first of ``sorted_transcripts``."""
-    ordered = sorted_transcripts(transcripts)
-    return ordered[0] if ordered else None
+def _severity(transcript: dict) -> int:
+    return min((CONSEQUENCE_RANK.get(term, UNKNOWN_RANK) for term in transcript.get("consequences") or ()),
+               default=UNKNOWN_RANK + 1)
 
 
-def gene_transcript(transcripts: list[dict], gene: str | None) -> dict | None:
-    """The transcript a call is shown by for one gene: that gene's, those with a protein change first, then as
-    ``canonical_transcript`` orders them; None when the gene has none."""
-    of_gene = [t for t in transcripts or [] if gene and t.get("gene") == gene]
-    return canonical_transcript([t for t in of_gene if t.get("hgvsp")] or of_gene)
+def _impact(transcript: dict) -> str:
+    impact = transcript.get("impact")
+    if impact:
+        return impact
+    terms = transcript.get("consequences") or ()
+    return min((CONSEQUENCE_IMPACT.get(t, "MODIFIER") for t in terms), key=lambda i: IMPACT_RANK.get(i, 9),
+               default="")
+
+
+def _gene(transcript: dict) -> str:
+    return (transcript.get("gene") or transcript.get("symbol") or "").upper()
+
+
+def shown_transcript(transcripts: list[dict], *, genes=None, impacts=(), consequences=()) -> dict | None:
+    """The transcript a variant is shown by (see the module's rule). ``genes``: the panel's gene symbols when a
+    panel is applied (or the one gene a classification is for); ``impacts`` and ``consequences``: the filter
+    that made it a candidate."""
+    transcripts = list(transcripts or [])
+    if not transcripts:
+        return None
+    wanted_genes = {g.upper() for g in genes or ()}
+    if wanted_genes and any(_gene(t) in wanted_genes for t in transcripts):
+        transcripts = [t for t in transcripts if _gene(t) in wanted_genes]
+    impacts, terms = set(impacts or ()), set(consequences or ())
+    qualifying = [t for t in transcripts
+                  if (impacts and _impact(t) in impacts) or (terms and terms & set(t.get("consequences") or ()))]
+    if not qualifying:
+        best = min(IMPACT_RANK.get(_impact(t), 9) for t in transcripts)
+        qualifying = [t for t in transcripts if IMPACT_RANK.get(_impact(t), 9) == best]
+    order = {id(t): i for i, t in enumerate(transcripts)}
+    return min(qualifying, key=lambda t: (not t.get("mane_select"), not t.get("canonical"), not t.get("pick"),
+                                          _severity(t), order[id(t)]))
+
+
+def transcripts_in_display_order(transcripts: list[dict], shown: dict | None) -> list[dict]:
+    """Every transcript, the shown one first, then MANE Select, canonical, in the pipeline's order (variant page)."""
+    rest = sorted((t for t in transcripts or [] if t is not shown),
+                  key=lambda t: (not t.get("mane_select"), not t.get("canonical")))
+    return ([shown] if shown is not None else []) + rest
 
 
 def decoded_hgvs(text: str | None) -> str | None:

@@ -134,6 +134,7 @@ class Classification(models.Model):
         UNKNOWN = "unknown", "Not stated"
 
     class PhenotypeConsistency(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", "Not assessed"
         HIGHLY_SPECIFIC = "highly_specific", "Highly specific for the gene"
         CONSISTENT = "consistent", "Consistent, not highly specific"
         HETEROGENEOUS = "heterogeneous", "Consistent, genetically heterogeneous"
@@ -151,11 +152,14 @@ class Classification(models.Model):
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True, help_text="Why this version was made (reclassification)")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # The transcript the classification was made on, and its HGVS, frozen when it starts (genomes.transcripts:
+    # the one the case showed the variant by, for this gene): reports and exports name these.
+    transcript = models.CharField(max_length=60, blank=True)
     hgvsc = models.CharField(max_length=300, blank=True)
     hgvsp = models.CharField(max_length=300, blank=True)
     lof_mechanism = models.CharField(max_length=8, choices=LofMechanism.choices, default=LofMechanism.UNKNOWN)
     phenotype_consistency = models.CharField(max_length=16, choices=PhenotypeConsistency.choices,
-                                             default=PhenotypeConsistency.CONSISTENT)
+                                             default=PhenotypeConsistency.NOT_ASSESSED)
     criteria = models.JSONField(default=dict, blank=True)
     considered = models.JSONField(default=list, blank=True)
     rule_set = models.CharField(max_length=120)
@@ -301,6 +305,9 @@ class Report(models.Model):
     filter_run_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
                                 help_text="The filter runs whose exact settings the report states")
     facts = models.JSONField(default=dict, blank=True)
+    # An amendment's corrections of the transcript a reported variant is named by: {variant id: {"transcript",
+    # "reason"}}; the reason is printed beside it and audited.
+    transcript_corrections = models.JSONField(default=dict, blank=True)
     lock_version = models.PositiveIntegerField(default=1)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True)

@@ -28,6 +28,7 @@ from genomes.selectors import family_of_case
 from genomes.observations import germline_family_counts
 from genomes.transcripts import protein_search_text, transcript_change_search
 from genomes.variant_identity import normalize_contig, xpos
+from genomes.vcf.evidence_fields import carries
 from interpret.analysis.evidence import case_evidence, filter_notes
 from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION, normalise_settings, without_sorting
 from interpret.models import FilterPreset, FilterRun
@@ -44,7 +45,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 4  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 5  # raise when the engine's output changes for the same inputs
 
 
 @dataclass
@@ -77,6 +78,7 @@ class AnalysisResult:
     notes: list[str] = field(default_factory=list)  # what the filters did for want of evidence (evidence.py)
     evidence: dict | None = None  # the evidence the case's file carries (interpret.analysis.evidence)
     somatic: dict | None = None  # a tumour case: its samples, TMB and what the file lacks
+    panel_symbols: list[str] | None = None  # the applied panels' genes: candidates are shown by their transcripts
 
 
 
@@ -293,7 +295,8 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     result = AnalysisResult(case=case, family=family, settings=settings, panel_versions=versions,
                             candidates=candidates, truncated=truncated, cohort_size=cohort[0],
                             milliseconds=milliseconds, case_import=case_import, contamination=contamination,
-                            reused=reused is not None, evidence=case_evidence(case_import), somatic=somatic_facts)
+                            reused=reused is not None, evidence=case_evidence(case_import), somatic=somatic_facts,
+                            panel_symbols=panel_symbols)
     result.notes = filter_notes(settings, result.evidence) + somatic_notes(settings, somatic_facts)
     if record:
         result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
@@ -345,11 +348,40 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
     if family is not None:
         for candidate in candidates:
             candidate.flags.extend(flags_of_row(candidate.row, family))
+    evidence = case_evidence(case_import)
     for candidate in candidates:
-        candidate.score_parts = score_parts(candidate.row, panel_confidence=(candidate.panel or {}).get("confidence"),
-                                            modes=candidate.modes)
-        candidate.score = score_total(candidate.score_parts)
+        candidate.score_parts, candidate.score = candidate_score(candidate.row, panel=candidate.panel,
+                                                                 modes=candidate.modes, evidence=evidence)
     return candidates, truncated, contamination
+
+
+def candidate_score(row: dict, *, panel: dict | None, modes: list[str], evidence: dict | None
+                    ) -> tuple[dict[str, float], float]:
+    """A row's ranking parts and total: one function for the table, the variant page, the API and the command."""
+    parts = score_parts(row, panel_confidence=(panel or {}).get("confidence"), modes=modes,
+                        frequency_annotated=carries(evidence, "gnomad_af", "gnomad_popmax"))
+    return parts, score_total(parts)
+
+
+def row_in_analysis(case, case_import, row: dict, *, user) -> dict:
+    """How the analysis shows one stored row outside a run (the variant page): with the panels and filters of the
+    user's latest run on this import, else the case's defaults, so that its transcript and score are the ones the
+    variant table showed. Returns its panel entry, the panel's genes and the transcript choice."""
+    run = (FilterRun.objects.filter(case=case, case_import=case_import, user=user).order_by("-created_at").first()
+           if user is not None and getattr(user, "pk", None) else None)
+    try:
+        settings = normalise_settings(filter_run_settings(run) if run else None)
+        versions = resolve_panel_versions(case, settings)
+    except ValidationError:  # a panel version since removed from use: the defaults
+        settings = normalise_settings(None)
+        versions = resolve_panel_versions(case, settings)
+    panel_genes = _panel_genes(versions) if versions else {}
+    confidences = CONFIDENCE_SETS[settings["panel_confidence"]]
+    padding = _padding_regions(panel_genes, case_import.genome_build, confidences) if versions else []
+    symbols = sorted(e["symbol"] for e in panel_genes.values() if e["confidence"] in confidences) if versions else None
+    return {"panel": _panel_entry(row, panel_genes, padding, confidences), "panel_symbols": symbols,
+            "shown_by": {"genes": symbols, "impacts": settings.get("impacts") or (),
+                         "consequences": settings.get("consequences") or ()}}
 
 
 def _record_run(case, case_import, user, via, preset, settings, versions, candidates, milliseconds) -> FilterRun:
@@ -386,20 +418,27 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences) -> li
             matched |= {"comp_het"} if "possible_comp_het" in modes else set()
             if not matched & wanted:
                 continue
-        panel = None
-        for gene in row["genes"]:
-            entry = panel_genes.get(gene.upper())
-            if entry is not None and (panel is None or CONFIDENCE_RANK[entry["confidence"]]
-                                      < CONFIDENCE_RANK[panel["confidence"]]):
-                panel = entry
-        if panel is None:
-            for start, end, symbol in padding:
-                if start <= row["xpos"] <= end:
-                    panel = {**panel_genes[symbol.upper()], "padding_only": True}
-        if panel is not None and panel["confidence"] not in confidences:
-            panel = {**panel, "outside_chosen_confidence": True}
-        candidates.append(Candidate(row=row, modes=modes, partners=partners, panel=panel))
+        candidates.append(Candidate(row=row, modes=modes, partners=partners,
+                                    panel=_panel_entry(row, panel_genes, padding, confidences)))
     return candidates
+
+
+def _panel_entry(row: dict, panel_genes: dict, padding: list, confidences) -> dict | None:
+    """The strongest panel entry among a row's genes (or a padded gene it lies near), marked when it is outside
+    the confidences chosen."""
+    panel = None
+    for gene in row["genes"]:
+        entry = panel_genes.get(gene.upper())
+        if entry is not None and (panel is None or CONFIDENCE_RANK[entry["confidence"]]
+                                  < CONFIDENCE_RANK[panel["confidence"]]):
+            panel = entry
+    if panel is None:
+        for start, end, symbol in padding:
+            if start <= row["xpos"] <= end:
+                panel = {**panel_genes[symbol.upper()], "padding_only": True}
+    if panel is not None and panel["confidence"] not in confidences:
+        panel = {**panel, "outside_chosen_confidence": True}
+    return panel
 
 
 def _add_cohort_counts(candidates: list[Candidate]) -> None:

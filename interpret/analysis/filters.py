@@ -155,3 +155,67 @@ def _boolean(value, key):
 def without_sorting(settings: dict) -> dict:
     """The settings that decide which candidates a run finds (paging and re-sorting leave them alone)."""
     return {k: v for k, v in settings.items() if k not in SORT_KEYS}
+
+
+# Settings that only a germline case's analysis reads (a tumour's calls have no inheritance or genotype QC here).
+GERMLINE_KEYS = ("inheritance", "min_gq", "min_dp", "min_ab", "max_ab", "max_cohort_families")
+
+
+def settings_in_words(settings: dict, *, somatic: bool) -> list[str]:
+    """A run's filters as a report's methods state them: one sentence each, only the filters that apply to the
+    case's kind (a germline report never names tumour VAF), none of the sorting."""
+    s = {**DEFAULTS, **(settings or {})}
+    words = []
+    if s["genome_wide"]:
+        words.append("Genome-wide: not restricted to the panels (panel genes marked).")
+    else:
+        confidence = {"green": "green genes", "green_amber": "green and amber genes",
+                      "all": "green, amber and red genes"}[s["panel_confidence"]]
+        words.append(f"Restricted to the panels' {confidence}.")
+    if s["max_popmax"] is not None:
+        words.append(f"Population frequency: popmax at most {_figure(s['max_popmax'])} (variants the file carries "
+                     "no frequency for are kept).")
+    if s["max_af"] is not None:
+        words.append(f"Population allele frequency at most {_figure(s['max_af'])}.")
+    if s["impacts"] or s["consequences"]:
+        parts = ([f"impact {' or '.join(i.lower() for i in s['impacts'])}"] if s["impacts"] else []) + (
+            [", ".join(c.replace("_", " ") for c in s["consequences"])] if s["consequences"] else [])
+        words.append("Consequence: " + " or ".join(parts) + ".")
+    if s["include_clinvar_pathogenic"]:
+        words.append("ClinVar (likely) pathogenic variants kept whatever their frequency and consequence.")
+    if s["clinvar"]:
+        words.append("Only variants with ClinVar " + ", ".join(t.replace("_", " ") for t in s["clinvar"]) + ".")
+    if s["pass_only"]:
+        words.append("Calls that passed the caller's filters (FILTER PASS) only.")
+    for key, text in (("min_revel", "REVEL at least"), ("min_cadd", "CADD at least"),
+                      ("min_spliceai", "SpliceAI at least")):
+        if s[key] is not None:
+            words.append(f"{text} {_figure(s[key])}.")
+    if not somatic:
+        for key, text in (("min_gq", "Genotype quality at least"), ("min_dp", "Read depth at least"),
+                          ("min_ab", "Allele balance at least"), ("max_ab", "Allele balance at most"),
+                          ("max_cohort_families", "Carried by at most this many families nationally:")):
+            if s[key] is not None:
+                words.append(f"{text} {_figure(s[key])}.")
+        if s["inheritance"]:
+            words.append("Inheritance: " + ", ".join(m.replace("_", " ") for m in s["inheritance"]) + ".")
+    else:
+        for key, text in (("min_tumour_vaf", "Tumour VAF at least"), ("min_tumour_depth", "Tumour depth at least"),
+                          ("min_tumour_alt_reads", "Tumour alt reads at least"),
+                          ("max_normal_alt_reads", "Normal alt reads at most"),
+                          ("max_normal_vaf", "Normal VAF at most")):
+            if s[key] is not None:
+                words.append(f"{text} {_figure(s[key])}.")
+        if s["cancer_genes"]:
+            words.append("Cancer genes only (" + ", ".join(s["cancer_genes"]) + ").")
+        if s["hotspots_only"]:
+            words.append("Hotspots only.")
+    for key, text in (("region", "Region"), ("genes", "Genes"), ("text", "Search")):
+        if s[key]:
+            value = ", ".join(s[key]) if isinstance(s[key], list) else s[key]
+            words.append(f"{text}: {value}.")
+    return words
+
+
+def _figure(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

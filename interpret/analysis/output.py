@@ -4,7 +4,7 @@ from __future__ import annotations
 from genomes.case_variants import transcripts_of
 from genomes.genotypes import GENOTYPE_TEXT
 from genomes.selectors import family_of_case
-from genomes.transcripts import canonical_transcript, decoded_hgvs, gene_transcript
+from genomes.transcripts import decoded_hgvs, shown_transcript
 
 _FAMILY_UNKNOWN = object()
 
@@ -38,11 +38,21 @@ def candidates_as_dicts(result, candidates: list) -> list[dict]:
     """Output objects for some of a result's candidates (a page, or all), with their canonical transcript."""
     individuals = case_individuals(result.case, result.family)
     transcripts = transcripts_of(result.case_import.pk, result.case.pk, [c.row["id"] for c in candidates])
-    return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"])) for c in candidates]
+    shown_by = transcript_choice(result)
+    return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"]), shown_by=shown_by)
+            for c in candidates]
+
+
+def transcript_choice(result) -> dict:
+    """What decides the transcript a run's candidates are shown by (genomes.transcripts.shown_transcript): the
+    panel's genes and the consequence filter."""
+    settings = result.settings or {}
+    return {"genes": result.panel_symbols, "impacts": settings.get("impacts") or (),
+            "consequences": settings.get("consequences") or ()}
 
 
 def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
-                      transcripts: list[dict] | None = None) -> dict:
+                      transcripts: list[dict] | None = None, shown_by: dict | None = None) -> dict:
     """The stable shape of a candidate for the API and analyse_case --json."""
     row = candidate.row
     genotypes = {g["individual"]: {k: v for k, v in g.items() if k != "individual"}
@@ -69,16 +79,20 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         somatic = candidate.somatic
         result.update({key: somatic.get(key) for key in (
             "tumour_vaf", "tumour_depth", "tumour_alt_reads", "normal_alt_reads", "normal_depth", "normal_vaf",
-            "cancer_gene_role", "hotspot", "tier", "oncogenicity", "germline_evidence")})
+            "cancer_gene_role", "hotspot", "tier", "oncogenicity", "germline_evidence", "name")})
         result["tier_detail"] = somatic.get("tier_detail")
         result["flags"] = [*result["flags"], *somatic["flags"]]
         result["inheritance"] = []
-    canonical = canonical_transcript(transcripts or [])
+    shown_by = dict(shown_by or {})
     if candidate.somatic is not None and candidate.somatic.get("gene"):
         # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.cancer.analysis)
-        canonical = gene_transcript(transcripts, candidate.somatic["gene"]) or canonical
-        result["gene"] = candidate.somatic["gene"]
-    result["transcript"] = canonical.get("transcript") if canonical else None
-    result["hgvsc"] = decoded_hgvs(canonical.get("hgvsc")) if canonical else None
-    result["hgvsp"] = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
+        shown_by["genes"] = [candidate.somatic["gene"]]
+    shown = shown_transcript(transcripts or [], **shown_by)
+    if shown is not None and shown.get("gene"):
+        result["gene"] = shown["gene"]
+    result["transcript"] = shown.get("transcript") if shown else None
+    result["hgvsc"] = decoded_hgvs(shown.get("hgvsc")) if shown else None
+    result["hgvsp"] = decoded_hgvs(shown.get("hgvsp")) if shown else None
+    result["consequence_on_transcript"] = sorted(shown.get("consequences") or ()) if shown else []
+    result["other_genes"] = [g for g in row["genes"] if g != result["gene"]]
     return result

@@ -7,13 +7,13 @@ from genomes import case_variants
 from genomes.constraint import gene_constraint
 from genomes.observations import national_observations
 from genomes.selectors import family_of_case
-from genomes.transcripts import sorted_transcripts
+from genomes.transcripts import shown_transcript, transcripts_in_display_order
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.links import external_links
 from interpret.analysis.output import case_individuals, genotypes_of
 from interpret.models import VariantComment, VariantTag
 from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, flags_of_row, modes_of_row
-from interpret.rules.scoring import score_parts, score_total
+from interpret.analysis.engine import candidate_score, row_in_analysis
 
 
 def variant_details(case, variant_id: int, *, user) -> dict | None:
@@ -33,12 +33,16 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
             partners.append({"row": by_id[partner_id], "kind": MODE_LABELS[kind]})
             if kind not in modes:
                 modes.append(kind)
-    transcripts = sorted_transcripts(case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], []))
+    annotated = case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], [])
+    view = row_in_analysis(case, current, row, user=user)
+    shown = shown_transcript(annotated, **view["shown_by"])
+    transcripts = transcripts_in_display_order(annotated, shown)
     genotypes = genotypes_of(row, case_individuals(case, family))
-    parts = score_parts(row, panel_confidence=None, modes=modes)
-    gene = row["genes"][0] if row["genes"] else None
+    evidence = case_evidence(current)
+    parts, score = candidate_score(row, panel=view["panel"], modes=modes, evidence=evidence)
+    gene = (shown or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
     return {
-        "evidence": case_evidence(current),
+        "evidence": evidence, "shown_transcript": shown, "gene": gene, "panel": view["panel"],
         "links": external_links(build=current.genome_build, chrom=row["chrom"], pos=row["pos"], ref=row["ref"],
                                 alt=row["alt"], gene=gene, rsid=row["rsid"] or None),
         "constraint": gene_constraint(settings.GNOMAD_CONSTRAINT_TABLE, gene), "constraint_gene": gene,
@@ -48,5 +52,5 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
         "national": national_observations(variant_id),
         "tags": set(VariantTag.objects.filter(case=case, variant_id=variant_id).values_list("tag", flat=True)),
         "comments": VariantComment.objects.filter(case=case, variant_id=variant_id).select_related("created_by"),
-        "score_parts": parts, "score": score_total(parts),
+        "score_parts": parts, "score": score,
     }

@@ -58,8 +58,19 @@ def _filters_from_query(query) -> dict:
 
 
 def _analysis(request, case):
+    """The run a request asks for: a named run, a preset, filters; with none of these, the user's own latest run
+    on the case's current data (a geneticist comes back to a case where they left it), else the defaults."""
     preset = None
     filters = _filters_from_query(request.GET)
+    resumed = None
+    if not filters and not request.GET.get("preset") and not request.GET.get("run") \
+            and not request.GET.get("defaults"):
+        resumed = (FilterRun.objects.filter(case=case, user=request.user, case_import__is_current=True)
+                   .select_related("preset").order_by("-created_at").first())
+        if resumed is not None:
+            result = run_analysis(case, filter_run_settings(resumed), preset=None, user=request.user,
+                                  via=FilterRun.Via.BROWSER, reuse=True)
+            return result, resumed.preset, resumed
     if request.GET.get("run"):
         if not request.GET["run"].isdigit():
             raise ValidationError(f"run: {request.GET['run']!r} is not a filter run number")
@@ -69,14 +80,14 @@ def _analysis(request, case):
         filters = {**filter_run_settings(run), **filters}
     preset = preset_or_default(request.GET.get("preset"), request.user, case, filters)
     result = run_analysis(case, filters, preset=preset, user=request.user, via=FilterRun.Via.BROWSER, reuse=True)
-    return result, preset
+    return result, preset, None
 
 
 def variant_table(request, case_id: int):
     case = case_for_request(request, case_id)
-    error = None
+    error = resumed = None
     try:
-        result, preset = _analysis(request, case)
+        result, preset, resumed = _analysis(request, case)
     except ValidationError as exc:
         result, preset, error = None, None, "; ".join(exc.messages)
     columns = [c for c in request.GET.getlist("cols") if c in dict(COLUMNS)] or DEFAULT_COLUMNS
@@ -85,7 +96,7 @@ def variant_table(request, case_id: int):
                "presets": presets_for(request.user, case), "may_export": user_may_export(request.user, case.department),
                "modes": [(m, MODE_LABELS[m]) for m in MODES], "impacts": IMPACTS, "sorts": SORTS,
                "confidence_sets": CONFIDENCE_SETS, "query": request.GET.urlencode(),
-               "consequence_terms": sorted(CONSEQUENCE_IMPACT)}
+               "consequence_terms": sorted(CONSEQUENCE_IMPACT), "resumed": resumed}
     if result is not None:
         page = Paginator(result.candidates, PAGE_SIZE).get_page(request.GET.get("page"))
         tags = {}
@@ -115,7 +126,7 @@ def variant_table_export(request, case_id: int):
         patient_rows_read(user=request.user, department=case.department, rows=0, export=True,
                           object_type="case_variants", object_id=case.pk, audit=audit_context(request))
     try:
-        result, _ = _analysis(request, case)
+        result, _, _ = _analysis(request, case)
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=400)
     patient_rows_read(user=request.user, department=case.department, rows=len(result.candidates), export=True,

@@ -39,7 +39,7 @@ class ClassificationSerializer(serializers.ModelSerializer):
         model = Classification
         fields = ["id", "variant", "gene", "condition", "origin", "mode_of_inheritance", "department", "version",
                   "status",
-                  "reason", "hgvsc", "hgvsp", "codes", "result", "rule_set", "rule_set_version", "lock_version",
+                  "reason", "transcript", "hgvsc", "hgvsp", "codes", "result", "rule_set", "rule_set_version", "lock_version",
                   "created_by", "created_at", "approved_by", "approved_at"]
 
     def get_codes(self, classification) -> list[dict]:

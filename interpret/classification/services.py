@@ -22,7 +22,8 @@ from interpret.acmg.suggest import suggest
 from interpret.classification.evaluation import (
     applied_evidence, criteria_of, evaluate, is_oncogenicity, specification_of,
 )
-from interpret.classification.facts import canonical_hgvs, variant_facts
+from genomes.transcripts import decoded_hgvs, shown_transcript
+from interpret.classification.facts import variant_facts
 from interpret.classification.selectors import OPEN_STATUSES, lineage, may_classify
 from interpret.models import Classification
 
@@ -74,10 +75,12 @@ def _refresh_suggestions(classification: Classification):
 
 def classification_start(*, variant: Variant, gene: str, condition: str, mode_of_inheritance: str, by,
                          department: Department, case: Case | None = None, rule_set: str | None = None,
-                         origin: str = Classification.Origin.GERMLINE,
+                         origin: str = Classification.Origin.GERMLINE, transcript: str = "",
                          audit: AuditContext | None = None) -> Classification:
     """A new draft (version 1), or the department's open draft for the same variant, gene and condition (for an
-    oncogenicity, ``origin`` somatic: the tumour type)."""
+    oncogenicity, ``origin`` somatic: the tumour type). It is made on ``transcript`` when that is one of the
+    gene's annotated transcripts (the one the variant page showed), else on the one the case shows the variant by
+    for this gene (genomes.transcripts.shown_transcript); its id and HGVS are frozen with it."""
     if origin not in Classification.Origin.values:
         raise ValidationError(f"origin {origin!r} is not one of {', '.join(Classification.Origin.values)}")
     if not may_classify(by, department, origin=origin):
@@ -102,16 +105,11 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
             spec = specification_get(rule_set) if rule_set else (specification_for_gene(gene)
                                                                  or specification_get("national"))
             rule_set_name, rule_set_version = spec.name, spec.version
-        transcripts = []
-        if case is not None:
-            current = case.imports.filter(is_current=True).first()
-            row = case_variants.row_of_variant(current, variant.pk) if current else None
-            if row is not None:
-                transcripts = case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], [])
-        hgvsc, hgvsp = canonical_hgvs(transcripts, gene)
+        chosen = transcript_of_classification(variant, case, gene, transcript)
         classification = Classification(
             **key, mode_of_inheritance=mode_of_inheritance or Classification.Inheritance.UNKNOWN, case=case,
-            hgvsc=hgvsc, hgvsp=hgvsp, rule_set=rule_set_name, rule_set_version=rule_set_version, created_by=by,
+            transcript=chosen.get("transcript", ""), hgvsc=decoded_hgvs(chosen.get("hgvsc")) or "",
+            hgvsp=decoded_hgvs(chosen.get("hgvsp")) or "", rule_set=rule_set_name, rule_set_version=rule_set_version, created_by=by,
             edited_by=[by.pk])
         _refresh_suggestions(classification)
         evaluate(classification)
@@ -121,6 +119,25 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
                      details={"variant": str(variant), "gene": gene, "rule_set": classification.rule_set,
                               "origin": origin})
     return classification
+
+
+def transcript_of_classification(variant: Variant, case: Case | None, gene: str, transcript: str = "") -> dict:
+    """The annotated transcript a classification of ``gene`` is made on (see classification_start); {} when the
+    variant's annotation has none of the gene."""
+    row = None
+    if case is not None:
+        current = case.imports.filter(is_current=True).first()
+        row = case_variants.row_of_variant(current, variant.pk) if current else None
+        if row is not None:
+            row = {**row, "case_id": case.pk, "case_import_id": current.pk}
+    if row is None:
+        row = case_variants.any_row_of_variant(variant.pk)  # a classification from the API: any case's annotation
+    if row is None:
+        return {}
+    transcripts = case_variants.transcripts_of(row["case_import_id"], row["case_id"], [row["id"]]).get(row["id"], [])
+    of_gene = [t for t in transcripts if (t.get("gene") or "").upper() == gene.upper()]
+    named = next((t for t in of_gene if transcript and t.get("transcript") == transcript), None)
+    return named or shown_transcript(of_gene) or {}
 
 
 def _locked(classification_id: int, by, status: str, refusal: str) -> Classification:
@@ -312,7 +329,8 @@ def classification_reclassify(*, classification_id: int, by, reason: str, audit:
         draft = Classification(
             variant=final.variant, gene=final.gene, condition=final.condition, origin=final.origin,
             mode_of_inheritance=final.mode_of_inheritance, department=final.department, case=final.case,
-            version=final.version + 1, previous=final, reason=reason, hgvsc=final.hgvsc, hgvsp=final.hgvsp,
+            version=final.version + 1, previous=final, reason=reason, transcript=final.transcript,
+            hgvsc=final.hgvsc, hgvsp=final.hgvsp,
             lof_mechanism=final.lof_mechanism, phenotype_consistency=final.phenotype_consistency,
             criteria={code: {k: v for k, v in entry.items() if k != "suggestion"}
                       for code, entry in final.criteria.items() if entry.get("decision")},

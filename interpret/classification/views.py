@@ -46,7 +46,8 @@ def classification_start_view(request, case_id: int, variant_id: int):
         classification = classification_start(
             variant=variant, gene=request.POST.get("gene", ""), condition=request.POST.get("condition", ""),
             mode_of_inheritance=request.POST.get("mode_of_inheritance", ""), by=request.user,
-            department=case.department, case=case, audit=audit_context(request))
+            department=case.department, case=case, transcript=request.POST.get("transcript", ""),
+            audit=audit_context(request))
     except (ValidationError, PermissionDenied) as error:
         audit_refusal(request, error)
         messages.error(request, error_text(error))

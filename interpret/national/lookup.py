@@ -108,7 +108,8 @@ def _final_classifications(variant_ids: list[int]) -> dict[int, list[dict]]:
     for c in (Classification.objects.filter(variant_id__in=variant_ids, status=Classification.Status.FINAL)
               .select_related("department").order_by("department__name", "gene")):
         finals.setdefault(c.variant_id, []).append({
-            "id": c.pk, "department": c.department.code, "gene": c.gene, "condition": c.condition,
+            "id": c.pk, "department": c.department.code, "gene": c.gene, "transcript": c.transcript,
+            "hgvsc": c.hgvsc, "hgvsp": c.hgvsp, "condition": c.condition,
             "class": c.result_class, "version": c.version, "system": c.result_system, "origin": c.origin,
             "criteria": sorted(code for code, e in c.criteria.items() if e.get("decision") == "applied"),
             "approved_at": c.approved_at.isoformat() if c.approved_at else None})

@@ -1,17 +1,22 @@
-"""The facts of a report, taken from the data: the case, its family, the filter runs used with their exact settings
-and panel versions, the reported variants (gene, MANE-first transcript, HGVS, zygosity, inheritance, the final
-classification with the criteria that drove it), QC and contamination. Stored in the report when it is saved and
-frozen at sign-out: a fact changes only by changing the data."""
+"""The facts of a report, taken from the data: the case, its family, the filter runs used with their settings in
+words and their panel versions, the reported variants (the gene, transcript and HGVS the classification was made
+on, zygosity, inheritance, the final classification with the criteria that drove it), QC and contamination. Stored
+in the report when it is saved and frozen at sign-out: a fact changes only by changing the data (or, for the
+transcript a variant is named by, by an amendment's correction with its reason)."""
 from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 
 from genomes import case_variants
 from genomes.contamination import estimate_contamination
 from genomes.genotypes import HETEROZYGOUS, HOM_ALT
 from genomes.selectors import case_sample_qc, family_of_case
-from genomes.transcripts import decoded_hgvs, sorted_transcripts
+from genomes.somatic import is_somatic
+from genomes.transcripts import decoded_hgvs, shown_transcript
 from genomes.variant_identity import variant_label
 from genomes.vcf.evidence_fields import missing_evidence
 from interpret.analysis.evidence import case_evidence
+from interpret.analysis.filters import settings_in_words
 from interpret.analysis.output import case_individuals
 from interpret.models import Classification, FilterRun
 from interpret.rules.inheritance import MODE_LABELS, modes_of_row
@@ -21,9 +26,13 @@ STRENGTH_SUFFIX = {"very_strong": "_VeryStrong", "strong": "_Strong", "moderate"
 
 
 def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[int], consent: str,
-                 filter_run_ids: list[int]) -> dict:
+                 filter_run_ids: list[int], transcript_corrections: dict | None = None) -> dict:
+    """``transcript_corrections``: {variant id (text): {"transcript", "reason"}}, an amendment's corrections of
+    the transcript a reported variant is named by."""
     current = case.imports.filter(is_current=True).first()
     family = family_of_case(case)
+    shown_by = _shown_by(case, current, filter_run_ids)
+    corrections = transcript_corrections or {}
     individuals = case_individuals(case, family)
     people = {i.individual_id: i for i in case.individuals.all()}
     facts = {
@@ -35,8 +44,10 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
                     "affection": people[individual].affection if individual in people else ""}
                    for _, individual, relation in individuals],
         "runs": _runs(case, filter_run_ids),
-        "variants": [_variant(case, current, family, v) for v in variant_ids] if current else [],
-        "secondary_findings": ([_variant(case, current, family, v) for v in secondary_variant_ids]
+        "variants": [_variant(case, current, family, v, shown_by, corrections.get(str(v)))
+                     for v in variant_ids] if current else [],
+        "secondary_findings": ([_variant(case, current, family, v, shown_by, corrections.get(str(v)))
+                                for v in secondary_variant_ids]
                                if current and consent.strip() else []),
         "secondary_findings_consent": consent.strip(),
         "qc": _qc(case, current),
@@ -52,20 +63,62 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
 def _runs(case, run_ids: list[int]) -> list[dict]:
     runs = FilterRun.objects.filter(case=case, pk__in=run_ids).select_related("preset", "user").prefetch_related(
         "panel_versions__panel").order_by("created_at")
+    somatic = is_somatic(case)
     return [{"id": run.pk, "at": run.created_at.isoformat(), "by": run.user.username if run.user else "",
              "preset": run.preset.name if run.preset else "", "settings": run.filters,
+             "methods": settings_in_words(run.filters, somatic=somatic),
              "panel_versions": [f"{v.panel.name} v{v.label}" for v in run.panel_versions.all()],
              "candidates": run.result_count} for run in runs]
 
 
-def _variant(case, current, family, variant_id: int) -> dict:
+def _shown_by(case, current, filter_run_ids: list[int]) -> dict:
+    """What decides the transcript an unclassified reported variant is named by: the latest named run's panels and
+    consequence filter (genomes.transcripts.shown_transcript), as the variant table showed it."""
+    from interpret.analysis.engine import filter_run_settings, resolve_panel_versions
+    from interpret.analysis.filters import CONFIDENCE_SETS, normalise_settings
+    from panels.selectors import gene_set
+
+    run = FilterRun.objects.filter(case=case, pk__in=filter_run_ids).order_by("-created_at").first()
+    try:
+        settings = normalise_settings(filter_run_settings(run) if run else None)
+        versions = resolve_panel_versions(case, settings)
+    except ValidationError:
+        return {}
+    genes = sorted(gene_set(versions, confidences=CONFIDENCE_SETS[settings["panel_confidence"]])) if versions else None
+    return {"genes": genes, "impacts": settings["impacts"], "consequences": settings["consequences"]}
+
+
+def _variant(case, current, family, variant_id: int, shown_by: dict, correction: dict | None) -> dict:
+    """A reported variant, named by the gene, transcript and HGVS its classification was made on (frozen with
+    it); an unclassified one by the transcript the analysis showed it by; an amendment's correction over both."""
     row = case_variants.row_of_variant(current, variant_id)
     if row is None:
         return {"variant_id": variant_id, "missing": "not in the case's current data"}
-    transcripts = sorted_transcripts(case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], []))
-    first = transcripts[0] if transcripts else {}
-    genes = row["genes"] or []
-    gene = first.get("gene") or (genes[0] if genes else "")
+    transcripts = case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], [])
+    shown = shown_transcript(transcripts, **shown_by) or {}
+    # the department's final classification of this variant: for the gene it is shown by when there are several
+    finals = list(Classification.objects.filter(variant_id=variant_id, department=case.department,
+                                                status=Classification.Status.FINAL).order_by("gene"))
+    final = next((c for c in finals if c.gene == shown.get("gene")), finals[0] if finals else None)
+    if final is not None:
+        named = {"gene": final.gene, "transcript": final.transcript, "hgvsc": final.hgvsc, "hgvsp": final.hgvsp,
+                 "named_by": "the transcript the classification was made on"}
+        if not final.transcript:  # a classification from before transcripts were frozen: its gene's shown one
+            of_gene = shown_transcript([t for t in transcripts if t.get("gene") == final.gene]) or {}
+            named.update(transcript=of_gene.get("transcript", ""))
+    else:
+        named = {"gene": shown.get("gene") or (row["genes"][0] if row["genes"] else ""),
+                 "transcript": shown.get("transcript", ""), "hgvsc": decoded_hgvs(shown.get("hgvsc")) or "",
+                 "hgvsp": decoded_hgvs(shown.get("hgvsp")) or "",
+                 "named_by": "the transcript whose consequence made it a candidate"}
+    if correction:
+        corrected = next((t for t in transcripts if t.get("transcript") == correction.get("transcript")), None)
+        if corrected is not None:
+            named = {"gene": corrected.get("gene", ""), "transcript": corrected.get("transcript", ""),
+                     "hgvsc": decoded_hgvs(corrected.get("hgvsc")) or "",
+                     "hgvsp": decoded_hgvs(corrected.get("hgvsp")) or "",
+                     "named_by": f"corrected in this amendment: {correction.get('reason', '')}"}
+    entry = next((t for t in transcripts if t.get("transcript") == named["transcript"]), {})
     zygosity = ""
     if family is not None:
         code = row["genotypes"][family.proband]
@@ -73,19 +126,17 @@ def _variant(case, current, family, variant_id: int) -> dict:
         zygosity = ("hemizygous" if on_x and code == HOM_ALT else "homozygous" if code == HOM_ALT
                     else "heterozygous" if code in HETEROZYGOUS else "not carried by the proband")
     modes = [MODE_LABELS.get(m, m) for m in modes_of_row(row, family)] if family is not None else []
-    # the department's final classification of this variant, for the reported gene when there are several
-    finals = list(Classification.objects.filter(variant_id=variant_id, department=case.department,
-                                                status=Classification.Status.FINAL).order_by("gene"))
-    final = next((c for c in finals if c.gene == gene), finals[0] if finals else None)
     return {
         "variant_id": variant_id, "label": variant_label(row["chrom"], row["pos"], row["ref"], row["alt"]),
-        "genome_build": case.genome_build, "gene": gene, "transcript": first.get("transcript", ""),
-        "mane_select": first.get("mane_select", ""), "hgvsc": decoded_hgvs(first.get("hgvsc")) or "",
-        "hgvsp": decoded_hgvs(first.get("hgvsp")) or "", "consequence": row["worst_consequence"] or "",
+        "genome_build": case.genome_build, **named, "mane_select": entry.get("mane_select", ""),
+        "consequence": ", ".join(entry.get("consequences") or ()) or row["worst_consequence"] or "",
+        "other_genes": [g for g in row["genes"] if g != named["gene"]],
+        "transcripts": [t.get("transcript") for t in transcripts if t.get("transcript")],
         "zygosity": zygosity, "inheritance": modes,
         "classification": None if final is None else {
             "id": final.pk, "class": final.get_result_class_display(), "code": final.result_class,
             "version": final.version, "condition": final.condition, "points": final.points,
+            "gene": final.gene, "transcript": final.transcript, "hgvsc": final.hgvsc, "hgvsp": final.hgvsp,
             "approved_at": final.approved_at.isoformat() if final.approved_at else "",
             "criteria": [code + STRENGTH_SUFFIX.get(entry.get("strength", ""), "")
                          for code, entry in sorted(final.criteria.items())

@@ -10,6 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 import phenopackets as pps
 
+from genomes.hpo import ontology_version, term_label
 from interpret.models import CaseNote, Report
 
 ZYGOSITY = {"heterozygous": ("GENO:0000135", "heterozygous"), "homozygous": ("GENO:0000136", "homozygous"),
@@ -17,7 +18,7 @@ ZYGOSITY = {"heterozygous": ("GENO:0000135", "heterozygous"), "homozygous": ("GE
 ACMG = {"pathogenic": pps.PATHOGENIC, "likely_pathogenic": pps.LIKELY_PATHOGENIC,
         "uncertain_significance": pps.UNCERTAIN_SIGNIFICANCE, "likely_benign": pps.LIKELY_BENIGN,
         "benign": pps.BENIGN}
-CURIE = re.compile(r"^[A-Za-z][\w.]*:\S+$")
+CURIE_IN_TEXT = re.compile(r"\b(?:MONDO|OMIM|MIM|ORPHA|Orphanet|DOID|NCIT|HP):\d+\b")
 
 
 def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
@@ -28,7 +29,8 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     packet = pps.Phenopacket(id=f"{case.identifier}", subject=pps.Individual(id=subject_id, sex=sex))
     terms = sorted({t for note in CaseNote.objects.filter(case=case) for t in note.hpo_terms})
     for term in terms:
-        packet.phenotypic_features.append(pps.PhenotypicFeature(type=pps.OntologyClass(id=term, label=term)))
+        packet.phenotypic_features.append(pps.PhenotypicFeature(type=pps.OntologyClass(
+            id=term, label=term_label(term) or "term not in the HPO version used")))
     report = case.reports.filter(status=Report.Status.SIGNED).order_by("-version").first()
     if report is not None:
         findings = [v for v in report.facts.get("variants", []) if "missing" not in v]
@@ -40,8 +42,7 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
             else pps.Interpretation.ProgressStatus.UNSOLVED)
         condition = next(((v.get("classification") or {}).get("condition") for v in findings
                           if v.get("classification")), "")
-        diagnosis = pps.Diagnosis(disease=pps.OntologyClass(
-            id=condition if CURIE.match(condition or "") else "NCIT:C2991", label=condition or "Disease"))
+        diagnosis = pps.Diagnosis(disease=_disease(condition))
         for number, finding in enumerate(findings):
             diagnosis.genomic_interpretations.append(_genomic_interpretation(case, subject_id, number, finding))
         interpretation.diagnosis.CopyFrom(diagnosis)
@@ -51,12 +52,24 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     packet.meta_data.CopyFrom(pps.MetaData(
         created=created, created_by=created_by, phenopacket_schema_version="2.0",
         resources=[pps.Resource(id="hp", name="human phenotype ontology", namespace_prefix="HP",
-                                url="http://purl.obolibrary.org/obo/hp.owl", version="unknown",
+                                url="http://purl.obolibrary.org/obo/hp.owl", version=ontology_version(),
                                 iri_prefix="http://purl.obolibrary.org/obo/HP_"),
                    pps.Resource(id="geno", name="Genotype Ontology", namespace_prefix="GENO",
                                 url="http://purl.obolibrary.org/obo/geno.owl", version="unknown",
                                 iri_prefix="http://purl.obolibrary.org/obo/GENO_")]))
     return packet
+
+
+def _disease(condition: str):
+    """The classification's condition as the diagnosis: coded by the ontology id it names (MONDO:0011241,
+    OMIM:610282, ORPHA:791, alone or in brackets after its name); a condition named in words only keeps its
+    words and no code, rather than a code for "disease" that says nothing."""
+    condition = (condition or "").strip()
+    found = CURIE_IN_TEXT.search(condition)
+    if found is None:
+        return pps.OntologyClass(id="", label=condition or "not stated")
+    label = (condition[:found.start()] + condition[found.end():]).strip(" ()[],;") or found.group(0)
+    return pps.OntologyClass(id=found.group(0), label=label)
 
 
 def _genomic_interpretation(case, subject_id: str, number: int, finding: dict):

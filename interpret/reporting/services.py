@@ -23,7 +23,8 @@ REPORTED_TAGS = ("causative", "candidate")
 def _refresh_facts(report: Report) -> None:
     report.facts = report_facts(report.case, variant_ids=report.variant_ids,
                                 secondary_variant_ids=report.secondary_variant_ids,
-                                consent=report.secondary_findings_consent, filter_run_ids=report.filter_run_ids)
+                                consent=report.secondary_findings_consent, filter_run_ids=report.filter_run_ids,
+                                transcript_corrections=report.transcript_corrections)
 
 
 def report_draft_start(*, case: Case, by, audit: AuditContext | None = None) -> Report:
@@ -71,6 +72,7 @@ def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = No
         report = Report(case=case, version=version, author=by, edited_by=[by.pk], replaces=previous,
                         amendment_reason=reason.strip(), variant_ids=previous.variant_ids,
                         secondary_variant_ids=previous.secondary_variant_ids, filter_run_ids=previous.filter_run_ids,
+                        transcript_corrections=previous.transcript_corrections,
                         **{f: getattr(previous, f) for f in ("indication", "conclusion", "recommendations",
                                                              "secondary_findings_consent")})
         _refresh_facts(report)
@@ -82,10 +84,12 @@ def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = No
 
 
 def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, variant_ids=None,
-                        secondary_variant_ids=None, filter_run_ids=None,
+                        secondary_variant_ids=None, filter_run_ids=None, transcript_corrections: dict | None = None,
                         audit: AuditContext | None = None) -> Report:
     """The narrative as written, and which variants and runs are reported; the facts are taken again from the
-    data. A stale edit (someone saved in between) is refused, not lost."""
+    data. A stale edit (someone saved in between) is refused, not lost. ``transcript_corrections`` ({variant id:
+    {"transcript", "reason"}}): an amendment may name a reported variant by another of its annotated transcripts,
+    with the reason, which is printed and audited."""
     require_clinical_geneticist(by, report.case, "edit a report")
     with transaction.atomic():
         report = Report.objects.select_for_update(of=("self",)).select_related("case").get(pk=report.pk)
@@ -110,6 +114,9 @@ def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, 
             if FilterRun.objects.filter(case=report.case, pk__in=ids).count() != len(set(ids)):
                 raise WorkflowError("filter runs must be this case's", 400)
             report.filter_run_ids = list(dict.fromkeys(ids))
+        corrected = _transcript_corrections(report, current, transcript_corrections or {})
+        if corrected:
+            report.transcript_corrections = {**report.transcript_corrections, **corrected}
         if by.pk not in report.edited_by:
             report.edited_by = [*report.edited_by, by.pk]
         report.lock_version += 1
@@ -117,8 +124,37 @@ def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, 
         _refresh_facts(report)
         report.save()
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="report", object_id=report.pk,
-                     department_code=report.case.department.code, details={"version": report.version})
+                     department_code=report.case.department.code,
+                     details={"version": report.version, **({"transcript_corrected": corrected} if corrected else {})})
     return report
+
+
+def _transcript_corrections(report: Report, current, corrections: dict) -> dict:
+    """Checked corrections: an amendment's, of reported variants, to one of the variant's annotated transcripts,
+    each with a reason."""
+    if not corrections:
+        return {}
+    if not report.replaces_id:
+        raise WorkflowError("the transcript a variant is named by is corrected in an amendment (the classification "
+                            "names it in a first report)", 400)
+    from genomes import case_variants
+
+    checked = {}
+    for variant_id, correction in corrections.items():
+        variant_id = int(variant_id)
+        transcript, reason = (correction.get("transcript") or "").strip(), (correction.get("reason") or "").strip()
+        if variant_id not in [*report.variant_ids, *report.secondary_variant_ids]:
+            raise WorkflowError(f"variant {variant_id} is not reported in this version", 400)
+        if not reason:
+            raise WorkflowError(f"say why the transcript of variant {variant_id} is corrected", 400)
+        row = case_variants.row_of_variant(current, variant_id) if current else None
+        annotated = (case_variants.transcripts_of(current.pk, current.case_id, [row["id"]]).get(row["id"], [])
+                     if row else [])
+        if transcript not in {t.get("transcript") for t in annotated}:
+            raise WorkflowError(f"{transcript or 'no transcript'} is not one of variant {variant_id}'s annotated "
+                                "transcripts", 400)
+        checked[str(variant_id)] = {"transcript": transcript, "reason": reason}
+    return checked
 
 
 def report_sign_out(*, report: Report, by, audit: AuditContext | None = None) -> Report:

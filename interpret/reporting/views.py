@@ -55,7 +55,9 @@ def report_detail(request, report_id: int):
                 fields={name: request.POST.get(name, "") for name in services.NARRATIVE if name in request.POST},
                 variant_ids=request.POST.getlist("variant_ids"),
                 secondary_variant_ids=request.POST.getlist("secondary_variant_ids"),
-                filter_run_ids=request.POST.getlist("filter_run_ids"), audit=audit_context(request))
+                filter_run_ids=request.POST.getlist("filter_run_ids"),
+                transcript_corrections=_transcript_corrections_posted(request.POST, report),
+                audit=audit_context(request))
             messages.success(request, "Draft saved.")
         except WorkflowError as error:
             _refused(request, error, report)
@@ -71,6 +73,19 @@ def report_detail(request, report_id: int):
         "runs": FilterRun.objects.filter(case=case).select_related("preset").order_by("-created_at")[:20],
         "may_sign": report.status == Report.Status.DRAFT and request.user.pk not in report.edited_by,
         "active_group": case.patient_group.code})
+
+
+def _transcript_corrections_posted(post, report: Report) -> dict:
+    """The amendment form's transcript choices that differ from what the report names now."""
+    named = {str(v["variant_id"]): v.get("transcript") for v in report.facts.get("variants", [])}
+    corrections = {}
+    for key, transcript in post.items():
+        if key.startswith("transcript_") and key.removeprefix("transcript_").isdigit():
+            variant_id = key.removeprefix("transcript_")
+            if transcript and transcript != named.get(variant_id):
+                corrections[variant_id] = {"transcript": transcript,
+                                           "reason": post.get(f"transcript_reason_{variant_id}", "")}
+    return corrections
 
 
 @require_POST

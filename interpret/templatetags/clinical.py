@@ -7,17 +7,19 @@ import math
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from genomes.clinvar import REVIEW_STAR_LABELS
 from genomes.transcripts import decoded_hgvs
+from genomes.vcf.evidence_fields import EVIDENCE_LABELS
 from interpret.analysis import evidence as evidence_rules
 
 register = template.Library()
 
 
 @register.simple_tag
-def frequency(value, evidence):
-    return evidence_rules.frequency_text(value, evidence)
+def frequency(value, evidence, field="gnomad_popmax"):
+    return evidence_rules.frequency_text(value, evidence, field)
 
 
 @register.simple_tag
@@ -28,13 +30,14 @@ def score(value, evidence, field, digits=".3g"):
 _SHORT = {evidence_rules.NOT_ANNOTATED: ("n/a", "not annotated: the file carries no such field"),
           evidence_rules.NOT_RECORDED: ("?", "not recorded: an import made before the platform recorded which "
                                              "evidence a file carries"),
-          "absent from gnomAD": ("absent", "absent from gnomAD: the file carries gnomAD and this variant has no "
-                                           "frequency"),
           "no score": ("–", "no score: the file carries the field and this variant has no value")}
 
 
 def _cell(text: str):
     """A table cell's short form of an evidence text, the whole in its title."""
+    if text.startswith("absent from "):
+        return format_html('<abbr class="evidence-missing" title="{}: the file carries it and this variant has no '
+                           'frequency">absent</abbr>', text)
     if text not in _SHORT:
         return text
     short, title = _SHORT[text]
@@ -93,3 +96,52 @@ def hgvs_short(text):
 def words(value):
     """A stored code as words: ``common_by_retention_policy`` -> "common by retention policy"."""
     return str(value or "").replace("_", " ")
+
+
+ALLELE_SHOWN_BASES = 12
+
+
+@register.filter
+def allele_short(allele):
+    """An allele fit for a heading: a long one (a 990 bp deletion's REF) cut to its first bases and its length."""
+    allele = str(allele or "")
+    if len(allele) <= ALLELE_SHOWN_BASES + 3:
+        return allele
+    return f"{allele[:ALLELE_SHOWN_BASES]}…({len(allele):,} bp)"
+
+
+@register.filter
+def css_string(value):
+    """Text inside a CSS string ("..." in a page margin's content): CSS escapes (a backslash and the code point in
+    hex, then a space), not JavaScript's, which CSS would print as "u002D"; markup-safe as well."""
+    out = []
+    for char in str(value or ""):
+        if char in '"\\<>&\'' or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):X} ")
+        else:
+            out.append(char)
+    return mark_safe("".join(out))
+
+
+@register.filter
+def bases(length):
+    """A length in bases as a reader takes it in: 990 bp, 632 kb, 1.2 Mb."""
+    try:
+        length = abs(int(length))
+    except (TypeError, ValueError):
+        return ""
+    if length >= 1_000_000:
+        return f"{length / 1_000_000:.3g} Mb"
+    if length >= 10_000:
+        return f"{length / 1000:.0f} kb"
+    return f"{length:,} bp"
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def evidence_label(field):
+    return EVIDENCE_LABELS.get(field, str(field).replace("_", " "))

@@ -52,14 +52,15 @@ def test_a_draft_starts_with_suggestions_from_the_stored_values_and_nothing_appl
     assert draft.rule_set == "ACMG/AMP 2015 with ClinGen SVI"
     suggested = {code: entry["suggestion"] for code, entry in draft.criteria.items() if "suggestion" in entry}
     assert all(s["justification"] for s in suggested.values())
-    # the Scout trio carries no gnomAD fields: no frequency criterion is suggested, each is "not evaluated"
-    assert not {"BA1", "BS1", "PM2"} & set(suggested), suggested
-    not_evaluated = {entry["criterion"]: entry["reason"] for entry in draft.considered
-                     if entry["reason"].startswith("not evaluated")}
-    assert {code: not_evaluated.get(code) for code in ("BA1", "BS1", "PM2")} == dict.fromkeys(
-        ("BA1", "BS1", "PM2"), "not evaluated: no population frequency in this file")
+    # the Scout trio carries Scout/MIP's frequencies: SEMA4A p.Arg713Gln is 6.4% in a 1000 Genomes population,
+    # a stand-alone benign frequency, named with the databases it comes from
+    assert set(suggested) & {"BA1", "BS1", "PM2"} == {"BA1"}
+    assert "popmax 0.0636" in suggested["BA1"]["justification"]
+    assert "1000 Genomes" in suggested["BA1"]["justification"]
     assert not any(entry.get("decision") for entry in draft.criteria.values())
     assert draft.points == 0 and draft.result_class == "uncertain_significance"
+    # the transcript the classification is made on is frozen with it
+    assert draft.transcript.startswith("ENST") and draft.hgvsc.startswith(draft.transcript.split(".")[0])
     # the same variant, gene and condition: the open draft comes back, no second one
     assert start(trio, variant, alice).pk == draft.pk
     assert AuditEvent.objects.filter(object_type="classification", object_id=str(draft.pk), action="create").exists()

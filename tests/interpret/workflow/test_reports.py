@@ -189,6 +189,13 @@ def test_a_reported_case_exports_as_a_valid_ga4gh_phenopacket(classified, alice,
     packet = json_format.Parse(response.content.decode(), Phenopacket())  # the schema validates it
     assert packet.subject.id == "ADM1059A2" and packet.meta_data.phenopacket_schema_version == "2.0"
     assert [f.type.id for f in packet.phenotypic_features] == ["HP:0000654", "HP:0000662"]
+    # labels from the pinned HPO, not the ids again; the HPO version named in the resources
+    assert [f.type.label for f in packet.phenotypic_features] == [
+        "Decreased light- and dark-adapted electroretinogram amplitude", "Nyctalopia"]
+    assert next(r for r in packet.meta_data.resources if r.id == "hp").version not in ("", "unknown")
+    # the condition was named in words only: kept in words, not coded as a generic "disease"
+    diagnosis = packet.interpretations[0].diagnosis
+    assert diagnosis.disease.label == "Retinitis pigmentosa 35" and diagnosis.disease.id != "NCIT:C2991"
     (finding,) = packet.interpretations[0].diagnosis.genomic_interpretations
     descriptor = finding.variant_interpretation.variation_descriptor
     assert (descriptor.vcf_record.chrom, descriptor.vcf_record.pos, descriptor.gene_context.symbol) == (
@@ -232,3 +239,72 @@ def test_report_templates_have_one_channel_the_departments_page_not_the_admin_si
     from interpret.models import ReportTemplate
 
     assert ReportTemplate not in admin.site._registry  # administrators would otherwise bypass the geneticist rule
+
+
+@pytest.mark.django_db
+def test_the_report_names_the_classified_transcript_and_an_amendment_may_correct_it_with_its_reason(
+        classified, alice, gwen, client):
+    from core.models import AuditEvent
+    from interpret.models import Classification
+
+    case, variant = classified
+    final = Classification.objects.get(variant=variant, status="final")
+    report = services.report_draft_start(case=case, by=alice)
+    fact = report.facts["variants"][0]
+    assert (fact["gene"], fact["transcript"], fact["hgvsc"]) == (final.gene, final.transcript, final.hgvsc)
+    assert fact["named_by"] == "the transcript the classification was made on"
+    other = next(t for t in fact["transcripts"] if t != fact["transcript"])
+    # a first report cannot rename it: the classification names it
+    with pytest.raises(workflow.WorkflowError, match="corrected in an amendment"):
+        services.report_draft_update(report=report, by=alice, lock_version=report.lock_version, fields={},
+                                     transcript_corrections={str(variant.pk): {"transcript": other, "reason": "x"}})
+    workflow.case_submit_for_review(case=case, by=alice, reviewer=gwen)
+    services.report_sign_out(report=report, by=gwen)
+    case = workflow.case_reopen(case=Case.objects.get(pk=case.pk), by=alice, reason="new_evidence",
+                                text="The clinician asks for the RefSeq transcript")
+    amended = services.report_amend(case=case, by=alice, reason="Transcript corrected")
+    with pytest.raises(workflow.WorkflowError, match="say why"):
+        services.report_draft_update(report=amended, by=alice, lock_version=amended.lock_version, fields={},
+                                     transcript_corrections={str(variant.pk): {"transcript": other, "reason": ""}})
+    with pytest.raises(workflow.WorkflowError, match="not one of"):
+        services.report_draft_update(report=amended, by=alice, lock_version=amended.lock_version, fields={},
+                                     transcript_corrections={str(variant.pk): {"transcript": "ENST0000000",
+                                                                               "reason": "typo"}})
+    # through the page, as the amendment form posts it
+    client.force_login(alice)
+    client.post(f"/reports/{amended.pk}/", {"lock_version": amended.lock_version, "variant_ids": [variant.pk],
+                                            f"transcript_{variant.pk}": other,
+                                            f"transcript_reason_{variant.pk}": "the lab reports on this transcript"})
+    amended.refresh_from_db()
+    fact = amended.facts["variants"][0]
+    assert fact["transcript"] == other and fact["named_by"] == ("corrected in this amendment: the lab reports on "
+                                                                "this transcript")
+    assert AuditEvent.objects.filter(object_type="report", object_id=str(amended.pk),
+                                     details__transcript_corrected__isnull=False).exists()
+    assert "corrected in this amendment" in services.report_preview_html(amended)
+
+
+@pytest.mark.django_db
+def test_the_draft_preview_renders_and_the_report_states_its_methods_in_words(classified, alice, client):
+    case, _ = classified
+    from interpret.analysis.engine import run_analysis
+
+    run = run_analysis(case, {"genome_wide": True, "inheritance": ["de_novo"]}, user=alice).filter_run
+    report = services.report_draft_start(case=case, by=alice)
+    report = services.report_draft_update(report=report, by=alice, lock_version=report.lock_version, fields={},
+                                          filter_run_ids=[run.pk])
+    html = services.report_preview_html(report)
+    assert "Inheritance: de novo." in html and "Genome-wide" in html
+    assert "min_tumour_vaf" not in html and "{'" not in html  # words, not a Python dict; no tumour filter
+    client.force_login(alice)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    # the draft's HTML is escaped once into the iframe's srcdoc: it renders (a raw quote would end the attribute)
+    srcdoc = page.split('srcdoc="', 1)[1].split('" data-testid="report-preview"', 1)[0]
+    assert "&lt;table" in srcdoc and "<table" not in srcdoc and "Reported variants" in srcdoc
+
+
+def test_identifiers_in_the_printed_page_margins_are_css_escaped_not_javascript_escaped():
+    from interpret.templatetags.clinical import css_string
+
+    assert css_string("DEMO-FOETAL-0001") == "DEMO-FOETAL-0001"
+    assert css_string('A "quoted" <name>') == 'A \\22 quoted\\22  \\3C name\\3E '
