@@ -2,10 +2,11 @@
 what the somatic view then cannot show), the tumour mutational burden, and the mutational profile (VAF histogram,
 variant types, the six substitution classes).
 
-TMB method (stated with every figure): PASS calls the tumour carries, with a coding, non-synonymous consequence
-(CODING_NON_SYNONYMOUS), and a tumour VAF of at least TMB_MIN_VAF where the file gives one, over the callable
-coding territory stated for the case (import_case --callable-mb), else TMB_DEFAULT_CALLABLE_MB. The somatic
-caller's PASS decides what is somatic; a file without consequence annotation has no TMB ("not annotated").
+TMB method (stated with every figure, with its territory): PASS calls the tumour carries, with a coding,
+non-synonymous consequence (CODING_NON_SYNONYMOUS), and a tumour VAF of at least TMB_MIN_VAF where the file gives
+one, over the callable coding territory stated for the case (import_case --callable-mb), else
+TMB_DEFAULT_CALLABLE_MB. The somatic caller's PASS decides what is somatic; a file without consequence annotation
+has no TMB ("not annotated"), and a territory below TMB_MIN_CALLABLE_MB gives none ("not assessable").
 """
 from __future__ import annotations
 
@@ -149,7 +150,13 @@ def tumour_mutational_burden(case, case_import, tumour=None, evidence=None) -> d
                   AND (allele_fraction[{t}] IS NULL OR allele_fraction[{t}] >= %s)""",
             [case.pk, case_import.pk, list(CODING_NON_SYNONYMOUS), settings.TMB_MIN_VAF])
         coding = cursor.fetchone()[0]
-    result.update(coding_mutations=coding, per_mb=round(coding / territory, 2))
+    result["coding_mutations"] = coding
+    if territory < settings.TMB_MIN_CALLABLE_MB:
+        # 8 mutations over a 0.14 Mb amplicon panel would read "57 mut/Mb": a figure the panel cannot support
+        result["not_assessable"] = (f"the callable territory ({territory:g} Mb) is below "
+                                    f"{settings.TMB_MIN_CALLABLE_MB:g} Mb: too small to estimate a TMB")
+        return result
+    result["per_mb"] = round(coding / territory, 2)
     return result
 
 

@@ -312,6 +312,9 @@ CLINVAR_MIN_STARS = env_int("CLINVAR_MIN_STARS", 1)
 # default for a whole exome), and the least tumour VAF a counted call has.
 TMB_DEFAULT_CALLABLE_MB = float(env_str("TMB_DEFAULT_CALLABLE_MB", "34.0"))
 TMB_MIN_VAF = float(env_str("TMB_MIN_VAF", "0.05"))
+# Below this callable territory (a small amplicon panel) a mutation count says nothing per megabase: the TMB is
+# "not assessable" (the coding mutations are still counted and shown with the territory).
+TMB_MIN_CALLABLE_MB = float(env_str("TMB_MIN_CALLABLE_MB", "1.0"))
 # A case whose data have been ready this many days without a signed report is on the "overdue" work list.
 CASE_TURNAROUND_DAYS = env_int("CASE_TURNAROUND_DAYS", 56)
 # Uploaded VCF and PED files are kept here, private to this account, for the import job to read; deleted at once

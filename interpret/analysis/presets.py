@@ -1,6 +1,8 @@
 """Filter presets: built-in ones every department gets, and department presets saved by users."""
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
@@ -104,6 +106,15 @@ def preset_get(name_or_id, user):
 
 
 DEFAULT_SOMATIC_PRESET = "Solid tumour somatic"
+HAEMATOLOGICAL_PRESET = "Haematological cancer somatic"
+# Tumour types of the blood and marrow, as departments write them: a leukaemia is analysed with the haematological
+# preset in whichever cancer group it is (children's cancer, hereditary cancer), never with the solid-tumour one.
+_HAEMATOLOGICAL = re.compile(r"\b(aml|all|cll|cml|mds|mpn|cmml|jmml|apl|leuka?emia|lymphoma|myeloma|myelodysplastic|"
+                             r"myeloproliferative|haematological|hematological)\b", re.IGNORECASE)
+
+
+def is_haematological(tumour_type: str | None) -> bool:
+    return bool(_HAEMATOLOGICAL.search(tumour_type or ""))
 
 
 def somatic_presets(user=None):
@@ -112,12 +123,17 @@ def somatic_presets(user=None):
 
 
 def somatic_preset_for(case, user=None, name: str | None = None) -> FilterPreset:
-    """The named somatic preset, else the built-in one of the case's patient group, else the solid tumour one."""
+    """The named somatic preset; else the haematological one for a tumour of the blood or marrow (whatever its
+    group); else the built-in one of the case's patient group; else the solid tumour one."""
     presets = somatic_presets(user)
     if name:
         chosen = next((p for p in presets if p.name == name or str(p.pk) == str(name)), None)
         if chosen is not None:
             return chosen
+    if is_haematological(case.tumour_type):
+        haematological = FilterPreset.objects.filter(department__isnull=True, name=HAEMATOLOGICAL_PRESET).first()
+        if haematological is not None:
+            return haematological
     return (next((p for p in presets if p.department_id is None and p.patient_group_id == case.patient_group_id),
                  None)
             or FilterPreset.objects.filter(Q(department__isnull=True), name=DEFAULT_SOMATIC_PRESET).first())

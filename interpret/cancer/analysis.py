@@ -9,11 +9,13 @@ tumour VAF does not pass a VAF filter, and no flag fires on a missing figure.
 """
 from __future__ import annotations
 
+import re
+
 from genomes import case_variants
 from genomes.clinvar import is_pathogenic
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.somatic import somatic_summary
-from genomes.transcripts import canonical_transcript, decoded_hgvs, gene_transcript
+from genomes.transcripts import decoded_hgvs, shown_transcript
 from interpret.models import Classification
 from interpret.cancer.biomarkers import tiers_for
 from interpret.cancer.knowledge import (
@@ -106,6 +108,25 @@ def _within(gene: str, transcripts: list[dict]) -> bool:
     return any(set(t.get("consequences", [])) - NEARBY_TERMS for t in of_gene)
 
 
+# The names guidelines and boards use for calls whose HGVS does not say what they are (ELN 2022, WHO 2022): VEP
+# annotates a FLT3 internal tandem duplication as coding_sequence_variant&feature_elongation.
+_FLT3_TKD = re.compile(r"^(?:Asp835|Ile836)")
+
+
+def biomarker_name(gene: str | None, terms, ref: str, alt: str, protein_change: str | None) -> str | None:
+    """The recognised name of a call, where it has one: FLT3-ITD (an in-frame insertion of FLT3), FLT3-TKD
+    (D835/I836), NPM1 frameshift (NPM1c: the cytoplasmic mutant of AML)."""
+    terms = set(terms or ())
+    inserted = len(alt) - len(ref)
+    if gene == "FLT3" and inserted >= 3 and inserted % 3 == 0:
+        return f"FLT3-ITD ({inserted} bp)"
+    if gene == "FLT3" and protein_change and _FLT3_TKD.match(protein_change):
+        return "FLT3-TKD"
+    if gene == "NPM1" and "frameshift_variant" in terms:
+        return "NPM1 frameshift (NPM1c)"
+    return None
+
+
 def _value(array, position):
     if position is None or array is None or position >= len(array):
         return None
@@ -152,7 +173,7 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         annotated = transcripts.get(row["id"]) or []
         # shown by its cancer gene where it touches one (a JAK2 V617F also lies in AL161450.1), else canonically
         gene = next((g for g in row["genes"] if g in roles and _within(g, annotated)), None)
-        canonical = gene_transcript(annotated, gene) or canonical_transcript(annotated)
+        canonical = shown_transcript(annotated, genes=[gene] if gene else None)
         gene = gene or (canonical or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
         hgvsp = decoded_hgvs(canonical.get("hgvsp")) if canonical else None
         role = roles.get(gene) if gene in roles and _within(gene, annotated) else None
@@ -160,7 +181,10 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         hotspot = hotspot_of(gene, parsed[1], parsed[2], hotspots) if (gene and parsed) else None
         somatic = somatic_facts_of_row(row, tumour, normal)
         gene_terms = sorted({term for t in annotated if t.get("gene") == gene for term in t.get("consequences", [])})
-        somatic.update(gene=gene, hgvsp=hgvsp, gene_consequences=gene_terms or list(row["consequences"]), protein_change=parsed[2] if parsed else None,
+        somatic.update(gene=gene, hgvsp=hgvsp, gene_consequences=gene_terms or list(row["consequences"]),
+                       protein_change=parsed[2] if parsed else None,
+                       name=biomarker_name(gene, gene_terms or row["consequences"], row["ref"], row["alt"],
+                                           parsed[2] if parsed else None),
                        cancer_gene_role=role.role if role else None, hotspot=hotspot,
                        oncogenicity=oncogenicity.get(row["variant_id"]), flags=[])
         flags = somatic["flags"]

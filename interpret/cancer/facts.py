@@ -5,7 +5,7 @@ all "not annotated", so nothing is suggested."""
 from __future__ import annotations
 
 from genomes import case_variants
-from genomes.transcripts import canonical_transcript, decoded_hgvs, gene_transcript
+from genomes.transcripts import decoded_hgvs, shown_transcript
 from genomes.vcf.evidence_fields import carries
 from interpret.cancer.knowledge import cancer_gene_roles, hotspot_of
 from interpret.cancer.oncogenicity import OncogenicityFacts, protein_change
@@ -23,7 +23,7 @@ def oncogenicity_facts(classification) -> OncogenicityFacts:
             row = case_variants.row_of_variant(current, classification.variant_id)
             if row is not None:
                 transcripts = case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], [])
-    canonical = gene_transcript(transcripts, gene) or canonical_transcript(transcripts)
+    canonical = shown_transcript(transcripts, genes=[gene])
     hgvsp = classification.hgvsp or (decoded_hgvs(canonical.get("hgvsp")) if canonical else None)
     parsed = protein_change(hgvsp)
     annotated = bool(carries(evidence, "consequence")) and row is not None

@@ -20,12 +20,14 @@ pytestmark = pytest.mark.django_db
 CANCER_TEST_CODING = 8
 
 
-def test_tmb_counts_the_known_coding_mutations_over_the_stated_territory(tumour_case):
+def test_tmb_counts_the_known_coding_mutations_and_is_not_assessable_over_an_amplicon_panel(tumour_case):
+    """cancer_test is a myeloid amplicon panel (0.14 Mb): 8 coding mutations over it would read 57 mut/Mb, a figure
+    such a territory cannot support; below TMB_MIN_CALLABLE_MB (1 Mb) the TMB is "not assessable"."""
     somatic = tumour_case.imports.get(is_current=True).statistics["somatic"]
     tmb = somatic["tmb"]
     assert tmb["coding_mutations"] == CANCER_TEST_CODING
     assert tmb["territory_mb"] == 0.14 and tmb["territory_source"] == "stated for the case"
-    assert tmb["per_mb"] == round(CANCER_TEST_CODING / 0.14, 2)
+    assert tmb["per_mb"] is None and "below 1 Mb" in tmb["not_assessable"]
     assert "coding, non-synonymous" in tmb["method"]
     profile = somatic["profile"]
     assert sum(profile["vaf_bins"]) + profile["vaf_not_given"] == profile["calls"]
@@ -49,7 +51,8 @@ def test_import_case_wait_json_carries_tmb(dept_a, cancer_knowledge, capsys):
                  "--tumour-purity", "0.6", "--wait")
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["tmb"]["coding_mutations"] == CANCER_TEST_CODING
-    assert outcome["tmb"]["per_mb"] == pytest.approx(57.14)
+    assert outcome["tmb"]["per_mb"] is None
+    assert "too small" in outcome["tmb"]["not_assessable"]
     assert outcome["tmb"]["territory_mb"] == 0.14
     assert Case.objects.get(pk=outcome["case_id"]).tumour_purity == 0.6
 
@@ -58,6 +61,7 @@ def test_default_territory_is_used_and_said_when_none_is_stated(dept_a, cancer_k
     case, job = import_tumour_case(dept_a, "scout-demo/cancer_test.ped", "scout-demo/cancer_test.vcf.gz")
     assert job.result["tmb"]["territory_mb"] == settings.TMB_DEFAULT_CALLABLE_MB
     assert "default" in job.result["tmb"]["territory_source"]
+    assert job.result["tmb"]["per_mb"] == round(CANCER_TEST_CODING / settings.TMB_DEFAULT_CALLABLE_MB, 2)
 
 
 def test_solid_preset_finds_the_demo_leukaemia_drivers_with_tiers(tumour_case, alice):
@@ -168,11 +172,14 @@ def test_the_variant_table_and_somatic_view_of_a_tumour_case_open_with_its_somat
     client.force_login(alice)
     page = client.get(f"/cases/{tumour_case.pk}/variants/")
     assert page.status_code == 200
-    assert b"Solid tumour somatic" in page.content and b"IDH2" in page.content  # not the group's germline panel
+    # an AML, though in the adult cancer group: the haematological preset, not the solid-tumour one
+    assert b"Haematological cancer somatic" in page.content and b"IDH2" in page.content
     somatic = client.get(f"/cases/{tumour_case.pk}/somatic/")
     assert somatic.status_code == 200
     text = somatic.content.decode()
-    assert 'data-testid="tmb-per-mb">57.14<' in text and 'data-gene="IDH2" data-tier="IA"' in text
+    assert 'data-testid="tmb-not-assessable"' in text and "over 0.14 Mb" in text
+    assert 'data-gene="IDH2" data-tier="IA"' in text
+    assert 'data-testid="biomarker-name">FLT3-ITD (90 bp)<' in text  # not "feature_elongation"
     assert "somatic-vaf-figure" in text
     from core.models import AuditEvent
 
