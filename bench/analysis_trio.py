@@ -53,7 +53,7 @@ gtf = ROOT / "panels/reference_data/grch38_chr1_head.ensembl.gtf.gz"
 if not (out / "truth.tsv").exists():
     started = time.perf_counter()
     generate_cohort(CohortSpec(out_dir=out, gtf_paths=[gtf], families=args.families, records=args.records,
-                               rare_only=True, seed=2026, cache_dir=out / ".pyensembl"))
+                               rare_only=True, seed=2026, cache_dir=out / ".pyensembl", gene_copies=True))
     print(f"generated {args.families} trios x {args.records} records in {time.perf_counter() - started:.0f} s")
 department, _ = Department.objects.get_or_create(code="bench", defaults={"name": "Benchmark department"})
 truth = list(csv.DictReader(open(out / "truth.tsv"), delimiter="\t"))

@@ -49,7 +49,7 @@ out = Path(tempfile.gettempdir()) / f"bench-fresh-{args.records}"
 gtf = ROOT / "panels/reference_data/grch38_chr1_head.ensembl.gtf.gz"
 if not (out / "truth.tsv").exists():
     generate_cohort(CohortSpec(out_dir=out, gtf_paths=[gtf], families=2, records=args.records, rare_only=True,
-                               seed=2027, cache_dir=out / ".pyensembl"))
+                               seed=2027, cache_dir=out / ".pyensembl", gene_copies=True))
 department, _ = Department.objects.get_or_create(code="bench-fresh", defaults={"name": "Benchmark department"})
 refresh = load.case_statistics_refresh
 stamp = int(time.time())

@@ -42,7 +42,8 @@ def ensure_trio(data: Path, records: int) -> Path:
     summary = data / "cohort.json"
     if summary.exists() and json.loads(summary.read_text())["records_per_family"] == records and vcf.exists():
         return vcf
-    result = manage("generate_cohort", "--out", str(data), "--gtf", str(GTF), "--records", str(records), "--seed", "42")
+    result = manage("generate_cohort", "--out", str(data), "--gtf", str(GTF), "--records", str(records), "--seed", "42",
+                    "--gene-copies")
     if result.returncode:
         raise SystemExit(result.stderr)
     return vcf

@@ -9,14 +9,20 @@ For tests and benchmarks only; everything here is labelled synthetic in the file
 - Sites: spread over chromosomes 1-22 and X by length; population frequencies
   drawn from a WGS-like spectrum (most sites common, ~6% at popmax <= 5%);
   ``rare_only`` writes just the sites a retention policy keeps.
-- Consequences from real Ensembl transcript models (a GTF through pyensembl):
-  the GTF's region is tiled over the genome, each copy followed by a gene-free
-  stretch so that coding sequence covers CODING_FRACTION of the genome as in
-  GRCh38 (a GTF slice of gene-dense sequence would otherwise make every tile as
-  dense as, say, the start of chromosome 1). At its real place a gene keeps its
-  real identifiers; its copies elsewhere are named "<GENE>-syn<chrom>.<copy>",
-  so gene density is realistic while panel genes occur only where they really are.
-  Reference bases are random (there is no FASTA), so HGVS p. amino acids are invented.
+- Consequences from real Ensembl transcript models (a GTF through pyensembl), at
+  their real place with their real identifiers (gene, transcript and protein ids from
+  the GTF). There is no FASTA: reference bases are drawn, but once per site and shared
+  by every transcript, and each coding change is translated from that drawn sequence
+  context (the codon around the change, strand and phase from the transcript model),
+  so a stop gained is a codon that becomes TAA/TAG/TGA, a synonymous change keeps the
+  amino acid, and p. names the amino acids the codons code for. Outside the GTF's
+  region the genome is gene-free: the default cohort is biologically possible.
+- ``gene_copies`` (benchmarks and load tests only, never the demo): the GTF's region
+  tiled over every chromosome, each copy followed by a gene-free stretch, so that
+  coding sequence covers CODING_FRACTION of the genome as in GRCh38 and a genome
+  carries a realistic number of coding variants; copies are named
+  "<GENE>-syn<chrom>.<copy>", which no real genome has, and the VCF header says so.
+  X-linked families need them (the shipped GTFs have no X gene).
 - Purifying selection: a background site that falls in coding sequence is kept
   with probability CODING_RETENTION (otherwise it moves elsewhere), so each
   genome carries about as many protein-altering variants as a real one.
@@ -37,14 +43,14 @@ from pathlib import Path
 from genomes.transcript_models import (
     TranscriptIndex,
     TranscriptModel,
+    _cds_offset,
     load_transcript_models,
     transcript_consequence,
 )
+from genomes.transcripts import AMINO_ACIDS as _THREE
 from genomes.variant_identity import CONTIG_LENGTHS, GenomeBuild
 
 MODES = ("de_novo", "comp_het", "ar_hom", "x_linked")
-AMINO_ACIDS = ("Ala", "Arg", "Asn", "Asp", "Cys", "Gln", "Glu", "Gly", "His", "Ile", "Leu", "Lys", "Met", "Phe",
-               "Pro", "Ser", "Thr", "Trp", "Tyr", "Val")
 TRANSITION = {"A": "G", "G": "A", "C": "T", "T": "C"}
 CSQ_FIELDS = ("Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|"
               "Protein_position|Existing_variation|STRAND|CANONICAL|MANE_SELECT|REVEL|SpliceAI_pred_DS_AG|"
@@ -72,6 +78,7 @@ class CohortSpec:
     seed: int = 1
     contamination: float = 0.0         # foetal: fraction of maternal DNA in the foetal sample
     cache_dir: Path | None = None
+    gene_copies: bool = False          # tile labelled gene copies over the genome (benchmarks; see above)
 
 
 @dataclass
@@ -86,6 +93,7 @@ class Site:
     forced_terms: tuple[str, ...] = ()
     model: TranscriptModel | None = None
     partner: str = ""
+    context: dict = field(default_factory=dict)  # drawn reference bases around the site (genomic position -> base)
 
 
 @dataclass
@@ -125,7 +133,9 @@ class BgzfWriter:
 class TiledGenome:
     """The GTF's region repeated along every chromosome, with copies renamed (see module docstring)."""
 
-    def __init__(self, models: list[TranscriptModel], coding_fraction: float = CODING_FRACTION):
+    def __init__(self, models: list[TranscriptModel], coding_fraction: float = CODING_FRACTION, *,
+                 copies: bool = True):
+        self.copies = copies
         self.template_chrom = models[0].chrom
         self.low = min(m.start for m in models) - 10_000
         self.high = max(m.end for m in models) + 10_000
@@ -141,6 +151,8 @@ class TiledGenome:
         """The template position a genome position copies, or None in the gene-free part of a period."""
         if chrom == self.template_chrom and self.low <= pos < self.high:
             return pos
+        if not self.copies:
+            return None
         offset = self.low + pos % self.period
         return offset if offset < self.high else None
 
@@ -167,7 +179,7 @@ class TiledGenome:
             model.transcript_id + tag, model.gene_id + tag, model.gene_name + tag, model.biotype, chrom,
             model.start + shift, model.end + shift, model.strand,
             tuple((s + shift, e + shift) for s, e in model.exons), tuple((s + shift, e + shift) for s, e in model.cds),
-            model.canonical)
+            model.canonical, model.protein_id + tag if model.protein_id else "")
 
     def copy_of(self, model: TranscriptModel, chrom: str, copy: int) -> TranscriptModel:
         """Copy number ``copy`` of a template model on ``chrom``, where models_at() finds it again."""
@@ -196,12 +208,14 @@ def generate_cohort(spec: CohortSpec) -> dict:
         models += load_transcript_models(gtf, build=str(spec.build), cache_dir=spec.cache_dir or spec.out_dir / ".pyensembl")
     if not models:
         raise ValueError("the GTF has no transcripts")
-    genome = TiledGenome(models)
+    genome = TiledGenome(models, copies=spec.gene_copies)
+    # X-linked families need an X gene: the shipped GTFs have none, so only gene copies give one
+    modes = MODES if spec.gene_copies or any(m.chrom == "X" and m.cds for m in models) else MODES[:-1]
     spec.out_dir.mkdir(parents=True, exist_ok=True)
     truths, files = [], []
     for number in range(1, spec.families + 1):
         family = f"SYN{spec.kind.upper()}{number:04d}"
-        truth = _write_family(spec, genome, rng, family, MODES[(number - 1) % len(MODES)])
+        truth = _write_family(spec, genome, rng, family, modes[(number - 1) % len(modes)])
         truths.append(truth)
         files.append({"family": family, "vcf": f"{family}.vcf.gz", "ped": f"{family}.ped"})
     with open(spec.out_dir / "truth.tsv", "w") as out:
@@ -212,6 +226,7 @@ def generate_cohort(spec: CohortSpec) -> dict:
                           f"{row['gene']}\t{row['partner']}\t{truth.child_sex}\n")
     summary = {"build": str(spec.build), "kind": spec.kind, "families": files, "records_per_family": spec.records,
                "rare_only": spec.rare_only, "seed": spec.seed, "contamination": spec.contamination,
+               "gene_copies": spec.gene_copies,
                "planted": sum(len(t.rows) for t in truths)}
     (spec.out_dir / "cohort.json").write_text(json.dumps(summary, indent=2))
     return summary
@@ -310,7 +325,9 @@ def _family_genotypes(rng: random.Random, frequency: float, on_x: bool, child_se
 
 def _planted_sites(genome: TiledGenome, rng: random.Random, mode: str, child_sex: str) -> list[Site]:
     gene = rng.choice(genome.real)
-    if mode == "x_linked":
+    if mode == "x_linked" and any(m.chrom == "X" for m in genome.real):
+        gene = rng.choice([m for m in genome.real if m.chrom == "X"])
+    elif mode == "x_linked":
         x_length = CONTIG_LENGTHS[GenomeBuild.GRCH38]["X"]
         gene = genome.copy_of(gene, "X", rng.choice(genome.copy_range(x_length)))
 
@@ -319,10 +336,13 @@ def _planted_sites(genome: TiledGenome, rng: random.Random, mode: str, child_sex
         return rng.randrange(start, end + 1)
 
     def site(model, genotypes, planted, frequency=None, partner=""):
+        # a stop gained: the codon around the position (on the transcript's strand) becomes a stop codon
         pos = coding_position(model)
-        ref = rng.choice("ACGT")
-        return Site(model.chrom, pos, ref, rng.choice([b for b in "ACGT" if b != ref]), frequency, genotypes,
-                    planted, ("stop_gained",), model, partner)
+        while _codon_phase(model, pos) is None:
+            pos = coding_position(model)
+        context, ref, alt = _stop_gain_context(rng, model, pos)
+        return Site(model.chrom, pos, ref, alt, frequency, genotypes, planted, ("stop_gained",), model, partner,
+                    context)
 
     if mode == "de_novo":
         return [site(gene, (1, 0, 0), "de_novo")]
@@ -345,7 +365,10 @@ def _header(spec: CohortSpec, samples: tuple[str, str, str]) -> str:
     return (
         "##fileformat=VCFv4.2\n"
         f"##source=interpret generate_cohort (SYNTHETIC data for tests and benchmarks; seed {spec.seed})\n"
-        f"##reference={spec.build} (synthetic: reference bases are random)\n" + contigs +
+        f"##reference={spec.build} (synthetic: reference bases are drawn; coding changes are translated from the "
+        "drawn codon context)\n"
+        + ("##synthetic_gene_copies=the GTF's genes tiled over the genome as <GENE>-syn<chrom>.<copy> for load "
+           "tests: no real genome has them\n" if spec.gene_copies else "") + contigs +
         '##FILTER=<ID=PASS,Description="All filters passed">\n'
         '##FILTER=<ID=LowQual,Description="Low quality">\n'
         '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Synthetic gnomAD allele frequency">\n'
@@ -412,20 +435,19 @@ def _csq_entries(rng: random.Random, site: Site, models: list[TranscriptModel]) 
     for model in models:
         result = transcript_consequence(model, site.pos, site.ref, site.alt)
         terms = list(result["terms"])
-        if site.planted and model.transcript_id == site.model.transcript_id:
-            terms = list(site.forced_terms)
-        elif terms == ["coding_sequence_variant"]:
-            draw = rng.random()
-            terms = ["missense_variant" if draw < 0.68 else "synonymous_variant" if draw < 0.99 else "stop_gained"]
+        change = None
+        if terms == ["coding_sequence_variant"]:
+            change = _translated(rng, site, model)
+            if change is not None:
+                terms = [change[0]]
         worst = terms[0]
         impact = IMPACT.get(worst, "MODIFIER")
         hgvsp = revel = ""
-        if result["protein_position"] and worst in ("missense_variant", "stop_gained", "synonymous_variant"):
-            before = rng.choice(AMINO_ACIDS)
-            after = {"stop_gained": "Ter", "synonymous_variant": before}.get(worst, rng.choice(AMINO_ACIDS))
-            hgvsp = f"{model.transcript_id.replace('ENST', 'ENSP')}:p.{before}{result['protein_position']}{after}"
-            if worst == "missense_variant":
-                revel = f"{rng.betavariate(1.2, 3):.3f}"
+        if change is not None and model.protein_id:
+            term, before, position, after = change
+            hgvsp = f"{model.protein_id}:p.{before}{position}{'=' if term == 'synonymous_variant' else after}"
+            if term == "missense_variant":
+                revel = f"{(rng.uniform(0.5, 0.95) if site.planted else rng.betavariate(1.2, 3)):.3f}"
         hgvsc = f"{model.transcript_id}:{result['hgvsc']}" if result["hgvsc"] else ""
         splice = [f"{rng.uniform(0.5, 0.95):.2f}" if "splice" in worst and "region" not in worst else "0.00"] + ["0.00"] * 3
         entries.append("|".join((
@@ -434,3 +456,81 @@ def _csq_entries(rng: random.Random, site: Site, models: list[TranscriptModel]) 
             str(result["protein_position"] or ""), "", "1" if model.strand == "+" else "-1",
             "YES" if model.canonical else "", "", revel, *splice, frequency, max_af, "")))
     return entries
+
+
+# The standard genetic code (codon on the coding strand -> 3-letter amino acid; Ter for the stops).
+_BASES = "TCAG"
+_CODE = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG"
+GENETIC_CODE = {a + b + c: ("Ter" if aa == "*" else _THREE[aa])
+                for (a, b, c), aa in zip(((a, b, c) for a in _BASES for b in _BASES for c in _BASES), _CODE)}
+STOPS = ("TAA", "TAG", "TGA")
+_COMPLEMENT = str.maketrans("ACGT", "TGCA")
+
+
+def _codon_phase(model: TranscriptModel, pos: int) -> tuple[int, list[int]] | None:
+    """(phase of ``pos`` in its codon, the genomic positions of the codon's three bases in coding order), or None
+    when the codon is not whole in the CDS (a transcript's first or last, incomplete codon)."""
+    offset = _cds_offset(model, pos)
+    if offset is None:
+        return None
+    first = offset - (offset - 1) % 3
+    positions = [_genomic_of_cds(model, first + i) for i in range(3)]
+    if None in positions:
+        return None
+    return (offset - 1) % 3, positions
+
+
+def _genomic_of_cds(model: TranscriptModel, offset: int) -> int | None:
+    ranges = model.cds if model.strand == "+" else tuple(reversed(model.cds))
+    for start, end in ranges:
+        length = end - start + 1
+        if offset <= length:
+            return start + offset - 1 if model.strand == "+" else end - offset + 1
+        offset -= length
+    return None
+
+
+def _strand(model: TranscriptModel, base: str) -> str:
+    return base if model.strand == "+" else base.translate(_COMPLEMENT)
+
+
+def _codon(model: TranscriptModel, positions: list[int], context: dict) -> str:
+    return "".join(_strand(model, context[p]) for p in positions)
+
+
+def _stop_gain_context(rng: random.Random, model: TranscriptModel, pos: int) -> tuple[dict, str, str]:
+    """Reference bases around ``pos`` and its REF/ALT (genomic strand) such that the transcript's codon there is a
+    sense codon that the change makes a stop."""
+    phase, positions = _codon_phase(model, pos)
+    choices = [(sense, stop) for stop in STOPS for base in "ACGT"
+               if base != stop[phase] and GENETIC_CODE[sense := stop[:phase] + base + stop[phase + 1:]] != "Ter"]
+    sense, stop = rng.choice(choices)
+    context = {}
+    for i, p in enumerate(positions):
+        context[p] = _strand(model, sense[i])  # the transcript's base on the genomic strand
+    ref, alt = context[pos], _strand(model, stop[phase])
+    return context, ref, alt
+
+
+def _translated(rng: random.Random, site: Site, model: TranscriptModel) -> tuple[str, str, int, str] | None:
+    """(SO term, amino acid before, protein position, after) of an SNV in the coding sequence, translated from the
+    site's drawn reference context (drawn here where a base is not yet known); None for an incomplete codon."""
+    found = _codon_phase(model, site.pos)
+    if found is None or len(site.ref) != 1 or len(site.alt) != 1:
+        return None
+    phase, positions = found
+    site.context.setdefault(site.pos, site.ref)
+    for attempt in range(20):
+        drawn = {p: site.context.get(p) or rng.choice("ACGT") for p in positions}
+        before = _codon(model, positions, drawn)
+        if GENETIC_CODE[before] != "Ter" or attempt == 19:
+            break
+    site.context.update(drawn)
+    after = before[:phase] + _strand(model, site.alt) + before[phase + 1:]
+    position = (_cds_offset(model, site.pos) - 1) // 3 + 1
+    aa_before, aa_after = GENETIC_CODE[before], GENETIC_CODE[after]
+    if aa_before == "Ter":
+        return None  # a drawn context with a stop in the reference: left a coding_sequence_variant
+    term = ("synonymous_variant" if aa_before == aa_after else "stop_gained" if aa_after == "Ter"
+            else "missense_variant")
+    return term, aa_before, position, aa_after

@@ -55,7 +55,7 @@ DEMO_USERS = (
 # its parents and 8% maternal contamination, a singleton and a duo (the trio's child alone, and with its mother).
 DEMO_IMPORTS = (
     ("DEMO-RARE-643594", "RARE", "demo", "trio", "643594.ped", "643594.clinical.vcf.gz"),
-    ("DEMO-CANCER-0001", "CANCER-ADULT", "demo-onc", "tumour_normal", "cancer_test.ped", "cancer_test.vcf.gz"),
+    ("DEMO-CANCER-0001", "HAEM-CANCER", "demo-onc", "tumour_normal", "cancer_test.ped", "cancer_test.vcf.gz"),
     ("DEMO-NEURO-0001", "NEURO", "demo", "trio", "cohort:trio/SYNTRIO0001.ped", "cohort:trio/SYNTRIO0001.vcf.gz"),
     ("DEMO-FOETAL-0001", "FOETAL", "demo", "foetal", "cohort:foetal/SYNFOETAL0001.ped",
      "cohort:foetal/SYNFOETAL0001.vcf.gz"),
@@ -87,8 +87,39 @@ def demo_data_load() -> dict:
     summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
     summary["reports"] = _demo_reports()
+    summary["first_looks"] = _demo_first_looks()
     summary["tumor_board"] = _demo_tumor_board()
     return summary
+
+
+# How each demo case's geneticists last looked at it: the variant table resumes a user's latest run, so each demo
+# case opens with its planted finding in view (the default panels of the demo groups are real PanelApp panels
+# that do not hold the synthetic families' genes). Settings of the filter engine (interpret.analysis.filters).
+DEMO_FIRST_LOOKS = {
+    "DEMO-NEURO-0001": {"genome_wide": True, "inheritance": ["de_novo"]},
+    "DEMO-FOETAL-0001": {"genome_wide": True, "max_popmax": 0.0001, "inheritance": ["de_novo"]},
+    "DEMO-HEART-0001": {"genome_wide": True, "max_popmax": 0.001, "impacts": ["HIGH"]},
+    "DEMO-KIDNEY-0001": {"genome_wide": True, "max_popmax": 0.001, "impacts": ["HIGH"]},
+    # Scout's real trio has no planted finding: its rare protein-changing calls, genome-wide
+    "DEMO-RARE-643594": {"genome_wide": True, "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"]},
+}
+
+
+def _demo_first_looks() -> list[str]:
+    """A filter run per demo case and clinical geneticist, once (a user with a run on the case is left alone)."""
+    from interpret.analysis.engine import run_analysis
+    from interpret.models import FilterRun
+
+    looked = []
+    for username in ("geneticist", "geneticist2"):
+        user = User.objects.get(username=username)
+        for identifier, settings in DEMO_FIRST_LOOKS.items():
+            case = Case.objects.filter(identifier=identifier, department__code="demo").first()
+            if case is None or FilterRun.objects.filter(case=case, user=user).exists():
+                continue
+            run_analysis(case, settings, user=user)
+            looked.append(f"{identifier}:{username}")
+    return looked
 
 
 @transaction.atomic
@@ -205,8 +236,9 @@ def _demo_reports() -> list[str]:
 
     from genomes.models import Variant
     from interpret.analysis.engine import run_analysis
-    from interpret.classification.services import (classification_approve, classification_criterion_set,
-                                                   classification_start, classification_submit)
+    from interpret.classification.services import (classification_accept_all_suggestions, classification_approve,
+                                                   classification_context_set, classification_start,
+                                                   classification_submit)
     from interpret.models import Report, VariantTag
     from interpret.reporting import services as reports
     from interpret.workflow import services as workflow
@@ -221,15 +253,20 @@ def _demo_reports() -> list[str]:
     variant = Variant.objects.get(build=case.genome_build, chrom=planted["chrom"], pos=int(planted["pos"]),
                                   ref=planted["ref"], alt=planted["alt"])
     case = workflow.case_start_analysis(case=case, by=gita)
+    # The phenotype the request form gives, as HPO terms in a case note: global developmental delay, seizures
+    workflow.case_note_add(case=case, by=gita, kind="indication",
+                           text="Global developmental delay (HP:0001263) and seizures (HP:0001250) from 6 months "
+                                "(demo)")
     run_analysis(case, {"genome_wide": True, "inheritance": ["de_novo"]}, user=gita)
     VariantTag.objects.get_or_create(case=case, variant=variant, tag="causative", defaults={"created_by": gita})
+    # The curator takes what the platform suggests and nothing it does not: the phenotype's consistency with the
+    # gene is the curator's judgement (the de novo points depend on it), then every suggestion accepted as made.
     draft = classification_start(variant=variant, gene=planted["gene"], condition="Developmental disorder (demo)",
                                  mode_of_inheritance="AD", by=carl, department=case.department, case=case)
-    for criterion, strength, why in (("PVS1", "very_strong", "Stop-gained, NMD predicted (demo)"),
-                                     ("PS2", "strong", "De novo, parentage confirmed by sample identity QC")):
-        draft = classification_criterion_set(classification_id=draft.pk, lock_version=draft.lock_version, by=carl,
-                                             criterion=criterion, decision="applied", strength=strength,
-                                             justification=why)
+    draft = classification_context_set(classification_id=draft.pk, lock_version=draft.lock_version, by=carl,
+                                       phenotype_consistency="consistent", lof_mechanism="yes")
+    draft = classification_accept_all_suggestions(classification_id=draft.pk, lock_version=draft.lock_version,
+                                                  by=carl)
     draft = classification_submit(classification_id=draft.pk, lock_version=draft.lock_version, by=carl)
     classification_approve(classification_id=draft.pk, by=cecilie)
     report = reports.report_draft_start(case=case, by=gita)

@@ -53,11 +53,14 @@ def dept_b(patient_groups):
 
 @pytest.fixture
 def trio(dept_a):
-    """The Scout demo trio 643594 (real GRCh37 VCF and pedigree) imported into department A's rare disease group."""
+    """The Scout demo trio 643594 (real GRCh37 VCF and pedigree) imported into department A's rare disease group,
+    every record stored (the group's retention off): the workflow tests classify and report its SEMA4A call
+    p.Arg713Gln, which is common (popmax 6%, ClinVar conflicting) and retention would otherwise not store."""
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from tests.shared_data import shared
 
+    PatientGroup.objects.filter(code="RARE").update(retention_popmax=None)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
         ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))

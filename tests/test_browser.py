@@ -78,7 +78,9 @@ def test_a_geneticist_uploads_a_trio_watches_the_import_and_opens_the_case(live_
     page.click("[data-testid=open-case]")
     page.wait_for_selector("[data-testid=pedigree] svg")
     assert page.locator("[data-testid=pedigree] [data-individual=ADM1059A2]").count() == 1
-    assert "680 records read, 680 variants kept" in page.inner_text("[data-testid=qc-summary]")
+    # Scout/MIP's frequencies are read: the records above the group's 5% retention are counted, not stored
+    qc = page.inner_text("[data-testid=qc-summary]")
+    assert "680 records read, 393 variants kept" in qc and "287 common by retention policy" in qc
     page.wait_for_selector("#qc-types .main-svg")  # plotly drew the chart from the vendored library
 
 
@@ -426,6 +428,8 @@ def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
     make_user("gwen", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gwen", last_name="Reviewer")
     make_user("cora", department=dept_a, role=Role.VARIANT_CURATOR, first_name="Cora", last_name="Curator")
+    # every record stored: the journey classifies SEMA4A p.Arg713Gln, common enough for retention to drop
+    PatientGroup.objects.filter(code="RARE").update(retention_popmax=None)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
         ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
@@ -489,6 +493,11 @@ def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, 
     page.screenshot(path=str(SCREENSHOTS / "worklist-1440x900.png"))
     page.click("[data-testid=worklist] tr[data-case='643594'] a")
     page.click("[data-testid=case-reports] [data-testid=report-link]")
+    # the reviewer reads the draft before signing it: the preview shows the report as it will print
+    preview = page.frame_locator("[data-testid=report-preview]")
+    reported = preview.locator("[data-testid=report-variants]").inner_text()
+    assert "SEMA4A" in reported and "p.Arg713Gln" in reported, reported
+    assert "Night blindness from childhood" in preview.locator("body").inner_text()
     page.click("[data-testid=sign-out-report]")
     page.wait_for_selector("[data-testid=report-status]:has-text('Signed out')")
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -552,6 +561,10 @@ def test_a_geneticist_looks_a_variant_up_nationally_and_acts_on_a_reanalysis_ale
     row.query_selector("button[value=acknowledge]").click()
     page.wait_for_selector("[data-testid=alerts] >> text=No alerts.")
     assert Alert.objects.get(case__identifier="BROWSER-A").state == "acknowledged"
+    # the state filter (a select that submits itself: no inline handler, the CSP would block one)
+    page.select_option("select[name=state]", "acknowledged")
+    page.wait_for_url("**state=acknowledged**")
+    assert "BROWSER-A" in page.inner_text("[data-testid=alert-row]")
 
 
 @pytest.mark.browser
@@ -584,7 +597,9 @@ def test_a_tumor_board_prepares_a_meeting_discusses_a_case_records_a_decision_an
     summary = page.wait_for_selector("[data-testid=case-summary]")
     text = summary.inner_text()
     assert "IDH2" in text and "IA" in text and "Enasidenib" in text
-    assert "mut/Mb" in page.inner_text("[data-testid=summary-tmb]")
+    # an amplicon panel's 0.14 Mb cannot carry a TMB: said so, with the territory
+    tmb = page.inner_text("[data-testid=summary-tmb]")
+    assert "not assessable" in tmb and "0.14 Mb" in tmb and "mut/Mb" not in tmb
     page.check("input[name=kinds][value=therapy]")
     page.fill("textarea[name=text]", "Enasidenib for IDH2 R140Q (tier IA)")
     page.click("[data-testid=record-decision]")
@@ -598,3 +613,12 @@ def test_a_tumor_board_prepares_a_meeting_discusses_a_case_records_a_decision_an
     assert "Molecular tumor board: MTB week 49" in printed and "Enasidenib for IDH2 R140Q" in printed
     pdf = page.request.get(page.url + "?format=pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+    # the somatic view's preset selector (a select that submits itself) changes the filters
+    page.goto(f"{live_server.url}/cases/{tumour_case.pk}/somatic/")
+    selector = page.wait_for_selector("[data-testid=somatic-preset]")
+    assert selector.evaluate("s => s.options[s.selectedIndex].text") == "Haematological cancer somatic"  # an AML
+    page.select_option("[data-testid=somatic-preset]", label="Solid tumour somatic")
+    page.wait_for_url("**preset=**")
+    chosen = page.wait_for_selector("[data-testid=somatic-preset]")
+    assert chosen.evaluate("s => s.options[s.selectedIndex].text") == "Solid tumour somatic"

@@ -32,7 +32,7 @@ from genomes.models import Case, Variant
 from interpret.analysis.engine import reanalysis_conditions
 from interpret.analysis.filters import normalise_settings
 from interpret.classification.selectors import CONFLICT_GROUPS
-from interpret.models import Alert, Classification, FilterRun, Reanalysis
+from interpret.models import Alert, Classification, FilterRun, Reanalysis, Report, VariantTag
 from panels.models import PanelVersion
 
 CHECKS = ("panel", "classification", "frequency")
@@ -140,8 +140,12 @@ def _panel_alerts(cases: list[Case], last_runs: dict, event) -> list[dict]:
     alerts = []
     for (conditions, params, genes, _), members in groups.items():
         by_case = {case.pk: (case, old, new) for case, old, new in members}
+        reported = reported_causative(list(by_case))
         for case_id, gene, variant_ids in case_variants.candidates_in_genes(
                 list(by_case), list(conditions), json.loads(params), list(genes)):
+            variant_ids = [v for v in variant_ids if (case_id, v) not in reported]
+            if not variant_ids:
+                continue  # the case is reported with its candidate there: nothing new to look at
             case, old, new = by_case[case_id]
             alerts.append(_alert(case, Alert.Kind.PANEL_GENE, f"panel:{new.panel.code}:{gene}",
                                  f"{gene} newly green on panel {new.panel.name} v{new.label}: case {case.identifier} "
@@ -192,6 +196,7 @@ def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[in
     previous = dict(Classification.objects.filter(pk__in=[f.previous_id for f in finals if f.previous_id])
                     .values_list("pk", "result_class"))
     alerts = []
+    reported = reported_causative(list(by_id))
     for final in finals:
         before = previous.get(final.previous_id)
         moved = before is not None and CONFLICT_GROUPS[before] != CONFLICT_GROUPS[final.result_class]
@@ -200,6 +205,8 @@ def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[in
         now = CLASS_LABEL[final.result_class]
         was = f" (was {CLASS_LABEL[before]})" if before else ""
         for case_id in cases_of[final.variant_id]:
+            if (case_id, final.variant_id) in reported and final.result_class in ("pathogenic", "likely_pathogenic"):
+                continue  # reported as the case's cause already: the classification confirms what was signed
             case = by_id[case_id]
             run = last_runs.get(case_id)
             looked_at = run.created_at if run is not None else case.data_ready_at
@@ -240,6 +247,16 @@ def _conflict_alerts(variant_ids: list[int]) -> list[dict]:
                                         "classifications": sorted([i.department.code, i.result_class, i.version]
                                                                   for i in items)}})
     return alerts
+
+
+def reported_causative(case_ids: list[int]) -> set[tuple[int, int]]:
+    """(case, variant) pairs a case is already reported with: tagged causative, or in a signed report."""
+    pairs = set(VariantTag.objects.filter(case_id__in=case_ids, tag=VariantTag.Tag.CAUSATIVE)
+                .values_list("case_id", "variant_id"))
+    for case_id, variant_ids in Report.objects.filter(case_id__in=case_ids, status=Report.Status.SIGNED).values_list(
+            "case_id", "variant_ids"):
+        pairs.update((case_id, v) for v in variant_ids)
+    return pairs
 
 
 def _alert(case: Case, kind: str, subject: str, title: str, evidence: dict) -> dict:

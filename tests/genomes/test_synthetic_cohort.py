@@ -20,8 +20,9 @@ GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort")
+    # gene copies (benchmarks' option) for an X-linked family: the GTF has no X gene
     summary = generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared(GTF)], families=4, records=6000, seed=7,
-                                         cache_dir=out / "cache"))
+                                         cache_dir=out / "cache", gene_copies=True))
     return out, summary
 
 
@@ -37,7 +38,7 @@ def test_every_inheritance_mode_is_planted_once_per_family_in_turn(cohort):
     comp_het = [r for r in rows if r["mode"] == "comp_het"]
     assert comp_het[0]["partner"] == f"{comp_het[1]['chrom']}-{comp_het[1]['pos']}-{comp_het[1]['ref']}-{comp_het[1]['alt']}"
     x_linked = next(r for r in rows if r["mode"] == "x_linked")
-    assert x_linked["chrom"] == "X" and x_linked["child_sex"] == "male" and "-synX." in x_linked["gene"]
+    assert x_linked["chrom"] == "X" and x_linked["child_sex"] == "male" and "-synX." in x_linked["gene"]  # a copy
     assert json.loads((out / "cohort.json").read_text())["planted"] == 5
 
 
@@ -91,3 +92,45 @@ def test_maternal_contamination_raises_the_foetal_alt_fraction_where_the_mother_
             fractions.append(alt / (ref + alt))
     assert len(fractions) > 20
     assert 0.55 < sum(fractions) / len(fractions) < 0.65  # 0.8 * 0.5 + 0.2 * 1.0 = 0.6
+
+
+def test_the_default_cohort_is_possible_biology_codons_translated_and_ids_from_the_gtf(tmp_path):
+    """Without gene copies: real genes at their real place only, their protein ids from the GTF, and every coding
+    change translated from the drawn codon context (a stop gained ends in Ter, a synonymous change keeps its amino
+    acid, a missense one changes it), alike on every transcript of a site."""
+    from genomes.synthetic import GENETIC_CODE
+    from genomes.transcript_models import load_transcript_models
+
+    summary = generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[shared(GTF)], families=3, records=20000,
+                                         seed=3, cache_dir=tmp_path / "cache"))
+    assert summary["gene_copies"] is False
+    assert [r["mode"] for r in truth_rows(tmp_path)][:1] == ["de_novo"] and \
+        "x_linked" not in {r["mode"] for r in truth_rows(tmp_path)}
+    proteins = {m.protein_id for m in load_transcript_models(shared(GTF), build="GRCh38",
+                                                             cache_dir=tmp_path / "cache") if m.protein_id}
+    coding = 0
+    for family in ("SYNTRIO0001", "SYNTRIO0002", "SYNTRIO0003"):
+        for record in cyvcf2.VCF(str(tmp_path / f"{family}.vcf.gz")):
+            for entry in record.INFO.get("CSQ").split(","):
+                fields = entry.split("|")
+                terms, gene, hgvsp = fields[1], fields[3], fields[11]
+                assert "-syn" not in gene
+                if not hgvsp:
+                    continue
+                coding += 1
+                protein, change = hgvsp.split(":p.")
+                assert protein in proteins  # the GTF's own ENSP, not a copy of the transcript id
+                before, after = change[:3], change.rstrip("=")[-3:]
+                if terms == "stop_gained":
+                    assert change.endswith("Ter") and before != "Ter"
+                elif terms == "synonymous_variant":
+                    assert change.endswith("=")
+                else:
+                    assert terms == "missense_variant" and before != after and "Ter" not in change
+                assert before in set(GENETIC_CODE.values())
+    assert coding >= 3
+    de_novo = next(r for r in truth_rows(tmp_path) if r["mode"] == "de_novo")
+    vcf = cyvcf2.VCF(str(tmp_path / "SYNTRIO0001.vcf.gz"))
+    csq = next(r.INFO.get("CSQ") for r in vcf if r.POS == int(de_novo["pos"]) and r.CHROM == "chr" + de_novo["chrom"])
+    # the planted stop gained, the same codon change on both of PERM1's coding transcripts
+    assert {e.split("|")[1] for e in csq.split(",") if e.split("|")[3] == de_novo["gene"]} == {"stop_gained"}

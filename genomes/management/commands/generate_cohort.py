@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--rare-only", action="store_true", help="only sites a 5%% popmax retention keeps")
         parser.add_argument("--contamination", type=float, default=0.0, help="foetal: maternal DNA fraction")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--gene-copies", action="store_true",
+                            help="benchmarks only: tile labelled copies of the GTF's genes over the genome (a real "
+                                 "genome's load of coding variants; X-linked families); no real genome has them")
 
     def handle(self, *args, **options):
         try:
@@ -34,6 +37,6 @@ class Command(BaseCommand):
             out_dir=Path(options["out"]), gtf_paths=[Path(p) for p in options["gtf"]], build=build,
             families=options["families"], kind=options["kind"], records=options["records"],
             rare_only=options["rare_only"], seed=options["seed"], contamination=options["contamination"],
-            cache_dir=settings.DATA_DIR / "pyensembl",
+            cache_dir=settings.DATA_DIR / "pyensembl", gene_copies=options["gene_copies"],
         )
         self.stdout.write(json.dumps(generate_cohort(spec)))

@@ -47,7 +47,7 @@ def test_contamination_is_estimated_near_the_truth_and_shown(tmp_path, dept_a, c
 @pytest.mark.django_db
 def test_a_de_novo_suggestion_in_a_contaminated_foetus_states_the_contamination(tmp_path, dept_a):
     from genomes.models import Variant
-    from interpret.classification.services import classification_start
+    from interpret.classification.services import classification_context_set, classification_start
 
     case = foetal_case(tmp_path, dept_a, 0.10, "FOETUS-MCC10-DN")
     result = run_analysis(case, {"genome_wide": True, "inheritance": ["de_novo"], "max_popmax": None,
@@ -57,6 +57,8 @@ def test_a_de_novo_suggestion_in_a_contaminated_foetus_states_the_contamination(
     draft = classification_start(variant=Variant.objects.get(pk=candidate.row["variant_id"]),
                                  gene=candidate.row["genes"][0], condition="Foetal anomaly", mode_of_inheritance="AD",
                                  by=fia, department=dept_a, case=case)
+    draft = classification_context_set(classification_id=draft.pk, lock_version=draft.lock_version, by=fia,
+                                       phenotype_consistency="consistent")
     de_novo = {code: entry["suggestion"] for code, entry in draft.criteria.items()
                if code in ("PS2", "PM6") and "suggestion" in entry}
     assert de_novo, draft.considered

@@ -20,7 +20,8 @@ EXPECTED_MODE = {"de_novo": {"de_novo", "x_de_novo"}, "comp_het": {"comp_het"}, 
 def test_the_default_trio_preset_finds_every_planted_variant(tmp_path, dept_a):
     out = tmp_path / "cohort"
     generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared("gtf/grch38_chr1_head.ensembl.gtf.gz")],
-                               families=4, records=20_000, seed=11, cache_dir=tmp_path / "pyensembl"))
+                               families=4, records=20_000, seed=11, cache_dir=tmp_path / "pyensembl",
+                               gene_copies=True))  # a genome's load of coding variants, and an X gene
     truth = list(csv.DictReader(open(out / "truth.tsv"), delimiter="\t"))
     assert {row["mode"] for row in truth} == set(EXPECTED_MODE)
     preset = FilterPreset.objects.get(name="Rare disease trio default", department=None)

@@ -1,0 +1,52 @@
+"""The demo `make run` loads states only what can be true: real gene names and ids, codons that code for what the
+HGVS says, a classification that agrees with the platform's own suggestions, a report naming the gene,
+transcript and HGVS it was classified on, and cases that open with their finding in view."""
+import pytest
+
+from genomes.models import Case, CaseVariant
+from interpret.demo import demo_data_load
+from interpret.models import Alert, Classification, Report
+
+
+@pytest.fixture
+def demo(patient_groups, settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # the synthetic families are written here
+    return demo_data_load()
+
+
+@pytest.mark.django_db
+def test_the_demo_states_only_possible_biology_and_opens_with_its_findings(demo, client):
+    assert not any("-syn" in g for row in CaseVariant.objects.values_list("genes", flat=True) for g in row)
+
+    # the signed, amended report names PERM1 by the transcript its classification was made on, with c. and p.
+    report = Report.objects.filter(case__identifier="DEMO-NEURO-0001", status="signed").order_by("-version").first()
+    assert report.version == 2
+    (fact,) = report.facts["variants"]
+    assert fact["gene"] == "PERM1" and fact["other_genes"] == ["PLEKHN1"]
+    assert fact["transcript"] == "ENST00000433179" and fact["hgvsc"].endswith("c.1615G>T")
+    assert fact["hgvsp"] == "ENSP00000414022:p.Glu539Ter"  # GAG -> TAG: Glu to a stop
+    assert "PERM1" in report.html and "p.Glu539Ter" in report.html
+    # the classification applies what the platform suggests, at the strengths it suggests, and nothing else
+    final = Classification.objects.get(case__identifier="DEMO-NEURO-0001", status="final")
+    applied = {code: entry["strength"] for code, entry in final.criteria.items() if entry.get("decision") == "applied"}
+    suggested = {code: entry["suggestion"]["strength"] for code, entry in final.criteria.items()
+                 if entry.get("suggestion")}
+    assert applied == suggested and applied["PS2"] == "moderate" and final.phenotype_consistency == "consistent"
+    assert final.case.notes.filter(hpo_terms__contains=["HP:0001263"]).exists()  # the phenotype it rests on
+    # no alert about the variant the case is already reported with
+    assert not Alert.objects.filter(case=final.case, evidence__variants__contains=[final.variant_id]).exists()
+
+    from core.models import User
+
+    client.force_login(User.objects.get(username="geneticist"))
+    for case in Case.objects.filter(department__code="demo"):
+        table = client.get(f"/cases/{case.pk}/variants/")
+        assert table.status_code == 200 and table.context["rows"], case.identifier  # its finding in view
+    neuro = Case.objects.get(identifier="DEMO-NEURO-0001")
+    rows = client.get(f"/cases/{neuro.pk}/variants/").context["rows"]
+    assert [(r["gene"], r["hgvsp"]) for r in rows] == [("PERM1", "ENSP00000414022:p.Glu539Ter")]
+
+    tumour = Case.objects.get(identifier="DEMO-CANCER-0001")
+    assert tumour.patient_group.code == "HAEM-CANCER"
+    tmb = tumour.imports.get(is_current=True).statistics["somatic"]["tmb"]
+    assert tmb["per_mb"] is None and tmb["territory_mb"] == 0.14 and tmb["not_assessable"]
