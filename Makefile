@@ -4,13 +4,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup run test worker chromium pango clean-data help
+.PHONY: setup run test test-fast lint worker chromium pango clean-data help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make setup   virtual environment, install, migrate: the production setup, no demo data (nothing left running)"
 	@echo "make run     setup and the demo data, then web server + Celery worker in the foreground (Ctrl-C stops)"
-	@echo "make test    the whole test suite"
+	@echo "make test    lint, then the whole test suite"
+	@echo "make test-fast  lint, then the suite without browser and worker-process tests (the edit-test loop)"
 	@echo "make worker  a Celery worker only (for more workers, on this or other machines)"
 
 $(VENV)/bin/python:
@@ -61,8 +62,16 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(VENV)/.installed-dev $(SCREEN_EXT) chromium pango
+# ruff: pyflakes, pycodestyle and import order (ruff.toml); a finding fails the test command.
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+test: lint $(VENV)/.installed-dev $(SCREEN_EXT) chromium pango
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Markers (pytest.ini): `browser` drives headless Chromium, `worker` starts real worker or server processes.
+test-fast: lint $(VENV)/.installed-dev $(SCREEN_EXT) pango
+	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
 
 clean-data:
 	@echo "Removes .data/ (embedded database, broker queue, secret key)."; rm -rf .data

@@ -8,6 +8,11 @@ from setuptools import Extension, setup
 
 setup(
     name="interpret-extensions",
-    ext_modules=[Extension("genomes.vcf._screen", ["genomes/vcf/_screen.c"], extra_compile_args=["-O2", "-Wall", "-Wextra",
-                                                                                          "-Wno-unused-parameter"])],
+    ext_modules=[
+        Extension(
+            "genomes.vcf._screen",
+            ["genomes/vcf/_screen.c"],
+            extra_compile_args=["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+        )
+    ],
 )

@@ -1,4 +1,4 @@
-"""ACMG/AMP combiner against 6,768 ClinGen expert-panel classifications (shared data, clingen-erepo).
+"""ACMG/AMP combiner against 6,768 ClinGen expert-panel classifications (bench/data/clingen-erepo).
 
 Feeds each row's applied ('Met') codes with their strengths to the combiner and compares the class
 with the panel's assertion; retracted rows are excluded. Prints the agreement of each system side by
@@ -23,11 +23,16 @@ sys.path.insert(0, str(ROOT))
 
 from interpret.acmg.batch import SpecificationChooser  # noqa: E402
 from interpret.acmg.combine import (  # noqa: E402
-    PURE, Classification, RuleOptions, classify_points, classify_rules_2015, combine,
+    PURE,
+    Classification,
+    RuleOptions,
+    classify_points,
+    classify_rules_2015,
+    combine,
 )
 from interpret.acmg.criteria import parse_codes  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "clingen-erepo" / "clingen_erepo_6768.tsv.gz"
+DATA = ROOT / "bench" / "data" / "clingen-erepo" / "clingen_erepo_6768.tsv.gz"
 ASSERTIONS = {
     "Pathogenic": Classification.PATHOGENIC, "Likely Pathogenic": Classification.LIKELY_PATHOGENIC,
     "Uncertain Significance": Classification.UNCERTAIN, "Likely Benign": Classification.LIKELY_BENIGN,

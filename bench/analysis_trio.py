@@ -38,13 +38,13 @@ parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALY
 args = parser.parse_args()
 
 call_command("migrate", verbosity=0)
+from core.jobs import job_run  # noqa: E402
+from core.models import Department, Membership, PatientGroup, Role, User  # noqa: E402
 from genomes.importing.prepare import case_import_prepare  # noqa: E402
 from genomes.synthetic import CohortSpec, generate_cohort  # noqa: E402
 from interpret.analysis.engine import run_analysis  # noqa: E402
-from core.jobs import job_run  # noqa: E402
-from core.models import Department, PatientGroup, Role, User, Membership  # noqa: E402
-from interpret.models import FilterPreset  # noqa: E402
 from interpret.analysis.presets import built_in_presets_sync  # noqa: E402
+from interpret.models import FilterPreset  # noqa: E402
 from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit  # noqa: E402
 
 built_in_presets_sync()
@@ -80,9 +80,9 @@ def copy_case(base, number: int):
     """A new case with the base case's pedigree and, by one INSERT ... SELECT, its variants."""
     from django.db import connection, transaction
 
+    from core.models import Job
     from genomes.importing.storage import CASE_VARIANT_COLUMNS
     from genomes.models import Case, CaseImport, Individual, Sample
-    from core.models import Job
 
     identifier = f"{base.identifier}-COPY{number:03d}"
     existing = Case.objects.filter(identifier=identifier).first()

@@ -22,8 +22,8 @@ django.setup()
 import cyvcf2  # noqa: E402
 
 from genomes.models import Case  # noqa: E402
-from interpret.rules import inheritance as rules  # noqa: E402
 from interpret.analysis.engine import run_analysis  # noqa: E402
+from interpret.rules import inheritance as rules  # noqa: E402
 
 GENMOD = {"AD": "ad", "AD_dn": "de_novo", "AR_hom": "ar_hom", "AR_hom_dn": "ar_hom", "AR_comp": "comp_het",
           "AR_comp_dn": "comp_het", "XR": "x_linked", "XR_dn": "x_linked", "XD": "x_linked", "XD_dn": "x_linked"}
@@ -111,7 +111,10 @@ def main(markdown: bool) -> None:
     if markdown:
         print("| mode | agree | genmod only | ours only |\n|---|---|---|---|")
         for mode in MODES:
-            print(f"| {mode} | {counts[(mode, 'agree')]} | {counts[(mode, 'genmod only')]} | {counts[(mode, 'ours only')]} |")
+            print(
+                f"| {mode} | {counts[(mode, 'agree')]} | {counts[(mode, 'genmod only')]} "
+                f"| {counts[(mode, 'ours only')]} |"
+            )
         print("\n| mode | side | reason | sites | example |\n|---|---|---|---|---|")
         for (mode, side, why), n in sorted(reasons.items()):
             print(f"| {mode} | {side} | {why} | {n} | {examples[(mode, side, why)]} |")

@@ -9,7 +9,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=$ROOT/.venv/bin/python
 WORK=${AB_DIR:-/tmp/import-ab}
-mkdir -p "$WORK" && ln -sfn "$ROOT/../shared" "$WORK/shared"
+mkdir -p "$WORK"
 for rev in "$@"; do
   [ -d "$WORK/$rev" ] || git -C "$ROOT" worktree add -f "$WORK/$rev" "$rev" -q
   (cd "$WORK/$rev" && $PY setup.py --quiet build_ext --inplace >/dev/null 2>&1)
@@ -19,7 +19,7 @@ for rev in "$@"; do
     "from core.models import Department; Department.objects.get_or_create(code='demo', defaults={'name': 'Demo'})")
 done
 [ -f /tmp/bench5m/cohort.json ] || (cd "$ROOT" && HTTPS=false $PY manage.py generate_cohort --out /tmp/bench5m \
-  --gtf "$ROOT/../shared/data/gtf/grch38_chr1_head.ensembl.gtf.gz" --records 5000000 --seed 42 >/dev/null)
+  --gtf "$ROOT/panels/reference_data/grch38_chr1_head.ensembl.gtf.gz" --records 5000000 --seed 42 >/dev/null)
 for round in 1 2 3; do
   for rev in "$@"; do
     out=$(cd "$WORK/$rev" && env DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ab_$rev \

@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """Benchmark: import of a WGS-sized trio VCF, with a per-stage breakdown and the cyvcf2 parse ceiling.
 
-    .venv/bin/python bench/import_wgs.py [--records 5000000] [--data /tmp/bench5m] [--workers 0 1 2] [--skip-stages] [--screen-stages]
+    .venv/bin/python bench/import_wgs.py [--records 5000000] [--data /tmp/bench5m] [--workers 0 1 2]
+                                         [--skip-stages] [--screen-stages]
 
 Generates the trio once with `manage.py generate_cohort` (seed 42, Ensembl chr1 GTF slice from
-../shared/data/gtf), then measures in one run, side by side:
+panels/reference_data), then measures in one run, side by side:
   1. bare cyvcf2 loop over all records (the parse ceiling);
   2. + reading the INFO/CSQ fields and the retention decision;
   3. + genotypes and QC statistics: the reader's rows() without the database;
@@ -29,12 +30,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-GTF = ROOT.parent / "shared" / "data" / "gtf" / "grch38_chr1_head.ensembl.gtf.gz"
+GTF = ROOT / "panels" / "reference_data" / "grch38_chr1_head.ensembl.gtf.gz"
 
 
 def manage(*args, env=None):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, "HTTPS": "false", **(env or {})},
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "HTTPS": "false", **(env or {})},
+        capture_output=True,
+        text=True,
+    )
 
 
 def ensure_trio(data: Path, records: int) -> Path:
@@ -53,7 +59,12 @@ def timed(label: str, function) -> dict:
     started = time.perf_counter()
     count = function()
     seconds = time.perf_counter() - started
-    return {"stage": label, "seconds": round(seconds, 2), "records": count, "records_per_second": round(count / seconds)}
+    return {
+        "stage": label,
+        "seconds": round(seconds, 2),
+        "records": count,
+        "records_per_second": round(count / seconds),
+    }
 
 
 def bare_loop(vcf: Path) -> int:
@@ -94,9 +105,9 @@ def screen_stages(vcf: Path) -> list[dict]:
     kept records), as the worker runs it (no fast path: the screen has tried it)."""
     from dataclasses import asdict
 
+    from genomes.importing.copy_text import staging_line
     from genomes.vcf.bgzf import block_offsets, part_boundaries
     from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
-    from genomes.importing.copy_text import staging_line
     from genomes.vcf.header import open_vcf
     from genomes.vcf.records import ReadPolicy, VcfReader
 
@@ -221,9 +232,15 @@ def main() -> None:
         print(json.dumps({"machine": f"{platform.node()} {os.cpu_count()} cores", "vcf": str(vcf), "stages": stages},
                          indent=2))
         return
-    stages = [] if args.skip_stages else [timed("1 bare cyvcf2 loop (parse ceiling)", lambda: bare_loop(vcf)),
-              timed("2 + INFO/CSQ access and retention decision", lambda: retention_only(vcf)),
-              timed("3 + genotypes, QC statistics, full annotation of kept rows (no database)", lambda: reader_rows(vcf))]
+    stages = (
+        []
+        if args.skip_stages
+        else [
+            timed("1 bare cyvcf2 loop (parse ceiling)", lambda: bare_loop(vcf)),
+            timed("2 + INFO/CSQ access and retention decision", lambda: retention_only(vcf)),
+            timed("3 + genotypes, QC statistics, full annotation of kept rows (no database)", lambda: reader_rows(vcf)),
+        ]
+    )
     imports = [full_import(vcf, workers, f"BENCH-WGS-{args.records}") for workers in args.workers]
     if stages:
         ceiling = stages[0]["records_per_second"]

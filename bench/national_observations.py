@@ -28,8 +28,12 @@ from django.db import connection, transaction  # noqa: E402
 
 from core.models import Department, Membership, Role, User  # noqa: E402
 from genomes.models import Case, Variant  # noqa: E402
-from genomes.observations import observations_add_case, observations_snapshot, observations_withdraw, \
-    variant_observations  # noqa: E402
+from genomes.observations import (  # noqa: E402
+    observations_add_case,
+    observations_snapshot,
+    observations_withdraw,
+    variant_observations,  # noqa: E402
+)
 from interpret.national.lookup import variant_lookup  # noqa: E402
 
 parser = argparse.ArgumentParser()

@@ -4,7 +4,7 @@ end in rows, in an error naming the file, or in a dead process (segmentation fau
 
     .venv/bin/python bench/reader_fuzz.py [--inputs 2000] [--seed 1]
 
-Inputs are the Scout demo trio's first 40 records (../shared/data/scout-demo), mutated as the property tests
+Inputs are the Scout demo trio's first 40 records (genomes/demo_data), mutated as the property tests
 do (tests/genomes/vcf/test_reader_properties.py): fields replaced by odd text, dropped, added, FORMAT keys
 shuffled. Each way of reading runs in child processes that are restarted after a crash, so every input counts.
 docs/reliability.md has the figures.
@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "scout-demo" / "643594.clinical.vcf.gz"
+SCOUT_TRIO = ROOT / "genomes" / "demo_data" / "643594.clinical.vcf.gz"
 
 ODD = ["", ".", "-1", "1e400", "nan", "inf", "chr25", "N" * 300, "<DEL>", "*", "0/1/2", "./.", "1|2", "A,C",
        "99999999999", ";;;", "=", "\\", ":", "::", ",", "0", "-", " ", "1/", "/1", "|", "a", "\x01", "é"]
@@ -61,7 +61,7 @@ for path in paths:
 
 def mutated_inputs(directory: Path, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    lines = gzip.open(SHARED).read().decode().splitlines()
+    lines = gzip.open(SCOUT_TRIO).read().decode().splitlines()
     header = [line for line in lines if line.startswith("#")]
     records = [line for line in lines if not line.startswith("#")][:40]
 

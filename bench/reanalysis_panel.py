@@ -134,10 +134,19 @@ second = reanalysis_run(again)
 print(f"the same again (idempotent): {time.perf_counter() - started:.1f} s; {second}; "
       f"alerts in the table {Alert.objects.count() - alerts_before} new in all")
 # growth with the number of cases: the same check over the trios alone and over trios + half the small cases
-for label, scope_cases in (("100 trios", [c.pk for c in cases if c.identifier.startswith("BENCH-SYNTRIO")]),
-                           ("100 trios + half the small", [c.pk for c in cases if c.identifier.startswith(
-                               "BENCH-SYNTRIO") or (c.identifier.startswith("BENCH-SMALL") and int(c.identifier[-4:]) % 2)]),
-                           ("all", [c.pk for c in cases])):
+for label, scope_cases in (
+    ("100 trios", [c.pk for c in cases if c.identifier.startswith("BENCH-SYNTRIO")]),
+    (
+        "100 trios + half the small",
+        [
+            c.pk
+            for c in cases
+            if c.identifier.startswith("BENCH-SYNTRIO")
+            or (c.identifier.startswith("BENCH-SMALL") and int(c.identifier[-4:]) % 2)
+        ],
+    ),
+    ("all", [c.pk for c in cases]),
+):
     timed = Reanalysis.objects.create(trigger="on_demand", checks=["panel"], scope={"cases": scope_cases},
                                       panel_event=reanalysis.panel_event)
     started = time.perf_counter()

@@ -15,10 +15,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interpret.settings")
 os.environ.setdefault("HTTPS", "false")
+
+from tests.public_data import public_file  # noqa: E402  (after sys.path)
 
 FILES = {"GIAB Ashkenazi trio": ("slivar/ashk-trio.ped", "slivar/ashk-trio.vcf.gz", "RARE"),
          "Scout demo trio (research VCF)": ("scout-demo/643594.ped", "scout-demo/643594.research.vcf.gz", "RARE")}
@@ -53,17 +54,25 @@ def main() -> None:
 
     department, _ = Department.objects.get_or_create(code="bench", defaults={"name": "Benchmark department"})
     python = peddy_python()
-    print("| file | pair | peddy rel | platform relatedness | difference | peddy IBS0 rate (n) | platform IBS0 rate (sites) | platform kinship |")
+    print(
+        "| file | pair | peddy rel | platform relatedness | difference | peddy IBS0 rate (n) "
+        "| platform IBS0 rate (sites) | platform kinship |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for label, (ped, vcf, group) in FILES.items():
         with tempfile.TemporaryDirectory() as work:
-            done = subprocess.run([python, "-c", PEDDY_SCRIPT, str(SHARED / ped), str(SHARED / vcf)], cwd=work,
+            done = subprocess.run([python, "-c", PEDDY_SCRIPT, str(public_file(ped)), str(public_file(vcf))], cwd=work,
                                   capture_output=True, text=True, check=True)
         peddy_pairs = json.loads(done.stdout.strip().splitlines()[-1])
         case_import = case_import_prepare(
-            patient_group=PatientGroup.objects.get(code=group), department=department, send_to_worker=False,
-            ped_path=SHARED / ped, vcf_path=SHARED / vcf, case_identifier=f"BENCH-ID-{abs(hash(label)) % 10**6}",
-            replace=True)
+            patient_group=PatientGroup.objects.get(code=group),
+            department=department,
+            send_to_worker=False,
+            ped_path=public_file(ped),
+            vcf_path=public_file(vcf),
+            case_identifier=f"BENCH-ID-{abs(hash(label)) % 10**6}",
+            replace=True,
+        )
         job_run(case_import.job_id)
         case_import.refresh_from_db()
         qc = case_import.statistics["sample_qc"]

@@ -40,8 +40,8 @@ django.setup()
 
 import requests  # noqa: E402 - installed with pyensembl's dependencies; a benchmark tool only
 
-from genomes.models import Case  # noqa: E402
 from core.models import Department, Membership, Role, User  # noqa: E402
+from genomes.models import Case  # noqa: E402
 from interpret.models import FilterPreset  # noqa: E402
 
 PASSWORD = "bench-load-Password-1"

@@ -29,8 +29,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from genomes.models import Case  # noqa: E402
 from core.models import Department, Membership, Role, User  # noqa: E402
+from genomes.models import Case  # noqa: E402
 from interpret.models import FilterPreset  # noqa: E402
 
 FILTERS = ({}, {"inheritance": "de_novo", "genome_wide": "1"}, {"inheritance": "comp_het", "genome_wide": "1"},

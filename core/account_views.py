@@ -10,7 +10,11 @@ from django_otp import login as otp_login
 
 from core.audit import Action
 from core.second_factor import (
-    code_verify, confirmed_device, enrolment_confirm, enrolment_device, enrolment_qr_svg,
+    code_verify,
+    confirmed_device,
+    enrolment_confirm,
+    enrolment_device,
+    enrolment_qr_svg,
 )
 from core.web import audit_context, audit_request
 

@@ -9,7 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import ApiToken, AuditEvent, Department, Membership, PatientGroup, RoleGrant, User
 from core.roles import (
-    membership_revoke, role_grant_approve, role_grant_problem, role_grant_reject, role_grant_request,
+    membership_revoke,
+    role_grant_approve,
+    role_grant_problem,
+    role_grant_reject,
+    role_grant_request,
 )
 from core.tokens import api_token_revoke
 from core.web import audit_context

@@ -5,8 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import departments_with_patient_access
-from core.jobs import job_create, jobs_reap
 from core.audit import Action
+from core.jobs import job_create, jobs_reap
 from core.models import Department, Job, PatientGroup
 from core.selectors import jobs_visible_to
 from core.web import audit_request, request_token

@@ -159,7 +159,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "timestamp"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.object_type}:{self.object_id}"
+        when = f"{self.timestamp:%Y-%m-%d %H:%M:%S}"
+        return f"{when} {self.username or '-'} {self.action} {self.object_type}:{self.object_id}"
 
 
 class ApiToken(models.Model):

@@ -93,14 +93,13 @@ def audit_refusal(request, error, *, object_type: str = "", object_id: object = 
 def api_exception_handler(exc, context):
     """DRF's handler, with the domain errors answered like the pages: NotFound 404, QuotaExceeded 429."""
     # Imported here: DRF's views module loads the authentication classes, which import this module.
+    from django.core.exceptions import PermissionDenied
     from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework.exceptions import NotFound as DrfNotFound
+    from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
     from rest_framework.exceptions import Throttled
     from rest_framework.exceptions import ValidationError as DrfValidationError
     from rest_framework.views import exception_handler
-
-    from django.core.exceptions import PermissionDenied
-    from rest_framework.exceptions import NotFound as DrfNotFound
-    from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 
     request = context.get("request")
     if isinstance(exc, (NotFound, Http404, PermissionDenied)):

@@ -11,8 +11,6 @@ import json
 
 from django.db import connection
 
-
-
 ROW_COLUMNS = ("id", "variant_id", "chrom", "pos", "ref", "alt", "xpos", "variant_type", "filter", "quality", "rsid",
                "genes", "gene_ids", "consequences", "worst_consequence", "impact", "gnomad_af", "gnomad_popmax",
                "clinvar", "cadd_phred", "revel", "spliceai", "genotypes", "genotype_quality", "depth", "ref_reads",

@@ -16,13 +16,25 @@ _CLINVAR_CODES = {
     "255": "other",
 }
 _CLINVAR_TEXT = {
-    "pathogenic": "pathogenic", "likely_pathogenic": "likely_pathogenic",
-    "uncertain_significance": "uncertain_significance", "likely_benign": "likely_benign", "benign": "benign",
-    "conflicting_interpretations_of_pathogenicity": "conflicting", "conflicting_classifications_of_pathogenicity": "conflicting",
-    "conflicting": "conflicting", "drug_response": "drug_response", "risk_factor": "risk_factor",
-    "association": "association", "protective": "protective", "affects": "affects", "not_provided": "not_provided",
-    "other": "other", "low_penetrance": "low_penetrance", "established_risk_allele": "risk_factor",
-    "likely_risk_allele": "risk_factor", "uncertain_risk_allele": "risk_factor",
+    "pathogenic": "pathogenic",
+    "likely_pathogenic": "likely_pathogenic",
+    "uncertain_significance": "uncertain_significance",
+    "likely_benign": "likely_benign",
+    "benign": "benign",
+    "conflicting_interpretations_of_pathogenicity": "conflicting",
+    "conflicting_classifications_of_pathogenicity": "conflicting",
+    "conflicting": "conflicting",
+    "drug_response": "drug_response",
+    "risk_factor": "risk_factor",
+    "association": "association",
+    "protective": "protective",
+    "affects": "affects",
+    "not_provided": "not_provided",
+    "other": "other",
+    "low_penetrance": "low_penetrance",
+    "established_risk_allele": "risk_factor",
+    "likely_risk_allele": "risk_factor",
+    "uncertain_risk_allele": "risk_factor",
 }
 # The stored terms of a (likely) pathogenic assertion; "conflicting" is not one.
 PATHOGENIC_TERMS = ("pathogenic", "likely_pathogenic")

@@ -10,7 +10,9 @@ class CaseImportForm(forms.Form):
     pedigree = forms.FileField(help_text="PED file: family, individual, father, mother, sex, phenotype")
     vcf = forms.FileField(label="VCF", help_text="VEP- or SnpEff-annotated VCF, plain, gzip or bgzip")
     case_identifier = forms.CharField(required=False, max_length=64, help_text="Default: the pedigree's family id")
-    build = forms.ChoiceField(required=False, choices=[("", "from the VCF header"), ("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")])
+    build = forms.ChoiceField(
+        required=False, choices=[("", "from the VCF header"), ("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")]
+    )
     analysis_type = forms.ChoiceField(required=False, choices=[("", "from the pedigree"), *Case.AnalysisType.choices])
     sample_map = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text="One INDIVIDUAL=VCF_SAMPLE per line, where the names differ")

@@ -101,7 +101,8 @@ class Pedigree:
         return {0: "singleton", 1: "duo", 2: "trio"}[len(self.parents_of(proband))]
 
     def tumour_and_normal(self) -> tuple[PedigreeIndividual, PedigreeIndividual | None]:
-        """Somatic convention (Scout's cancer_test.ped): the affected sample is the tumour, the unaffected the normal."""
+        """Somatic convention (Scout's cancer_test.ped): the affected sample is the tumour, the unaffected the
+        normal."""
         tumours = [i for i in self.individuals if i.affection == Affection.AFFECTED]
         normals = [i for i in self.individuals if i.affection == Affection.UNAFFECTED]
         if len(tumours) != 1 or len(normals) > 1:
@@ -132,7 +133,9 @@ def parse_ped(text: str, *, source: str = "pedigree") -> Pedigree:
             header = [h.lower() for h in fields]
             continue
         if len(fields) < 6:
-            raise PedigreeError(source, number, None, f"expected at least 6 columns ({', '.join(COLUMNS)}), found {len(fields)}")
+            raise PedigreeError(
+                source, number, None, f"expected at least 6 columns ({', '.join(COLUMNS)}), found {len(fields)}"
+            )
         family, individual, father, mother, sex, phenotype = fields[:6]
         if not individual:
             raise PedigreeError(source, number, "individual_id", "empty")

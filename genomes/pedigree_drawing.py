@@ -60,7 +60,10 @@ def pedigree_svg(individuals: list[dict]) -> str:
     position = {}
     for level, members in rows.items():
         for i, person_id in enumerate(members):
-            position[person_id] = (MARGIN + i * gap_x + max(SIZE / 2 + 20, gap_x / 2), MARGIN + level * gap_y + SIZE / 2)
+            position[person_id] = (
+                MARGIN + i * gap_x + max(SIZE / 2 + 20, gap_x / 2),
+                MARGIN + level * gap_y + SIZE / 2,
+            )
     width = round(MARGIN * 2 + 20 + max(len(m) for m in rows.values()) * gap_x)
     height = round(MARGIN * 2 + len(rows) * gap_y)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="pedigree" role="img" aria-label="Pedigree" '

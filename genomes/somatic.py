@@ -15,16 +15,11 @@ from django.db import connection
 
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.models import Case, Sample
+from genomes.vcf.consequences import CODING_NON_SYNONYMOUS
 from genomes.vcf.evidence_fields import carries
 
 SOMATIC_TYPES = (Case.AnalysisType.TUMOUR_NORMAL, Case.AnalysisType.TUMOUR_ONLY)
 
-# Sequence Ontology terms VEP gives a change of the protein (synonymous and UTR changes are not counted).
-CODING_NON_SYNONYMOUS = (
-    "missense_variant", "stop_gained", "stop_lost", "start_lost", "frameshift_variant", "inframe_insertion",
-    "inframe_deletion", "protein_altering_variant", "splice_acceptor_variant", "splice_donor_variant",
-    "coding_sequence_variant", "incomplete_terminal_codon_variant",
-)
 SUBSTITUTION_CLASSES = ("C>A", "C>G", "C>T", "T>A", "T>C", "T>G")
 _COMPLEMENT = str.maketrans("ACGT", "TGCA")
 VAF_BINS = 20  # 5% wide
@@ -148,7 +143,7 @@ def tumour_mutational_burden(case, case_import, tumour=None, evidence=None) -> d
                   AND genotypes[{t}] IN {codes_sql(CARRIER)}
                   AND consequences && %s::text[]
                   AND (allele_fraction[{t}] IS NULL OR allele_fraction[{t}] >= %s)""",
-            [case.pk, case_import.pk, list(CODING_NON_SYNONYMOUS), settings.TMB_MIN_VAF])
+            [case.pk, case_import.pk, sorted(CODING_NON_SYNONYMOUS), settings.TMB_MIN_VAF])
         coding = cursor.fetchone()[0]
     result["coding_mutations"] = coding
     if territory < settings.TMB_MIN_CALLABLE_MB:

@@ -205,7 +205,9 @@ def generate_cohort(spec: CohortSpec) -> dict:
     rng = random.Random(spec.seed)
     models = []
     for gtf in spec.gtf_paths:
-        models += load_transcript_models(gtf, build=str(spec.build), cache_dir=spec.cache_dir or spec.out_dir / ".pyensembl")
+        models += load_transcript_models(
+            gtf, build=str(spec.build), cache_dir=spec.cache_dir or spec.out_dir / ".pyensembl"
+        )
     if not models:
         raise ValueError("the GTF has no transcripts")
     genome = TiledGenome(models, copies=spec.gene_copies)
@@ -294,7 +296,14 @@ def _background_site(rng: random.Random, chrom: str, pos: int, rare_only: bool, 
     kind = rng.random()
     base = rng.choice("ACGT")
     if kind < 0.85:
-        ref, alt = base, (TRANSITION[base] if rng.random() < 0.67 else rng.choice([b for b in "ACGT" if b != base and b != TRANSITION[base]]))
+        ref, alt = (
+            base,
+            (
+                TRANSITION[base]
+                if rng.random() < 0.67
+                else rng.choice([b for b in "ACGT" if b != base and b != TRANSITION[base]])
+            ),
+        )
     elif kind < 0.92:
         ref, alt = base + "".join(rng.choice("ACGT") for _ in range(min(10, int(rng.expovariate(0.5)) + 1))), base
     elif kind < 0.99:
@@ -360,21 +369,29 @@ def _planted_sites(genome: TiledGenome, rng: random.Random, mode: str, child_sex
 
 
 def _header(spec: CohortSpec, samples: tuple[str, str, str]) -> str:
-    contigs = "".join(f"##contig=<ID={'chr' if spec.build == GenomeBuild.GRCH38 else ''}{c},length={n},assembly={spec.build}>\n"
-                      for c, n in CONTIG_LENGTHS[spec.build].items())
+    contigs = "".join(
+        f"##contig=<ID={'chr' if spec.build == GenomeBuild.GRCH38 else ''}{c},length={n},assembly={spec.build}>\n"
+        for c, n in CONTIG_LENGTHS[spec.build].items()
+    )
     return (
         "##fileformat=VCFv4.2\n"
         f"##source=interpret generate_cohort (SYNTHETIC data for tests and benchmarks; seed {spec.seed})\n"
         f"##reference={spec.build} (synthetic: reference bases are drawn; coding changes are translated from the "
         "drawn codon context)\n"
-        + ("##synthetic_gene_copies=the GTF's genes tiled over the genome as <GENE>-syn<chrom>.<copy> for load "
-           "tests: no real genome has them\n" if spec.gene_copies else "") + contigs +
-        '##FILTER=<ID=PASS,Description="All filters passed">\n'
+        + (
+            "##synthetic_gene_copies=the GTF's genes tiled over the genome as <GENE>-syn<chrom>.<copy> for load "
+            "tests: no real genome has them\n"
+            if spec.gene_copies
+            else ""
+        )
+        + contigs
+        + '##FILTER=<ID=PASS,Description="All filters passed">\n'
         '##FILTER=<ID=LowQual,Description="Low quality">\n'
         '##INFO=<ID=gnomAD_AF,Number=A,Type=Float,Description="Synthetic gnomAD allele frequency">\n'
         '##INFO=<ID=gnomAD_AF_popmax,Number=A,Type=Float,Description="Synthetic gnomAD popmax allele frequency">\n'
         '##INFO=<ID=CADD_PHRED,Number=A,Type=Float,Description="Synthetic CADD phred score">\n'
-        f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP (synthetic). Format: {CSQ_FIELDS}">\n'
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP (synthetic). '
+        f'Format: {CSQ_FIELDS}">\n'
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
         '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">\n'
         '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">\n'
@@ -414,8 +431,10 @@ def _record(spec, genome: TiledGenome, rng: random.Random, site: Site, child_sex
     quality = rng.uniform(200, 3000) if site.planted or rng.random() < 0.95 else rng.uniform(5, 30)
     filter_value = "PASS" if quality > 30 else "LowQual"
     chrom = ("chr" if spec.build == GenomeBuild.GRCH38 else "") + site.chrom
-    return (f"{chrom}\t{site.pos}\t.\t{site.ref}\t{site.alt}\t{quality:.1f}\t{filter_value}\t{';'.join(info)}\tGT:AD:DP:GQ\t"
-            f"{_sample_field(rng, child, mixed)}\t{_sample_field(rng, father)}\t{_sample_field(rng, mother)}\n")
+    return (
+        f"{chrom}\t{site.pos}\t.\t{site.ref}\t{site.alt}\t{quality:.1f}\t{filter_value}\t{';'.join(info)}\tGT:AD:DP:GQ\t"
+        f"{_sample_field(rng, child, mixed)}\t{_sample_field(rng, father)}\t{_sample_field(rng, mother)}\n"
+    )
 
 
 def _vep_allele(ref: str, alt: str) -> str:
@@ -449,7 +468,9 @@ def _csq_entries(rng: random.Random, site: Site, models: list[TranscriptModel]) 
             if term == "missense_variant":
                 revel = f"{(rng.uniform(0.5, 0.95) if site.planted else rng.betavariate(1.2, 3)):.3f}"
         hgvsc = f"{model.transcript_id}:{result['hgvsc']}" if result["hgvsc"] else ""
-        splice = [f"{rng.uniform(0.5, 0.95):.2f}" if "splice" in worst and "region" not in worst else "0.00"] + ["0.00"] * 3
+        splice = [f"{rng.uniform(0.5, 0.95):.2f}" if "splice" in worst and "region" not in worst else "0.00"] + [
+            "0.00"
+        ] * 3
         entries.append("|".join((
             allele, "&".join(terms), impact, model.gene_name, model.gene_id, "Transcript", model.transcript_id,
             model.biotype, result["exon"], result["intron"], hgvsc, hgvsp,

@@ -9,10 +9,10 @@ one user that needs more than coordinates, and it says so in its output.
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 import hashlib
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from genomes.variant_identity import normalize_contig
@@ -61,7 +61,11 @@ def load_transcript_models(gtf_path: Path | str, *, build: str, cache_dir: Path 
         transcripts = ensembl_genome(gtf_path, build=build, cache_dir=cache_dir).transcripts()
     models, best = [], {}
     for t in transcripts:
-        cds = tuple(sorted(t.coding_sequence_position_ranges)) if t.biotype == "protein_coding" and t.contains_start_codon and t.contains_stop_codon else ()
+        cds = (
+            tuple(sorted(t.coding_sequence_position_ranges))
+            if t.biotype == "protein_coding" and t.contains_start_codon and t.contains_stop_codon
+            else ()
+        )
         length = sum(e - s + 1 for s, e in cds) or (t.end - t.start + 1) / 1e6
         key = t.gene_id
         if key not in best or length > best[key][0]:
@@ -184,7 +188,9 @@ def transcript_consequence(model: TranscriptModel, pos: int, ref: str, alt: str)
         if offset:
             strand_ref = ref if model.strand == "+" else ref.translate(COMPLEMENT)[::-1]
             strand_alt = alt if model.strand == "+" else alt.translate(COMPLEMENT)[::-1]
-            entry["hgvsc"] = f"c.{offset}{strand_ref}>{strand_alt}" if delta == 0 else f"c.{offset}del{strand_ref}ins{strand_alt}"
+            entry["hgvsc"] = (
+                f"c.{offset}{strand_ref}>{strand_alt}" if delta == 0 else f"c.{offset}del{strand_ref}ins{strand_alt}"
+            )
             entry["protein_position"] = (offset - 1) // 3 + 1
     elif model.cds:
         five_prime = (pos < model.cds[0][0]) if model.strand == "+" else (pos > model.cds[-1][1])

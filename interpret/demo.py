@@ -125,10 +125,10 @@ def _demo_first_looks() -> list[str]:
 @transaction.atomic
 def _demo_tumor_board() -> list[str]:
     """The demo cancer knowledge (labelled demo data), and a board meeting with the demo tumour case referred."""
-    from interpret.models import BoardMeeting
-    from interpret.tumor_board import board
     from interpret.cancer.biomarkers import demo_knowledge_publish
     from interpret.cancer.knowledge import demo_knowledge_load
+    from interpret.models import BoardMeeting
+    from interpret.tumor_board import board
 
     demo_knowledge_load()
     demo_knowledge_publish(User.objects.get(username="curator"), User.objects.get(username="curator2"))
@@ -236,9 +236,13 @@ def _demo_reports() -> list[str]:
 
     from genomes.models import Variant
     from interpret.analysis.engine import run_analysis
-    from interpret.classification.services import (classification_accept_all_suggestions, classification_approve,
-                                                   classification_context_set, classification_start,
-                                                   classification_submit)
+    from interpret.classification.services import (
+        classification_accept_all_suggestions,
+        classification_approve,
+        classification_context_set,
+        classification_start,
+        classification_submit,
+    )
     from interpret.models import Report, VariantTag
     from interpret.reporting import services as reports
     from interpret.workflow import services as workflow
@@ -348,7 +352,8 @@ def _demo_people_and_cases() -> dict:
                       **({"tumour_type": "AML", "callable_mb": 0.14} if analysis_type == "tumour_normal" else {})},
         )
     CaseShare.objects.get_or_create(
-        case=Case.objects.get(identifier="DEMO-CANCER-0001", department__code="demo-onc"), department=departments["demo"],
+        case=Case.objects.get(identifier="DEMO-CANCER-0001", department__code="demo-onc"),
+        department=departments["demo"],
         defaults={"reason": "Germline follow-up of a hereditary cancer finding"},
     )
     return {

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import Department, Job, PatientGroup
+from interpret.acmg.classes import ALL_CLASSES
 
 
 class FilterPreset(models.Model):
@@ -119,14 +120,8 @@ class Classification(models.Model):
         GERMLINE = "germline", "Germline (ACMG/AMP pathogenicity)"
         SOMATIC = "somatic", "Somatic (oncogenicity)"
 
-    class Result(models.TextChoices):
-        ONCOGENIC = "oncogenic", "Oncogenic"
-        LIKELY_ONCOGENIC = "likely_oncogenic", "Likely oncogenic"
-        PATHOGENIC = "pathogenic", "Pathogenic"
-        LIKELY_PATHOGENIC = "likely_pathogenic", "Likely pathogenic"
-        UNCERTAIN = "uncertain_significance", "Uncertain significance"
-        LIKELY_BENIGN = "likely_benign", "Likely benign"
-        BENIGN = "benign", "Benign"
+    # ONCOGENIC ... BENIGN, from the one vocabulary of classes (interpret.acmg.classes)
+    Result = models.TextChoices("Result", [(term.name, (term.code, term.label)) for term in ALL_CLASSES])
 
     class LofMechanism(models.TextChoices):
         YES = "yes", "Yes: loss of function is a known mechanism"

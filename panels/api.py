@@ -200,7 +200,9 @@ class PanelDraftGene(_VersionAction):
         try:
             if not version.entries.filter(symbol=symbol).exists():
                 raise ValidationError(f"{symbol} is not on {version}")
-            services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
+            services.panel_entry_set(
+                version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes
+            )
         except (ValidationError, DjangoPermissionDenied) as exc:
             return _api_error(request, exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -223,7 +225,9 @@ class PanelVersionTransition(_VersionAction):
             if action == "submit":
                 services.panel_version_submit(version=version, by=request.user, audit=audit_context(request))
             elif action == "publish":
-                services.panel_version_publish(version=version, signed_off_by=request.user, audit=audit_context(request))
+                services.panel_version_publish(
+                    version=version, signed_off_by=request.user, audit=audit_context(request)
+                )
             else:
                 return Response({"error": f"unknown action {action}"}, status=status.HTTP_404_NOT_FOUND)
         except (ValidationError, DjangoPermissionDenied) as exc:

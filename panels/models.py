@@ -121,7 +121,9 @@ class PanelEntry(models.Model):
     hpo_ids = models.JSONField(default=list, blank=True)
     evidence = models.JSONField(default=list, blank=True)
     publications = models.JSONField(default=list, blank=True)
-    padding = models.PositiveIntegerField(default=0, help_text="Bases added on both sides for splice/regulatory regions")
+    padding = models.PositiveIntegerField(
+        default=0, help_text="Bases added on both sides for splice/regulatory regions"
+    )
     resolution_note = models.CharField(max_length=300, blank=True,
                                        help_text="What gene resolution said: renamed symbol, or not found")
 

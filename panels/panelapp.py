@@ -93,8 +93,12 @@ def parse_panelapp_panel(panel, *, source: str, line: int | None = None) -> Pars
                                  f"panel {name!r}, {symbol}: confidence level {level!r} is not 0-4")
         moi = mode_of_inheritance(_text(gene.get("mode_of_inheritance"), source, line, f"{where}.mode_of_inheritance"))
         if moi is None:
-            raise PanelFileError(source, line, f"{where}.mode_of_inheritance",
-                                 f"panel {name!r}, {symbol}: unknown mode of inheritance {gene.get('mode_of_inheritance')!r}")
+            raise PanelFileError(
+                source,
+                line,
+                f"{where}.mode_of_inheritance",
+                f"panel {name!r}, {symbol}: unknown mode of inheritance {gene.get('mode_of_inheritance')!r}",
+            )
         phenotypes = [str(p) for p in _list(gene.get("phenotypes"), source, line, f"{where}.phenotypes")]
         ensembl_genes = data.get("ensembl_genes") or {}
         if not isinstance(ensembl_genes, dict):
@@ -183,9 +187,12 @@ def read_panelapp_file(path: Path | str) -> list[ParsedPanel]:
                 panels.append(parse_panelapp_panel(json.loads(line), source=source, line=number))
             except json.JSONDecodeError as exc:
                 if number == 1:
-                    raise PanelFileError(source, whole_error.lineno, None,
-                                         f"not PanelApp JSON ({whole_error.msg})") from None
-                raise PanelFileError(source, number, None, f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+                    raise PanelFileError(
+                        source, whole_error.lineno, None, f"not PanelApp JSON ({whole_error.msg})"
+                    ) from None
+                raise PanelFileError(
+                    source, number, None, f"malformed JSON ({exc.msg} at column {exc.colno})"
+                ) from None
         return panels
     if isinstance(document, dict) and "results" in document and "genes" not in document:
         document = document["results"]
@@ -199,7 +206,9 @@ def read_panelapp_file(path: Path | str) -> list[ParsedPanel]:
 # which is how PanelApp itself reports a reviewed list).
 PANELAPP_MODE_OF_INHERITANCE = {
     "monoallelic": "MONOALLELIC, autosomal or pseudoautosomal, imprinted status unknown",
-    "monoallelic_imprinted": "MONOALLELIC, autosomal or pseudoautosomal, maternally imprinted (paternal allele expressed)",
+    "monoallelic_imprinted": (
+        "MONOALLELIC, autosomal or pseudoautosomal, maternally imprinted (paternal allele expressed)"
+    ),
     "biallelic": "BIALLELIC, autosomal or pseudoautosomal",
     "both": "BOTH monoallelic and biallelic, autosomal or pseudoautosomal",
     "x_linked": "X-LINKED: hemizygous mutation in males, biallelic mutations in females",

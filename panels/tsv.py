@@ -1,8 +1,10 @@
 """The simple panel TSV: what a curator can write in a spreadsheet, and what export_panel --format tsv writes.
 
     ## name: Cardiomyopathy            (optional metadata lines: name, code, version, source)
-    symbol  confidence  mode_of_inheritance  hgnc_id  penetrance  phenotypes  hpo_ids  evidence  publications  padding  ensembl_GRCh37  ensembl_GRCh38
+    symbol  confidence  mode_of_inheritance  hgnc_id  penetrance  phenotypes  hpo_ids  evidence  publications
     MYH7    green       monoallelic          HGNC:7577 ...
+
+(then padding, ensembl_GRCh37, ensembl_GRCh38)
 
 Only ``symbol`` and ``confidence`` are required. Lists are separated by ";". Confidence is green/amber/red or a
 PanelApp level 0-4; mode of inheritance is one of our short codes or a PanelApp sentence.
@@ -99,7 +101,9 @@ def _entry(row: dict, *, source: str, line: int, seen: dict[str, int]) -> dict:
     return {
         "symbol": symbol,
         "hgnc_id": row.get("hgnc_id", ""),
-        "ensembl_ids": {build: row[f"ensembl_{build}"] for build in ("GRCh37", "GRCh38") if row.get(f"ensembl_{build}")},
+        "ensembl_ids": {
+            build: row[f"ensembl_{build}"] for build in ("GRCh37", "GRCh38") if row.get(f"ensembl_{build}")
+        },
         "confidence": confidence,
         "mode_of_inheritance": moi,
         "penetrance": row.get("penetrance", ""),

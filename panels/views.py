@@ -22,7 +22,6 @@ from panels.selectors import panel_get, panel_version_get, panel_with_versions, 
 from panels.selectors import panel_list as panel_list_of_group
 
 
-
 def panel_list(request):
     group = None
     if request.GET.get("group"):
@@ -101,7 +100,9 @@ def draft_gene_change(request, code: str, label: str, symbol: str):
                        if request.POST.get(name)}
             if not version.entries.filter(symbol=symbol).exists():
                 raise ValidationError(f"{symbol} is not on {version}")
-            services.panel_entry_set(version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes)
+            services.panel_entry_set(
+                version=version, symbol=symbol, by=request.user, audit=audit_context(request), **changes
+            )
     except (ValidationError, PermissionDenied) as exc:
         audit_refusal(request, exc)
         error = error_text(exc)

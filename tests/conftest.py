@@ -42,6 +42,12 @@ def patient_groups(db):
 
 
 @pytest.fixture
+def department(patient_groups):
+    """The importing department of the import tests (modules that need another code override it)."""
+    return make_department("kg-test", name="Clinical Genetics Test")
+
+
+@pytest.fixture
 def dept_a(patient_groups):
     return make_department("kg-a", name="Clinical Genetics A")
 
@@ -58,12 +64,12 @@ def trio(dept_a):
     p.Arg713Gln, which is common (popmax 6%, ClinVar conflicting) and retention would otherwise not store."""
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     PatientGroup.objects.filter(code="RARE").update(retention_popmax=None)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
     assert job_run(case_import.job_id).state == "done"
     return case_import.case
 

@@ -176,16 +176,30 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     Membership.objects.create(user=people["tina"], department=mtb, role=Role.TUMOR_BOARD_MEMBER)
     meeting = board.meeting_create(by=people["tina"], board=mtb, title="MTB", date="2026-12-03")
     item = board.case_refer(by=alice, meeting=meeting, case=trio, diagnosis="retinitis pigmentosa, second tumour")
-    args = {"meeting_id": meeting.pk, "item_id": item.pk,"case_id": trio.pk, "variant_id": row.variant_id, "classification_id": classification.pk,
-            "report_id": report.pk, "figure": "cases", "alert_id": alert.pk, "reanalysis_id": reanalysis.pk,
-            "job_id": job.pk, "label": draft.label, "symbol": "MYH7", "fmt": "tsv"}
+    args = {
+        "meeting_id": meeting.pk,
+        "item_id": item.pk,
+        "case_id": trio.pk,
+        "variant_id": row.variant_id,
+        "classification_id": classification.pk,
+        "report_id": report.pk,
+        "figure": "cases",
+        "alert_id": alert.pk,
+        "reanalysis_id": reanalysis.pk,
+        "job_id": job.pk,
+        "label": draft.label,
+        "symbol": "MYH7",
+        "fmt": "tsv",
+    }
     return people, tokens, args
 
 
 def panel_file():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return SimpleUploadedFile("heart.tsv", b"symbol\tconfidence\nMYH7\tgreen\n", content_type="text/tab-separated-values")
+    return SimpleUploadedFile(
+        "heart.tsv", b"symbol\tconfidence\nMYH7\tgreen\n", content_type="text/tab-separated-values"
+    )
 
 
 def variant_id_variant(variant_id):

@@ -10,7 +10,6 @@ from core.tokens import api_token_create
 from interpret.wsgi import application
 
 
-
 def _served_schema() -> dict:
     """The schema /api/schema/ serves (drf-spectacular's generator; made here because collecting runs before
     a database or a signed-in client exists), through JSON so that it is the served document."""

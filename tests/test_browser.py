@@ -57,7 +57,7 @@ def test_a_geneticist_logs_in_and_sees_the_17_patient_groups(live_server, page, 
 @pytest.mark.browser
 @pytest.mark.worker
 def test_a_geneticist_uploads_a_trio_watches_the_import_and_opens_the_case(live_server, page, dept_a, worker):
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     page.goto(f"{live_server.url}/login/")
@@ -68,8 +68,8 @@ def test_a_geneticist_uploads_a_trio_watches_the_import_and_opens_the_case(live_
     page.goto(f"{live_server.url}/groups/RARE/")
     page.click("text=Import a case")
     page.select_option("#id_department", "kg-a")
-    page.set_input_files("#id_pedigree", str(shared("scout-demo/643594.ped")))
-    page.set_input_files("#id_vcf", str(shared("scout-demo/643594.clinical.vcf.gz")))
+    page.set_input_files("#id_pedigree", str(public_file("scout-demo/643594.ped")))
+    page.set_input_files("#id_vcf", str(public_file("scout-demo/643594.clinical.vcf.gz")))
     page.fill("#id_case_identifier", "UPLOAD-643594")
     page.click("text=Upload and import")
 
@@ -86,7 +86,7 @@ def test_a_geneticist_uploads_a_trio_watches_the_import_and_opens_the_case(live_
 
 @pytest.mark.browser
 def test_an_upload_with_samples_missing_from_the_vcf_is_refused_on_the_form(live_server, page, dept_a, tmp_path):
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     ped = tmp_path / "wrong.ped"
@@ -98,7 +98,7 @@ def test_an_upload_with_samples_missing_from_the_vcf_is_refused_on_the_form(live
     page.goto(f"{live_server.url}/cases/import/?group=RARE")
     page.select_option("#id_department", "kg-a")
     page.set_input_files("#id_pedigree", str(ped))
-    page.set_input_files("#id_vcf", str(shared("scout-demo/643594.clinical.vcf.gz")))
+    page.set_input_files("#id_vcf", str(public_file("scout-demo/643594.clinical.vcf.gz")))
     page.click("text=Upload and import")
     error = page.wait_for_selector("[data-testid=import-error]").inner_text()
     assert "643594.clinical.vcf.gz" in error and "SOMEONE_ELSE not in the VCF" in error
@@ -175,12 +175,12 @@ def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from interpret.analysis.presets import preset_save
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     gita = make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
     job_run(case_import.job_id)
     # The demo trio is a healthy CEPH family: the department's broad preset shows its rare coding variants.
     preset_save(user=gita, department=dept_a, name="Coding, genome-wide, any quality",
@@ -228,7 +228,7 @@ ANNOTATED_SINGLETON_VCF = """##fileformat=VCFv4.2
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID
 chr1\t1000\t.\tG\tA\t50\tPASS\tREVEL=0.93;CSQ=A|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.100G>A|ENSP00000368678.2:p.Gly34Ser|YES\tGT:AD:DP:GQ\t0/1:10,10:20:99
 chr1\t2000\t.\tC\tT\t50\tPASS\tgnomAD_AF_popmax=0.0003;REVEL=0.1;CSQ=T|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.105C>T|ENSP00000368678.2:p.Ala35Val|YES\tGT:AD:DP:GQ\t0/1:10,10:20:99
-"""
+"""  # noqa: E501 (a VCF header line as VEP writes it)
 
 
 @pytest.mark.browser
@@ -237,7 +237,6 @@ def test_a_curator_accepts_suggestions_adds_pp4_submits_and_a_second_user_approv
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from genomes.models import Variant
-    from tests.shared_data import shared
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
     make_user("cora", department=dept_a, role=Role.VARIANT_CURATOR, first_name="Cora", last_name="Curator")
@@ -297,12 +296,12 @@ def test_security_headers_in_a_browser(live_server, dept_a):
 
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
     job_run(case_import.job_id)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -318,7 +317,9 @@ def test_security_headers_in_a_browser(live_server, dept_a):
             headers = response.headers
             assert "no-store" in headers["cache-control"]
             policy = headers["content-security-policy"]
-            assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+            assert (
+                "default-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+            )
             page.wait_for_selector("#qc-types .main-svg")  # plotly drew from data-plotly, no inline script
             page.click("[data-testid=analyse-variants]")
             page.wait_for_selector("[data-testid=variant-table]")
@@ -353,17 +354,24 @@ def test_the_main_pages_at_1440x900_fit_the_screen_and_are_kept_as_screenshots(l
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from genomes.models import CaseVariant
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
     # long sample ids, as laboratories write them, in the pedigree drawing
     ped = tmp_path / "long.ped"
-    ped.write_text("".join(f"643594\t{name}\t{father}\t{mother}\t{sex}\t{pheno}\n" for name, father, mother, sex, pheno in (
-        ("ADM1059A2-WGS-2026-000123", "ADM1059A1-WGS-2026-000124", "ADM1059A3-WGS-2026-000125", 1, 2),
-        ("ADM1059A1-WGS-2026-000124", 0, 0, 1, 1), ("ADM1059A3-WGS-2026-000125", 0, 0, 2, 1))))
+    ped.write_text(
+        "".join(
+            f"643594\t{name}\t{father}\t{mother}\t{sex}\t{pheno}\n"
+            for name, father, mother, sex, pheno in (
+                ("ADM1059A2-WGS-2026-000123", "ADM1059A1-WGS-2026-000124", "ADM1059A3-WGS-2026-000125", 1, 2),
+                ("ADM1059A1-WGS-2026-000124", 0, 0, 1, 1),
+                ("ADM1059A3-WGS-2026-000125", 0, 0, 2, 1),
+            )
+        )
+    )
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=ped, vcf_path=shared("scout-demo/643594.research.vcf.gz"),
+        ped_path=ped, vcf_path=public_file("scout-demo/643594.research.vcf.gz"),
         sample_map={"ADM1059A2-WGS-2026-000123": "ADM1059A2", "ADM1059A1-WGS-2026-000124": "ADM1059A1",
                     "ADM1059A3-WGS-2026-000125": "ADM1059A3"})
     job = job_run(case_import.job_id)
@@ -391,7 +399,17 @@ def test_the_main_pages_at_1440x900_fit_the_screen_and_are_kept_as_screenshots(l
                 overflowing[name] = width
         page.goto(f"{live_server.url}{pages['variant-table']}")
         page.wait_for_selector("[data-testid=variant-table] tbody tr[data-variant]")
-        print("WIDTHS", page.evaluate("[...document.querySelectorAll('[data-testid=variant-table] th')].map(t => [t.innerText.slice(0,12), Math.round(t.getBoundingClientRect().width)])"), page.evaluate("[...document.querySelectorAll('[data-testid=variant-table] tbody tr:first-child td')].map(t => t.innerText.slice(0,80))"))
+        print(
+            "WIDTHS",
+            page.evaluate(
+                "[...document.querySelectorAll('[data-testid=variant-table] th')]"
+                ".map(t => [t.innerText.slice(0,12), Math.round(t.getBoundingClientRect().width)])"
+            ),
+            page.evaluate(
+                "[...document.querySelectorAll('[data-testid=variant-table] tbody tr:first-child td')]"
+                ".map(t => t.innerText.slice(0,80))"
+            ),
+        )
         table = page.evaluate("(() => { const t = document.querySelector('[data-testid=variant-table]'); "
                               "const box = t.parentElement; return [box.scrollWidth, box.clientWidth]; })()")
         # the pedigree drawing's labels do not overlap one another
@@ -423,7 +441,7 @@ def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, 
     from core.jobs import job_run
     from genomes.importing.prepare import case_import_prepare
     from genomes.models import Variant
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gita", last_name="Geneticist")
     make_user("gwen", department=dept_a, role=Role.CLINICAL_GENETICIST, first_name="Gwen", last_name="Reviewer")
@@ -432,7 +450,7 @@ def test_a_case_from_analysis_to_a_signed_report_and_its_amendment(live_server, 
     PatientGroup.objects.filter(code="RARE").update(retention_popmax=None)
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"))
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
     assert job_run(case_import.job_id).state == "done"
     case_url = f"{live_server.url}/cases/{case_import.case_id}/"
     variant = Variant.objects.get(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")

@@ -18,22 +18,27 @@ from django.utils import timezone
 from core.errors import InputFileError
 from core.jobs import job_handler
 from core.models import Job
+from genomes.case_variants import evidence_value_counts
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
-from genomes.vcf.htslib_messages import htslib_messages
 from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
-from genomes.somatic import SOMATIC_TYPES, somatic_summary
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
-from genomes.signals import case_variants_stored
-from genomes.variant_identity import GenomeBuild
-from genomes.case_variants import evidence_value_counts
-from genomes.vcf.evidence_fields import (declared_but_empty, evidence_sources, load_field_map, missing_evidence,
-                                        resolve_info_sources)
-from genomes.vcf.header import VcfInputError, estimate_record_count, open_vcf
 from genomes.sample_identity import SampleIdentity, sample_identity_qc
+from genomes.signals import case_variants_stored
+from genomes.somatic import SOMATIC_TYPES, somatic_summary
+from genomes.variant_identity import GenomeBuild
 from genomes.vcf.contig_guard import contig_guard
+from genomes.vcf.evidence_fields import (
+    declared_but_empty,
+    evidence_sources,
+    load_field_map,
+    missing_evidence,
+    resolve_info_sources,
+)
+from genomes.vcf.header import VcfInputError, estimate_record_count, open_vcf
+from genomes.vcf.htslib_messages import htslib_messages
 from genomes.vcf.limits import GuardedVcf
 from genomes.vcf.records import ReadPolicy, VcfReader
 from genomes.vcf.statistics import ReadStatistics
@@ -184,10 +189,22 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     finished = time.monotonic()
     somatic = {}
     if "somatic" in finished_summary:
-        somatic = {"tmb": {k: finished_summary["somatic"]["tmb"][k] for k in
-                           ("per_mb", "coding_mutations", "territory_mb", "territory_source", "method", "not_assessable",
-                            "not_available") if k in finished_summary["somatic"]["tmb"]},
-                   "somatic_evidence": finished_summary["somatic"]["evidence"]}
+        somatic = {
+            "tmb": {
+                k: finished_summary["somatic"]["tmb"][k]
+                for k in (
+                    "per_mb",
+                    "coding_mutations",
+                    "territory_mb",
+                    "territory_source",
+                    "method",
+                    "not_assessable",
+                    "not_available",
+                )
+                if k in finished_summary["somatic"]["tmb"]
+            },
+            "somatic_evidence": finished_summary["somatic"]["evidence"],
+        }
     return {**somatic, "case": case.identifier, "case_id": case.pk, "records_read": statistics.records,
             "variants_stored": stored, "genome_build": build, "seconds": round(finished - started, 2),
             # reading, filtering and COPY to staging (workers: with batches stored meanwhile), then what is
@@ -262,7 +279,9 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
     # A field the header declares but no stored record carries (a VEP run without its gnomAD cache) is not
     # annotated for this file: "absent" is said only where a source was applied.
     values = evidence_value_counts(case.pk, case_import.pk)
-    empty = declared_but_empty(evidence, values, dropped_as_common=statistics.skipped.get("common_by_retention_policy", 0))
+    empty = declared_but_empty(
+        evidence, values, dropped_as_common=statistics.skipped.get("common_by_retention_policy", 0)
+    )
     summary["evidence_sources"] = {ours: None if ours in empty else source for ours, source in evidence.items()}
     summary["evidence_declared_empty"] = empty
     summary["evidence_values"] = {ours: values[ours] for ours in values if summary["evidence_sources"].get(ours)}

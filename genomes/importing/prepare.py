@@ -17,11 +17,11 @@ from core.errors import InputFileError
 from core.health import broker_status
 from core.jobs import job_create, jobs_reap
 from core.models import Department, Job, PatientGroup
+from genomes.importing.limits import read_limits
 from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
 from genomes.somatic import SOMATIC_TYPES
 from genomes.variant_identity import VariantIdentityError, parse_build
-from genomes.importing.limits import read_limits
 from genomes.vcf.evidence_fields import load_field_map
 from genomes.vcf.header import VcfHeader, file_sha256, open_vcf
 
@@ -72,13 +72,17 @@ def _analysis_type(pedigree: Pedigree, requested: str | None, group: PatientGrou
     if not requested and analysis_type == Case.AnalysisType.TRIO and group.code == "FOETAL":
         analysis_type = Case.AnalysisType.FOETAL  # foetal medicine: the proband with both parents is a foetus
     if analysis_type not in Case.AnalysisType.values:
-        raise CaseImportError(f"unknown analysis type {analysis_type!r}; use one of {', '.join(Case.AnalysisType.values)}")
+        raise CaseImportError(
+            f"unknown analysis type {analysis_type!r}; use one of {', '.join(Case.AnalysisType.values)}"
+        )
     if analysis_type in SOMATIC_TYPES:
         if group.kind == PatientGroup.Kind.GERMLINE:
             raise CaseImportError(f"patient group {group.code} is germline only; {analysis_type} is a somatic analysis")
         tumour, normal = pedigree.tumour_and_normal()
         if analysis_type == Case.AnalysisType.TUMOUR_NORMAL and normal is None:
-            raise CaseImportError(f"{pedigree.source}: tumour/normal needs an unaffected (normal) sample in the pedigree")
+            raise CaseImportError(
+                f"{pedigree.source}: tumour/normal needs an unaffected (normal) sample in the pedigree"
+            )
         if analysis_type == Case.AnalysisType.TUMOUR_ONLY and normal is not None:
             raise CaseImportError(f"{pedigree.source}: tumour-only, but the pedigree has a normal sample "
                                   f"{normal.individual_id!r}; use tumour_normal")
@@ -209,8 +213,12 @@ def _store_pedigree(case: Case, pedigree: Pedigree, samples: PreparedSamples, an
     stored = {}
     for person in pedigree.individuals:
         stored[person.individual_id] = Individual.objects.create(
-            case=case, family_id=person.family_id, individual_id=person.individual_id, sex=person.sex,
-            affection=person.affection, is_proband=proband is not None and person.individual_id == proband.individual_id,
+            case=case,
+            family_id=person.family_id,
+            individual_id=person.individual_id,
+            sex=person.sex,
+            affection=person.affection,
+            is_proband=proband is not None and person.individual_id == proband.individual_id,
         )
     for person in pedigree.individuals:
         row = stored[person.individual_id]

@@ -71,8 +71,10 @@ def store_end(cursor, case_import) -> None:
     # they become one family and while the case's new import is not yet current.
     observations_snapshot(cursor, joined - replaced, "joined_observations")
     family = families_merge(cursor, joined)
-    cursor.execute("UPDATE genomes_caseimport SET is_current = (id = %s) WHERE case_id = %s AND (is_current OR id = %s)",
-                   [case_import.pk, case_id, case_import.pk])
+    cursor.execute(
+        "UPDATE genomes_caseimport SET is_current = (id = %s) WHERE case_id = %s AND (is_current OR id = %s)",
+        [case_import.pk, case_id, case_import.pk],
+    )
     if case_import.replace:
         observations_withdraw(cursor, "replaced_observations")
     observations_withdraw(cursor, "joined_observations")

@@ -150,7 +150,9 @@ def _column_indexes(fmt: ConsequenceFormat) -> tuple[int, ...]:
                  "clin_sig", "existing_variation", "sift", "polyphen", "refseq", "clinvar_review", "pick")
         cached = tuple(fmt.index.get(name, -1) for name in names)
         object.__setattr__(fmt, "_columns", cached)
-        object.__setattr__(fmt, "_spliceai_deltas", tuple(fmt.index[n] for n in SPLICEAI_DELTA_FIELDS if n in fmt.index))
+        object.__setattr__(
+            fmt, "_spliceai_deltas", tuple(fmt.index[n] for n in SPLICEAI_DELTA_FIELDS if n in fmt.index)
+        )
     return cached
 
 

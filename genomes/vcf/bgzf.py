@@ -108,8 +108,13 @@ def part_lines(path: Path | str, start: int, end: int | None, previous: int | No
                 continue
             text_bytes += len(text)
             if text_bytes > EXPANSION_GRACE_BYTES and text_bytes > limits.max_expansion * (offset - start):
-                raise LimitExceeded(str(path), None, None, f"the file expands more than {limits.max_expansion} "
-                                                           "times its compressed size: not a VCF (a decompression bomb?)")
+                raise LimitExceeded(
+                    str(path),
+                    None,
+                    None,
+                    f"the file expands more than {limits.max_expansion} "
+                    "times its compressed size: not a VCF (a decompression bomb?)",
+                )
             if skip_partial:
                 cut = text.find(b"\n")
                 if cut < 0:

@@ -139,8 +139,12 @@ def open_vcf(path: Path | str, *, build: GenomeBuild | None = None, limits: Read
         raise VcfInputError(source, None, "header", str(exc)) from None
     if build is not None:
         if detected is not None and detected != build and evidence.startswith("contig lengths"):
-            raise VcfInputError(source, None, "##contig",
-                                f"wrong genome build: {build} was asked for, but the header's contig lengths are {detected}")
+            raise VcfInputError(
+                source,
+                None,
+                "##contig",
+                f"wrong genome build: {build} was asked for, but the header's contig lengths are {detected}",
+            )
         chosen, evidence = build, "given explicitly" + (f" (header agrees: {evidence})" if detected == build else "")
     elif detected is None:
         raise VcfInputError(source, None, "header",

@@ -26,16 +26,20 @@ from genomes.variant_identity import (
     trim_alleles,
 )
 from genomes.vcf.annotation import consequences_for_alt, parse_consequences
-from genomes.vcf.consequences import CONSEQUENCE_IMPACT, highest_impact, worst_consequence
+from genomes.vcf.consequences import CONSEQUENCE_IMPACT, INTERGENIC, highest_impact, worst_consequence
 from genomes.vcf.diagnosis import diagnose_failure
 from genomes.vcf.evidence_fields import resolve_info_sources, spliceai_max
 from genomes.vcf.header import VcfHeader, VcfInputError, _describe
-from genomes.vcf.statistics import (MENDELIAN_MIN_GQ, RecordCounter, identity_codes, identity_region,
-                                    identity_region_table)
+from genomes.vcf.statistics import (
+    MENDELIAN_MIN_GQ,
+    RecordCounter,
+    identity_codes,
+    identity_region,
+    identity_region_table,
+)
 
 # Plain upper-case bases: alleles the fast path and the record screen decide without trimming surprises.
 PLAIN_BASES = frozenset("ACGTN")
-INTERGENIC_TERMS = frozenset({"intergenic_variant", "intergenic_region"})
 # A structural variant written as a symbolic or breakend allele in a small-variant file is not stored as a small
 # variant: it is counted and listed, and belongs to the structural-variant import. A sequence-resolved indel is a
 # call like any other, however long and whether or not it declares an SVTYPE (pindel's 90 bp FLT3-ITD), and is
@@ -254,7 +258,7 @@ class VcfReader:
                 continue
             stats.kept += 1
             # SnpEff names the flanking gene pair ("GENE1-GENE2") on intergenic entries: not a gene.
-            genic = [c for c in allele_consequences if not INTERGENIC_TERMS.issuperset(c.consequences)]
+            genic = [c for c in allele_consequences if not INTERGENIC.issuperset(c.consequences)]
             ref_reads, alt_reads, fractions = self._reads(allele_depths, variant_depths, somatic_af, depths, alt_index)
             yield (
                 contig, t_pos, t_ref, t_alt, kind, filter_value, _as_float(quality),

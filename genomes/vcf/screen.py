@@ -31,14 +31,19 @@ from genomes.clinvar import may_mention_pathogenic
 from genomes.genotypes import HET, HOM_ALT, HOM_REF, MENDELIAN, MISSING
 from genomes.variant_identity import CONTIG_LENGTHS, is_primary_contig, normalize_contig, trim_alleles
 from genomes.vcf.bgzf import header_bytes, part_lines
-from genomes.vcf.contig_guard import ContigGuard
 from genomes.vcf.consequences import RANKED_CONSEQUENCES, worst_consequence
+from genomes.vcf.contig_guard import ContigGuard
 from genomes.vcf.evidence_fields import resolve_info_sources
 from genomes.vcf.header import VcfHeader, open_vcf
 from genomes.vcf.limits import ReadLimits
 from genomes.vcf.records import PLAIN_BASES, ReadPolicy
-from genomes.vcf.statistics import (MENDELIAN_MIN_GQ, RecordCounter, identity_codes, identity_region,
-                                    identity_region_table)
+from genomes.vcf.statistics import (
+    MENDELIAN_MIN_GQ,
+    RecordCounter,
+    identity_codes,
+    identity_region,
+    identity_region_table,
+)
 
 try:
     from genomes.vcf import _screen as _compiled  # genomes/vcf/_screen.c, built by make (setup.py build_ext)
@@ -117,8 +122,11 @@ class RecordScreen:
         """(canonical name, length, region) of a primary contig; None leaves the record to cyvcf2."""
         if raw not in self._contigs:
             contig = normalize_contig(raw)
-            self._contigs[raw] = ((contig, self.lengths[contig], 1 if contig == "X" else 2 if contig in ("Y", "MT") else 0)
-                                  if is_primary_contig(contig) else None)
+            self._contigs[raw] = (
+                (contig, self.lengths[contig], 1 if contig == "X" else 2 if contig in ("Y", "MT") else 0)
+                if is_primary_contig(contig)
+                else None
+            )
         return self._contigs[raw]
 
     def _format(self, text: str):

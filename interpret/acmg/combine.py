@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
+from interpret.acmg.classes import PATHOGENICITY, class_label, class_short
 from interpret.acmg.criteria import CRITERIA, STRENGTH_POINTS, Direction, Evidence, Strength
 
 SYSTEMS = ("points", "rules2015", "auto")
@@ -17,31 +18,20 @@ DEFAULT_RULE_SET = "ACMG/AMP 2015 with ClinGen SVI"
 DEFAULT_RULE_SET_VERSION = "2026.1"
 
 
-class Classification(str, Enum):
-    PATHOGENIC = "pathogenic"
-    LIKELY_PATHOGENIC = "likely_pathogenic"
-    UNCERTAIN = "uncertain_significance"
-    LIKELY_BENIGN = "likely_benign"
-    BENIGN = "benign"
-
+class _ClassTerm(str):
     @property
     def label(self) -> str:
-        return CLASS_LABELS[self]
+        return class_label(self.value)
 
     @property
     def short(self) -> str:
-        return CLASS_SHORT[self]
+        return class_short(self.value)
 
 
-CLASS_LABELS = {
-    Classification.PATHOGENIC: "Pathogenic", Classification.LIKELY_PATHOGENIC: "Likely pathogenic",
-    Classification.UNCERTAIN: "Uncertain significance", Classification.LIKELY_BENIGN: "Likely benign",
-    Classification.BENIGN: "Benign",
-}
-CLASS_SHORT = {
-    Classification.PATHOGENIC: "P", Classification.LIKELY_PATHOGENIC: "LP", Classification.UNCERTAIN: "VUS",
-    Classification.LIKELY_BENIGN: "LB", Classification.BENIGN: "B",
-}
+# PATHOGENIC, LIKELY_PATHOGENIC, UNCERTAIN, LIKELY_BENIGN, BENIGN: the vocabulary's, not spelled out here
+Classification = Enum("Classification", [(term.name, term.code) for term in PATHOGENICITY], type=_ClassTerm,
+                      module=__name__)
+
 
 # Tavtigian 2018: prior 0.10, OddsPath of very strong evidence 350; one point is an eighth of it.
 PRIOR = 0.10

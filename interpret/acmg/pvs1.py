@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from genomes.vcf.consequences import SPLICE_SITE, START_LOSS, STOP_OR_FRAMESHIFT
 from interpret.acmg.criteria import Strength
 
-NULL_STOP = {"stop_gained", "frameshift_variant"}
-SPLICE_SITE = {"splice_donor_variant", "splice_acceptor_variant"}
-START_LOSS = {"start_lost", "initiator_codon_variant"}
 NMD_PENULTIMATE_WINDOW = 50   # no NMD if the new stop lies in the last 50 nt of the penultimate exon
 REMOVED_SHARE_STRONG = 0.10   # a truncation escaping NMD that removes > 10% of the protein: PVS1_Strong
 
@@ -114,7 +112,7 @@ def pvs1_decide(*, consequences: list[str], pos: int, model=None, gene: str = ""
     """The PVS1 strength a null variant earns, with the path through the tree; None if it is not a null
     variant. ``strength`` None with steps means the tree stopped (no LoF mechanism, no transcript)."""
     terms = set(consequences)
-    kind = ("nonsense/frameshift" if terms & NULL_STOP else "canonical splice site" if terms & SPLICE_SITE
+    kind = ("nonsense/frameshift" if terms & STOP_OR_FRAMESHIFT else "canonical splice site" if terms & SPLICE_SITE
             else "initiation codon" if terms & START_LOSS else None)
     if kind is None:
         return None

@@ -9,15 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from genomes.vcf.consequences import LOSS_OF_FUNCTION, MISSENSE_LIKE, PROTEIN_LENGTH_CHANGING, SILENT_OR_INTRONIC
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.acmg.pvs1 import pvs1_decide
 from interpret.acmg.specifications import Specification, specification_get
-
-MISSENSE = {"missense_variant"}
-INFRAME = {"inframe_insertion", "inframe_deletion", "stop_lost"}
-SYNONYMOUS_OR_INTRONIC = {"synonymous_variant", "intron_variant", "splice_region_variant",
-                          "splice_polypyrimidine_tract_variant", "stop_retained_variant"}
-NULL = {"stop_gained", "frameshift_variant", "splice_donor_variant", "splice_acceptor_variant", "start_lost"}
 
 # Pejaver et al. 2022, REVEL: calibrated PP3/BP4 strengths (thresholds inclusive).
 REVEL_PP3 = [(0.932, Strength.STRONG), (0.773, Strength.MODERATE), (0.644, Strength.SUPPORTING)]
@@ -68,8 +63,8 @@ class VariantFacts:
     spliceai: float | None = None
     transcript_model: object = None
     lof_mechanism: bool | None = None
-    mode_of_inheritance: str = ""                 # e.g. "AD", "AR", "XL" (the classification's)
-    de_novo: str | None = None                    # "confirmed" (both parents sequenced, parentage confirmed) or "assumed"
+    mode_of_inheritance: str = ""  # e.g. "AD", "AR", "XL" (the classification's)
+    de_novo: str | None = None  # "confirmed" (both parents sequenced, parentage confirmed) or "assumed"
     de_novo_basis: str = ""                       # why confirmed or assumed (sample identity QC, parents sequenced)
     de_novo_caution: str = ""                     # e.g. maternal contamination of a foetal sample
     # What the file carries (None: not recorded, as before the import recorded it): no suggestion is made from
@@ -197,10 +192,10 @@ def _predictors(facts: VariantFacts, spec: Specification, findings: _Findings) -
         for criterion in ("PP3", "BP4"):
             findings.not_suggested(criterion, "not evaluated: no REVEL or SpliceAI scores in this file")
         return
-    if terms & MISSENSE and facts.revel is None and facts.revel_annotated is False:
+    if terms & MISSENSE_LIKE and facts.revel is None and facts.revel_annotated is False:
         findings.not_suggested("PP3", "REVEL not evaluated: no REVEL scores in this file"
                                + ("" if facts.spliceai is not None else "; no SpliceAI score for this variant"))
-    if terms & MISSENSE and facts.revel is not None:
+    if terms & MISSENSE_LIKE and facts.revel is not None:
         pp3 = next(((t, s) for t, s in REVEL_PP3 if facts.revel >= t), None)
         bp4 = next(((t, s) for t, s in REVEL_BP4 if facts.revel <= t), None)
         if pp3:
@@ -214,12 +209,12 @@ def _predictors(facts: VariantFacts, spec: Specification, findings: _Findings) -
                          f"{facts.revel:.3f} indeterminate)", spliceai=facts.spliceai, revel=facts.revel)
         else:
             findings.not_suggested("PP3", f"REVEL {facts.revel:.3f} is in the indeterminate range")
-    elif not terms & NULL and facts.spliceai is not None:
+    elif not terms & LOSS_OF_FUNCTION and facts.spliceai is not None:
         if facts.spliceai >= SPLICEAI_PP3:
             findings.add("PP3", Strength.SUPPORTING, f"SpliceAI {facts.spliceai:.2f} >= 0.2 (Walker 2023)",
                          spliceai=facts.spliceai)
         elif facts.spliceai <= SPLICEAI_BP4:
-            if terms & SYNONYMOUS_OR_INTRONIC and not terms & (MISSENSE | INFRAME):
+            if terms & SILENT_OR_INTRONIC and not terms & (MISSENSE_LIKE | PROTEIN_LENGTH_CHANGING):
                 findings.add("BP7", Strength.SUPPORTING,
                              f"{'synonymous' if 'synonymous_variant' in terms else 'intronic'} with SpliceAI "
                              f"{facts.spliceai:.2f} <= 0.1 (Walker 2023); check the site is not conserved",
@@ -232,7 +227,7 @@ def _predictors(facts: VariantFacts, spec: Specification, findings: _Findings) -
 def _protein_length(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
     """PM4: protein length change by an in-frame indel or stop loss. BP3 needs a repeat-region annotation the
     pipeline does not deliver, so it is left to the curator."""
-    changes = set(facts.consequences) & INFRAME
+    changes = set(facts.consequences) & PROTEIN_LENGTH_CHANGING
     if changes:
         findings.add("PM4", Strength.MODERATE, f"{', '.join(sorted(changes))} changes the protein length; "
                      "check it is not in a repetitive region (then BP3 instead)", consequences=sorted(changes))
@@ -241,7 +236,7 @@ def _protein_length(facts: VariantFacts, spec: Specification, findings: _Finding
 def _same_residue_in_store(facts: VariantFacts, spec: Specification, findings: _Findings) -> None:
     """PS1 / PM5 from pathogenic classifications of the national store at the same residue."""
     change = protein_change(facts.hgvsp)
-    if not (set(facts.consequences) & MISSENSE and change):
+    if not (set(facts.consequences) & MISSENSE_LIKE and change):
         return
     if facts.store_has_gene is False:
         for criterion in ("PS1", "PM5"):

@@ -24,19 +24,19 @@ from core.errors import NotFound
 from genomes import case_variants
 from genomes.clinvar import pathogenic_sql
 from genomes.genotypes import CARRIER, codes_sql
-from genomes.selectors import family_of_case
 from genomes.observations import germline_family_counts
+from genomes.selectors import family_of_case
+from genomes.somatic import is_somatic, tumour_normal_positions
 from genomes.transcripts import protein_search_text, transcript_change_search
 from genomes.variant_identity import normalize_contig, xpos
 from genomes.vcf.evidence_fields import carries
 from interpret.analysis.evidence import case_evidence, filter_notes
 from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION, normalise_settings, without_sorting
+from interpret.cancer.analysis import somatic_candidates, somatic_notes, somatic_where
+from interpret.cancer.biomarkers import TIER_RANK
 from interpret.models import FilterPreset, FilterRun
 from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
 from interpret.rules.scoring import score_parts, score_total
-from interpret.cancer.analysis import somatic_candidates, somatic_notes, somatic_where
-from interpret.cancer.biomarkers import TIER_RANK
-from genomes.somatic import is_somatic, tumour_normal_positions
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says so

@@ -7,8 +7,7 @@ statistics); an import made before they were recorded gives None: "not recorded"
 """
 from __future__ import annotations
 
-from genomes.vcf.evidence_fields import (EVIDENCE_GROUPS, EVIDENCE_LABELS, carries, frequency_databases,
-                                        missing_evidence)
+from genomes.vcf.evidence_fields import EVIDENCE_GROUPS, EVIDENCE_LABELS, carries, frequency_databases, missing_evidence
 
 NOT_ANNOTATED = "not annotated"
 NOT_RECORDED = "not recorded"

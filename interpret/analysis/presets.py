@@ -19,35 +19,64 @@ SOLID_TUMOUR_FILTERS = {
     "consequences": ["coding_sequence_variant"], "inheritance": [], "include_clinvar_pathogenic": False}
 # (name, description, patient group code or None, analysis types, filters). Built-ins change only here.
 BUILT_IN_PRESETS = (
-    ("Rare disease trio default",
-     "Default GenNet panels (green+amber), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP, PASS, any inheritance mode",
-     "RARE", ["trio", "duo", "singleton"],
-     {"panel_confidence": "green_amber", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"],
-      "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked", "ad"]}),
-    ("Rare disease genome-wide (outside panel)",
-     "Whole genome, popmax <= 0.1%, HIGH/MODERATE, de novo, recessive or X-linked only",
-     "RARE", ["trio"],
-     {"genome_wide": True, "max_popmax": 0.001, "impacts": ["HIGH", "MODERATE"],
-      "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked"]}),
-    ("Foetal de novo",
-     "Whole genome, de novo in the foetus (both parents confidently hom-ref), HIGH/MODERATE, absent from gnomAD",
-     "FOETAL", ["foetal"],
-     {"genome_wide": True, "max_popmax": 0.0001, "impacts": ["HIGH", "MODERATE"], "inheritance": ["de_novo"]}),
-    ("Hereditary cancer panel",
-     "Default panels (green only), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP; dominant genes, no inheritance filter",
-     "CANCER-ADULT", [],
-     {"panel_confidence": "green", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []}),
-    # Somatic presets (interpret.cancer, interpret.tumor_board): the tumour's PASS calls in listed cancer genes, genome-wide (a tumour
-    # case is not narrowed by a germline panel); population frequency as the germline filter where there is no
-    # normal; low VAF floors for haematological cancers, whose clones are often small.
-    ("Haematological cancer somatic",
-     "Cancer genes, tumour VAF >= 2%, depth >= 50, normal VAF <= 5% (blood in the normal sample), popmax <= 0.1%, "
-     "HIGH/MODERATE, PASS",
-     "HAEM-CANCER", SOMATIC_ANALYSES,
-     {**SOLID_TUMOUR_FILTERS, "min_tumour_vaf": 0.02, "min_tumour_depth": 50, "max_normal_vaf": 0.05}),
-    *((name, SOLID_DESCRIPTION, group, SOMATIC_ANALYSES, SOLID_TUMOUR_FILTERS)
-      for name, group in (("Solid tumour somatic", "CANCER-ADULT"), ("Advanced cancer somatic", "CANCER-ADVANCED"),
-                          ("Children's cancer somatic", "CANCER-CHILD"))),
+    (
+        "Rare disease trio default",
+        "Default GenNet panels (green+amber), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP, PASS, any inheritance mode",
+        "RARE",
+        ["trio", "duo", "singleton"],
+        {
+            "panel_confidence": "green_amber",
+            "max_popmax": 0.01,
+            "impacts": ["HIGH", "MODERATE"],
+            "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked", "ad"],
+        },
+    ),
+    (
+        "Rare disease genome-wide (outside panel)",
+        "Whole genome, popmax <= 0.1%, HIGH/MODERATE, de novo, recessive or X-linked only",
+        "RARE",
+        ["trio"],
+        {
+            "genome_wide": True,
+            "max_popmax": 0.001,
+            "impacts": ["HIGH", "MODERATE"],
+            "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked"],
+        },
+    ),
+    (
+        "Foetal de novo",
+        "Whole genome, de novo in the foetus (both parents confidently hom-ref), HIGH/MODERATE, absent from gnomAD",
+        "FOETAL",
+        ["foetal"],
+        {"genome_wide": True, "max_popmax": 0.0001, "impacts": ["HIGH", "MODERATE"], "inheritance": ["de_novo"]},
+    ),
+    (
+        "Hereditary cancer panel",
+        "Default panels (green only), popmax <= 1%, HIGH/MODERATE or ClinVar P/LP; dominant genes, "
+        "no inheritance filter",
+        "CANCER-ADULT",
+        [],
+        {"panel_confidence": "green", "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []},
+    ),
+    # Somatic presets (interpret.cancer, interpret.tumor_board): the tumour's PASS calls in listed cancer genes,
+    # genome-wide (a tumour case is not narrowed by a germline panel); population frequency as the germline filter
+    # where there is no normal; low VAF floors for haematological cancers, whose clones are often small.
+    (
+        "Haematological cancer somatic",
+        "Cancer genes, tumour VAF >= 2%, depth >= 50, normal VAF <= 5% (blood in the normal sample), popmax <= 0.1%, "
+        "HIGH/MODERATE, PASS",
+        "HAEM-CANCER",
+        SOMATIC_ANALYSES,
+        {**SOLID_TUMOUR_FILTERS, "min_tumour_vaf": 0.02, "min_tumour_depth": 50, "max_normal_vaf": 0.05},
+    ),
+    *(
+        (name, SOLID_DESCRIPTION, group, SOMATIC_ANALYSES, SOLID_TUMOUR_FILTERS)
+        for name, group in (
+            ("Solid tumour somatic", "CANCER-ADULT"),
+            ("Advanced cancer somatic", "CANCER-ADVANCED"),
+            ("Children's cancer somatic", "CANCER-CHILD"),
+        )
+    ),
 )
 
 

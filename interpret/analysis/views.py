@@ -17,14 +17,15 @@ from core.access import user_may_export
 from core.exports import spreadsheet_safe_row
 from core.patient_reads import patient_rows_read
 from core.web import audit_context, audit_refusal
+from genomes.contamination import contamination_plot, estimate_contamination
 from genomes.qc import qc_plots
 from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT
 from genomes.web import case_for_request
-from genomes.contamination import contamination_plot, estimate_contamination
 from interpret.analysis.engine import filter_run_settings, run_analysis
-from interpret.analysis.evidence import banner as evidence_banner, case_evidence
+from interpret.analysis.evidence import banner as evidence_banner
+from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
 from interpret.analysis.output import candidates_as_dicts, case_individuals
 from interpret.analysis.presets import preset_or_default, preset_save, presets_for

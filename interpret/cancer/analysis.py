@@ -16,12 +16,18 @@ from genomes.clinvar import is_pathogenic
 from genomes.genotypes import CARRIER, codes_sql
 from genomes.somatic import somatic_summary
 from genomes.transcripts import decoded_hgvs, shown_transcript
-from interpret.models import Classification
+from genomes.vcf.consequences import NEARBY
+from interpret.acmg.classes import PATHOGENIC_CLASSES, class_label
 from interpret.cancer.biomarkers import tiers_for
 from interpret.cancer.knowledge import (
-    cancer_gene_roles, hotspot_of, hotspot_table, predisposition_symbols, symbols_with_roles,
+    cancer_gene_roles,
+    hotspot_of,
+    hotspot_table,
+    predisposition_symbols,
+    symbols_with_roles,
 )
-from interpret.cancer.oncogenicity import CLASS_LABELS, protein_change
+from interpret.cancer.oncogenicity import protein_change
+from interpret.models import Classification
 
 # A normal sample with this VAF or more carries the allele in the germline, or the call is not somatic.
 GERMLINE_NORMAL_VAF = 0.25
@@ -78,7 +84,7 @@ def _oncogenicity_of(variant_ids: list[int], department_id: int) -> dict[int, di
     for final in finals:
         current = found.get(final.variant_id)
         if current is None or current["own"] is False or final.department_id == department_id:
-            found[final.variant_id] = {"class": final.result_class, "label": CLASS_LABELS.get(final.result_class),
+            found[final.variant_id] = {"class": final.result_class, "label": class_label(final.result_class),
                                        "points": final.points, "department": final.department.code,
                                        "classification_id": final.pk, "own": final.department_id == department_id,
                                        "tumour_type": final.condition}
@@ -89,14 +95,11 @@ def _germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
     """Variants with a final germline (likely) pathogenic classification in any department: the store's word."""
     rows = Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.GERMLINE,
                                          status=Classification.Status.FINAL,
-                                         result_class__in=("pathogenic", "likely_pathogenic"))
+                                         result_class__in=PATHOGENIC_CLASSES)
     return {r.variant_id: f"{r.get_result_class_display()} ({r.department.code} v{r.version})"
             for r in rows.select_related("department")}
 
 
-# Terms of a transcript the call lies near, not in: a cancer gene 3 kb away does not make the call its own.
-NEARBY_TERMS = frozenset({"upstream_gene_variant", "downstream_gene_variant", "intergenic_variant",
-                          "regulatory_region_variant", "TF_binding_site_variant"})
 
 
 def _within(gene: str, transcripts: list[dict]) -> bool:
@@ -105,7 +108,7 @@ def _within(gene: str, transcripts: list[dict]) -> bool:
     of_gene = [t for t in transcripts if t.get("gene") == gene]
     if not transcripts:
         return True
-    return any(set(t.get("consequences", [])) - NEARBY_TERMS for t in of_gene)
+    return any(set(t.get("consequences", [])) - NEARBY for t in of_gene)
 
 
 # The names guidelines and boards use for calls whose HGVS does not say what they are (ELN 2022, WHO 2022): VEP
@@ -135,7 +138,11 @@ def _value(array, position):
 
 def _depth(row, position):
     depth = _value(row["depth"], position)
-    if depth is None and _value(row["ref_reads"], position) is not None and _value(row["alt_reads"], position) is not None:
+    if (
+        depth is None
+        and _value(row["ref_reads"], position) is not None
+        and _value(row["alt_reads"], position) is not None
+    ):
         depth = row["ref_reads"][position] + row["alt_reads"][position]
     return depth
 
@@ -204,13 +211,25 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
         candidate.somatic = somatic
     if settings.get("hotspots_only"):
         candidates = [c for c in candidates if c.somatic["hotspot"]]
-    tiers = tiers_for([{"key": c.row["id"], "gene": c.somatic["gene"], "consequence": c.row["worst_consequence"] or None,
-                        "consequences": c.somatic["gene_consequences"],
-                        "hgvsp": c.somatic["hgvsp"], "popmax": c.row["gnomad_popmax"],
-                        "cancer_gene": bool(c.somatic["cancer_gene_role"]),
-                        "oncogenicity": (c.somatic["oncogenicity"] or {}).get("class"),
-                        "variant_type": c.row["variant_type"], "ref": c.row["ref"], "alt": c.row["alt"]}
-                       for c in candidates], tumour_type=case.tumour_type)
+    tiers = tiers_for(
+        [
+            {
+                "key": c.row["id"],
+                "gene": c.somatic["gene"],
+                "consequence": c.row["worst_consequence"] or None,
+                "consequences": c.somatic["gene_consequences"],
+                "hgvsp": c.somatic["hgvsp"],
+                "popmax": c.row["gnomad_popmax"],
+                "cancer_gene": bool(c.somatic["cancer_gene_role"]),
+                "oncogenicity": (c.somatic["oncogenicity"] or {}).get("class"),
+                "variant_type": c.row["variant_type"],
+                "ref": c.row["ref"],
+                "alt": c.row["alt"],
+            }
+            for c in candidates
+        ],
+        tumour_type=case.tumour_type,
+    )
     for candidate in candidates:
         tier = tiers[candidate.row["id"]]
         candidate.somatic.update(tier=tier["label"], tier_detail=tier)

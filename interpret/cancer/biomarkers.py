@@ -21,9 +21,10 @@ from django.utils import timezone
 from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
 from core.models import Membership, Role
-from interpret.models import Biomarker, BiomarkerKnowledgeVersion
+from genomes.vcf.consequences import IN_FRAME, LOSS_OF_FUNCTION, MISSENSE_LIKE
 from interpret.cancer.knowledge import tsv_rows
-from interpret.cancer.oncogenicity import NULL_CONSEQUENCES, protein_change
+from interpret.cancer.oncogenicity import protein_change
+from interpret.models import Biomarker, BiomarkerKnowledgeVersion
 
 KNOWLEDGE_CURATOR_ROLES = (Role.VARIANT_CURATOR, Role.TUMOR_BOARD_MEMBER)
 CATEGORIES = {"predictive": "therapeutic", "therapeutic": "therapeutic", "diagnostic": "diagnostic",
@@ -32,8 +33,6 @@ CATEGORIES = {"predictive": "therapeutic", "therapeutic": "therapeutic", "diagno
 LEVELS = {"A": "A", "B": "B", "C": "C", "D": "D", "E": "D"}
 CLASS_WORDS = {"any": "any", "mutation": "any", "missense": "missense", "truncating": "truncating",
                "loss-of-function": "truncating", "frameshift": "truncating", "inframe": "inframe", "itd": "inframe"}
-MISSENSE = ("missense_variant",)
-INFRAME = ("inframe_insertion", "inframe_deletion", "protein_altering_variant")
 TIER_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
@@ -67,7 +66,9 @@ def knowledge_draft_start(*, by, note: str = "", audit: AuditContext | None = No
         draft = BiomarkerKnowledgeVersion.objects.create(number=number, based_on=base, note=note[:500],
                                                          created_by=by, edited_by=[by.pk])
         if base is not None:
-            Biomarker.objects.bulk_create([Biomarker(**{**_fields(b), "version": draft}) for b in base.biomarkers.all()])
+            Biomarker.objects.bulk_create(
+                [Biomarker(**{**_fields(b), "version": draft}) for b in base.biomarkers.all()]
+            )
         audit_record(action=Action.CREATE, user=by, audit=audit, object_type="biomarker_knowledge",
                      object_id=draft.pk, details={"number": number, "based_on": base.number if base else None})
     return draft
@@ -234,14 +235,14 @@ def _class_matches(biomarker: Biomarker, consequence: str | None, variant_type: 
     if consequence is None:
         return False
     if biomarker.variant_class == "truncating":
-        return consequence in NULL_CONSEQUENCES
+        return consequence in LOSS_OF_FUNCTION
     if biomarker.variant_class == "missense":
-        return consequence in MISSENSE
-    inframe = consequence in INFRAME or (consequence == "coding_sequence_variant" and variant_type in ("ins", "del")
-                                         and (len(alt) - len(ref)) % 3 == 0)
+        return consequence == "missense_variant"
+    inframe = consequence in IN_FRAME | {"protein_altering_variant"} or (
+        consequence == "coding_sequence_variant" and variant_type in ("ins", "del") and (len(alt) - len(ref)) % 3 == 0)
     if biomarker.variant_class == "inframe":
         return inframe
-    return inframe or consequence in NULL_CONSEQUENCES + MISSENSE + ("stop_lost", "start_lost")
+    return inframe or consequence in LOSS_OF_FUNCTION | MISSENSE_LIKE | {"stop_lost"}
 
 
 def tiers_for(variants: list[dict], *, tumour_type: str, version: BiomarkerKnowledgeVersion | None = None) -> dict:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from genomes.vcf.consequences import IN_FRAME, LOSS_OF_FUNCTION
+from interpret.acmg.classes import class_label
 from interpret.acmg.criteria import Strength
 
 RULE_SET = "oncogenicity"
@@ -67,13 +69,7 @@ ONCOGENICITY_CRITERIA = {c.code: c for c in (
 # (least points, class); the first whose floor the sum reaches.
 CLASS_FLOORS = ((10, "oncogenic"), (6, "likely_oncogenic"), (0, "uncertain_significance"),
                 (-6, "likely_benign"))
-CLASS_LABELS = {"oncogenic": "Oncogenic", "likely_oncogenic": "Likely oncogenic",
-                "uncertain_significance": "Uncertain significance (VUS)", "likely_benign": "Likely benign",
-                "benign": "Benign"}
 
-NULL_CONSEQUENCES = ("stop_gained", "frameshift_variant", "splice_acceptor_variant", "splice_donor_variant",
-                     "start_lost", "transcript_ablation")
-INFRAME = ("inframe_insertion", "inframe_deletion")
 REVEL_ONCOGENIC, REVEL_NO_EFFECT = 0.75, 0.15
 SPLICEAI_NO_EFFECT = 0.1
 
@@ -98,7 +94,7 @@ def combine(codes: list[str]) -> dict:
         notes.append("OS3, OM3 and OP3 are alternatives for one hotspot: apply only the one its counts meet")
     if {"SBVS1", "SBS1"} <= set(applied):
         notes.append("SBVS1 and SBS1 both read population frequency: apply only the stronger")
-    return {"class": name, "class_label": CLASS_LABELS[name], "points": points, "applied": applied,
+    return {"class": name, "class_label": class_label(name), "points": points, "applied": applied,
             "notes": notes, "system": RULE_SET_VERSION, "kind": "oncogenicity"}
 
 
@@ -135,13 +131,13 @@ def suggest(facts: OncogenicityFacts) -> tuple[list[dict], list[dict]]:
         skip("OVS1", "consequence not annotated")
         skip("OM2", "consequence not annotated")
     else:
-        if consequence in NULL_CONSEQUENCES:
+        if consequence in LOSS_OF_FUNCTION:
             if facts.gene_role in ("tsg", "both"):
                 add("OVS1", f"{consequence.replace('_', ' ')} in {facts.gene}, a tumour suppressor on the cancer "
                             "gene list")
             else:
                 skip("OVS1", f"{facts.gene} is not a listed tumour suppressor")
-        if consequence in INFRAME and facts.gene_role:
+        if consequence in IN_FRAME and facts.gene_role:
             add("OM2", f"{consequence.replace('_', ' ')} in {facts.gene}, a listed cancer gene")
         elif consequence == "stop_lost" and facts.gene_role in ("tsg", "both"):
             add("OM2", f"stop-loss in {facts.gene}, a listed tumour suppressor")

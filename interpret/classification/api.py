@@ -15,6 +15,7 @@ from genomes.models import Variant
 from genomes.selectors import variant_find
 from genomes.variant_identity import VariantIdentityError, VariantKey, parse_build, variant_key
 from interpret.acmg.criteria import Evidence, EvidenceCodeError, parse_code
+from interpret.cancer.oncogenicity import ONCOGENICITY_CRITERIA
 from interpret.classification.evaluation import applied_evidence, evaluation
 from interpret.classification.selectors import (
     classification_get_for_user,
@@ -23,7 +24,6 @@ from interpret.classification.selectors import (
     may_classify,
 )
 from interpret.classification.services import classification_draft_with_codes
-from interpret.cancer.oncogenicity import ONCOGENICITY_CRITERIA
 from interpret.models import Classification
 
 
@@ -37,10 +37,30 @@ class ClassificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Classification
-        fields = ["id", "variant", "gene", "condition", "origin", "mode_of_inheritance", "department", "version",
-                  "status",
-                  "reason", "transcript", "hgvsc", "hgvsp", "codes", "result", "rule_set", "rule_set_version", "lock_version",
-                  "created_by", "created_at", "approved_by", "approved_at"]
+        fields = [
+            "id",
+            "variant",
+            "gene",
+            "condition",
+            "origin",
+            "mode_of_inheritance",
+            "department",
+            "version",
+            "status",
+            "reason",
+            "transcript",
+            "hgvsc",
+            "hgvsp",
+            "codes",
+            "result",
+            "rule_set",
+            "rule_set_version",
+            "lock_version",
+            "created_by",
+            "created_at",
+            "approved_by",
+            "approved_at",
+        ]
 
     def get_codes(self, classification) -> list[dict]:
         """The applied codes; their justifications only for the department's clinical members (they can state

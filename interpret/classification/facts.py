@@ -186,7 +186,9 @@ def variant_facts(classification: Classification) -> VariantFacts:
         _evidence_facts(facts, CaseImport.objects.filter(pk=row["case_import_id"]).values_list(
             "statistics", flat=True).first(), classification.gene, classification.variant_id)
         gene_consequences = row["consequences"]
-        transcripts = case_variants.transcripts_of(row["case_import_id"], row["case_id"], [row["id"]]).get(row["id"], [])
+        transcripts = case_variants.transcripts_of(row["case_import_id"], row["case_id"], [row["id"]]).get(
+            row["id"], []
+        )
         own = [t for t in transcripts if (t.get("symbol") or t.get("gene")) == classification.gene]
         if own:
             gene_consequences = sorted({c for t in own for c in t.get("consequences", [])}) or gene_consequences

@@ -5,13 +5,11 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership, Role
+from interpret.acmg.classes import class_label, conflict_group
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.models import Classification
 
 OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
-CONFLICT_GROUPS = {"oncogenic": "O/LO", "likely_oncogenic": "O/LO",
-                   "pathogenic": "P/LP", "likely_pathogenic": "P/LP", "uncertain_significance": "VUS",
-                   "likely_benign": "B/LB", "benign": "B/LB"}
 
 
 
@@ -96,8 +94,8 @@ def classification_diff(old: Classification, new: Classification) -> list[str]:
     changes += [f"{code}: {Strength(a[code]).label} → {Strength(b[code]).label}"
                 for code in sorted(set(a) & set(b)) if a[code] != b[code]]
     if old.result_class != new.result_class:
-        changes.append(f"class: {Classification.Result(old.result_class).label} → "
-                       f"{Classification.Result(new.result_class).label}")
+        changes.append(f"class: {class_label(old.result_class)} → "
+                       f"{class_label(new.result_class)}")
     if (old.rule_set, old.rule_set_version) != (new.rule_set, new.rule_set_version):
         changes.append(f"rule set: {old.rule_set} v{old.rule_set_version} → {new.rule_set} v{new.rule_set_version}")
     return changes
@@ -113,7 +111,7 @@ def classification_conflicts() -> list[dict]:
         by_variant.setdefault(item.variant_id, []).append(item)
     conflicts = []
     for items in by_variant.values():
-        groups = {CONFLICT_GROUPS[i.result_class] for i in items}
+        groups = {conflict_group(i.result_class) for i in items}
         if len(groups) > 1 and len({i.department_id for i in items}) > 1:
             conflicts.append({"variant": items[0].variant, "classifications": items, "groups": sorted(groups)})
     return conflicts

@@ -16,13 +16,17 @@ from core.audit import Action, AuditContext, audit_record
 from core.models import Department
 from genomes import case_variants
 from genomes.models import Case, Variant
+from genomes.transcripts import decoded_hgvs, shown_transcript
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.acmg.specifications import specification_for_gene, specification_get
 from interpret.acmg.suggest import suggest
 from interpret.classification.evaluation import (
-    applied_evidence, criteria_of, evaluate, is_oncogenicity, specification_of,
+    applied_evidence,
+    criteria_of,
+    evaluate,
+    is_oncogenicity,
+    specification_of,
 )
-from genomes.transcripts import decoded_hgvs, shown_transcript
 from interpret.classification.facts import variant_facts
 from interpret.classification.selectors import OPEN_STATUSES, lineage, may_classify
 from interpret.models import Classification
@@ -107,10 +111,17 @@ def classification_start(*, variant: Variant, gene: str, condition: str, mode_of
             rule_set_name, rule_set_version = spec.name, spec.version
         chosen = transcript_of_classification(variant, case, gene, transcript)
         classification = Classification(
-            **key, mode_of_inheritance=mode_of_inheritance or Classification.Inheritance.UNKNOWN, case=case,
-            transcript=chosen.get("transcript", ""), hgvsc=decoded_hgvs(chosen.get("hgvsc")) or "",
-            hgvsp=decoded_hgvs(chosen.get("hgvsp")) or "", rule_set=rule_set_name, rule_set_version=rule_set_version, created_by=by,
-            edited_by=[by.pk])
+            **key,
+            mode_of_inheritance=mode_of_inheritance or Classification.Inheritance.UNKNOWN,
+            case=case,
+            transcript=chosen.get("transcript", ""),
+            hgvsc=decoded_hgvs(chosen.get("hgvsc")) or "",
+            hgvsp=decoded_hgvs(chosen.get("hgvsp")) or "",
+            rule_set=rule_set_name,
+            rule_set_version=rule_set_version,
+            created_by=by,
+            edited_by=[by.pk],
+        )
         _refresh_suggestions(classification)
         evaluate(classification)
         classification.save()
@@ -271,7 +282,9 @@ def classification_context_set(*, classification_id: int, lock_version: int | No
     return classification
 
 
-def classification_submit(*, classification_id: int, lock_version: int | None, by, audit: AuditContext | None = None) -> Classification:
+def classification_submit(
+    *, classification_id: int, lock_version: int | None, by, audit: AuditContext | None = None
+) -> Classification:
     with transaction.atomic():
         classification = _locked_draft(classification_id, lock_version, by)
         if not applied_evidence(classification):
@@ -302,7 +315,9 @@ def classification_approve(*, classification_id: int, by, audit: AuditContext | 
     return classification
 
 
-def classification_return_to_draft(*, classification_id: int, by, reason: str, audit: AuditContext | None = None) -> Classification:
+def classification_return_to_draft(
+    *, classification_id: int, by, reason: str, audit: AuditContext | None = None
+) -> Classification:
     with transaction.atomic():
         classification = _locked(classification_id, by, Classification.Status.SUBMITTED,
                                  "Only a submitted classification can be returned")
@@ -311,7 +326,9 @@ def classification_return_to_draft(*, classification_id: int, by, reason: str, a
     return classification
 
 
-def classification_reclassify(*, classification_id: int, by, reason: str, audit: AuditContext | None = None) -> Classification:
+def classification_reclassify(
+    *, classification_id: int, by, reason: str, audit: AuditContext | None = None
+) -> Classification:
     """Version n+1 of a final classification, starting from its decisions; the final stays until approved."""
     reason = " ".join((reason or "").split())
     if not reason:

@@ -11,6 +11,7 @@ from core.audit import Action
 from core.web import audit_context, audit_refusal, audit_request, error_text
 from genomes.models import Variant
 from genomes.web import case_for_request
+from interpret.acmg.classes import class_label
 from interpret.acmg.criteria import Strength
 from interpret.classification.evaluation import criteria_of, evaluation, is_oncogenicity
 from interpret.classification.selectors import (
@@ -90,7 +91,7 @@ def _context(request, classification: Classification, error: str = "") -> dict:
         "may_approve": (classifier and status == Classification.Status.SUBMITTED
                         and request.user.pk not in (classification.created_by_id, classification.submitted_by_id)),
         "may_reclassify": classifier and status == Classification.Status.FINAL,
-        "class_label": Classification.Result(classification.result_class).label,
+        "class_label": class_label(classification.result_class),
         "oncogenicity": is_oncogenicity(classification),
         "lof_choices": Classification.LofMechanism.choices,
         "phenotype_choices": Classification.PhenotypeConsistency.choices,

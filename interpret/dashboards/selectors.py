@@ -7,8 +7,12 @@ from datetime import date
 
 from django.db import connection
 
+from interpret.acmg.classes import PATHOGENIC_CLASSES
+
 GENOME_EQUIVALENTS = {"germline": 1, "tumour": 3}  # a germline 30x genome counts 1, a somatic 90x sample 3
-PATHOGENIC_CODES = ("pathogenic", "likely_pathogenic")
+
+# A report with a finding of these classes is a diagnosis (jsonpath over the report's frozen facts)
+_ANY_PATHOGENIC = " || ".join(f'@ == "{code}"' for code in PATHOGENIC_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def diagnostic_yield(period: Period) -> list[dict]:
         "WHERE status = 'signed' ORDER BY case_id, version DESC) "
         "SELECT pg.code AS patient_group, count(*) AS reported, "
         "count(*) FILTER (WHERE jsonb_path_exists(l.facts, "
-        "'$.variants[*].classification.code ? (@ == \"pathogenic\" || @ == \"likely_pathogenic\")')) AS diagnosed "
+        f"'$.variants[*].classification.code ? ({_ANY_PATHOGENIC})')) AS diagnosed "
         f"FROM genomes_case c JOIN latest l ON l.case_id = c.id "
         f"JOIN interpret_patientgroup pg ON pg.id = c.patient_group_id WHERE {where} "
         "GROUP BY pg.code, pg.number ORDER BY pg.number", params)
@@ -118,34 +122,88 @@ def plots(data: dict[str, list[dict]]) -> dict[str, dict]:
     layout = {"margin": {"t": 40, "l": 60, "r": 10, "b": 60}, "height": 320}
     groups = sorted({r["patient_group"] for r in data["cases"]})
     figures = {
-        "cases": {"data": [{"type": "bar", "name": g, "x": [r["month"] for r in data["cases"] if r["patient_group"] == g],
-                            "y": [r["genome_equivalents"] for r in data["cases"] if r["patient_group"] == g]}
-                           for g in groups],
-                  "layout": {**layout, "barmode": "stack", "title": {"text": "Genome equivalents per month"},
-                             "xaxis": {"type": "category"}, "yaxis": {"title": {"text": "genome equivalents"}}}},
-        "funnel": {"data": [{"type": "funnel", "y": [r["status"].replace("_", " ") for r in data["funnel"]],
-                             "x": [r["cases"] for r in data["funnel"]]}],
-                   "layout": {**layout, "title": {"text": "Cases by state"}, "margin": {**layout["margin"], "l": 100}}},
-        "turnaround": {"data": [{"type": "bar", "name": "median", "x": [r["patient_group"] for r in data["turnaround"]],
-                                 "y": [float(r["median_days"] or 0) for r in data["turnaround"]],
-                                 "text": [f"{r['median_days']} d" for r in data["turnaround"]],
-                                 "textposition": "outside"},
-                                {"type": "bar", "name": "90th percentile",
-                                 "x": [r["patient_group"] for r in data["turnaround"]],
-                                 "y": [float(r["p90_days"] or 0) for r in data["turnaround"]],
-                                 "text": [f"{r['p90_days']} d" for r in data["turnaround"]],
-                                 "textposition": "outside"}],
-                       "layout": {**layout, "title": {"text": "Days from data ready to signed report"}}},
-        "yield": {"data": [{"type": "bar", "x": [r["patient_group"] for r in data["yield"]],
-                            "y": [round(100 * r["diagnosed"] / r["reported"], 1) if r["reported"] else 0
-                                  for r in data["yield"]],
-                            "text": [f"{r['diagnosed']} of {r['reported']}" for r in data["yield"]],
-                            "textposition": "outside"}],
-                  "layout": {**layout, "title": {"text": "Diagnostic yield (% of reported cases with P/LP)"},
-                             "yaxis": {"range": [0, 100]}}},
-        "growth": {"data": [{"type": "scatter", "mode": "lines+markers", "name": "genome equivalents",
-                             "x": [r["month"] for r in data["growth"]], "y": [r["genomes_total"] for r in data["growth"]]}],
-                   "layout": {**layout, "xaxis": {"type": "category"},
-                              "title": {"text": "Genome equivalents added in the period (running total)"}}},
+        "cases": {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": g,
+                    "x": [r["month"] for r in data["cases"] if r["patient_group"] == g],
+                    "y": [r["genome_equivalents"] for r in data["cases"] if r["patient_group"] == g],
+                }
+                for g in groups
+            ],
+            "layout": {
+                **layout,
+                "barmode": "stack",
+                "title": {"text": "Genome equivalents per month"},
+                "xaxis": {"type": "category"},
+                "yaxis": {"title": {"text": "genome equivalents"}},
+            },
+        },
+        "funnel": {
+            "data": [
+                {
+                    "type": "funnel",
+                    "y": [r["status"].replace("_", " ") for r in data["funnel"]],
+                    "x": [r["cases"] for r in data["funnel"]],
+                }
+            ],
+            "layout": {**layout, "title": {"text": "Cases by state"}, "margin": {**layout["margin"], "l": 100}},
+        },
+        "turnaround": {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": "median",
+                    "x": [r["patient_group"] for r in data["turnaround"]],
+                    "y": [float(r["median_days"] or 0) for r in data["turnaround"]],
+                    "text": [f"{r['median_days']} d" for r in data["turnaround"]],
+                    "textposition": "outside",
+                },
+                {
+                    "type": "bar",
+                    "name": "90th percentile",
+                    "x": [r["patient_group"] for r in data["turnaround"]],
+                    "y": [float(r["p90_days"] or 0) for r in data["turnaround"]],
+                    "text": [f"{r['p90_days']} d" for r in data["turnaround"]],
+                    "textposition": "outside",
+                },
+            ],
+            "layout": {**layout, "title": {"text": "Days from data ready to signed report"}},
+        },
+        "yield": {
+            "data": [
+                {
+                    "type": "bar",
+                    "x": [r["patient_group"] for r in data["yield"]],
+                    "y": [
+                        round(100 * r["diagnosed"] / r["reported"], 1) if r["reported"] else 0 for r in data["yield"]
+                    ],
+                    "text": [f"{r['diagnosed']} of {r['reported']}" for r in data["yield"]],
+                    "textposition": "outside",
+                }
+            ],
+            "layout": {
+                **layout,
+                "title": {"text": "Diagnostic yield (% of reported cases with P/LP)"},
+                "yaxis": {"range": [0, 100]},
+            },
+        },
+        "growth": {
+            "data": [
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": "genome equivalents",
+                    "x": [r["month"] for r in data["growth"]],
+                    "y": [r["genomes_total"] for r in data["growth"]],
+                }
+            ],
+            "layout": {
+                **layout,
+                "xaxis": {"type": "category"},
+                "title": {"text": "Genome equivalents added in the period (running total)"},
+            },
+        },
     }
     return figures

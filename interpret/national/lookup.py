@@ -18,7 +18,7 @@ from genomes.observations import cohort_size, observation_rows, variant_observat
 from genomes.selectors import cases_visible_to
 from genomes.transcripts import protein_search_text
 from genomes.variant_search import SearchResult, search_variants
-from interpret.classification.selectors import CONFLICT_GROUPS
+from interpret.acmg.classes import conflict_group
 from interpret.models import Classification
 
 
@@ -63,7 +63,7 @@ def variant_lookup(*, query: str, build: str, user, token=None, audit: AuditCont
         # germline and somatic (oncogenicity) classifications are kept apart: a conflict is within one origin
         by_origin: dict[str, set] = {}
         for c in classifications:
-            by_origin.setdefault(c["origin"], set()).add(CONFLICT_GROUPS[c["class"]])
+            by_origin.setdefault(c["origin"], set()).add(conflict_group(c["class"]))
         groups = sorted(max(by_origin.values(), key=len)) if by_origin else []
         answer["variants"].append({
             "variant": str(variant), "id": variant.pk, "build": variant.build, "chrom": variant.chrom,

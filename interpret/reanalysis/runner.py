@@ -29,16 +29,14 @@ from core.jobs import job_handler
 from core.models import Job
 from genomes import case_variants
 from genomes.models import Case, Variant
+from interpret.acmg.classes import PATHOGENIC_CLASSES, class_in_words, conflict_group
 from interpret.analysis.engine import reanalysis_conditions
 from interpret.analysis.filters import normalise_settings
-from interpret.classification.selectors import CONFLICT_GROUPS
 from interpret.models import Alert, Classification, FilterRun, Reanalysis, Report, VariantTag
 from panels.models import PanelVersion
 
 CHECKS = ("panel", "classification", "frequency")
 CHUNK = 250  # cases per statement and per progress step
-CLASS_LABEL = {"pathogenic": "pathogenic", "likely_pathogenic": "likely pathogenic",
-               "uncertain_significance": "VUS", "likely_benign": "likely benign", "benign": "benign"}
 
 
 def scope_cases(scope: dict):
@@ -199,13 +197,13 @@ def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[in
     reported = reported_causative(list(by_id))
     for final in finals:
         before = previous.get(final.previous_id)
-        moved = before is not None and CONFLICT_GROUPS[before] != CONFLICT_GROUPS[final.result_class]
-        if final.result_class not in ("pathogenic", "likely_pathogenic") and not moved:
+        moved = before is not None and conflict_group(before) != conflict_group(final.result_class)
+        if final.result_class not in PATHOGENIC_CLASSES and not moved:
             continue
-        now = CLASS_LABEL[final.result_class]
-        was = f" (was {CLASS_LABEL[before]})" if before else ""
+        now = class_in_words(final.result_class)
+        was = f" (was {class_in_words(before)})" if before else ""
         for case_id in cases_of[final.variant_id]:
-            if (case_id, final.variant_id) in reported and final.result_class in ("pathogenic", "likely_pathogenic"):
+            if (case_id, final.variant_id) in reported and final.result_class in PATHOGENIC_CLASSES:
                 continue  # reported as the case's cause already: the classification confirms what was signed
             case = by_id[case_id]
             run = last_runs.get(case_id)
@@ -232,17 +230,17 @@ def _conflict_alerts(variant_ids: list[int]) -> list[dict]:
         by_key[(final.variant_id, final.gene)].append(final)
     alerts = []
     for (variant_id, gene), items in by_key.items():
-        if len({CONFLICT_GROUPS[i.result_class] for i in items}) < 2:
+        if len({conflict_group(i.result_class) for i in items}) < 2:
             continue
         for mine in items:
-            others = [i for i in items if CONFLICT_GROUPS[i.result_class] != CONFLICT_GROUPS[mine.result_class]]
+            others = [i for i in items if conflict_group(i.result_class) != conflict_group(mine.result_class)]
             if not others:
                 continue
-            names = ", ".join(f"{o.department.name} ({CLASS_LABEL[o.result_class]})" for o in others)
+            names = ", ".join(f"{o.department.name} ({class_in_words(o.result_class)})" for o in others)
             alerts.append({"department_id": mine.department_id, "case_id": None, "user_id": None,
                            "kind": Alert.Kind.CONFLICT, "subject": f"variant:{variant_id}:{gene}",
                            "title": f"classification conflict on {mine.variant} ({gene}) with {names}; yours: "
-                                    f"{CLASS_LABEL[mine.result_class]}",
+                                    f"{class_in_words(mine.result_class)}",
                            "evidence": {"variant": variant_id, "gene": gene,
                                         "classifications": sorted([i.department.code, i.result_class, i.version]
                                                                   for i in items)}})

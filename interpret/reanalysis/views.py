@@ -88,8 +88,12 @@ class AlertList(APIView):
 
     def get(self, request):
         state = request.query_params.get("state", "open")
-        alerts = alerts_for(request.user, token=request_token(request), mine=request.query_params.get("inbox") == "mine",
-                            state=None if state == "all" else state)
+        alerts = alerts_for(
+            request.user,
+            token=request_token(request),
+            mine=request.query_params.get("inbox") == "mine",
+            state=None if state == "all" else state,
+        )
         if request.query_params.get("kind"):
             alerts = alerts.filter(kind=request.query_params["kind"])
         paginator = AlertPages()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
+import phenopackets as pps
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 
-import phenopackets as pps
-
 from genomes.hpo import ontology_version, term_label
+from interpret.acmg.classes import PATHOGENIC_CLASSES
 from interpret.models import CaseNote, Report
 
 ZYGOSITY = {"heterozygous": ("GENO:0000135", "heterozygous"), "homozygous": ("GENO:0000136", "homozygous"),
@@ -34,7 +34,7 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     report = case.reports.filter(status=Report.Status.SIGNED).order_by("-version").first()
     if report is not None:
         findings = [v for v in report.facts.get("variants", []) if "missing" not in v]
-        solved = any((v.get("classification") or {}).get("code") in ("pathogenic", "likely_pathogenic")
+        solved = any((v.get("classification") or {}).get("code") in PATHOGENIC_CLASSES
                      for v in findings)
         interpretation = pps.Interpretation(
             id=f"{case.identifier}-report-v{report.version}",
@@ -92,7 +92,7 @@ def _genomic_interpretation(case, subject_id: str, number: int, finding: dict):
         acmg_pathogenicity_classification=ACMG.get(classification.get("code"), pps.NOT_PROVIDED),
         variation_descriptor=descriptor)
     status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE
-              if classification.get("code") in ("pathogenic", "likely_pathogenic")
+              if classification.get("code") in PATHOGENIC_CLASSES
               else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
     return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
                                      variant_interpretation=variant)

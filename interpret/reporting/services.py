@@ -163,7 +163,11 @@ def report_sign_out(*, report: Report, by, audit: AuditContext | None = None) ->
     case = report.case
     require_clinical_geneticist(by, case, "sign out a report")
     with transaction.atomic():
-        report = Report.objects.select_for_update(of=("self",)).select_related("case", "author", "replaces").get(pk=report.pk)
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("case", "author", "replaces")
+            .get(pk=report.pk)
+        )
         if report.status != Report.Status.DRAFT:
             raise WorkflowError("this version is already signed out")
         if by.pk == report.author_id or by.pk in report.edited_by:

@@ -119,7 +119,8 @@ def case_phenopacket(request, case_id: int):
     from core.access import user_may_export
     from core.audit import Action
     from core.web import audit_request
-    from interpret.reporting.phenopacket import case_phenopacket as build, phenopacket_json
+    from interpret.reporting.phenopacket import case_phenopacket as build
+    from interpret.reporting.phenopacket import phenopacket_json
 
     case = case_for_request(request, case_id)
     if not user_may_export(request.user, case.department):

@@ -13,10 +13,10 @@ from core.web import audit_context, audit_refusal, audit_request, request_token
 from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
+from interpret.analysis.presets import somatic_preset_for
+from interpret.cancer.analysis import germline_findings
 from interpret.models import BoardMeeting, BoardRecommendation
 from interpret.tumor_board import board
-from interpret.cancer.analysis import germline_findings
-from interpret.analysis.presets import somatic_preset_for
 
 
 class CaseSomatic(APIView):

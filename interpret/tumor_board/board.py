@@ -167,9 +167,9 @@ def case_summary(case: Case, *, user, item: BoardAgendaItem | None = None) -> di
     oncogenicity, TMB, germline findings, and the recommendations of earlier meetings."""
     from interpret.analysis.engine import run_analysis
     from interpret.analysis.output import candidates_as_dicts
-    from interpret.models import FilterRun
-    from interpret.cancer.analysis import germline_findings
     from interpret.analysis.presets import somatic_preset_for
+    from interpret.cancer.analysis import germline_findings
+    from interpret.models import FilterRun
 
     summary = {"case": case, "item": item, "tumour_type": case.tumour_type or None, "purity": case.tumour_purity,
                "somatic": is_somatic(case), "variants": [], "tmb": None, "germline": [], "notes": [],

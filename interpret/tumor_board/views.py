@@ -1,6 +1,6 @@
 """Pages of the molecular tumor board: a tumour case's somatic view, board meetings (prepare, discuss a case,
-record a decision, print), and the biomarker knowledge table. Views stay thin: interpret.tumor_board's and interpret.cancer's services and
-selectors do the work, with the same rights and audit rows as every other channel."""
+record a decision, print), and the biomarker knowledge table. Views stay thin: interpret.tumor_board's and
+interpret.cancer's services and selectors do the work, with the same rights and audit rows as every other channel."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -22,15 +22,14 @@ from genomes.somatic import is_somatic
 from genomes.web import case_for_request
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
+from interpret.analysis.presets import somatic_preset_for, somatic_presets
+from interpret.cancer import biomarkers
+from interpret.cancer.analysis import germline_findings
 from interpret.classification.selectors import may_classify
 from interpret.models import BiomarkerKnowledgeVersion, BoardAgendaItem, BoardMeeting, BoardRecommendation, FilterRun
 from interpret.reporting.render import report_pdf
-from interpret.cancer import biomarkers
 from interpret.tumor_board import board
-from interpret.cancer.analysis import germline_findings
-from interpret.analysis.presets import somatic_preset_for, somatic_presets
 from interpret.tumor_board.selectors import profile_figures
-
 
 
 def somatic_view(request, case_id: int):
@@ -149,7 +148,9 @@ def board_meeting(request, meeting_id: int):
             messages.error(request, error_text(error))
         return redirect("board_meeting", meeting_id=meeting.pk)
     agenda = list(meeting.agenda.select_related("case", "case__department", "referred_by"))
-    visible = set(cases_visible_to(request.user).filter(pk__in=[i.case_id for i in agenda]).values_list("pk", flat=True))
+    visible = set(
+        cases_visible_to(request.user).filter(pk__in=[i.case_id for i in agenda]).values_list("pk", flat=True)
+    )
     current = {r.item_id: r for r in BoardRecommendation.objects.filter(item__meeting=meeting, status="current")}
     audit_request(request, action=Action.VIEW, object_type="board_meeting", object_id=meeting.pk,
                   department_code=meeting.board.code,

@@ -50,7 +50,9 @@ def test_the_admin_site_offers_no_way_to_delete_or_edit_audit_events(client, pat
     event = audit_record(action="view", user=root, object_type="case", object_id=3)
     client.force_login(root)
     assert client.get(reverse("admin:interpret_auditevent_changelist")).status_code == 200
-    assert client.post(reverse("admin:interpret_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:interpret_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 
 from tests.processes import ROOT, database_url_of, process_env
-from tests.shared_data import shared
 
 PG_BIN = Path(__import__("pgserver").__file__).parent / "pginstall" / "bin"
 
@@ -134,7 +133,10 @@ def test_backup_and_restore_commands_round_trip_an_installation_with_its_files(f
     summary = json.loads(made.stdout)
     manifest = json.loads((folder / "manifest.json").read_text())
     assert summary["rows"] == sum(manifest["tables"].values()) and manifest["tables"]["genomes_casevariant"] > 0
-    assert oct(folder.stat().st_mode & 0o777) == "0o700" and oct((folder / "database.dump").stat().st_mode & 0o777) == "0o600"
+    assert (
+        oct(folder.stat().st_mode & 0o777) == "0o700"
+        and oct((folder / "database.dump").stat().st_mode & 0o777) == "0o600"
+    )
     assert manage(env, "backup", str(folder)).returncode != 0  # never into a folder that holds a backup
 
     target = f"{database}_target"

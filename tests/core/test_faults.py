@@ -6,7 +6,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from core.tokens import api_token_create
 from interpret.models import VariantTag
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def terminate_own_connection(*args, **kwargs):
@@ -45,8 +45,8 @@ def test_with_the_broker_down_pages_work_and_imports_are_refused_with_a_message(
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json()["broker"].startswith("error")
     token = api_token_create(user=alice, name="a", department_codes=["kg-a"])[1]
-    with open(shared("scout-demo/643594.ped"), "rb") as ped, \
-            open(shared("scout-demo/643594.clinical.vcf.gz"), "rb") as vcf:
+    with open(public_file("scout-demo/643594.ped"), "rb") as ped, \
+            open(public_file("scout-demo/643594.clinical.vcf.gz"), "rb") as vcf:
         refused = client.post(reverse("api_case_import"), {"patient_group": "RARE", "department": "kg-a",
                                                           "pedigree": ped, "vcf": vcf},
                               HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -25,7 +25,12 @@ def test_migration_creates_the_17_patient_groups_with_the_codes_of_the_domain_br
 @pytest.mark.django_db
 def test_the_cancer_groups_are_germline_and_somatic_and_the_others_germline():
     kinds = dict(PatientGroup.objects.values_list("code", "kind"))
-    assert {c for c, k in kinds.items() if k == "both"} == {"CANCER-CHILD", "CANCER-ADULT", "CANCER-ADVANCED", "HAEM-CANCER"}
+    assert {c for c, k in kinds.items() if k == "both"} == {
+        "CANCER-CHILD",
+        "CANCER-ADULT",
+        "CANCER-ADVANCED",
+        "HAEM-CANCER",
+    }
     assert all(PatientGroup.objects.values_list("description", flat=True))
 
 

@@ -100,7 +100,7 @@ def test_the_admin_site_shows_memberships_but_gives_roles_only_through_grants(cl
 @pytest.mark.django_db
 def test_the_command_line_gives_roles_with_the_same_rules(admins, dept_a):
     root, anna = admins
-    target = make_user("cli-user")
+    make_user("cli-user")
 
     def grant_role(*args):
         out, err = io.StringIO(), io.StringIO()

@@ -19,7 +19,9 @@ def run_manage(*args, **env_overrides):
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="x" * 10 + "-production-secret-key-" + "y" * 30)
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY="x" * 10 + "-production-secret-key-" + "y" * 30
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

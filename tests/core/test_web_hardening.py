@@ -1,13 +1,12 @@
 """What an attacker or an unlucky user sends gets a clear answer, never a 500; answers stay private; sessions
 end; the client address is the proxy's; floods are throttled before the audit log fills."""
-import gzip
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from core.models import AuditEvent
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.mark.django_db
@@ -76,9 +75,8 @@ def test_a_non_ascii_authorization_header_is_refused_cleanly(client):
 
 @pytest.mark.django_db
 def test_unknown_panel_version_labels_are_a_400_or_404(client, patient_groups, alice):
-    from panels.services import panel_create
-
     from core.models import Department, Membership, Role
+    from panels.services import panel_create
 
     network = Department.objects.create(code="gn", name="GN", kind=Department.Kind.EXPERT_NETWORK)
     Membership.objects.create(user=alice, department=network, role=Role.VARIANT_CURATOR)
@@ -97,7 +95,9 @@ def test_answers_are_not_cached_and_pages_run_only_our_scripts(client, trio, ali
         response = client.get(url)
         assert response["Cache-Control"] == "no-store", url
         policy = response["Content-Security-Policy"]
-        assert "script-src 'self' 'nonce-" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        assert (
+            "script-src 'self' 'nonce-" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        )
         assert "frame-ancestors 'none'" in policy
     page = client.get(f"/cases/{trio.pk}/").content.decode()
     assert "<script>" not in page and "onclick=" not in page and "onchange=" not in page
@@ -220,7 +220,7 @@ def test_a_pedigree_larger_than_a_case_holds_is_refused(tmp_path, dept_a, settin
     with pytest.raises(InputFileError, match=r"huge.ped, field individuals: 10,000 individuals; a case holds at "
                                              r"most 50 \(CASE_MAX_INDIVIDUALS\)"):
         case_import_prepare(patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, ped_path=ped,
-                            vcf_path=shared("scout-demo/643594.clinical.vcf.gz"), send_to_worker=False)
+                            vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"), send_to_worker=False)
 
 
 @pytest.mark.django_db
@@ -230,8 +230,8 @@ def test_another_departments_case_identifier_reveals_nothing(tmp_path, trio, dep
     from genomes.models import Case
 
     case_import = case_import_prepare(patient_group=PatientGroup.objects.get(code="RARE"), department=dept_b,
-                                      ped_path=shared("scout-demo/643594.ped"),
-                                      vcf_path=shared("scout-demo/643594.clinical.vcf.gz"), send_to_worker=False)
+                                      ped_path=public_file("scout-demo/643594.ped"),
+                                      vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"), send_to_worker=False)
     assert case_import.case.identifier == trio.identifier and case_import.case.department == dept_b
     assert Case.objects.filter(identifier=trio.identifier).count() == 2
 
@@ -252,7 +252,8 @@ def test_failed_jobs_and_case_pages_show_no_server_paths_or_tracebacks(client, a
     assert body["state"] == "failed" and "/srv" not in body["error"] and "internal error (OSError)" in body["error"]
     assert "traceback" not in body["result"]
     page = client.get(f"/cases/{trio.pk}/").content.decode()
-    assert "643594.clinical.vcf.gz" in page and "/shared/data/" not in page
+    server_folder = str(public_file("scout-demo/643594.clinical.vcf.gz").parent)
+    assert "643594.clinical.vcf.gz" in page and server_folder not in page
 
 
 @pytest.mark.django_db

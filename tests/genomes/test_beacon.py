@@ -1,5 +1,5 @@
 """The Beacon v2 endpoints answer in the shapes of the Beacon v2 JSON schemas (validated against the schemas
-vendored in ../shared/data/beacon-v2), with aggregates only, and leave out patient groups without consent."""
+copied into tests/data/beacon-v2), with aggregates only, and leave out patient groups without consent."""
 import json
 from pathlib import Path
 
@@ -10,9 +10,9 @@ from referencing import Registry, Resource
 from core.models import PatientGroup
 from tests.genomes.importing.test_import_case import import_case, write_ped
 from tests.interpret.national.test_variant_lookup import AGRN_SNV, write_vcf
-from tests.shared_data import shared
+from tests.public_data import public_file
 
-FRAMEWORK = Path(shared("beacon-v2/framework/json"))
+FRAMEWORK = Path(public_file("beacon-v2/framework/json"))
 
 
 def _retrieve(uri: str):

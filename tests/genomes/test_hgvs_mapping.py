@@ -8,7 +8,7 @@ import pytest
 
 from genomes.hgvs_mapping import HgvsError, to_genome
 from genomes.transcript_models import GeneModels, ensembl_genome, load_transcript_models
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 CHR1 = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 CHR21 = "gtf/grch38_chr21_24-27Mb.ensembl.gtf.gz"
@@ -21,19 +21,19 @@ def cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chr1(cache):
-    return GeneModels(load_transcript_models(shared(CHR1), build="GRCh38", cache_dir=cache), gtf=CHR1)
+    return GeneModels(load_transcript_models(public_file(CHR1), build="GRCh38", cache_dir=cache), gtf=CHR1)
 
 
 @pytest.fixture(scope="module")
 def chr21(cache):
-    return GeneModels(load_transcript_models(shared(CHR21), build="GRCh38", cache_dir=cache), gtf=CHR21)
+    return GeneModels(load_transcript_models(public_file(CHR21), build="GRCh38", cache_dir=cache), gtf=CHR21)
 
 
 def pyensembl_c(gtf, cache, transcript_id: str, genomic: int) -> int:
     """c. position of an exonic genomic position by pyensembl's spliced offsets."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        transcript = ensembl_genome(shared(gtf), build="GRCh38", cache_dir=cache).transcript_by_id(transcript_id)
+        transcript = ensembl_genome(public_file(gtf), build="GRCh38", cache_dir=cache).transcript_by_id(transcript_id)
     return transcript.spliced_offset(genomic) - transcript.start_codon_spliced_offsets[0] + 1
 
 
@@ -81,7 +81,9 @@ def test_utr_positions_and_deletions(chr1, chr21, cache):
     # c.-1 is the base before the start codon, c.*1 the base after the stop codon (pyensembl's offsets)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        transcript = ensembl_genome(shared(CHR1), build="GRCh38", cache_dir=cache).transcript_by_id("ENST00000379370")
+        transcript = ensembl_genome(public_file(CHR1), build="GRCh38", cache_dir=cache).transcript_by_id(
+            "ENST00000379370"
+        )
     before_start = to_genome("ENST00000379370:c.-1A>G", chr1).start
     after_stop = to_genome("ENST00000379370:c.*1A>G", chr1).start
     assert transcript.spliced_offset(before_start) == transcript.start_codon_spliced_offsets[0] - 1
@@ -107,7 +109,7 @@ def test_a_refseq_accession_maps_where_the_configured_gtf_carries_refseq_transcr
     RefSeq notation then places exactly as the Ensembl one does."""
     import gzip
 
-    text = gzip.open(shared(CHR21), "rt").read()
+    text = gzip.open(public_file(CHR21), "rt").read()
     renamed = text.replace('transcript_id "ENST00000346798"', 'transcript_id "NM_000484"')
     assert renamed != text
     gtf = tmp_path / "refseq_app.gtf.gz"

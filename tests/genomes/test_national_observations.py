@@ -197,10 +197,10 @@ def renamed_trio(tmp_path, suffix):
     """The Scout demo trio under other sample and individual ids (another department's pseudonyms)."""
     import gzip
 
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     names = {"ADM1059A1": f"F-{suffix}", "ADM1059A2": f"P-{suffix}", "ADM1059A3": f"M-{suffix}"}
-    text = gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt").read()
+    text = gzip.open(public_file("scout-demo/643594.clinical.vcf.gz"), "rt").read()
     header_end = text.index("#CHROM")
     line_end = text.index("\n", header_end)
     columns = text[header_end:line_end].split("\t")

@@ -2,16 +2,23 @@
 family carrying the variant; the normal sample of a tumour/normal pair is germline."""
 import pytest
 
-from genomes.observations import germline_family_counts as carrier_family_counts, national_observations
 from genomes.models import CaseVariant, Sample
-from tests.genomes.importing.test_import_case import department, import_case, write_ped  # noqa: F401
-from tests.shared_data import shared
+from genomes.observations import germline_family_counts as carrier_family_counts
+from genomes.observations import national_observations
+from tests.genomes.importing.test_import_case import import_case, write_ped
+from tests.public_data import public_file
 
 
 @pytest.mark.django_db
 def test_tumour_calls_are_somatic_observations_and_the_normal_is_germline(department, tmp_path):
-    paired, job = import_case(department, shared("scout-demo/cancer_test.ped"), shared("scout-demo/cancer_test.vcf.gz"),
-                              group="CANCER-ADULT", analysis_type="tumour_normal", case_identifier="T-N-OBS")
+    paired, job = import_case(
+        department,
+        public_file("scout-demo/cancer_test.ped"),
+        public_file("scout-demo/cancer_test.vcf.gz"),
+        group="CANCER-ADULT",
+        analysis_type="tumour_normal",
+        case_identifier="T-N-OBS",
+    )
     assert job.state == "done", job.error
     positions = dict(Sample.objects.filter(case_id=paired.case_id).values_list("role", "position"))
     rows = list(CaseVariant.objects.filter(case_id=paired.case_id))
@@ -29,8 +36,14 @@ def test_tumour_calls_are_somatic_observations_and_the_normal_is_germline(depart
 
     # a tumour-only case's calls are somatic observations too (no germline sample to say otherwise)
     ped = write_ped(tmp_path, "tumour\tTUMOR\t0\t0\t0\t2\n")
-    alone, job = import_case(department, ped, shared("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
-                             group="CANCER-ADVANCED", analysis_type="tumour_only", case_identifier="T-ONLY-OBS")
+    alone, job = import_case(
+        department,
+        ped,
+        public_file("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
+        group="CANCER-ADVANCED",
+        analysis_type="tumour_only",
+        case_identifier="T-ONLY-OBS",
+    )
     assert job.state == "done", job.error
     row = CaseVariant.objects.filter(case_id=alone.case_id).first()
     observed = national_observations(row.variant_id)

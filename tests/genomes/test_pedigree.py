@@ -2,11 +2,11 @@
 import pytest
 
 from genomes.pedigree import Affection, PedigreeError, Sex, parse_ped, read_ped
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def test_the_scout_demo_trio_is_a_trio_with_its_affected_son_as_proband():
-    pedigree = read_ped(shared("scout-demo/643594.ped"))
+    pedigree = read_ped(public_file("scout-demo/643594.ped"))
     assert pedigree.ids == ["ADM1059A1", "ADM1059A2", "ADM1059A3"]
     proband = pedigree.proband()
     assert (proband.individual_id, proband.sex, proband.father_id, proband.mother_id) == (
@@ -16,13 +16,13 @@ def test_the_scout_demo_trio_is_a_trio_with_its_affected_son_as_proband():
 
 
 def test_peddy_extra_columns_are_kept_by_their_header_names():
-    pedigree = read_ped(shared("scout-demo/643594.peddy.ped"))
+    pedigree = read_ped(public_file("scout-demo/643594.peddy.ped"))
     assert pedigree["ADM1059A2"].extra["ancestry-prediction"] == "EUR"
     assert pedigree["ADM1059A3"].extra["het_ratio"] == "0.475"
 
 
 def test_gemini_unknown_sex_minus_one_and_parents_zero():
-    pedigree = read_ped(shared("gemini-inheritance/test.de_novo.ped"))
+    pedigree = read_ped(public_file("gemini-inheritance/test.de_novo.ped"))
     kid = pedigree["1_kid"]
     assert kid.sex == Sex.UNKNOWN and kid.affection == Affection.AFFECTED
     assert (kid.father_id, kid.mother_id) == ("1_dad", "1_mom")
@@ -30,7 +30,7 @@ def test_gemini_unknown_sex_minus_one_and_parents_zero():
 
 
 def test_gemini_parents_minus_nine_and_parents_listed_after_their_children():
-    pedigree = read_ped(shared("gemini-inheritance/test.comp_het.ped"))
+    pedigree = read_ped(public_file("gemini-inheritance/test.comp_het.ped"))
     assert pedigree["dad_2"].father_id is None
     assert (pedigree["child_1"].father_id, pedigree["child_1"].mother_id) == ("dad_1", "mom_1")
     assert {i.family_id for i in pedigree.individuals} == {"1", "2", "3", "4"}
@@ -46,22 +46,22 @@ def test_a_parent_named_but_not_listed_is_treated_as_absent_with_a_warning():
 
 
 def test_gemini_none_parents_and_unknown_phenotype_minus_nine():
-    somatic = read_ped(shared("gemini-inheritance/test.somatic.ped"))
+    somatic = read_ped(public_file("gemini-inheritance/test.somatic.ped"))
     assert all(i.father_id is None and i.mother_id is None for i in somatic.individuals)
-    mendel = read_ped(shared("gemini-inheritance/test.mendel.ped"))
+    mendel = read_ped(public_file("gemini-inheritance/test.mendel.ped"))
     assert {i.affection for i in mendel.individuals} == {Affection.UNKNOWN}
 
 
 def test_slivar_empty_parent_fields_and_phenotype_zero():
-    siblings = read_ped(shared("slivar/comphet-test-case.ped"))
+    siblings = read_ped(public_file("slivar/comphet-test-case.ped"))
     assert siblings["SID_1"].father_id is None and siblings["SID_3"].father_id == "SID_2"
-    ashk = read_ped(shared("slivar/ashk-trio.ped"))
+    ashk = read_ped(public_file("slivar/ashk-trio.ped"))
     assert ashk["HG003"].affection == Affection.UNKNOWN
     assert ashk.proband().individual_id == "HG002" and ashk.implied_analysis_type() == "trio"
 
 
 def test_cancer_ped_affected_is_the_tumour_and_unaffected_the_normal():
-    pedigree = read_ped(shared("scout-demo/cancer_test.ped"))
+    pedigree = read_ped(public_file("scout-demo/cancer_test.ped"))
     tumour, normal = pedigree.tumour_and_normal()
     assert (tumour.individual_id, normal.individual_id) == ("999-99", "998-99")
 
@@ -71,7 +71,7 @@ def test_cancer_ped_affected_is_the_tumour_and_unaffected_the_normal():
     "gemini-inheritance/test.x-linked.ped", "slivar/comphet.csq.ped",
 ])
 def test_every_shared_ped_file_parses(relative):
-    assert read_ped(shared(relative)).individuals
+    assert read_ped(public_file(relative)).individuals
 
 
 def test_a_header_without_hash_is_recognised_and_whitespace_separated_files_work():

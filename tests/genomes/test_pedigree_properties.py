@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis) of the PED reader: any text becomes a pedigree or a PedigreeError naming
 the file, line and field; never another exception."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from genomes.pedigree import PedigreeError, parse_ped
 

@@ -12,7 +12,7 @@ from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
 from genomes.vcf.header import open_vcf
 from genomes.vcf.records import ReadPolicy, VcfReader
 from tests.genomes.importing.test_import_case import import_case
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 
@@ -21,7 +21,7 @@ GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 def cohort(tmp_path_factory):
     out = tmp_path_factory.mktemp("cohort")
     # gene copies (benchmarks' option) for an X-linked family: the GTF has no X gene
-    summary = generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared(GTF)], families=4, records=6000, seed=7,
+    summary = generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file(GTF)], families=4, records=6000, seed=7,
                                          cache_dir=out / "cache", gene_copies=True))
     return out, summary
 
@@ -36,7 +36,10 @@ def test_every_inheritance_mode_is_planted_once_per_family_in_turn(cohort):
     rows = truth_rows(out)
     assert [r["mode"] for r in rows] == ["de_novo", "comp_het", "comp_het", "ar_hom", "x_linked"]
     comp_het = [r for r in rows if r["mode"] == "comp_het"]
-    assert comp_het[0]["partner"] == f"{comp_het[1]['chrom']}-{comp_het[1]['pos']}-{comp_het[1]['ref']}-{comp_het[1]['alt']}"
+    assert (
+        comp_het[0]["partner"]
+        == f"{comp_het[1]['chrom']}-{comp_het[1]['pos']}-{comp_het[1]['ref']}-{comp_het[1]['alt']}"
+    )
     x_linked = next(r for r in rows if r["mode"] == "x_linked")
     assert x_linked["chrom"] == "X" and x_linked["child_sex"] == "male" and "-synX." in x_linked["gene"]  # a copy
     assert json.loads((out / "cohort.json").read_text())["planted"] == 5
@@ -46,7 +49,9 @@ def test_genotypes_are_mendelian_except_the_planted_de_novo_and_the_spectrum_is_
     out, _ = cohort
     vcf, header = open_vcf(out / "SYNTRIO0001.vcf.gz")
     assert header.build == "GRCh38" and header.annotation_source == "CSQ"
-    reader = VcfReader(vcf, header, ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS, trio=(0, 1, 2)))
+    reader = VcfReader(
+        vcf, header, ReadPolicy(sample_columns=[0, 1, 2], info_fields=DEFAULT_INFO_FIELDS, trio=(0, 1, 2))
+    )
     kept = sum(1 for _ in reader.rows())
     stats = reader.statistics
     assert stats.records == 6000
@@ -82,7 +87,7 @@ def test_planted_variants_are_stored_with_the_genotypes_of_their_mode(cohort, pa
 
 
 def test_maternal_contamination_raises_the_foetal_alt_fraction_where_the_mother_is_hom_alt(tmp_path):
-    generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[shared(GTF)], kind="foetal", records=4000, seed=3,
+    generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[public_file(GTF)], kind="foetal", records=4000, seed=3,
                                contamination=0.2, cache_dir=tmp_path / "cache"))
     fractions = []
     for record in cyvcf2.VCF(str(tmp_path / "SYNFOETAL0001.vcf.gz")):
@@ -101,12 +106,12 @@ def test_the_default_cohort_is_possible_biology_codons_translated_and_ids_from_t
     from genomes.synthetic import GENETIC_CODE
     from genomes.transcript_models import load_transcript_models
 
-    summary = generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[shared(GTF)], families=3, records=20000,
+    summary = generate_cohort(CohortSpec(out_dir=tmp_path, gtf_paths=[public_file(GTF)], families=3, records=20000,
                                          seed=3, cache_dir=tmp_path / "cache"))
     assert summary["gene_copies"] is False
     assert [r["mode"] for r in truth_rows(tmp_path)][:1] == ["de_novo"] and \
         "x_linked" not in {r["mode"] for r in truth_rows(tmp_path)}
-    proteins = {m.protein_id for m in load_transcript_models(shared(GTF), build="GRCh38",
+    proteins = {m.protein_id for m in load_transcript_models(public_file(GTF), build="GRCh38",
                                                              cache_dir=tmp_path / "cache") if m.protein_id}
     coding = 0
     for family in ("SYNTRIO0001", "SYNTRIO0002", "SYNTRIO0003"):

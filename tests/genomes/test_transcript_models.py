@@ -1,13 +1,13 @@
-"""Transcript models from the real Ensembl GTF slices in ../shared/data/gtf, via pyensembl."""
+"""Transcript models from the real Ensembl GTF slices (tests/data/gtf and panels/reference_data), via pyensembl."""
 import pytest
 
 from genomes.transcript_models import TranscriptIndex, load_transcript_models, transcript_consequence
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.fixture(scope="module")
 def chr21(tmp_path_factory):
-    return load_transcript_models(shared("gtf/grch38_chr21_24-27Mb.ensembl.gtf.gz"), build="GRCh38",
+    return load_transcript_models(public_file("gtf/grch38_chr21_24-27Mb.ensembl.gtf.gz"), build="GRCh38",
                                   cache_dir=tmp_path_factory.mktemp("pyensembl"))
 
 

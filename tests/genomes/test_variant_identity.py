@@ -18,14 +18,14 @@ from genomes.variant_identity import (
     variant_label,
     xpos,
 )
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 GRCH37_FILES = ["scout-demo/643594.clinical.vcf.gz", "slivar/ashk-trio.vcf.gz", "scout-demo/cancer_test.vcf.gz"]
 GRCH38_FILES = ["scout-demo/vep113_existing_variation.vcf", "slivar/comphet.csq.vcf"]
 
 
 def header_of(relative):
-    path = shared(relative)
+    path = public_file(relative)
     opener = gzip.open if path.suffix == ".gz" else open
     lines = []
     with opener(path, "rt") as handle:

@@ -4,7 +4,7 @@ import gzip
 import pytest
 
 from panels.genes import GeneResolver, HgncTable, panel_bed_lines
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 GTF38 = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 HGNC = "scout-demo/resources/hgnc_reduced_set.txt"
@@ -12,12 +12,12 @@ HGNC = "scout-demo/resources/hgnc_reduced_set.txt"
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory):
-    return GeneResolver(gtf_by_build={"GRCh38": shared(GTF38)}, hgnc_table=shared(HGNC),
+    return GeneResolver(gtf_by_build={"GRCh38": public_file(GTF38)}, hgnc_table=public_file(HGNC),
                         cache_dir=tmp_path_factory.mktemp("pyensembl"))
 
 
 def gtf_gene(symbol):
-    for line in gzip.open(shared(GTF38), "rt"):
+    for line in gzip.open(public_file(GTF38), "rt"):
         fields = line.split("\t")
         if len(fields) > 8 and fields[2] == "gene" and f'gene_name "{symbol}"' in fields[8]:
             return fields[0], int(fields[3]), int(fields[4])
@@ -25,7 +25,7 @@ def gtf_gene(symbol):
 
 
 def test_previous_symbols_and_aliases_resolve_through_hgnc():
-    table = HgncTable(shared(HGNC))
+    table = HgncTable(public_file(HGNC))
     row, note = table.lookup("ARAF1")
     assert row["symbol"] == "ARAF" and note == "ARAF1 is a previous symbol of ARAF"
     row, note = table.lookup("THOC4")

@@ -14,7 +14,7 @@ from panels.models import Panel, PanelEntry, PanelVersion
 from panels.panelapp import read_panelapp_file
 from panels.services import panel_file_import, panel_import, panel_version_publish, panel_version_submit
 from panels.tsv import read_panel_tsv
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 PANELS = "scout-demo/resources/panelapp_panels.jsonl"
 GTF38 = "gtf/grch38_chr1_head.ensembl.gtf.gz"
@@ -26,13 +26,13 @@ COMPARED = ("symbol", "hgnc_id", "ensembl_ids", "confidence", "mode_of_inheritan
 def hgnc_symbols():
     import csv
 
-    with open(shared(HGNC), newline="") as handle:
+    with open(public_file(HGNC), newline="") as handle:
         return {row["symbol"] for row in csv.DictReader(handle, delimiter="\t")}
 
 
 def gtf_symbols():
     symbols = set()
-    for line in gzip.open(shared(GTF38), "rt"):
+    for line in gzip.open(public_file(GTF38), "rt"):
         fields = line.split("\t")
         if len(fields) > 8 and fields[2] == "gene" and 'gene_name "' in fields[8]:
             symbols.add(fields[8].split('gene_name "')[1].split('"')[0])
@@ -44,7 +44,7 @@ def entries(version):
 
 
 def panelapp(panelapp_id):
-    return next(p for p in read_panelapp_file(shared(PANELS)) if p.panelapp_id == panelapp_id)
+    return next(p for p in read_panelapp_file(public_file(PANELS)) if p.panelapp_id == panelapp_id)
 
 
 @pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_bad_tsv_files_are_refused_naming_file_line_and_field(tmp_path, content,
 
 @pytest.mark.django_db
 def test_a_bad_panel_anywhere_in_a_file_imports_nothing(network, author, resolver, tmp_path):
-    lines = shared(PANELS).read_text().splitlines()
+    lines = public_file(PANELS).read_text().splitlines()
     broken = json.loads(lines[2])
     broken["genes"][3]["confidence_level"] = "9"
     path = tmp_path / "three.jsonl"
@@ -163,7 +163,7 @@ def test_bed_export_of_a_stored_version_matches_the_gtf_plus_padding(network, au
     bed = panel_version_export(PanelVersion.objects.get(panel__code="chr1"), fmt="bed", build="GRCh38").splitlines()
     assert bed[1] == "# not in the GRCh38 gene models: NOT-A-GENE"
     rows = {line.split("\t")[3]: line.split("\t")[:3] for line in bed[2:]}
-    for line in gzip.open(shared(GTF38), "rt"):
+    for line in gzip.open(public_file(GTF38), "rt"):
         fields = line.split("\t")
         if len(fields) > 8 and fields[2] == "gene" and 'gene_name "ISG15"' in fields[8]:
             assert rows["ISG15"] == ["chr1", str(int(fields[3]) - 1 - 25), str(int(fields[4]) + 25)]
@@ -183,10 +183,10 @@ def run(command, *args):
 
 @pytest.mark.django_db
 def test_import_panel_and_export_panel_commands(network, author, reviewer, tmp_path):
-    code, out, err = run("import_panel", str(shared(PANELS)), "--patient-group", "RARE", "--publish")
+    code, out, err = run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE", "--publish")
     assert code == 1 and "--publish needs --signed-off-by" in err and not Panel.objects.exists()
 
-    code, out, err = run("import_panel", str(shared(PANELS)), "--format", "panelapp", "--patient-group", "RARE",
+    code, out, err = run("import_panel", str(public_file(PANELS)), "--format", "panelapp", "--patient-group", "RARE",
                          "--default", "--publish", "--signed-off-by", "rob")
     assert code == 0, err
     summaries = [json.loads(line) for line in out.splitlines()]

@@ -9,7 +9,7 @@ from core.tokens import api_token_create
 from panels.models import PanelVersion
 from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit
 from tests.factories import make_user
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.fixture
@@ -98,9 +98,11 @@ def test_api_lists_reads_and_exports_panels(client, published, gita):
 @pytest.mark.django_db
 def test_api_curators_import_a_draft_and_a_second_curator_publishes(client, network, author, reviewer):
     def bearer(user):
-        return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='s', department_codes=[network.code])[1]}"}
+        return {
+            "HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='s', department_codes=[network.code])[1]}"
+        }
 
-    with open(shared("scout-demo/resources/panelapp_panels.jsonl"), "rb") as handle:
+    with open(public_file("scout-demo/resources/panelapp_panels.jsonl"), "rb") as handle:
         lines = handle.read().splitlines()
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -46,7 +46,9 @@ def test_a_second_curator_publishes_and_the_author_cannot_sign_off_alone(draft, 
 
 
 @pytest.mark.django_db
-def test_a_version_must_be_submitted_before_publishing_and_only_curators_of_the_network_act(draft, reviewer, patient_groups):
+def test_a_version_must_be_submitted_before_publishing_and_only_curators_of_the_network_act(
+    draft, reviewer, patient_groups
+):
     with pytest.raises(ValidationError, match="submitted for review"):
         panel_version_publish(version=draft, signed_off_by=reviewer)
     outsider = make_user("otto", department=Department.objects.create(code="kg-x", name="X"), role=Role.VARIANT_CURATOR)
@@ -88,7 +90,9 @@ def test_the_database_refuses_changes_to_a_published_version_whatever_the_code_d
 
 
 @pytest.mark.django_db
-def test_a_new_draft_copies_the_published_genes_numbers_minor_or_major_and_the_diff_records_the_changes(draft, author, reviewer):
+def test_a_new_draft_copies_the_published_genes_numbers_minor_or_major_and_the_diff_records_the_changes(
+    draft, author, reviewer
+):
     first = publish(draft, author, reviewer)
     second = panel_version_draft(panel=first.panel, created_by=author)
     assert second.label == "0.2" and second.based_on == first

@@ -1,16 +1,18 @@
-"""The PanelApp panel format, on the three real panels in ../shared (Genomics England PanelApp API output)."""
+"""The PanelApp panel format, on the three real panels shipped with the demo (panels/demo_data; Genomics England
+PanelApp API output)."""
+
 import json
 
 import pytest
 
 from panels.panelapp import PanelFileError, mode_of_inheritance, read_panelapp_file
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 PANELS = "scout-demo/resources/panelapp_panels.jsonl"
 
 
 def test_the_three_real_panels_are_read_with_all_their_genes():
-    panels = read_panelapp_file(shared(PANELS))
+    panels = read_panelapp_file(public_file(PANELS))
     assert [(p.panelapp_id, p.name, p.version, len(p.entries)) for p in panels] == [
         (522, "Familial melanoma", "2.5", 8), (1141, "Acute rhabdomyolysis", "2.8", 69),
         (399, "Additional findings health related", "0.116", 14)]
@@ -23,18 +25,28 @@ def test_the_three_real_panels_are_read_with_all_their_genes():
 
 
 def test_every_mode_of_inheritance_in_the_real_panels_is_mapped():
-    modes = [e["mode_of_inheritance"] for p in read_panelapp_file(shared(PANELS)) for e in p.entries]
+    modes = [e["mode_of_inheritance"] for p in read_panelapp_file(public_file(PANELS)) for e in p.entries]
     assert modes.count("biallelic") == 50 and modes.count("x_linked") == 4 and modes.count("unknown") == 3
     assert modes.count("monoallelic") == 23 and modes.count("both") == 9 and modes.count("mitochondrial") == 2
 
 
-@pytest.mark.parametrize("text,short", [
-    ("MONOALLELIC, autosomal or pseudoautosomal, maternally imprinted (paternal allele expressed)", "monoallelic_imprinted"),
-    ("MONOALLELIC, autosomal or pseudoautosomal, imprinted status unknown", "monoallelic"),
-    ("BOTH monoallelic and biallelic (but BIALLELIC mutations cause a more SEVERE disease form), autosomal or pseudoautosomal", "both"),
-    ("Other - please specifiy in evidence comments", "other"),
-    ("recessive", None),
-])
+@pytest.mark.parametrize(
+    "text,short",
+    [
+        (
+            "MONOALLELIC, autosomal or pseudoautosomal, maternally imprinted (paternal allele expressed)",
+            "monoallelic_imprinted",
+        ),
+        ("MONOALLELIC, autosomal or pseudoautosomal, imprinted status unknown", "monoallelic"),
+        (
+            "BOTH monoallelic and biallelic (but BIALLELIC mutations cause a more SEVERE disease form), "
+            "autosomal or pseudoautosomal",
+            "both",
+        ),
+        ("Other - please specifiy in evidence comments", "other"),
+        ("recessive", None),
+    ],
+)
 def test_panelapp_inheritance_sentences(text, short):
     assert mode_of_inheritance(text) == short
 

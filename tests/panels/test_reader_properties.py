@@ -2,7 +2,8 @@
 PanelFileError naming the file; never another exception."""
 import json
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.errors import InputFileError
 from panels.panelapp import read_panelapp_file

@@ -18,7 +18,9 @@ COMMAND = AuditContext(method="COMMAND", path="manage.py grant_role")
 
 
 class Command(BaseCommand):
-    help = "Give a role (a privileged one waits for a second administrator), approve or reject a grant, list waiting ones."
+    help = (
+        "Give a role (a privileged one waits for a second administrator), approve or reject a grant, list waiting ones."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--by", help="the administrator acting")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help="output folder")
-        parser.add_argument("--gtf", action="append", required=True, help="Ensembl GTF for transcript models; repeatable")
+        parser.add_argument(
+            "--gtf", action="append", required=True, help="Ensembl GTF for transcript models; repeatable"
+        )
         parser.add_argument("--build", default="GRCh38")
         parser.add_argument("--families", type=int, default=1)
         parser.add_argument("--kind", choices=["trio", "foetal"], default="trio")

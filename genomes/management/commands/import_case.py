@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--ped", required=True)
         parser.add_argument("--vcf", required=True)
         parser.add_argument("--build", choices=["GRCh37", "GRCh38"])
-        parser.add_argument("--analysis-type", choices=["singleton", "duo", "trio", "foetal", "tumour_normal", "tumour_only"])
+        parser.add_argument(
+            "--analysis-type", choices=["singleton", "duo", "trio", "foetal", "tumour_normal", "tumour_only"]
+        )
         parser.add_argument("--case-id", help="case identifier (default: the pedigree's family id)")
         parser.add_argument("--sample", action="append", default=[], metavar="INDIVIDUAL=VCF_SAMPLE",
                             help="map a pedigree individual to a differently named VCF column; repeatable")
@@ -37,8 +39,11 @@ class Command(BaseCommand):
                                  "default TMB_DEFAULT_CALLABLE_MB")
         parser.add_argument("--tumour-purity", type=float, help="tumour cell fraction of the sample, 0-1")
         parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
-        parser.add_argument("--wait", action="store_true",
-                            help="run the import in this process (the same job code a worker runs) and report its outcome")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="run the import in this process (the same job code a worker runs) and report its outcome",
+        )
 
     def handle(self, *args, **options):
         try:

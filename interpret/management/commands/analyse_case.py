@@ -14,10 +14,10 @@ import sys
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from core.models import User
 from core.access import user_may_export
 from core.audit import AuditContext
 from core.errors import QuotaExceeded
+from core.models import User
 from core.patient_reads import patient_rows_read
 from genomes.selectors import case_by_identifier
 from interpret.analysis.engine import run_analysis
@@ -25,7 +25,6 @@ from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_or_default
 from interpret.models import FilterRun
 from interpret.rules.inheritance import MODES
-
 
 COMMAND = AuditContext(method="COMMAND", path="manage.py analyse_case")
 

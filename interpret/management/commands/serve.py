@@ -33,7 +33,9 @@ class Command(BaseCommand):
         host, port = options["host"], options["port"]
         with socket.socket() as probe:
             if probe.connect_ex((host, port)) == 0:
-                raise CommandError(f"{host}:{port} is already in use; is the platform already running? (PORT=... to choose another)")
+                raise CommandError(
+                    f"{host}:{port} is already in use; is the platform already running? (PORT=... to choose another)"
+                )
         python = sys.executable
         children = {
             "web": subprocess.Popen([
@@ -76,7 +78,10 @@ class Command(BaseCommand):
             self.stdout.write("\nStopping web server and worker...")
         finally:
             self._stop(children)
-        self.stdout.write("Stopped." + (" The embedded database stops with the last process using it." if settings.EMBEDDED_DATABASE else ""))
+        self.stdout.write(
+            "Stopped."
+            + (" The embedded database stops with the last process using it." if settings.EMBEDDED_DATABASE else "")
+        )
 
     def _wait_until_up(self, url, children, timeout=60):
         deadline = time.monotonic() + timeout
@@ -94,9 +99,13 @@ class Command(BaseCommand):
 
     def _banner(self, host, port):
         lines = [
-            "", "=" * 72, f"  National variant interpretation platform is up: http://{host}:{port}/",
-            f"  Database: {'embedded PostgreSQL in ' + str(settings.DATA_DIR / 'postgres') if settings.EMBEDDED_DATABASE else 'DATABASE_URL'}",
-            f"  Broker:   {'Redis (REDIS_URL)' if settings.REDIS_URL else 'filesystem queue in ' + str(settings.BROKER_DIR)}",
+            "",
+            "=" * 72,
+            f"  National variant interpretation platform is up: http://{host}:{port}/",
+            "  Database: " + (f"embedded PostgreSQL in {settings.DATA_DIR / 'postgres'}"
+                              if settings.EMBEDDED_DATABASE else "DATABASE_URL"),
+            "  Broker:   " + ("Redis (REDIS_URL)" if settings.REDIS_URL
+                              else f"filesystem queue in {settings.BROKER_DIR}"),
         ]
         demo = [u for u in DEMO_USERS if User.objects.filter(username=u.username).exists()]
         if demo:

@@ -82,8 +82,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def _networks() -> str:
-        return ", ".join(Department.objects.filter(kind=Department.Kind.EXPERT_NETWORK).values_list("code", flat=True)) \
+        return (
+            ", ".join(Department.objects.filter(kind=Department.Kind.EXPERT_NETWORK).values_list("code", flat=True))
             or "(none)"
+        )
 
     @staticmethod
     def _user(username: str, option: str):

@@ -6,7 +6,7 @@ from core.models import Membership, Role
 from core.tokens import api_token_create
 from genomes.models import Case
 from tests.factories import make_user
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def batch_token(dept_a, dept_b):
 
 
 def post_import(client, token, department, ped="scout-demo/643594.ped", case_identifier="API-643594"):
-    with open(shared(ped), "rb") as p, open(shared("scout-demo/643594.clinical.vcf.gz"), "rb") as v:
+    with open(public_file(ped), "rb") as p, open(public_file("scout-demo/643594.clinical.vcf.gz"), "rb") as v:
         return client.post(reverse("api_case_import"), {
             "patient_group": "RARE", "department": department, "pedigree": p, "vcf": v,
             "case_identifier": case_identifier,

@@ -1,4 +1,6 @@
-"""Importing real cases from ../shared/data, and refusing bad input without changing the database."""
+"""Importing real cases (public files in tests/data and the demo folders), and refusing bad input without changing
+the database."""
+
 import gzip
 import json
 import subprocess
@@ -9,19 +11,14 @@ import pytest
 
 from core.errors import InputFileError
 from core.jobs import job_run
-from core.models import Department, PatientGroup
+from core.models import PatientGroup
 from genomes.importing.prepare import CaseImportError, case_import_prepare
 from genomes.models import Case, CaseImport, CaseVariant, Individual, Sample, Variant
 from tests.processes import ROOT, process_env
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 TRIO_VCF = "scout-demo/643594.clinical.vcf.gz"
 TRIO_PED = "scout-demo/643594.ped"
-
-
-@pytest.fixture
-def department(patient_groups):
-    return Department.objects.create(code="kg-test", name="Clinical Genetics Test")
 
 
 def import_case(department, ped, vcf, group="RARE", **options):
@@ -45,11 +42,16 @@ def write_ped(tmp_path, text, name="case.ped"):
 
 @pytest.mark.django_db
 def test_the_scout_demo_trio_imports_with_all_its_records_and_csq_fields(department):
-    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    case_import, job = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     assert job.state == "done", job.error
     case = Case.objects.get(pk=case_import.case_id)
-    assert (case.identifier, case.analysis_type, case.status, case.genome_build) == ("643594", "trio", "ready", "GRCh37")
-    file_records = sum(1 for _ in cyvcf2.VCF(str(shared(TRIO_VCF))))
+    assert (case.identifier, case.analysis_type, case.status, case.genome_build) == (
+        "643594",
+        "trio",
+        "ready",
+        "GRCh37",
+    )
+    file_records = sum(1 for _ in cyvcf2.VCF(str(public_file(TRIO_VCF))))
     case_import.refresh_from_db()
     assert case_import.records_read == file_records == 680
     # Scout/MIP's frequencies (ExAC, 1000 Genomes and SweRef maxima) are read: the 289 records above the RARE
@@ -57,7 +59,9 @@ def test_the_scout_demo_trio_imports_with_all_its_records_and_csq_fields(departm
     assert case_import.variants_stored == CaseVariant.objects.filter(case_id=case.pk).count() == 393
     assert case_import.statistics["skipped"] == {"common_by_retention_policy": 287}
     evidence = case_import.statistics["evidence_sources"]
-    assert evidence["gnomad_popmax"] == "INFO/EXACMAX_AF, INFO/EXACMAXAF, INFO/1000G_MAX_AF, INFO/SWEREFAF, INFO/SWEGENAF"
+    assert (
+        evidence["gnomad_popmax"] == "INFO/EXACMAX_AF, INFO/EXACMAXAF, INFO/1000G_MAX_AF, INFO/SWEREFAF, INFO/SWEGENAF"
+    )
     assert evidence["gnomad_af"] == "INFO/EXACAF" and evidence["clinvar"] == "INFO/CLNSIG"
     assert case_import.annotation_source == "CSQ"
     samples = list(case.samples.order_by("position").values_list("vcf_sample_name", flat=True))
@@ -65,7 +69,13 @@ def test_the_scout_demo_trio_imports_with_all_its_records_and_csq_fields(departm
     assert case.individuals.get(is_proband=True).individual_id == "ADM1059A2"
     # A record checked against the file: 1:7879627 C>G rs10462018, intron of PER3, FORMAT GT:DP:GQ:PP.
     row = CaseVariant.objects.get(case_id=case.pk, chrom="1", pos=7879627)
-    assert (row.ref, row.alt, row.rsid, row.genes, row.worst_consequence) == ("C", "G", "rs10462018", ["PER3"], "intron_variant")
+    assert (row.ref, row.alt, row.rsid, row.genes, row.worst_consequence) == (
+        "C",
+        "G",
+        "rs10462018",
+        ["PER3"],
+        "intron_variant",
+    )
     assert row.genotypes == [0, -1, 0]          # proband 0/0, father 0/. (missing), mother 0/0
     assert row.depth == [23, 22, 25] and row.genotype_quality == [48, 99, 78]
     assert any(t.get("hgvsc") == "ENST00000361923.2:c.1634+147C>G" and t.get("canonical") for t in row.transcripts)
@@ -77,8 +87,14 @@ def test_the_scout_demo_trio_imports_with_all_its_records_and_csq_fields(departm
 
 @pytest.mark.django_db
 def test_cancer_tumour_normal_and_tumour_only_import_as_somatic_cases(department, tmp_path):
-    paired, job = import_case(department, shared("scout-demo/cancer_test.ped"), shared("scout-demo/cancer_test.vcf.gz"),
-                              group="CANCER-ADULT", analysis_type="tumour_normal", case_identifier="T-N-1")
+    paired, job = import_case(
+        department,
+        public_file("scout-demo/cancer_test.ped"),
+        public_file("scout-demo/cancer_test.vcf.gz"),
+        group="CANCER-ADULT",
+        analysis_type="tumour_normal",
+        case_identifier="T-N-1",
+    )
     assert job.state == "done", job.error
     roles = dict(paired.case.samples.values_list("vcf_sample_name", "role"))
     assert roles == {"999-99": "tumour", "998-99": "normal"}
@@ -87,8 +103,14 @@ def test_cancer_tumour_normal_and_tumour_only_import_as_somatic_cases(department
     assert first.allele_fraction[0] > 0 and first.depth[0] > 0  # tumour VAF and depth from VarDict's AF/DP
 
     ped = write_ped(tmp_path, "tumour\tTUMOR\t0\t0\t0\t2\n")
-    alone, job = import_case(department, ped, shared("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
-                             group="CANCER-ADVANCED", analysis_type="tumour_only", case_identifier="T-ONLY-1")
+    alone, job = import_case(
+        department,
+        ped,
+        public_file("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
+        group="CANCER-ADVANCED",
+        analysis_type="tumour_only",
+        case_identifier="T-ONLY-1",
+    )
     assert job.state == "done", job.error
     row = CaseVariant.objects.filter(case_id=alone.case_id).order_by("xpos").first()
     assert row.allele_fraction == [0.1122] and row.alt_reads == [56] and row.depth == [499]
@@ -101,9 +123,9 @@ def test_cancer_tumour_normal_and_tumour_only_import_as_somatic_cases(department
     ("scout-demo/vep113_existing_variation.vcf", "GRCh38", "FBN1"),
 ])
 def test_single_record_vep_files_of_three_versions_import(department, tmp_path, relative, build, gene):
-    sample = cyvcf2.VCF(str(shared(relative))).samples[0]
+    sample = cyvcf2.VCF(str(public_file(relative))).samples[0]
     ped = write_ped(tmp_path, f"f\t{sample}\t0\t0\t1\t2\n")
-    case_import, job = import_case(department, ped, shared(relative), build=build, case_identifier=f"VEP-{gene}")
+    case_import, job = import_case(department, ped, public_file(relative), build=build, case_identifier=f"VEP-{gene}")
     assert job.state == "done", job.error
     row = CaseVariant.objects.get(case_id=case_import.case_id)
     assert gene in row.genes and row.is_annotated and row.transcripts
@@ -111,7 +133,9 @@ def test_single_record_vep_files_of_three_versions_import(department, tmp_path, 
 
 @pytest.mark.django_db
 def test_a_bcsq_only_vcf_imports_unannotated_with_a_warning(department):
-    case_import, job = import_case(department, shared("slivar/ashk-trio.ped"), shared("slivar/ashk-trio.vcf.gz"))
+    case_import, job = import_case(
+        department, public_file("slivar/ashk-trio.ped"), public_file("slivar/ashk-trio.vcf.gz")
+    )
     assert job.state == "done", job.error
     assert any("no VEP CSQ or SnpEff ANN" in w and "BCSQ" in w for w in case_import.warnings)
     rows = CaseVariant.objects.filter(case_id=case_import.case_id)
@@ -123,12 +147,14 @@ def test_a_bcsq_only_vcf_imports_unannotated_with_a_warning(department):
 
 @pytest.mark.django_db
 def test_the_same_file_is_refused_a_second_time_unless_replace_is_asked_and_replace_is_atomic(department):
-    first, _ = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    first, _ = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     before = database_snapshot()
     with pytest.raises(CaseImportError, match="already imported into case 643594; use --replace"):
-        import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+        import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     assert database_snapshot() == before
-    second, job = import_case(department, shared(TRIO_PED), shared("scout-demo/643594.research.vcf.gz"), replace=True)
+    second, job = import_case(
+        department, public_file(TRIO_PED), public_file("scout-demo/643594.research.vcf.gz"), replace=True
+    )
     assert job.state == "done", job.error
     rows = CaseVariant.objects.filter(case_id=first.case_id)
     assert rows.count() == 390 and set(rows.values_list("case_import_id", flat=True)) == {second.pk}
@@ -138,7 +164,7 @@ def test_the_same_file_is_refused_a_second_time_unless_replace_is_asked_and_repl
 
 
 def truncated_gzip(tmp_path):
-    data = shared(TRIO_VCF).read_bytes()
+    data = public_file(TRIO_VCF).read_bytes()
     path = tmp_path / "truncated.vcf.gz"
     path.write_bytes(data[: len(data) // 2])
     return path
@@ -146,7 +172,7 @@ def truncated_gzip(tmp_path):
 
 def trio_vcf_with(tmp_path, mutate):
     """The trio VCF with its 5th record changed by ``mutate(fields) -> fields``."""
-    lines = gzip.open(shared(TRIO_VCF), "rt").read().splitlines()
+    lines = gzip.open(public_file(TRIO_VCF), "rt").read().splitlines()
     first_record = next(i for i, line in enumerate(lines) if not line.startswith("#"))
     target = first_record + 4
     lines[target] = "\t".join(mutate(lines[target].split("\t")))
@@ -165,7 +191,7 @@ def not_a_vcf(tmp_path):
 @pytest.mark.parametrize("case", ["not_a_vcf", "truncated_gzip", "malformed_pos", "unknown_contig", "missing_gt",
                                   "sample_not_in_vcf", "wrong_build"])
 def test_bad_input_is_refused_naming_file_line_and_field_and_the_database_is_unchanged(department, tmp_path, case):
-    ped, build = shared(TRIO_PED), None
+    ped, build = public_file(TRIO_PED), None
     expected_line = None
     if case == "not_a_vcf":
         vcf, message = not_a_vcf(tmp_path), "not a VCF file"
@@ -181,11 +207,12 @@ def test_bad_input_is_refused_naming_file_line_and_field_and_the_database_is_unc
         vcf, expected_line = trio_vcf_with(tmp_path, lambda f: [*f[:8], "DP", "10", "11", "12"])
         message = "field FORMAT: no GT"
     elif case == "sample_not_in_vcf":
-        vcf = shared(TRIO_VCF)
+        vcf = public_file(TRIO_VCF)
         ped = write_ped(tmp_path, "643594\tADM1059A2\t0\t0\t1\t2\n643594\tNOT_SEQUENCED_HERE\t0\t0\t2\t1\n")
-        message = "pedigree sample.s. NOT_SEQUENCED_HERE not in the VCF; the pedigree has ADM1059A2, NOT_SEQUENCED_HERE; the VCF has ADM1059A1, ADM1059A2, ADM1059A3"
+        message = ("pedigree sample.s. NOT_SEQUENCED_HERE not in the VCF; the pedigree has ADM1059A2, "
+                   "NOT_SEQUENCED_HERE; the VCF has ADM1059A1, ADM1059A2, ADM1059A3")
     else:
-        vcf, build = shared(TRIO_VCF), "GRCh38"
+        vcf, build = public_file(TRIO_VCF), "GRCh38"
         message = "wrong genome build: GRCh38 was asked for, but the header's contig lengths are GRCh37"
     before = database_snapshot()
     try:
@@ -207,8 +234,8 @@ def test_bad_input_is_refused_naming_file_line_and_field_and_the_database_is_unc
 @pytest.mark.django_db(transaction=True)
 def test_import_case_command_prints_json_and_exits_1_with_the_error_on_stderr(department, tmp_path):
     base = [sys.executable, "manage.py", "import_case", "--patient-group", "RARE", "--department", "kg-test",
-            "--ped", str(shared(TRIO_PED))]
-    done = subprocess.run([*base, "--vcf", str(shared(TRIO_VCF)), "--wait"], cwd=ROOT, env=process_env(),
+            "--ped", str(public_file(TRIO_PED))]
+    done = subprocess.run([*base, "--vcf", str(public_file(TRIO_VCF)), "--wait"], cwd=ROOT, env=process_env(),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
@@ -233,11 +260,13 @@ MULTIALLELIC_VCF = """##fileformat=VCFv4.2
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tDAD\tMUM
 chr1\t1000\t.\tCAG\tC,CAGAG\t50\tPASS\tgnomAD_AF_popmax=0.001,0.2;CSQ=-|frameshift_variant|HIGH|AGRN|ENSG1|Transcript|ENST1|protein_coding|c.1_2del,AGAG|inframe_insertion|MODERATE|AGRN|ENSG1|Transcript|ENST1|protein_coding|c.2_3dup\tGT:AD:DP\t1/2:1,10,9:20\t0/1:10,10,0:20\t0/2:11,0,9:20
 chr1\t2000\t.\tA\tG,*\t50\tPASS\tgnomAD_AF_popmax=0.001,.\tGT:AD:DP\t0/1:10,10,0:20\t0/0:20,0,0:20\t0/1:10,10,0:20
-"""
+"""  # noqa: E501 (a VCF header line as the annotators write it)
 
 
 @pytest.mark.django_db
-def test_a_multiallelic_record_is_split_trimmed_and_each_alt_keeps_its_own_consequence_and_frequency(department, tmp_path):
+def test_a_multiallelic_record_is_split_trimmed_and_each_alt_keeps_its_own_consequence_and_frequency(
+    department, tmp_path
+):
     vcf = tmp_path / "multi.vcf"
     vcf.write_text(MULTIALLELIC_VCF)
     ped = write_ped(tmp_path, "f\tKID\tDAD\tMUM\t1\t2\nf\tDAD\t0\t0\t1\t1\nf\tMUM\t0\t0\t2\t1\n")
@@ -273,7 +302,7 @@ def test_the_retention_threshold_is_configured_per_patient_group(department, tmp
 
 
 def trio_text(transform_header=None, transform_record=None) -> str:
-    lines = gzip.open(shared(TRIO_VCF), "rt").read().splitlines(keepends=True)
+    lines = gzip.open(public_file(TRIO_VCF), "rt").read().splitlines(keepends=True)
     out = []
     for line in lines:
         if line.startswith("#"):
@@ -291,16 +320,19 @@ def test_vcf_sample_names_that_extend_the_pedigree_ids_are_matched_with_a_warnin
         return line
     vcf = tmp_path / "renamed.vcf"
     vcf.write_text(trio_text(rename))
-    case_import, job = import_case(department, shared(TRIO_PED), vcf, case_identifier="RENAMED")
+    case_import, job = import_case(department, public_file(TRIO_PED), vcf, case_identifier="RENAMED")
     assert job.state == "done", job.error
     assert any("'ADM1059A2' matched to VCF sample 'ADM1059A2_sample' by name prefix" in w for w in case_import.warnings)
-    assert dict(case_import.case.samples.values_list("individual__individual_id", "vcf_sample_name"))["ADM1059A1"] == "ADM1059A1_sample"
+    assert (
+        dict(case_import.case.samples.values_list("individual__individual_id", "vcf_sample_name"))["ADM1059A1"]
+        == "ADM1059A1_sample"
+    )
 
 
 @pytest.mark.django_db
 def test_an_explicit_sample_map_and_extra_vcf_samples_ignored_with_a_warning(department, tmp_path):
     ped = write_ped(tmp_path, "solo\tPROBAND-7\t0\t0\t1\t2\n")
-    case_import, job = import_case(department, ped, shared(TRIO_VCF), case_identifier="SOLO",
+    case_import, job = import_case(department, ped, public_file(TRIO_VCF), case_identifier="SOLO",
                                    sample_map={"PROBAND-7": "ADM1059A2"})
     assert job.state == "done", job.error
     assert "VCF sample(s) not in the pedigree are ignored: ADM1059A1, ADM1059A3" in case_import.warnings
@@ -313,7 +345,7 @@ def test_a_plain_gzip_vcf_imports_like_the_bgzip_original(department, tmp_path):
     plain = tmp_path / "plain.vcf.gz"
     with gzip.open(plain, "wt") as out:  # Python's gzip: one member, not BGZF
         out.write(trio_text())
-    case_import, job = import_case(department, shared(TRIO_PED), plain, case_identifier="PLAIN-GZ")
+    case_import, job = import_case(department, public_file(TRIO_PED), plain, case_identifier="PLAIN-GZ")
     assert job.state == "done", job.error
     assert CaseVariant.objects.filter(case_id=case_import.case_id).count() == 393
 
@@ -332,7 +364,7 @@ def test_a_snpeff_ann_only_vcf_is_annotated_from_ann(department, tmp_path):
     vcf = tmp_path / "ann_only.vcf"
     vcf.write_text(trio_text(drop_csq_header, drop_csq))
     assert not re.search(r"CSQ=", vcf.read_text())
-    case_import, job = import_case(department, shared(TRIO_PED), vcf, case_identifier="ANN-ONLY")
+    case_import, job = import_case(department, public_file(TRIO_PED), vcf, case_identifier="ANN-ONLY")
     assert job.state == "done", job.error
     assert case_import.annotation_source == "ANN"
     row = CaseVariant.objects.get(case_id=case_import.case_id, chrom="1", pos=7879627)
@@ -345,7 +377,7 @@ def test_the_import_leaves_fresh_planner_statistics_for_its_case(department):
     empty table's statistics until autovacuum comes round (pg_class.reltuples is -1 before any ANALYZE)."""
     from django.db import connection
 
-    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    case_import, job = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     assert job.state == "done", job.error
     with connection.cursor() as cursor:
         cursor.execute("SELECT c.relname, c.reltuples FROM pg_class c WHERE c.oid = "
@@ -358,7 +390,7 @@ def test_the_import_leaves_fresh_planner_statistics_for_its_case(department):
 def test_the_job_page_shows_a_readable_summary(department, client):
     from tests.factories import make_user
 
-    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    case_import, job = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     assert job.state == "done", job.error
     client.force_login(make_user("gina", department=department, role="clinical_geneticist"))
     page = client.get(f"/jobs/{job.pk}/").content.decode()
@@ -379,14 +411,14 @@ def test_the_import_form_preselects_the_users_department_and_foetal_medicine_giv
     selected = re.search(r'<select name="department"[^>]*>.*?</select>', page, re.S).group(0)
     assert re.search(r'<option value="kg-test" selected>', selected), selected
     # a proband with both parents in the foetal medicine group is a foetus with its parents
-    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF), group="FOETAL")
+    case_import, job = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF), group="FOETAL")
     assert job.state == "done", job.error
     assert Case.objects.get(pk=case_import.case_id).analysis_type == "foetal"
 
 
 @pytest.mark.django_db
 def test_htslibs_header_warnings_become_import_warnings_once_not_terminal_noise(department, capfd):
-    case_import, job = import_case(department, shared(TRIO_PED), shared(TRIO_VCF))
+    case_import, job = import_case(department, public_file(TRIO_PED), public_file(TRIO_VCF))
     assert job.state == "done", job.error
     case_import.refresh_from_db()
     htslib = [w for w in case_import.warnings if w.startswith("htslib:")]
@@ -397,8 +429,14 @@ def test_htslibs_header_warnings_become_import_warnings_once_not_terminal_noise(
 
 @pytest.mark.django_db
 def test_htslibs_record_warnings_become_import_warnings_too(department, capfd):
-    case_import, job = import_case(department, shared("scout-demo/cancer_test.ped"), shared("scout-demo/cancer_test.vcf.gz"),
-                                   group="CANCER-ADULT", analysis_type="tumour_normal", case_identifier="T-N-W")
+    case_import, job = import_case(
+        department,
+        public_file("scout-demo/cancer_test.ped"),
+        public_file("scout-demo/cancer_test.vcf.gz"),
+        group="CANCER-ADULT",
+        analysis_type="tumour_normal",
+        case_identifier="T-N-W",
+    )
     assert job.state == "done", job.error
     case_import.refresh_from_db()
     assert any("FORMAT 'REF_F2R1'" in w and "while reading the records" in w for w in case_import.warnings)

@@ -12,7 +12,7 @@ from core.jobs import jobs_reap
 from core.models import Department, Job
 from genomes.models import Case, CaseImport, CaseVariant, Individual, Sample, Variant
 from tests.processes import ROOT, process_env, start_worker, stop
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def slow_trio(tmp_path_factory):
     from genomes.synthetic import CohortSpec, generate_cohort
 
     out = tmp_path_factory.mktemp("slow-trio")
-    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared("gtf/grch38_chr1_head.ensembl.gtf.gz")],
+    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file("gtf/grch38_chr1_head.ensembl.gtf.gz")],
                                records=60_000, rare_only=True, seed=11))
     return out / "SYNTRIO0001.ped", out / "SYNTRIO0001.vcf.gz"
 
@@ -54,7 +54,9 @@ def nothing_partial(import_id: int, case_id: int, national_before: int):
     staging = CaseVariant.objects.raw("SELECT 1 AS id FROM genomes_importstaging WHERE import_id = %s", [import_id])
     assert list(staging) == []
     assert not Case.objects.filter(pk=case_id).exists() and not CaseImport.objects.filter(pk=import_id).exists()
-    assert not Individual.objects.filter(case_id=case_id).exists() and not Sample.objects.filter(case_id=case_id).exists()
+    assert (
+        not Individual.objects.filter(case_id=case_id).exists() and not Sample.objects.filter(case_id=case_id).exists()
+    )
     assert not CaseVariant.objects.filter(case_id=case_id).exists()
     assert Variant.objects.count() == national_before
 

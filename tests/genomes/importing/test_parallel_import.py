@@ -5,7 +5,7 @@ import pytest
 from core.models import Department
 from genomes.models import CaseImport, CaseVariant
 from tests.genomes.importing.test_import_case import import_case
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def imported(department, settings, workers, identifier, ped, vcf, in_process=False):
@@ -22,7 +22,7 @@ def imported(department, settings, workers, identifier, ped, vcf, in_process=Fal
 @pytest.mark.django_db(transaction=True)  # the workers commit through their own connections
 def test_one_and_two_workers_store_exactly_what_the_in_process_reader_stores(patient_groups, settings, tmp_path):
     department = Department.objects.create(code="kg-par", name="Parallel")
-    ped, vcf = shared("scout-demo/643594.ped"), shared("scout-demo/643594.clinical.vcf.gz")
+    ped, vcf = public_file("scout-demo/643594.ped"), public_file("scout-demo/643594.clinical.vcf.gz")
     # 1000 Genomes frequencies as popmax, so the screen has common records to drop (tests/genomes/test_screen.py)
     field_map = tmp_path / "fields.json"
     field_map.write_text('{"gnomad_af": ["1000GAF"], "gnomad_popmax": ["1000G_MAX_AF"]}')
@@ -33,7 +33,17 @@ def test_one_and_two_workers_store_exactly_what_the_in_process_reader_stores(pat
     double, double_rows = imported(department, settings, 2, "DOUBLE", ped, vcf)
     assert double_rows == single_rows == one_rows and 300 < len(single_rows) < 680
     assert single.statistics["skipped"]["common_by_retention_policy"] > 100
-    for key in ("records", "kept", "skipped", "by_type", "by_consequence", "het", "hom_alt", "mendelian_sites", "mendelian_errors"):
+    for key in (
+        "records",
+        "kept",
+        "skipped",
+        "by_type",
+        "by_consequence",
+        "het",
+        "hom_alt",
+        "mendelian_sites",
+        "mendelian_errors",
+    ):
         assert double.statistics[key] == single.statistics[key] == one.statistics[key], key
     from django.db import connection
 
@@ -43,13 +53,15 @@ def test_one_and_two_workers_store_exactly_what_the_in_process_reader_stores(pat
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_leaves_nothing(patient_groups, settings, tmp_path):
+def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_leaves_nothing(
+    patient_groups, settings, tmp_path
+):
     import gzip
 
     from genomes.models import Case, Variant
     from genomes.synthetic import BgzfWriter
 
-    lines = gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt").read().splitlines(keepends=True)
+    lines = gzip.open(public_file("scout-demo/643594.clinical.vcf.gz"), "rt").read().splitlines(keepends=True)
     data = [i for i, line in enumerate(lines) if not line.startswith("#")]
     bad = data[-20]  # in the second worker's part
     fields = lines[bad].split("\t")
@@ -61,7 +73,7 @@ def test_a_bad_record_in_a_workers_part_fails_the_import_naming_the_record_and_l
     department = Department.objects.create(code="kg-bad", name="Bad")
     # Small batches: both workers commit staging rows, and the import stores some, before the bad record.
     settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES, settings.IMPORT_BATCH_ROWS = 2, 0, 20
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="BAD")
+    case_import, job = import_case(department, public_file("scout-demo/643594.ped"), path, case_identifier="BAD")
     assert job.state == "failed"
     assert "field CHROM: contig 'chr25' is not declared in the header" in job.error
     assert f"record at chr25:{fields[1]}" in job.error
@@ -79,13 +91,13 @@ def test_a_truncated_bgzf_read_by_workers_fails_naming_the_file_and_leaves_nothi
     from genomes.models import Case, Variant
     from genomes.vcf.bgzf import block_offsets
 
-    source = shared("scout-demo/643594.clinical.vcf.gz")
+    source = public_file("scout-demo/643594.clinical.vcf.gz")
     offsets = block_offsets(source)
     path = tmp_path / "cut.vcf.gz"
     path.write_bytes(source.read_bytes()[:offsets[-2] + 100])  # into the last data block
     department = Department.objects.create(code="kg-cut", name="Cut")
     settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 1, 0
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="CUT")
+    case_import, job = import_case(department, public_file("scout-demo/643594.ped"), path, case_identifier="CUT")
     assert job.state == "failed"
     assert str(path) in job.error and "unreadable compressed data" in job.error and "truncated" in job.error
     assert not Case.objects.filter(identifier="CUT").exists() and not Variant.objects.exists()
@@ -116,8 +128,8 @@ def test_an_import_waits_while_another_adds_national_variants_then_stores_all_it
         other_import.close()
 
     threading.Thread(target=finish_other_import).start()
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"),
-                                   shared("scout-demo/643594.clinical.vcf.gz"), case_identifier="WAITED")
+    case_import, job = import_case(department, public_file("scout-demo/643594.ped"),
+                                   public_file("scout-demo/643594.clinical.vcf.gz"), case_identifier="WAITED")
     assert released, "the import finished while another import held the national variants"
     assert job.state == "done", job.error
     assert job.result["variants_stored"] == CaseVariant.objects.filter(case_id=case_import.case_id).count() == 393
@@ -130,7 +142,7 @@ def test_a_damaged_bgzf_block_read_by_workers_fails_naming_the_file_and_leaves_n
     from genomes.models import Case, Variant
     from genomes.vcf.bgzf import block_offsets
 
-    source = shared("scout-demo/643594.clinical.vcf.gz")
+    source = public_file("scout-demo/643594.clinical.vcf.gz")
     offsets = block_offsets(source)
     data = bytearray(source.read_bytes())
     middle = offsets[len(offsets) // 2]
@@ -139,7 +151,7 @@ def test_a_damaged_bgzf_block_read_by_workers_fails_naming_the_file_and_leaves_n
     path.write_bytes(bytes(data))
     department = Department.objects.create(code="kg-dmg", name="Damaged")
     settings.IMPORT_WORKERS, settings.IMPORT_PARALLEL_MIN_BYTES = 1, 0
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"), path, case_identifier="DAMAGED")
+    case_import, job = import_case(department, public_file("scout-demo/643594.ped"), path, case_identifier="DAMAGED")
     assert job.state == "failed"
     assert str(path) in job.error and "unreadable compressed data" in job.error and "damaged" in job.error
     assert not Case.objects.filter(identifier="DAMAGED").exists() and not Variant.objects.exists()

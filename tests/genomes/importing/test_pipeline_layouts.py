@@ -12,7 +12,7 @@ from genomes.vcf.annotation import ConsequenceFormat, parse_consequences
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
 from tests.genomes.importing.test_import_case import import_case
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 HANDMADE = Path(__file__).resolve().parents[2] / "data" / "handmade"
 
@@ -104,7 +104,9 @@ def test_nf_core_raredisease_fields_feed_frequency_clinvar_cadd_revel_and_splice
 def test_a_vep_file_that_declares_gnomad_but_carries_no_value_is_not_annotated_and_suggests_nothing(department):
     """Scout's vep104_annotated.vcf declares GNOMADAF, GNOMADAF_popmax and SWEGENAF and carries none of them."""
     ped = HANDMADE / "vep104.ped"
-    case_import, job = import_case(department, ped, shared("scout-demo/vep104_annotated.vcf"), case_identifier="V104")
+    case_import, job = import_case(
+        department, ped, public_file("scout-demo/vep104_annotated.vcf"), case_identifier="V104"
+    )
     assert job.state == "done", job.error
     case_import.refresh_from_db()
     statistics = case_import.statistics
@@ -122,14 +124,20 @@ def test_a_vep_file_that_declares_gnomad_but_carries_no_value_is_not_annotated_a
     assert score_parts({"impact": row.impact, "gnomad_popmax": None}, panel_confidence=None, modes=[],
                        frequency_annotated=False)["rarity"] == 0.0
     # no PM2 (nor BA1/BS1) is suggested on a frequency the file does not carry
-    from interpret.classification.services import classification_start
     from genomes.models import Variant
+    from interpret.classification.services import classification_start
     from tests.factories import make_user
 
     user = make_user("cg-v104", department=department, role="clinical_geneticist")
-    draft = classification_start(variant=Variant.objects.get(pk=row.variant_id), gene=row.genes[0] if row.genes else "X",
-                                 condition="test", mode_of_inheritance="AD", by=user, department=department,
-                                 case=case_import.case)
+    draft = classification_start(
+        variant=Variant.objects.get(pk=row.variant_id),
+        gene=row.genes[0] if row.genes else "X",
+        condition="test",
+        mode_of_inheritance="AD",
+        by=user,
+        department=department,
+        case=case_import.case,
+    )
     assert "PM2" not in draft.criteria and "BA1" not in draft.criteria
     assert any(c["criterion"] == "PM2" and "no population frequency" in c["reason"] for c in draft.considered)
 
@@ -161,8 +169,12 @@ def test_structural_records_in_a_small_variant_file_are_counted_listed_and_named
 
 @pytest.mark.django_db
 def test_a_structural_variant_vcf_given_as_the_small_variant_file_is_refused(department):
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"),
-                                   shared("sv-cnv/scout-643594.clinical.SV.vcf.gz"), case_identifier="MANTA-AS-SMALL")
+    case_import, job = import_case(
+        department,
+        public_file("scout-demo/643594.ped"),
+        public_file("sv-cnv/scout-643594.clinical.SV.vcf.gz"),
+        case_identifier="MANTA-AS-SMALL",
+    )
     assert job.state == "failed"
     assert "a structural-variant VCF" in job.error and "structural-variant import" in job.error
     assert not CaseImport.objects.filter(case__identifier="MANTA-AS-SMALL").exists()

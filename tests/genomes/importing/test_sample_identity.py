@@ -13,8 +13,8 @@ import random
 import pytest
 
 from genomes.models import Case
-from tests.genomes.importing.test_import_case import department, import_case  # noqa: F401
-from tests.shared_data import shared
+from tests.genomes.importing.test_import_case import import_case
+from tests.public_data import public_file
 
 ASHK_VCF, ASHK_PED = "slivar/ashk-trio.vcf.gz", "slivar/ashk-trio.ped"
 
@@ -36,7 +36,7 @@ def unrelated(rows, column, seed):
 
 def rewrite_columns(tmp_path, change, name="family.vcf.gz"):
     """The GIAB trio with its sample columns (HG002, HG003, HG004) changed by ``change(rows) -> rows``."""
-    with gzip.open(shared(ASHK_VCF), "rt") as handle:
+    with gzip.open(public_file(ASHK_VCF), "rt") as handle:
         lines = handle.read().splitlines()
     header = [line for line in lines if line.startswith("#")]
     records = [line.split("\t") for line in lines if not line.startswith("#")]
@@ -61,12 +61,12 @@ def pair(qc, a, b):
 
 @pytest.mark.django_db
 def test_the_scout_trio_sexes_agree_with_peddy_and_its_parentage_is_confirmed(department):
-    case_import, job = import_case(department, shared("scout-demo/643594.ped"),
-                                   shared("scout-demo/643594.research.vcf.gz"))
+    case_import, job = import_case(department, public_file("scout-demo/643594.ped"),
+                                   public_file("scout-demo/643594.research.vcf.gz"))
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
     peddy_sex = {}
-    for line in shared("scout-demo/643594.peddy.ped").read_text().splitlines()[1:]:
+    for line in public_file("scout-demo/643594.peddy.ped").read_text().splitlines()[1:]:
         fields = line.split("\t")
         peddy_sex[fields[1]] = {"1": "male", "2": "female"}[fields[4]]
     assert {s["sample"]: s["inferred_sex"] for s in qc["samples"]} == peddy_sex
@@ -82,7 +82,7 @@ def test_the_scout_trio_sexes_agree_with_peddy_and_its_parentage_is_confirmed(de
 
 @pytest.mark.django_db
 def test_the_giab_trio_figures_agree_with_peddy_within_the_stated_tolerance(department):
-    case_import, job = import_case(department, shared(ASHK_PED), shared(ASHK_VCF))
+    case_import, job = import_case(department, public_file(ASHK_PED), public_file(ASHK_VCF))
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
     # peddy 0.4.8 ped_check on this file (bench/sample_identity_peddy.py): rel 0.4884 HG002-HG003, 0.4913
@@ -104,7 +104,7 @@ def test_the_giab_trio_figures_agree_with_peddy_within_the_stated_tolerance(depa
 @pytest.mark.django_db
 def test_a_mother_column_holding_the_fathers_genotypes_is_a_blocking_sample_swap(department, tmp_path):
     vcf = rewrite_columns(tmp_path, lambda rows: [[child, father, father] for child, father, _, _ in rows])
-    case_import, job = import_case(department, shared(ASHK_PED), vcf)
+    case_import, job = import_case(department, public_file(ASHK_PED), vcf)
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
     assert "sample-swap" in qc["flags"] and qc["blocking"] is True
@@ -141,7 +141,7 @@ def suggested(draft):
 def test_a_stated_father_who_is_not_the_father_is_flagged_and_de_novo_is_only_assumed(department, tmp_path,
                                                                                       client):
     vcf = rewrite_columns(tmp_path, lambda rows: unrelated(rows, 1, seed=5))
-    case_import, job = import_case(department, shared(ASHK_PED), vcf, case_identifier="ASHK-NONPAT")
+    case_import, job = import_case(department, public_file(ASHK_PED), vcf, case_identifier="ASHK-NONPAT")
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
     assert qc["flags"] == ["non-paternity"] and qc["blocking"] is True
@@ -167,7 +167,9 @@ def test_a_stated_father_who_is_not_the_father_is_flagged_and_de_novo_is_only_as
 
 @pytest.mark.django_db
 def test_a_child_related_to_neither_parent_is_a_sample_swap(department, tmp_path):
-    case_import, job = import_case(department, shared(ASHK_PED), rewrite_columns(tmp_path, lambda rows: unrelated(rows, 0, 11)))
+    case_import, job = import_case(
+        department, public_file(ASHK_PED), rewrite_columns(tmp_path, lambda rows: unrelated(rows, 0, 11))
+    )
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
     assert {"non-paternity", "non-maternity", "sample-swap"} <= set(qc["flags"]) and qc["blocking"]
@@ -175,8 +177,8 @@ def test_a_child_related_to_neither_parent_is_a_sample_swap(department, tmp_path
 
 @pytest.mark.django_db
 def test_a_tumour_normal_case_is_not_identity_checked_and_says_why(department):
-    case_import, job = import_case(department, shared("scout-demo/cancer_test.ped"),
-                                   shared("scout-demo/cancer_test.vcf.gz"), group="CANCER-ADULT",
+    case_import, job = import_case(department, public_file("scout-demo/cancer_test.ped"),
+                                   public_file("scout-demo/cancer_test.vcf.gz"), group="CANCER-ADULT",
                                    analysis_type="tumour_normal")
     assert job.state == "done", job.error
     qc = sample_qc_of(case_import)
@@ -191,9 +193,27 @@ def test_import_case_wait_json_and_the_case_api_carry_sample_qc(department, clie
     from tests.factories import make_user
     from tests.processes import ROOT, process_env
 
-    done = subprocess.run([sys.executable, "manage.py", "import_case", "--department", department.code,
-                           "--patient-group", "RARE", "--ped", str(shared(ASHK_PED)), "--vcf", str(shared(ASHK_VCF)),
-                           "--wait"], cwd=ROOT, env=process_env(), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "import_case",
+            "--department",
+            department.code,
+            "--patient-group",
+            "RARE",
+            "--ped",
+            str(public_file(ASHK_PED)),
+            "--vcf",
+            str(public_file(ASHK_VCF)),
+            "--wait",
+        ],
+        cwd=ROOT,
+        env=process_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     qc = json.loads(done.stdout.strip().splitlines()[-1])["sample_qc"]
     assert qc["flags"] == [] and {tuple(sorted(p["samples"])) for p in qc["pairs"]} == {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.tokens import api_token_create
 from genomes.importing.uploads import uploads_clean
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 PED, VCF = "scout-demo/643594.ped", "scout-demo/643594.clinical.vcf.gz"
 
@@ -25,7 +25,7 @@ def uploads(tmp_path, settings):
 
 
 def post_import(client, token, ped=PED, vcf=VCF, **fields):
-    with open(shared(ped), "rb") as p, open(shared(vcf), "rb") as v:
+    with open(public_file(ped), "rb") as p, open(public_file(vcf), "rb") as v:
         return client.post(reverse("api_case_import"), {"patient_group": "RARE", "department": "kg-a",
                                                        "pedigree": p, "vcf": v, **fields},
                            HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -9,11 +9,11 @@ from genomes.vcf.annotation import (
     parse_consequences,
     vep_allele_strings,
 )
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def first_record(relative, info_key="CSQ"):
-    vcf = cyvcf2.VCF(str(shared(relative)))
+    vcf = cyvcf2.VCF(str(public_file(relative)))
     fmt = ConsequenceFormat.from_description(info_key, vcf.get_header_type(info_key)["Description"])
     record = next(iter(vcf))
     return fmt, record, parse_consequences(record.INFO.get(info_key), fmt)
@@ -61,7 +61,7 @@ def test_vep_92_without_allele_field_uses_allele_num():
 
 
 def test_scout_trio_carries_both_csq_and_snpeff_ann():
-    vcf = cyvcf2.VCF(str(shared("scout-demo/643594.clinical.vcf.gz")))
+    vcf = cyvcf2.VCF(str(public_file("scout-demo/643594.clinical.vcf.gz")))
     csq = ConsequenceFormat.from_description("CSQ", vcf.get_header_type("CSQ")["Description"])
     ann = ConsequenceFormat.from_description("ANN", vcf.get_header_type("ANN")["Description"])
     assert ann.fields[:4] == ("Allele", "Annotation", "Annotation_Impact", "Gene_Name")
@@ -84,7 +84,9 @@ def test_a_header_without_a_field_list_is_refused_by_name():
 
 def test_header_wording_does_not_matter():
     plain = ConsequenceFormat.from_description("CSQ", "Format: Allele|Consequence|IMPACT|SYMBOL")
-    reworded = ConsequenceFormat.from_description("CSQ", "Annotations by VEP 115 (fields: Allele|Consequence|IMPACT|SYMBOL)")
+    reworded = ConsequenceFormat.from_description(
+        "CSQ", "Annotations by VEP 115 (fields: Allele|Consequence|IMPACT|SYMBOL)"
+    )
     assert plain.fields == reworded.fields
 
 

@@ -12,12 +12,11 @@ import pytest
 
 from genomes.vcf.contig_guard import ContigGuard, contigs_in_file
 from genomes.vcf.limits import ReadLimits
-from tests.genomes.importing.test_import_case import (TRIO_PED, database_snapshot, department,  # noqa: F401
-                                                      import_case)
+from tests.genomes.importing.test_import_case import TRIO_PED, database_snapshot, import_case
 from tests.processes import ROOT
-from tests.shared_data import shared
+from tests.public_data import public_file
 
-_TEXT = gzip.open(shared("scout-demo/643594.clinical.vcf.gz")).read().decode()
+_TEXT = gzip.open(public_file("scout-demo/643594.clinical.vcf.gz")).read().decode()
 HEADER = [line for line in _TEXT.splitlines() if line.startswith("#")]
 RECORDS = [line for line in _TEXT.splitlines() if not line.startswith("#")]
 NO_CONTIGS = [line for line in HEADER if not line.startswith("##contig")]
@@ -112,7 +111,7 @@ def test_the_import_of_such_a_file_fails_naming_the_line_and_stores_nothing(depa
     path = tmp_path / "case.vcf"
     path.write_text("\n".join([*HEADER, RECORDS[0], with_fields(RECORDS[1], CHROM="chrUn_x", QUAL="qq")]) + "\n")
     before = database_snapshot()
-    _, job = import_case(department, shared(TRIO_PED), path)
+    _, job = import_case(department, public_file(TRIO_PED), path)
     assert job.state == "failed"
     assert f"line {len(HEADER) + 2}, field CHROM: contig 'chrUn_x' is not declared" in job.error
     assert database_snapshot() == before

@@ -1,7 +1,6 @@
 """Decompression bombs and oversized VCFs end in a clear error, in bounded memory, with nothing stored."""
 import gzip
 import json
-import os
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from genomes.vcf.bgzf import part_lines
 from genomes.vcf.limits import LimitExceeded, ReadLimits, guarded_chunks, scan_header
 from tests.genomes.importing.test_import_case import TRIO_PED, database_snapshot, import_case
 from tests.processes import ROOT, process_env
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 HEADER = (b"##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n"
           b'##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
@@ -79,7 +78,7 @@ def test_a_long_line_that_compresses_plainly_is_refused_by_its_length(tmp_path):
 
 
 def test_the_bounded_reader_passes_a_real_file_through_unchanged():
-    path = shared("scout-demo/643594.clinical.vcf.gz")
+    path = public_file("scout-demo/643594.clinical.vcf.gz")
     assert b"".join(guarded_chunks(path, ReadLimits())) == gzip.open(path).read()
 
 
@@ -105,7 +104,7 @@ def _peak_rss_of_import(tmp_path, vcf, env_extra) -> tuple[int, dict, str]:
     env = {**process_env(), **env_extra}
     measured = subprocess.run(
         [sys.executable, str(wrapper), sys.executable, "manage.py", "import_case", "--patient-group", "RARE",
-         "--department", "kg-bomb", "--ped", str(shared(TRIO_PED)), "--vcf", str(vcf), "--wait"],
+         "--department", "kg-bomb", "--ped", str(public_file(TRIO_PED)), "--vcf", str(vcf), "--wait"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     result = json.loads(measured.stdout.strip().splitlines()[-1])
     return result["rss_mb"], result, result["err"]
@@ -136,7 +135,7 @@ def test_an_uploaded_header_bomb_is_refused_with_a_clear_error_and_deleted(clien
     vcf = bomb_with_long_header_line(tmp_path / "bomb.vcf.gz")
     client.force_login(alice)
     started = time.monotonic()
-    with open(shared(TRIO_PED), "rb") as ped, open(vcf, "rb") as handle:
+    with open(public_file(TRIO_PED), "rb") as ped, open(vcf, "rb") as handle:
         response = client.post(reverse("case_import"), {"patient_group": "RARE", "department": "kg-a",
                                                         "pedigree": ped, "vcf": handle})
     assert response.status_code == 200 and time.monotonic() - started < 10
@@ -148,16 +147,9 @@ def test_an_uploaded_header_bomb_is_refused_with_a_clear_error_and_deleted(clien
 @pytest.mark.django_db
 def test_the_bounds_come_from_the_settings(department, tmp_path):
     path = tmp_path / "case.vcf"
-    path.write_bytes(gzip.open(shared("scout-demo/643594.clinical.vcf.gz")).read())
+    path.write_bytes(gzip.open(public_file("scout-demo/643594.clinical.vcf.gz")).read())
     before = database_snapshot()
     with override_settings(VCF_MAX_HEADER_BYTES=1000):
         with pytest.raises(InputFileError, match="a header longer than 1,000 bytes"):
-            import_case(department, shared(TRIO_PED), path)
+            import_case(department, public_file(TRIO_PED), path)
     assert database_snapshot() == before
-
-
-@pytest.fixture
-def department(patient_groups):
-    from core.models import Department
-
-    return Department.objects.create(code="kg-test", name="Clinical Genetics Test")

@@ -3,19 +3,20 @@ InputFileError that names the file, never in another exception. Inputs are the S
 mutated: fields replaced by random text, columns dropped or added, lines cut, bytes flipped."""
 import gzip
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.errors import InputFileError
-from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
 from genomes.vcf.contig_guard import contig_guard
+from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
 from genomes.vcf.header import open_vcf
 from genomes.vcf.limits import GuardedVcf, ReadLimits
 from genomes.vcf.records import ReadPolicy, VcfReader
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 EXAMPLES = 300  # docs/reliability.md counts the inputs tried
 
-_TEXT = gzip.open(shared("scout-demo/643594.clinical.vcf.gz")).read().decode()
+_TEXT = gzip.open(public_file("scout-demo/643594.clinical.vcf.gz")).read().decode()
 _LINES = _TEXT.splitlines()
 HEADER = [line for line in _LINES if line.startswith("#")]
 RECORDS = [line for line in _LINES if not line.startswith("#")][:40]

@@ -11,7 +11,7 @@ from genomes.vcf.evidence_fields import DEFAULT_INFO_FIELDS
 from genomes.vcf.header import open_vcf
 from genomes.vcf.records import ReadPolicy, VcfReader
 from genomes.vcf.screen import GENOTYPE_CODES, CompiledRecordScreen, RecordScreen, record_screen
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 GTF = "gtf/grch38_chr1_head.ensembl.gtf.gz"
 
@@ -62,7 +62,7 @@ def trio_policy(**overrides):
 @pytest.fixture(scope="module")
 def synthetic_trio(tmp_path_factory):
     out = tmp_path_factory.mktemp("screen")
-    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared(GTF)], families=1, records=12000, seed=11,
+    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file(GTF)], families=1, records=12000, seed=11,
                                cache_dir=out / "cache"))
     return out / "SYNTRIO0001.vcf.gz"
 
@@ -199,7 +199,7 @@ THOUSAND_GENOMES = {**DEFAULT_INFO_FIELDS, "gnomad_af": ("1000GAF",), "gnomad_po
 ])
 def test_on_real_files_the_screened_import_equals_the_reader(vcf, samples, trio, fields, dropped, tmp_path,
                                                              screen_kind):
-    path = shared(vcf)
+    path = public_file(vcf)
     policy = ReadPolicy(sample_columns=samples, info_fields=dict(fields), trio=trio, retention_max_popmax=0.01)
     expected_rows, expected = read_all(path, policy)
     rows, statistics, screen = read_screened(path, policy, tmp_path, screen_kind)
@@ -211,7 +211,7 @@ def test_on_real_files_the_screened_import_equals_the_reader(vcf, samples, trio,
 def test_the_compiled_screen_is_chosen_where_it_fits():
     policy = trio_policy()
     assert screen_module._compiled is not None, "genomes/vcf/_screen.c is not built: make builds it"
-    _, header = open_vcf(shared("scout-demo/643594.clinical.vcf.gz"))
+    _, header = open_vcf(public_file("scout-demo/643594.clinical.vcf.gz"))
     assert isinstance(record_screen(header, policy), CompiledRecordScreen)
     many = ReadPolicy(sample_columns=list(range(7)), info_fields=dict(DEFAULT_INFO_FIELDS))
     assert not CompiledRecordScreen.fits(many)  # more samples than its dense pattern table: the Python screen

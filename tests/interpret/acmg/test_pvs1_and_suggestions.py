@@ -1,4 +1,4 @@
-"""PVS1 decision tree on real Ensembl transcripts (shared data GTF) and the suggestions from stored values."""
+"""PVS1 decision tree on real Ensembl transcripts (Ensembl GTF slice) and the suggestions from stored values."""
 import pytest
 
 from genomes.transcript_models import load_transcript_models
@@ -6,12 +6,12 @@ from interpret.acmg.criteria import Strength
 from interpret.acmg.pvs1 import escapes_nmd, pvs1_decide
 from interpret.acmg.specifications import specification_get
 from interpret.acmg.suggest import Partner, VariantFacts, suggest
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 @pytest.fixture(scope="module")
 def transcripts(tmp_path_factory):
-    models = load_transcript_models(shared("gtf/grch38_chr1_head.ensembl.gtf.gz"), build="GRCh38",
+    models = load_transcript_models(public_file("gtf/grch38_chr1_head.ensembl.gtf.gz"), build="GRCh38",
                                     cache_dir=tmp_path_factory.mktemp("pyensembl"))
     return {m.gene_name: m for m in models if m.canonical}
 
@@ -61,9 +61,17 @@ def test_pvs1_is_never_applied_in_a_gene_without_a_loss_of_function_mechanism(tr
     assert result.strength is None and "not a known mechanism" in result.justification
     unknown = decide(transcripts["AGRN"], 1022300, lof=None)
     assert unknown.strength is None and "confirm" in unknown.justification
-    suggestions, considered = suggest(VariantFacts(frequency_annotated=True, gene="AGRN", consequences=["stop_gained"], pos=1022300,
-                                                   transcript_model=transcripts["AGRN"], lof_mechanism=False,
-                                                   mode_of_inheritance="AR"))
+    suggestions, considered = suggest(
+        VariantFacts(
+            frequency_annotated=True,
+            gene="AGRN",
+            consequences=["stop_gained"],
+            pos=1022300,
+            transcript_model=transcripts["AGRN"],
+            lof_mechanism=False,
+            mode_of_inheritance="AR",
+        )
+    )
     assert "PVS1" not in [s.evidence.criterion for s in suggestions]
     assert [c.criterion for c in considered] == ["PVS1"]
 
@@ -85,12 +93,18 @@ def test_frequency_criteria_from_popmax_at_the_national_thresholds(popmax, expec
 
 def test_gene_specific_thresholds_of_an_expert_panel_apply():
     hearing = specification_get("Hearing Loss VCEP")
-    assert codes(VariantFacts(frequency_annotated=True, gene="MYO6", popmax=0.0005), hearing) == ["BS1"]          # AD gene: BS1 0.02%
-    assert codes(VariantFacts(frequency_annotated=True, gene="GJB2", popmax=0.0005), hearing) == ["PM2_Supporting"]  # AR gene: PM2 <= 0.07%
+    assert codes(VariantFacts(frequency_annotated=True, gene="MYO6", popmax=0.0005), hearing) == [
+        "BS1"
+    ]  # AD gene: BS1 0.02%
+    assert codes(VariantFacts(frequency_annotated=True, gene="GJB2", popmax=0.0005), hearing) == [
+        "PM2_Supporting"
+    ]  # AR gene: PM2 <= 0.07%
 
 
 def test_ba1_exceptions_are_not_suggested_as_ba1():
-    suggestions, considered = suggest(VariantFacts(frequency_annotated=True, gene="HFE", popmax=0.08, hgvsp="ENSP00000417404.1:p.Cys282Tyr"))
+    suggestions, considered = suggest(
+        VariantFacts(frequency_annotated=True, gene="HFE", popmax=0.08, hgvsp="ENSP00000417404.1:p.Cys282Tyr")
+    )
     assert not suggestions and "exception list" in considered[0].reason
 
 
@@ -99,14 +113,27 @@ def test_ba1_exceptions_are_not_suggested_as_ba1():
     (0.10, "BP4_Moderate"), (0.01, "BP4_Strong"), (0.002, "BP4_Very Strong"),
 ])
 def test_pp3_and_bp4_at_the_calibrated_revel_thresholds(revel, expected):
-    found = [c for c in codes(VariantFacts(frequency_annotated=True, consequences=["missense_variant"], revel=revel, popmax=0.001))]
+    found = [
+        c
+        for c in codes(
+            VariantFacts(frequency_annotated=True, consequences=["missense_variant"], revel=revel, popmax=0.001)
+        )
+    ]
     assert found == ([expected] if expected else [])
 
 
 def test_spliceai_gives_pp3_bp4_and_bp7():
-    assert codes(VariantFacts(frequency_annotated=True, consequences=["intron_variant"], spliceai=0.5, popmax=0.001)) == ["PP3"]
-    assert codes(VariantFacts(frequency_annotated=True, consequences=["synonymous_variant"], spliceai=0.02, popmax=0.001)) == ["BP7"]
-    assert codes(VariantFacts(frequency_annotated=True, consequences=["missense_variant"], revel=0.25, spliceai=0.5, popmax=0.001)) == ["PP3"]
+    assert codes(
+        VariantFacts(frequency_annotated=True, consequences=["intron_variant"], spliceai=0.5, popmax=0.001)
+    ) == ["PP3"]
+    assert codes(
+        VariantFacts(frequency_annotated=True, consequences=["synonymous_variant"], spliceai=0.02, popmax=0.001)
+    ) == ["BP7"]
+    assert codes(
+        VariantFacts(
+            frequency_annotated=True, consequences=["missense_variant"], revel=0.25, spliceai=0.5, popmax=0.001
+        )
+    ) == ["PP3"]
 
 
 def test_in_frame_changes_suggest_pm4():
@@ -127,17 +154,28 @@ def test_ps1_and_pm5_from_the_national_store():
     ("assumed", "highly_specific", "PM6"), ("assumed", "heterogeneous", None),
 ])
 def test_de_novo_strength_follows_the_svi_points_table(de_novo, phenotype, expected):
-    found = codes(VariantFacts(frequency_annotated=True, popmax=0.001, de_novo=de_novo, phenotype_consistency=phenotype))
+    found = codes(
+        VariantFacts(frequency_annotated=True, popmax=0.001, de_novo=de_novo, phenotype_consistency=phenotype)
+    )
     assert found == ([expected] if expected else [])
 
 
 def test_pm3_points_for_partners_in_trans_and_bp2_for_cis_or_dominant():
     trans_p = Partner("1-5-A-G", "P", "trans")
-    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[trans_p])) == ["PM3"]
+    assert codes(
+        VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[trans_p])
+    ) == ["PM3"]
     unknown_lp = Partner("1-5-A-G", "LP", "unknown")
-    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[unknown_lp])) == []
-    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", homozygous=True)) == ["PM3_Supporting"]
-    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AD", partners=[trans_p])) == ["BP2"]
+    assert (
+        codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", partners=[unknown_lp]))
+        == []
+    )
+    assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR", homozygous=True)) == [
+        "PM3_Supporting"
+    ]
+    assert codes(
+        VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AD", partners=[trans_p])
+    ) == ["BP2"]
     assert codes(VariantFacts(frequency_annotated=True, popmax=0.001, mode_of_inheritance="AR",
                               partners=[Partner("1-5-A-G", "P", "cis")])) == ["BP2"]
 

@@ -200,7 +200,7 @@ def test_paging_and_sorting_reuse_a_runs_candidates_until_the_national_cohort_ch
     from core.jobs import job_run
     from core.models import PatientGroup
     from genomes.importing.prepare import case_import_prepare
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     first = run_analysis(trio, EVERYTHING, user=alice, reuse=True)
     assert not first.reused and first.candidates
@@ -226,7 +226,7 @@ def test_paging_and_sorting_reuse_a_runs_candidates_until_the_national_cohort_ch
     # it is still one family (the same people are counted once nationally, genomes.persons).
     second = case_import_prepare(
         patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.clinical.vcf.gz"),
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"),
         case_identifier="643594-again")
     assert job_run(second.job_id).state == "done"
     after = run_analysis(trio, EVERYTHING, user=alice, reuse=True)

@@ -4,17 +4,17 @@ import pytest
 
 from core.jobs import job_run
 from core.models import PatientGroup, Role
+from genomes.contamination import estimate_contamination
 from genomes.importing.prepare import case_import_prepare
 from genomes.synthetic import CohortSpec, generate_cohort
-from genomes.contamination import estimate_contamination
 from interpret.analysis.engine import run_analysis
 from tests.factories import make_user
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def foetal_case(tmp_path, dept, contamination, identifier):
     out = tmp_path / identifier
-    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared("gtf/grch38_chr1_head.ensembl.gtf.gz")],
+    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file("gtf/grch38_chr1_head.ensembl.gtf.gz")],
                                families=1, kind="foetal", records=30_000, seed=7, contamination=contamination,
                                cache_dir=tmp_path / "pyensembl"))
     case_import = case_import_prepare(

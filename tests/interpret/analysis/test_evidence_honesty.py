@@ -5,11 +5,10 @@ import json
 
 import pytest
 
-from core.models import PatientGroup
 from genomes.models import CaseImport, CaseVariant
 from interpret.analysis.engine import run_analysis
 from tests.genomes.importing.test_import_case import import_case, write_ped
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 EVERYTHING = {"genome_wide": True, "max_popmax": None, "impacts": [], "pass_only": False,
               "include_clinvar_pathogenic": False}
@@ -33,7 +32,7 @@ chr1\t1000\t.\tG\tA\t50\tPASS\tVEP=A|missense_variant|MODERATE|AGRN|ENSG00000188
 chr1\t2000\t.\tC\tT\t50\tPASS\tVEP=T|synonymous_variant|LOW|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.105C>T|ENSP00000368678.2:p.Gly35%3D|||NM_198576.4|NM_198576.4;MAX_POP_AF=.|.\tGT:AD:DP:GQ\t0/1:9,11:20:99
 chr1\t3000\t.\tG\tC\t50\tPASS\tVEP=C|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.300G>C|ENSP00000368678.2:p.Glu100Asp|||NM_198576.4|NM_198576.4;MAX_POP_AF=0.03|afr;CLINVAR=Pathogenic|criteria_provided&_single_submitter\tGT:AD:DP:GQ\t0/1:10,10:20:99
 chr1\t4000\t.\tA\tG\t50\tPASS\tVEP=G|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|ENST00000379370|protein_coding|ENST00000379370.7:c.400A>G|ENSP00000368678.2:p.Lys134Glu|||NM_198576.4|NM_198576.4;MAX_POP_AF=0.03|afr;CLINVAR=Pathogenic|no_assertion_criteria_provided\tGT:AD:DP:GQ\t0/1:10,10:20:99
-"""
+"""  # noqa: E501 (VCF header lines as the annotators write them)
 FIELD_MAP = {"gnomad_popmax": ["MAX_POP_AF:AF_popmax"], "cadd_phred": ["CADD:PHRED"],
              "clinvar": ["CLINVAR:CLNSIG"], "clinvar_review": ["CLINVAR:CLNREVSTAT"]}
 
@@ -62,7 +61,7 @@ def without_frequencies(dept_a, tmp_path):
     import gzip
 
     lines = []
-    for line in gzip.open(shared("scout-demo/643594.clinical.vcf.gz"), "rt"):
+    for line in gzip.open(public_file("scout-demo/643594.clinical.vcf.gz"), "rt"):
         if line.startswith("##INFO=<ID=") and line[11:].split(",", 1)[0] in FREQUENCY_KEYS:
             continue
         if not line.startswith("#"):
@@ -72,7 +71,7 @@ def without_frequencies(dept_a, tmp_path):
         lines.append(line)
     vcf = tmp_path / "643594.no-frequencies.vcf"
     vcf.write_text("".join(lines))
-    case_import, job = import_case(dept_a, shared("scout-demo/643594.ped"), vcf, case_identifier="643594-NOFREQ")
+    case_import, job = import_case(dept_a, public_file("scout-demo/643594.ped"), vcf, case_identifier="643594-NOFREQ")
     assert job.state == "done", job.error
     return case_import.case
 

@@ -3,7 +3,8 @@ refused with a ValidationError naming the setting; settings that pass run on a r
 through the API are a 200 or a 400, never a 500."""
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from interpret.analysis.engine import run_analysis
 from interpret.analysis.filters import DEFAULTS, normalise_settings

@@ -1,23 +1,23 @@
-"""Inheritance rules on GEMINI's hand-made trio files (../shared/data/gemini-inheritance): each family's
+"""Inheritance rules on GEMINI's hand-made trio files (tests/data/gemini-inheritance): each family's
 genotypes are read with cyvcf2 and judged by interpret.rules.inheritance. Expected answers follow the trio
 rules stated there, worked out by hand from the genotypes (noted per case)."""
 import cyvcf2
 import pytest
 
 from interpret.rules.inheritance import Family, compound_het_pairs, modes_of_row
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 CODES = {0: 0, 1: 1, 2: -1, 3: 2}  # cyvcf2 gt_types: HOM_REF, HET, UNKNOWN, HOM_ALT -> stored codes
 
 
 def family_rows(name: str, family_id: str):
     """Rows (as the engine reads them) for one family of a GEMINI test file, and its Family."""
-    ped = [line.split() for line in shared(f"gemini-inheritance/test.{name}.ped").read_text().splitlines()
+    ped = [line.split() for line in public_file(f"gemini-inheritance/test.{name}.ped").read_text().splitlines()
            if line.strip() and not line.startswith("#")]
     people = {p[1]: p for p in ped if p[0] == family_id}
     kid = next(p for p in people.values() if p[2] not in ("0", "-9"))
     order = [kid[1], kid[2], kid[3]]
-    vcf = cyvcf2.VCF(str(shared(f"gemini-inheritance/test.{name}.vcf")))
+    vcf = cyvcf2.VCF(str(public_file(f"gemini-inheritance/test.{name}.vcf")))
     columns = [vcf.samples.index(sample) for sample in order]
     rows = []
     for number, record in enumerate(vcf):

@@ -10,7 +10,7 @@ from genomes.importing.prepare import case_import_prepare
 from genomes.synthetic import CohortSpec, generate_cohort
 from interpret.analysis.engine import run_analysis
 from interpret.models import FilterPreset
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 EXPECTED_MODE = {"de_novo": {"de_novo", "x_de_novo"}, "comp_het": {"comp_het"}, "ar_hom": {"ar_hom"},
                  "x_linked": {"x_linked"}}
@@ -19,7 +19,7 @@ EXPECTED_MODE = {"de_novo": {"de_novo", "x_de_novo"}, "comp_het": {"comp_het"}, 
 @pytest.mark.django_db
 def test_the_default_trio_preset_finds_every_planted_variant(tmp_path, dept_a):
     out = tmp_path / "cohort"
-    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[shared("gtf/grch38_chr1_head.ensembl.gtf.gz")],
+    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file("gtf/grch38_chr1_head.ensembl.gtf.gz")],
                                families=4, records=20_000, seed=11, cache_dir=tmp_path / "pyensembl",
                                gene_copies=True))  # a genome's load of coding variants, and an X gene
     truth = list(csv.DictReader(open(out / "truth.tsv"), delimiter="\t"))

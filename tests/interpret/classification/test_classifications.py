@@ -196,9 +196,18 @@ def test_the_api_submits_a_draft_with_codes_and_reads_the_store(client, trio, va
 
     token = api_token_create(user=alice, name="curator tool", department_codes=[trio.department.code])[1]
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    body = {"variant": "GRCh37-1-156146640-G-A", "gene": "SEMA4A", "condition": "RP35", "mode_of_inheritance": "AD",
-            "department": trio.department.code, "submit": True,
-            "codes": [{"code": "PS3_Moderate", "justification": "assay"}, {"code": "PM2_Supporting", "justification": "absent from gnomAD v4.1 (browser)"}]}
+    body = {
+        "variant": "GRCh37-1-156146640-G-A",
+        "gene": "SEMA4A",
+        "condition": "RP35",
+        "mode_of_inheritance": "AD",
+        "department": trio.department.code,
+        "submit": True,
+        "codes": [
+            {"code": "PS3_Moderate", "justification": "assay"},
+            {"code": "PM2_Supporting", "justification": "absent from gnomAD v4.1 (browser)"},
+        ],
+    }
     response = client.post(reverse("api_classifications"), body, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     data = response.json()

@@ -10,7 +10,10 @@ from core.tokens import api_token_create
 from genomes.models import Variant
 from interpret.classification.selectors import classification_get_for_user, classifications_of_variant
 from interpret.classification.services import (
-    classification_approve, classification_criterion_set, classification_start, classification_submit,
+    classification_approve,
+    classification_criterion_set,
+    classification_start,
+    classification_submit,
 )
 from interpret.models import Classification
 from tests.factories import make_user

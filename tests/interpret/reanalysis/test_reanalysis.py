@@ -15,11 +15,20 @@ from core.tokens import api_token_create
 from genomes.models import Case, Variant
 from interpret.analysis.engine import run_analysis
 from interpret.models import Alert, Classification, Reanalysis
-from interpret.reanalysis.services import (classification_finalised, panel_events_consume, reanalysis_request,
-                                           scheduled_reanalysis)
+from interpret.reanalysis.services import (
+    classification_finalised,
+    panel_events_consume,
+    reanalysis_request,
+    scheduled_reanalysis,
+)
 from panels.models import PanelEvent
-from panels.services import panel_create, panel_entry_set, panel_version_draft, panel_version_publish, \
-    panel_version_submit
+from panels.services import (
+    panel_create,
+    panel_entry_set,
+    panel_version_draft,
+    panel_version_publish,
+    panel_version_submit,
+)
 from tests.factories import make_user
 from tests.genomes.importing.test_import_case import import_case, write_ped
 from tests.processes import ROOT, process_env
@@ -29,7 +38,7 @@ HEADER = """##fileformat=VCFv4.2
 ##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|HGVSc|HGVSp|CANONICAL">
 ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID
-"""
+"""  # noqa: E501 (a VCF header line as VEP writes it)
 AGRN = ("chr1\t1051352\t.\tG\tA\t50\tPASS\tCSQ=A|missense_variant|MODERATE|AGRN|ENSG00000188157|Transcript|"
         "ENST00000379370|protein_coding|ENST00000379370.2:c.5353G>A|ENSP00000368678.2:p.Asp1785Asn|YES\tGT\t0/1\n")
 NOC2L = ("chr1\t959240\t.\tT\tC\t50\tPASS\tCSQ=C|missense_variant|MODERATE|NOC2L|ENSG00000188976|Transcript|"

@@ -1,5 +1,5 @@
 from core.models import PatientGroup
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 
 def import_tumour_case(department, ped, vcf, *, group="CANCER-ADULT", analysis_type="tumour_normal", identifier=None,
@@ -9,7 +9,7 @@ def import_tumour_case(department, ped, vcf, *, group="CANCER-ADULT", analysis_t
 
     case_import = case_import_prepare(
         patient_group=PatientGroup.objects.get(code=group), department=department, send_to_worker=False,
-        ped_path=shared(ped), vcf_path=shared(vcf), analysis_type=analysis_type, case_identifier=identifier,
+        ped_path=public_file(ped), vcf_path=public_file(vcf), analysis_type=analysis_type, case_identifier=identifier,
         tumour_type=tumour_type, callable_mb=callable_mb, sample_map=sample_map)
     job = job_run(case_import.job_id)
     assert job.state == "done", job.error

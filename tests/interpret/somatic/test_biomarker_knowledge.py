@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.errors import InputFileError
 from core.models import Role
-from interpret.models import BiomarkerKnowledgeVersion
 from interpret.cancer import biomarkers
+from interpret.models import BiomarkerKnowledgeVersion
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import Role
-from interpret.models import Classification
 from interpret.cancer.oncogenicity import OncogenicityFacts, combine, oncogenicity_class, protein_change, suggest
+from interpret.models import Classification
 from tests.factories import make_user
 
 
@@ -85,7 +85,10 @@ def test_protein_change_parsing():
 def test_oncogenicity_in_the_store_two_people_and_apart_from_germline(tumour_case, oncologist, alice):
     from genomes.models import Variant
     from interpret.classification.services import (
-        classification_approve, classification_criterion_set, classification_start, classification_submit,
+        classification_approve,
+        classification_criterion_set,
+        classification_start,
+        classification_submit,
     )
 
     jak2 = Variant.objects.get(build="GRCh37", chrom="9", pos=5073770, ref="G", alt="T")

@@ -10,7 +10,7 @@ from interpret.analysis.engine import run_analysis
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_get
 from tests.interpret.somatic.conftest import import_tumour_case
-from tests.shared_data import shared
+from tests.public_data import public_file
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +45,26 @@ def test_substitution_classes_fold_purines_onto_the_pyrimidine_strand():
 
 
 def test_import_case_wait_json_carries_tmb(dept_a, cancer_knowledge, capsys):
-    call_command("import_case", "--patient-group", "CANCER-ADULT", "--department", dept_a.code,
-                 "--ped", str(shared("scout-demo/cancer_test.ped")), "--vcf", str(shared("scout-demo/cancer_test.vcf.gz")),
-                 "--analysis-type", "tumour_normal", "--tumour-type", "AML", "--callable-mb", "0.14",
-                 "--tumour-purity", "0.6", "--wait")
+    call_command(
+        "import_case",
+        "--patient-group",
+        "CANCER-ADULT",
+        "--department",
+        dept_a.code,
+        "--ped",
+        str(public_file("scout-demo/cancer_test.ped")),
+        "--vcf",
+        str(public_file("scout-demo/cancer_test.vcf.gz")),
+        "--analysis-type",
+        "tumour_normal",
+        "--tumour-type",
+        "AML",
+        "--callable-mb",
+        "0.14",
+        "--tumour-purity",
+        "0.6",
+        "--wait",
+    )
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["tmb"]["coding_mutations"] == CANCER_TEST_CODING
     assert outcome["tmb"]["per_mb"] is None
@@ -120,9 +136,15 @@ def test_tumour_only_case_without_normal_says_what_it_cannot_show(dept_a, cancer
     from core.models import PatientGroup
     from genomes.importing.prepare import case_import_prepare
 
-    case_import = case_import_prepare(patient_group=PatientGroup.objects.get(code="CANCER-ADVANCED"), department=dept_a,
-                                      ped_path=ped, vcf_path=shared("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
-                                      analysis_type="tumour_only", send_to_worker=False, tumour_type="MEL")
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="CANCER-ADVANCED"),
+        department=dept_a,
+        ped_path=ped,
+        vcf_path=public_file("scout-demo/scout_example_tumor_only.snv.indel.sorted.vcf.gz"),
+        analysis_type="tumour_only",
+        send_to_worker=False,
+        tumour_type="MEL",
+    )
     job = job_run(case_import.job_id)
     assert job.state == "done", job.error
     lacks = job.result["somatic_evidence"]["lacks"]
@@ -138,12 +160,24 @@ def test_unannotated_pcgr_file_is_imported_with_its_gaps_explained(dept_a, cance
 
     ped = tmp_path / "pcgr.ped"
     import gzip
-    header = [line for line in gzip.open(shared("pcgr-somatic/T001-BRCA.grch38.vcf.gz"), "rt") if line.startswith("#CHROM")][0]
+
+    header = [
+        line
+        for line in gzip.open(public_file("pcgr-somatic/T001-BRCA.grch38.vcf.gz"), "rt")
+        if line.startswith("#CHROM")
+    ][0]
     column = header.rstrip("\n").split("\t")[9]
     ped.write_text(f"T001\t{column}\t0\t0\t2\t2\n")
-    case_import = case_import_prepare(patient_group=PatientGroup.objects.get(code="CANCER-ADVANCED"), department=dept_a,
-                                      ped_path=ped, vcf_path=shared("pcgr-somatic/T001-BRCA.grch38.vcf.gz"),
-                                      analysis_type="tumour_only", send_to_worker=False, tumour_type="BRCA", build="GRCh38")
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="CANCER-ADVANCED"),
+        department=dept_a,
+        ped_path=ped,
+        vcf_path=public_file("pcgr-somatic/T001-BRCA.grch38.vcf.gz"),
+        analysis_type="tumour_only",
+        send_to_worker=False,
+        tumour_type="BRCA",
+        build="GRCh38",
+    )
     job = job_run(case_import.job_id)
     assert job.state == "done", job.error
     assert job.result["tmb"]["per_mb"] is None and job.result["tmb"]["coding_mutations"] is None
@@ -156,7 +190,9 @@ def test_gemini_somatic_pair_imports_as_tumour_normal(dept_a, cancer_knowledge, 
     case, job = import_tumour_case(dept_a, "gemini-inheritance/test.somatic.ped", "gemini-inheritance/test.somatic.vcf",
                                    identifier="GEMINI-SOMATIC", tumour_type="BRCA")
     assert job.result["tmb"]["coding_mutations"] is not None
-    result = run_analysis(case, {"genome_wide": True, "impacts": [], "pass_only": False, "max_popmax": None}, user=alice)
+    result = run_analysis(
+        case, {"genome_wide": True, "impacts": [], "pass_only": False, "max_popmax": None}, user=alice
+    )
     rows = candidates_as_dicts(result, result.candidates)
     assert rows and all("tumour_vaf" in r and "normal_alt_reads" in r for r in rows)
 
@@ -215,8 +251,8 @@ def test_a_bad_territory_or_purity_is_refused_before_anything_is_stored(dept_a, 
                                                                         value, words):
     with pytest.raises(SystemExit):
         call_command("import_case", "--patient-group", "CANCER-ADULT", "--department", dept_a.code,
-                     "--ped", str(shared("scout-demo/cancer_test.ped")),
-                     "--vcf", str(shared("scout-demo/cancer_test.vcf.gz")), "--analysis-type", "tumour_normal",
+                     "--ped", str(public_file("scout-demo/cancer_test.ped")),
+                     "--vcf", str(public_file("scout-demo/cancer_test.vcf.gz")), "--analysis-type", "tumour_normal",
                      option, value, "--wait")
     assert words in capsys.readouterr().err
     assert not Case.objects.exists()

@@ -29,8 +29,12 @@ def gwen(dept_a):
 def classified(trio, alice, gwen, dept_a):
     """The Scout trio in analysis by alice, SEMA4A tagged causative and finally classified (alice drafts, carl
     approves)."""
-    from interpret.classification.services import classification_criterion_set, classification_start
-    from interpret.classification.services import classification_approve, classification_submit
+    from interpret.classification.services import (
+        classification_approve,
+        classification_criterion_set,
+        classification_start,
+        classification_submit,
+    )
 
     carl = make_user("carl", department=dept_a, role=Role.VARIANT_CURATOR)
     variant = Variant.objects.get(**SEMA4A)
@@ -212,7 +216,9 @@ def test_a_department_uploads_its_letterhead_and_texts_and_the_report_uses_them(
     import base64
 
     case, _ = classified
-    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    )
     client.force_login(alice)
     assert client.post("/report-template/", {"letterhead": "Rigshospitalet\nKlinisk Genetisk Klinik",
                                              "methods": "Our methods text.", "limitations": "",

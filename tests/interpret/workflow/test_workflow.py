@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import AuditEvent, Role
@@ -144,12 +144,17 @@ def test_a_replaced_file_keeps_the_cases_place_in_the_workflow(trio, alice):
     from core.jobs import job_run
     from core.models import PatientGroup
     from genomes.importing.prepare import case_import_prepare
-    from tests.shared_data import shared
+    from tests.public_data import public_file
 
     services.case_start_analysis(case=trio, by=alice)
     case_import = case_import_prepare(
-        patient_group=PatientGroup.objects.get(code="RARE"), department=trio.department, send_to_worker=False,
-        ped_path=shared("scout-demo/643594.ped"), vcf_path=shared("scout-demo/643594.research.vcf.gz"), replace=True)
+        patient_group=PatientGroup.objects.get(code="RARE"),
+        department=trio.department,
+        send_to_worker=False,
+        ped_path=public_file("scout-demo/643594.ped"),
+        vcf_path=public_file("scout-demo/643594.research.vcf.gz"),
+        replace=True,
+    )
     assert job_run(case_import.job_id).state == "done"
     case = Case.objects.get(pk=trio.pk)
     assert case.status == S.IN_ANALYSIS and case.assigned_to == alice
