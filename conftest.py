@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interpret.settings")
 # The test client and the live server speak plain http.
 os.environ.setdefault("HTTPS", "false")
 # Tests create and drop their own databases: with the embedded server, as its superuser. The application's own
-# role (no ownership, no TRUNCATE of the audit log) is tested in tests/core/test_database_roles.py.
+# role (no ownership, no TRUNCATE of the audit log) is tested in tests/core/test_database_roles_and_backup.py.
 os.environ.setdefault("INTERPRET_DATABASE_ROLE", "superuser")
 # A broker queue of this run's own, shared with the worker processes it starts,
 # so that a stale message of an earlier run or of `make run` is never consumed.

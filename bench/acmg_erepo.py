@@ -3,8 +3,10 @@
 Feeds each row's applied ('Met') codes with their strengths to the combiner and compares the class
 with the panel's assertion; retracted rows are excluded. Prints the agreement of each system side by
 side, the confusion matrix of the platform's choice (auto: the expert panel's specification), the
-remaining disagreements by panel, and a 2-fold cross-check of the per-panel combining choices (chosen
-on one half of a panel's rows, measured on the other) so the figure is not only a fit.
+remaining disagreements by panel. The expert-panel specifications the platform ships were chosen on these rows,
+so their agreement is in-sample; the headline is cross-validated: each panel's combining choice made on one half
+of its rows and counted on the other, and, for a panel without a specification, one choice made on the other
+panels and counted on the held-out one.
 
     .venv/bin/python bench/acmg_erepo.py [--markdown docs/acmg_erepo.md]
 """
@@ -57,15 +59,31 @@ def classify(evidence, system, options):
     return (classify_points if system == "points" else classify_rules_2015)(evidence, options)
 
 
-def cross_check(by_panel) -> float:
+def _best(rows_):
+    return max(CANDIDATES, key=lambda c: (sum(classify(e, *c) is t for e, t in rows_), -CANDIDATES.index(c)))
+
+
+def cross_check(by_panel) -> tuple[int, int]:
     """2-fold: choose each panel's combining candidate on half its rows, count agreement on the other half."""
     right = total = 0
     for items in by_panel.values():
         for train, test in ((items[0::2], items[1::2]), (items[1::2], items[0::2])):
-            best = max(CANDIDATES, key=lambda c: (sum(classify(e, *c) is t for e, t in train), -CANDIDATES.index(c)))
+            best = _best(train)
             right += sum(classify(e, *best) is t for e, t in test)
             total += len(test)
-    return right / total
+    return right, total
+
+
+def leave_one_panel_out(by_panel) -> tuple[int, int]:
+    """A panel the platform has no specification for: one candidate chosen on every other panel's rows, counted
+    on the held-out panel's."""
+    right = total = 0
+    for held_out, test in by_panel.items():
+        train = [row for panel, items in by_panel.items() if panel != held_out for row in items]
+        best = _best(train)
+        right += sum(classify(e, *best) is t for e, t in test)
+        total += len(test)
+    return right, total
 
 
 def main():
@@ -104,15 +122,22 @@ def main():
             wrong[panel][(codes, truth.short, chosen.classification.short, chosen.points)] += 1
         by_panel[panel].append((evidence, truth))
     seconds = time.perf_counter() - started
-    cv = cross_check(by_panel)
+    two_fold, panel_out = cross_check(by_panel), leave_one_panel_out(by_panel)
 
     out = []
     out.append(f"Rows compared: {n} (retracted rows excluded); scored in {seconds:.2f} s "
                f"({n / seconds:,.0f} rows/s including parsing).\n")
     out.append("| combiner | exact agreement |\n|---|---|")
+    # The headline is measured on rows the choices were not made on; the specifications' figure is in-sample.
+    out.append(f"| **per-panel choice, cross-validated** (chosen on one half of each panel's rows, counted on the "
+               f"other) | **{two_fold[0] / two_fold[1]:.1%}** ({two_fold[0]}/{two_fold[1]}) |")
+    out.append(f"| one choice for a panel without a specification, leave-one-panel-out (chosen on the other "
+               f"panels) | {panel_out[0] / panel_out[1]:.1%} ({panel_out[0]}/{panel_out[1]}) |")
     for name, count in agree.items():
-        out.append(f"| {name} | {count / n:.1%} ({count}/{n}) |")
-    out.append(f"| per-panel choice, 2-fold cross-checked | {cv:.1%} |\n")
+        label = name + (" (in-sample: the specifications were chosen on these rows)" if name.startswith("auto")
+                        else " (one rule set for every panel)")
+        out.append(f"| {label} | {count / n:.1%} ({count}/{n}) |")
+    out[-1] += "\n"
     out.append("Confusion matrix of the auto choice (rows: expert panel's assertion, columns: combiner):\n")
     out.append("| assertion \\ combiner | " + " | ".join(c.short for c in ORDER) + " |")
     out.append("|---|" + "---|" * len(ORDER))

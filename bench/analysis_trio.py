@@ -43,8 +43,8 @@ from core.models import Department, Membership, PatientGroup, Role, User  # noqa
 from genomes.importing.prepare import case_import_prepare  # noqa: E402
 from genomes.synthetic import CohortSpec, generate_cohort  # noqa: E402
 from interpret.analysis.engine import run_analysis  # noqa: E402
+from interpret.analysis.models import FilterPreset  # noqa: E402
 from interpret.analysis.presets import built_in_presets_sync  # noqa: E402
-from interpret.models import FilterPreset  # noqa: E402
 from panels.services import panel_create, panel_entry_set, panel_version_publish, panel_version_submit  # noqa: E402
 
 built_in_presets_sync()
@@ -91,6 +91,7 @@ def copy_case(base, number: int):
     base_import = base.imports.get(is_current=True)
     with transaction.atomic():
         case = Case.objects.create(identifier=identifier, genome_build=base.genome_build, status=base.status,
+                                   import_state=base.import_state,
                                    patient_group=base.patient_group, department=base.department,
                                    analysis_type=base.analysis_type)
         people = {}

@@ -37,7 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 from core.models import Department, PatientGroup, User  # noqa: E402
 from genomes.models import Case, Individual, Sample  # noqa: E402
 from interpret.dashboards.selectors import FIGURES, Period  # noqa: E402
-from interpret.models import Report  # noqa: E402
+from interpret.reporting.models import Report  # noqa: E402
 
 author, _ = User.objects.get_or_create(username="bench-dashboard")
 departments = [Department.objects.get_or_create(code=f"bench-d{n}", defaults={"name": f"Bench {n}"})[0]

@@ -32,7 +32,8 @@ from genomes.importing.storage import CASE_VARIANT_COLUMNS  # noqa: E402
 from genomes.models import Case, CaseImport, Individual, Sample  # noqa: E402
 from genomes.observations import observations_add_case  # noqa: E402
 from interpret.analysis.filters import normalise_settings  # noqa: E402
-from interpret.models import Alert, FilterRun, Reanalysis  # noqa: E402
+from interpret.analysis.models import FilterRun  # noqa: E402
+from interpret.reanalysis.models import Alert, Reanalysis  # noqa: E402
 from interpret.reanalysis.runner import reanalysis_run  # noqa: E402
 from interpret.reanalysis.services import panel_events_consume  # noqa: E402
 from panels.models import Panel, PanelVersion  # noqa: E402
@@ -54,6 +55,7 @@ for number in range(1, args.small + 1):
         continue
     with transaction.atomic():
         case = Case.objects.create(identifier=identifier, genome_build=base.genome_build, status="ready",
+                                   import_state="imported",
                                    patient_group=base.patient_group, department=base.department,
                                    analysis_type="singleton")
         proband = base.individuals.get(is_proband=True)

@@ -42,7 +42,7 @@ import requests  # noqa: E402 - installed with pyensembl's dependencies; a bench
 
 from core.models import Department, Membership, Role, User  # noqa: E402
 from genomes.models import Case  # noqa: E402
-from interpret.models import FilterPreset  # noqa: E402
+from interpret.analysis.models import FilterPreset  # noqa: E402
 
 PASSWORD = "bench-load-Password-1"
 PAGES = [  # query parameters on top of the trio default preset
@@ -96,7 +96,7 @@ def main() -> None:
     args = parser.parse_args()
 
     department = Department.objects.get(code="bench")
-    cases = list(Case.objects.filter(department=department, status=Case.Status.READY,
+    cases = list(Case.objects.filter(department=department, import_state=Case.ImportState.IMPORTED,
                                      imports__is_current=True).values_list("pk", flat=True))
     if not cases:
         raise SystemExit("no benchmark cases: run bench/analysis_trio.py first with the same INTERPRET_DATA_DIR")

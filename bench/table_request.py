@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from core.models import Department, Membership, Role, User  # noqa: E402
 from genomes.models import Case  # noqa: E402
-from interpret.models import FilterPreset  # noqa: E402
+from interpret.analysis.models import FilterPreset  # noqa: E402
 
 FILTERS = ({}, {"inheritance": "de_novo", "genome_wide": "1"}, {"inheritance": "comp_het", "genome_wide": "1"},
            {"max_popmax": "0.001"})

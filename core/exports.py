@@ -20,9 +20,3 @@ def spreadsheet_safe(value):
 def spreadsheet_safe_row(values) -> list:
     return [spreadsheet_safe(value) for value in values]
 
-
-def unquote_spreadsheet_safe(value: str) -> str:
-    """Read back a cell that ``spreadsheet_safe`` quoted (panel files exported here and imported again)."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value

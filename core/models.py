@@ -1,9 +1,9 @@
 """The platform core's data: users, departments and their roles, patient groups, the append-only audit log,
 API tokens for batch jobs, and background job rows.
 
-These models keep the app label ``interpret`` they were created under (tables ``interpret_user``,
-``interpret_auditevent``, ...; ``AUTH_USER_MODEL = "interpret.User"``), so moving the code into the core
-needed no data migration; their schema history stays in interpret/migrations for the same reason.
+They belong to the app ``core`` (``AUTH_USER_MODEL = "core.User"``) with their schema history in core/migrations,
+and keep the tables they were first created under by the app ``interpret`` (``interpret_user``,
+``interpret_auditevent``, ...): the move changed no table (core 0001, core 0002).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        app_label = "interpret"
+        db_table = "interpret_user"  # the table it was created under (see core 0001)
 
 
 class Department(models.Model):
@@ -45,7 +45,7 @@ class Department(models.Model):
     region = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_department"  # the table it was created under (see core 0001)
         ordering = ["name"]
 
     def __str__(self):
@@ -76,7 +76,7 @@ class Membership(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_membership"  # the table it was created under (see core 0001)
         constraints = [
             models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique_role"),
         ]
@@ -108,7 +108,7 @@ class PatientGroup(models.Model):
                                 "off where the group's consent does not cover sharing")
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_patientgroup"  # the table it was created under (see core 0001)
         ordering = ["number"]
 
     def __str__(self):
@@ -154,7 +154,7 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_auditevent"  # the table it was created under (see core 0001)
         ordering = ["-timestamp", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id", "timestamp"], name="audit_object_idx")]
 
@@ -180,7 +180,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_apitoken"  # the table it was created under (see core 0001)
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
@@ -226,7 +226,7 @@ class Job(models.Model):
                                         help_text="Last sign of life of the process running it (core.jobs.Heartbeat)")
 
     class Meta:
-        app_label = "interpret"
+        db_table = "interpret_job"  # the table it was created under (see core 0001)
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -21,10 +21,15 @@ from genomes.web import case_for_request
 class CaseSerializer(serializers.ModelSerializer):
     patient_group = serializers.CharField(source="patient_group.code")
     department = serializers.CharField(source="department.code")
+    # "status" keeps the one word it always had (new, importing, then the workflow's state: Case.state); the two
+    # states it joins are given apart too
+    status = serializers.CharField(source="state", read_only=True)
+    workflow_status = serializers.CharField(source="status", read_only=True)
 
     class Meta:
         model = Case
-        fields = ["id", "identifier", "patient_group", "department", "analysis_type", "status", "created_at"]
+        fields = ["id", "identifier", "patient_group", "department", "analysis_type", "status", "import_state",
+                  "workflow_status", "created_at"]
 
 
 class CaseList(APIView):

@@ -41,11 +41,6 @@ def genotype_code(called_alleles: list[int], alt_index: int) -> int:
     return HET_OTHER_ALT if other else HET
 
 
-def carrier_sql(array: str) -> str:
-    """An SQL predicate: some sample of the genotype array ``array`` (a column or expression) carries the ALT."""
-    return "(" + " OR ".join(f"{code} = ANY({array})" for code in CARRIER) + ")"
-
-
 def codes_sql(codes: tuple[int, ...]) -> str:
     """``codes`` as an SQL IN list, e.g. "(1, 2, 3)"."""
     return "(" + ", ".join(str(code) for code in codes) + ")"

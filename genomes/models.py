@@ -22,10 +22,15 @@ class Case(models.Model):
         TUMOUR_NORMAL = "tumour_normal", "Tumour/normal"
         TUMOUR_ONLY = "tumour_only", "Tumour only"
 
-    class Status(models.TextChoices):
-        # The import's states, then the department's workflow (interpret/workflow: who may move a case when)
-        NEW = "new", "Awaiting data"
+    class ImportState(models.TextChoices):
+        # Written by the import (genomes.importing) and a withdrawal (genomes.services) only
+        AWAITING_DATA = "awaiting_data", "Awaiting data"
         IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Data imported"
+
+    class Status(models.TextChoices):
+        # The department's workflow, written by interpret.workflow only (who may move a case when); a case
+        # enters it once its data are imported, and a re-import leaves it where it is
         READY = "ready", "Ready for analysis"
         IN_ANALYSIS = "in_analysis", "In analysis"
         IN_REVIEW = "in_review", "In review"
@@ -40,7 +45,8 @@ class Case(models.Model):
     patient_group = models.ForeignKey(PatientGroup, on_delete=models.PROTECT, related_name="cases")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cases")
     analysis_type = models.CharField(max_length=20, choices=AnalysisType.choices)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    import_state = models.CharField(max_length=14, choices=ImportState.choices, default=ImportState.AWAITING_DATA)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # Workflow (interpret/workflow): the geneticist analysing the case, the second geneticist reviewing it, when
@@ -77,6 +83,26 @@ class Case(models.Model):
 
     def __str__(self):
         return self.identifier
+
+    # One word for lists and the API's ``status`` (its values since the first release): "new" while the case has no
+    # data (registered, or withdrawn), "importing" during its first import, then the workflow's state (a re-import
+    # leaves it as it is).
+    def _before_data(self) -> tuple[str, str] | None:
+        if self.import_state == self.ImportState.AWAITING_DATA:
+            return "new", "Awaiting data"
+        if self.import_state == self.ImportState.IMPORTING and self.status == self.Status.READY:
+            return "importing", "Importing"
+        return None
+
+    @property
+    def state(self) -> str:
+        before = self._before_data()
+        return before[0] if before else self.status
+
+    @property
+    def state_label(self) -> str:
+        before = self._before_data()
+        return before[1] if before else self.get_status_display()
 
     @property
     def is_foetal(self) -> bool:

@@ -95,7 +95,7 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             withdrawn = observations_withdraw(cursor)
             observations_add(cursor, families_split(cursor, families))
             national_variants_forget(cursor, "withdrawn_variants")
-        Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
+        Case.objects.filter(pk=case.pk).update(import_state=Case.ImportState.AWAITING_DATA)
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
                      department_code=case.department.code,
                      details={"withdrawn": "case variants", "rows": deleted, "reason": reason})

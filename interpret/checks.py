@@ -12,7 +12,7 @@ def demo_accounts_in_production(app_configs=None, **kwargs):
     if settings.DEBUG or not settings.HTTPS:
         return []
     from core.models import Department, User
-    from interpret.demo import DEMO_DEPARTMENTS, DEMO_USERS
+    from interpret.demo.loading import DEMO_DEPARTMENTS, DEMO_USERS
 
     try:
         users = sorted(User.objects.filter(username__in=[u.username for u in DEMO_USERS])

@@ -166,7 +166,7 @@ else:
     # Shared by every web worker process, unlike the local-memory cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 
-# Job state lives in our own job rows (interpret.models.Job), not in a result backend.
+# Job state lives in our own job rows (core.models.Job), not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -179,7 +179,7 @@ JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 90)
 
 # --- Authentication and security -----------------------------------------------
-AUTH_USER_MODEL = "interpret.User"
+AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -217,17 +217,23 @@ class PanelDraftGene(_VersionAction):
 
 
 class PanelVersionTransition(_VersionAction):
-    """POST .../submit/ (author) or .../publish/ (sign-off by a second curator)."""
+    """POST .../submit/ (author), .../return/ (back to draft, with a "comment"), .../publish/ (sign-off by a
+    second curator) or .../retire/ (a published version no longer offered to analyses)."""
 
     def post(self, request, code: str, label: str, action: str):
         version = self.version(request, code, label)
         try:
             if action == "submit":
                 services.panel_version_submit(version=version, by=request.user, audit=audit_context(request))
+            elif action == "return":
+                services.panel_version_return_to_draft(version=version, by=request.user, audit=audit_context(request),
+                                                       comment=request.data.get("comment", ""))
             elif action == "publish":
                 services.panel_version_publish(
                     version=version, signed_off_by=request.user, audit=audit_context(request)
                 )
+            elif action == "retire":
+                services.panel_version_retire(version=version, by=request.user, audit=audit_context(request))
             else:
                 return Response({"error": f"unknown action {action}"}, status=status.HTTP_404_NOT_FOUND)
         except (ValidationError, DjangoPermissionDenied) as exc:

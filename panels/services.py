@@ -187,18 +187,25 @@ IMPORT_ACCOUNT = "panel-import"
 
 def panel_import_account(network: Department):
     """The service account that authors command-line imports: an import is never signed off by the account
-    that wrote it, so publishing one still needs a named curator (the two-person rule holds for imports)."""
+    that wrote it, so publishing one still needs a named curator (the two-person rule holds for imports).
+
+    The account is made here (with no role and no password); its variant-curator role in a network it gets as
+    every account does (core.roles: asked for by an administrator, approved by a second), so a command-line import
+    into a network nobody has granted it fails and says how to grant it."""
     account, created = User.objects.get_or_create(
         username=IMPORT_ACCOUNT,
         defaults={"first_name": "Panel", "last_name": "import", "is_service_account": True})
     if created:
         account.set_unusable_password()
         account.save(update_fields=["password"])
-    _, granted = Membership.objects.get_or_create(user=account, department=network, role=Role.VARIANT_CURATOR)
-    if granted:
-        audit_record(action=Action.CHANGE, user=None, username="manage.py import_panel",
-                     object_type="membership", object_id=account.pk, department_code=network.code,
-                     details={"account": IMPORT_ACCOUNT, "role": Role.VARIANT_CURATOR})
+        audit_record(action=Action.CREATE, user=None, username="manage.py import_panel", object_type="account",
+                     object_id=account.pk, details={"account": IMPORT_ACCOUNT, "service_account": True})
+    if not Membership.objects.filter(user=account, department=network, role=Role.VARIANT_CURATOR).exists():
+        raise PermissionDenied(
+            f"the {IMPORT_ACCOUNT} service account has no variant-curator role in {network.code}: an administrator "
+            f"asks for it (manage.py grant_role --by ADMIN --user {IMPORT_ACCOUNT} --department {network.code} "
+            "--role variant_curator --reason ...) and a second administrator approves it (--approve GRANT_ID), as "
+            "for every account; or name the authoring curator with --author")
     return account
 
 

@@ -111,7 +111,7 @@ def draft_gene_change(request, code: str, label: str, symbol: str):
 
 @require_POST
 def version_transition(request, code: str, label: str, action: str):
-    """submit, return (to draft) or publish (sign off)."""
+    """submit, return (to draft), publish (sign off) or retire (a published version)."""
     version = panel_version_get(panel_get(code), label)
     try:
         if action == "submit":
@@ -127,6 +127,9 @@ def version_transition(request, code: str, label: str, action: str):
             messages.success(request, f"Version {version.label} signed off and published.")
             if previous is not None:
                 return redirect(reverse("panel_compare", args=[code]) + f"?from={previous.label}&to={version.label}")
+        elif action == "retire":
+            services.panel_version_retire(version=version, by=request.user, audit=audit_context(request))
+            messages.info(request, f"Version {version.label} retired: analyses no longer use it by default.")
         else:
             return HttpResponse(status=404)
     except (ValidationError, PermissionDenied) as exc:

@@ -116,8 +116,7 @@ def worker(transactional_db, tmp_path):
 @pytest.fixture
 def cancer_knowledge(patient_groups, django_user_model):
     """The shipped demo cancer gene list, hotspots and biomarker table (published by two curators)."""
-    from interpret.cancer.biomarkers import demo_knowledge_publish
-    from interpret.cancer.knowledge import demo_knowledge_load
+    from interpret.demo.cancer_knowledge import demo_knowledge_load, demo_knowledge_publish
     from tests.factories import make_department
 
     network = make_department("kb-net", name="Knowledge curators")

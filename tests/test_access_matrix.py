@@ -160,11 +160,11 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     Job.objects.filter(pk=job.pk).update(created_by=alice)
     tokens = {"token_a": api_token_create(user=alice, name="a", department_codes=["kg-a"]),
               "token_b": api_token_create(user=bob, name="b", department_codes=["kg-b"])}
-    from interpret.models import Report
+    from interpret.reporting.models import Report
 
     report = Report.objects.create(case=trio, version=1, author=alice, edited_by=[alice.pk], status="signed",
                                    signed_by=bob, html="<p>signed</p>", pdf=b"%PDF-1.4 signed", pdf_sha256="0" * 64)
-    from interpret.models import Alert
+    from interpret.reanalysis.models import Alert
     from interpret.reanalysis.services import reanalysis_request
 
     alert = Alert.objects.create(department=dept_a, case=trio, kind="classification", subject="variant:1",

@@ -208,7 +208,7 @@ def test_a_geneticist_opens_a_trio_applies_a_preset_opens_a_variant_and_tags_it(
     page.click("[data-testid=variant-tags] [data-tag=candidate]")
     page.wait_for_selector("[data-testid=variant-tags] [data-tag=candidate][aria-pressed=true]")
     htmx_idle(page)
-    from interpret.models import VariantTag
+    from interpret.analysis.models import VariantTag
 
     assert VariantTag.objects.filter(case_id=case_import.case_id, tag="candidate").count() == 1
     page.go_back()
@@ -546,7 +546,8 @@ def test_a_geneticist_looks_a_variant_up_nationally_and_acts_on_a_reanalysis_ale
     classification raised for that case, acknowledged from the inbox."""
     from core.jobs import job_run
     from genomes.models import Variant
-    from interpret.models import Alert, Classification
+    from interpret.classification.models import Classification
+    from interpret.reanalysis.models import Alert
     from interpret.reanalysis.services import classification_finalised
     from tests.genomes.importing.test_import_case import import_case, write_ped
     from tests.interpret.national.test_variant_lookup import AGRN_SNV, write_vcf
@@ -591,7 +592,7 @@ def test_a_tumor_board_prepares_a_meeting_discusses_a_case_records_a_decision_an
     """An oncologist of the case's department and of the board: creates the meeting, refers the tumour case, sets
     the participants, opens the case summary (tiers, TMB), records the recommendation and prints the summary."""
     from core.models import Department, Membership
-    from interpret.models import BoardRecommendation
+    from interpret.tumor_board.models import BoardRecommendation
 
     board = Department.objects.create(code="mtb", name="National molecular tumor board",
                                       kind=Department.Kind.TUMOR_BOARD)

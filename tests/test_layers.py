@@ -9,6 +9,7 @@ Every module's imports are read from its source (module level and inside functio
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Bottom up. Panels may use genomes' reference modules (variant identity, gene models), never the reverse.
 LAYERS = {"core": 0, "genomes": 1, "panels": 2, "interpret": 3}
 # Plain modules: no Django, so they run in the import's worker processes and are tested without a database.
-WITHOUT_DJANGO = ("genomes.vcf", "genomes.importing.worker", "genomes.importing.copy_text", "genomes.genotypes",
-                  "genomes.clinvar", "genomes.transcripts", "genomes.variant_identity", "genomes.family",
-                  "interpret.acmg", "interpret.rules", "core.errors", "core.processes")
+WITHOUT_DJANGO = ("genomes.vcf", "genomes.case_variant_filters", "genomes.importing.worker",
+                  "genomes.importing.copy_text", "genomes.genotypes", "genomes.clinvar", "genomes.transcripts",
+                  "genomes.variant_identity", "genomes.family", "interpret.acmg", "interpret.rules", "core.errors",
+                  "core.processes")
 
 
 def _module_name(path: Path) -> str:
@@ -88,7 +90,8 @@ def unit(module: str) -> str:
 
 def test_the_import_graph_was_read():
     assert len(MODULES) > 80
-    assert "genomes.models" in GRAPH["interpret.models"] or "core.models" in GRAPH["interpret.models"]
+    assert "core.models" in GRAPH["interpret.classification.models"]
+    assert "interpret.classification.models" in GRAPH["interpret.models"]
 
 
 def test_no_module_imports_a_higher_layer():
@@ -133,3 +136,34 @@ def test_plain_modules_run_without_django(prefix):
             offending.append(name)
         stack.extend(GRAPH[name])
     assert offending == [], f"{prefix} reaches Django through: {', '.join(sorted(offending))}"
+
+
+# The interpretation package's root holds the project's wiring; the interpretation itself lives in subpackages.
+INTERPRET_WIRING = {"interpret", "interpret.settings", "interpret.urls", "interpret.celery", "interpret.wsgi",
+                    "interpret.asgi", "interpret.apps", "interpret.checks", "interpret.models"}
+
+
+def test_the_interpretation_root_holds_only_the_projects_wiring():
+    roots = {name for name, path in MODULES.items() if name.startswith("interpret") and unit(name) == name
+             and (path.name != "__init__.py" or name == "interpret")
+             and not name.startswith(("interpret.management", "interpret.templatetags"))}
+    assert roots - INTERPRET_WIRING == set(), "interpretation code in the package root: move it to a subpackage"
+
+
+def test_only_the_demo_its_commands_and_the_deployment_check_import_the_demo():
+    importers = sorted(source for source, targets in GRAPH.items()
+                       if any(t.startswith("interpret.demo") for t in targets)
+                       and not source.startswith(("interpret.demo", "interpret.management")))
+    assert importers == ["interpret.checks"]
+
+
+# Column names and 1-based array indexes of genomes_casevariant, written into SQL text
+CASE_VARIANT_SQL = re.compile(r"(genotypes|allele_fraction|depth|alt_reads|ref_reads|genotype_quality)\[\{|"
+                              r"\b(gnomad_popmax|gnomad_af|clinvar_stars)\s*(<=|>=|IS NULL)|"
+                              r"(genes|consequences|clinvar)\s*&&|FROM genomes_casevariant")
+
+
+def test_interpretation_asks_genomes_for_case_variant_conditions_instead_of_writing_sql():
+    writers = sorted(name for name, path in MODULES.items() if name.startswith("interpret")
+                     and CASE_VARIANT_SQL.search(path.read_text()))
+    assert writers == []

@@ -83,15 +83,14 @@ def _forget_failed_import(case_import: CaseImport) -> None:
     with transaction.atomic():
         if case.imports.filter(is_current=True).exists():  # a failed replace: the old variants stay
             case_import.delete()
-            # a case in the department's workflow keeps its state; one that was only importing is ready again
-            Case.objects.filter(pk=case.pk, status=Case.Status.IMPORTING).update(status=Case.Status.READY)
+            Case.objects.filter(pk=case.pk).update(import_state=Case.ImportState.IMPORTED)
         elif case_import.job.parameters.get("created_case"):
             case.delete()
         else:  # registered before its data arrived: back to awaiting data
             case_import.delete()
             case.samples.all().delete()
             case.individuals.all().delete()
-            Case.objects.filter(pk=case.pk).update(status=Case.Status.NEW)
+            Case.objects.filter(pk=case.pk).update(import_state=Case.ImportState.AWAITING_DATA)
 
 
 def case_import_load(case_import: CaseImport, report) -> dict:
@@ -293,10 +292,8 @@ def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples,
         is_current=True, records_read=statistics.records, variants_stored=stored,
         records_per_second=round(statistics.records / elapsed, 1), statistics=summary,
     )
-    Case.objects.filter(pk=case.pk).update(genome_build=build)
-    # Ready for analysis once its data are in; a case already in the workflow (a replaced file) keeps its state.
-    Case.objects.filter(pk=case.pk, status__in=(Case.Status.NEW, Case.Status.IMPORTING)).update(
-        status=Case.Status.READY, status_changed_at=timezone.now())
+    # Its data are in: the workflow's work lists take it up (interpret.workflow), turnaround counts from the first.
+    Case.objects.filter(pk=case.pk).update(genome_build=build, import_state=Case.ImportState.IMPORTED)
     Case.objects.filter(pk=case.pk, data_ready_at__isnull=True).update(data_ready_at=timezone.now())
     return summary
 

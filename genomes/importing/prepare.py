@@ -169,10 +169,9 @@ def case_import_prepare(
             _store_pedigree(case, pedigree, samples, chosen_type)
             case.analysis_type = chosen_type
             case.save(update_fields=["analysis_type"])
-        if case.status in (Case.Status.NEW, Case.Status.READY, Case.Status.IMPORTING):
-            case.status = Case.Status.IMPORTING
-            case.save(update_fields=["status"])
-        # a case in the workflow (in analysis, in review, reported, closed) keeps its state: its job shows the import
+        # the workflow's state is the workflow's: a case in analysis keeps it while its file is replaced
+        case.import_state = Case.ImportState.IMPORTING
+        case.save(update_fields=["import_state"])
         job = job_create(kind="vcf_import", created_by=created_by, department=department,
                          parameters={"case": identifier, "vcf": str(vcf_path), "ped": str(ped_path),
                                      "created_case": created_case},

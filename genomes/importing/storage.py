@@ -71,10 +71,11 @@ def store_end(cursor, case_import) -> None:
     # they become one family and while the case's new import is not yet current.
     observations_snapshot(cursor, joined - replaced, "joined_observations")
     family = families_merge(cursor, joined)
-    cursor.execute(
-        "UPDATE genomes_caseimport SET is_current = (id = %s) WHERE case_id = %s AND (is_current OR id = %s)",
-        [case_import.pk, case_id, case_import.pk],
-    )
+    # Two statements: PostgreSQL checks a unique index row by row, so one UPDATE that sets the new import current
+    # and the old one not fails whenever it reaches the new row first (it depends on where the rows lie).
+    cursor.execute("UPDATE genomes_caseimport SET is_current = false WHERE case_id = %s AND is_current AND id <> %s",
+                   [case_id, case_import.pk])
+    cursor.execute("UPDATE genomes_caseimport SET is_current = true WHERE id = %s", [case_import.pk])
     if case_import.replace:
         observations_withdraw(cursor, "replaced_observations")
     observations_withdraw(cursor, "joined_observations")

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('interpret', '0001_initial'),
+        ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('new', 'New'), ('importing', 'Importing'), ('ready', 'Ready'), ('in_analysis', 'In analysis'), ('reported', 'Reported'), ('closed', 'Closed')], db_index=True, default='new', max_length=20)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='interpret.department')),
-                ('patient_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='interpret.patientgroup')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='core.department')),
+                ('patient_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='core.patientgroup')),
             ],
             options={
                 'ordering': ['-created_at'],
@@ -39,14 +39,14 @@ class Migration(migrations.Migration):
                 ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('reason', models.CharField(max_length=300)),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='genomes.case')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_shares', to='interpret.department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_shares', to='core.department')),
                 ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.AddField(
             model_name='case',
             name='shared_with',
-            field=models.ManyToManyField(blank=True, related_name='shared_cases', through='genomes.CaseShare', through_fields=('case', 'department'), to='interpret.department'),
+            field=models.ManyToManyField(blank=True, related_name='shared_cases', through='genomes.CaseShare', through_fields=('case', 'department'), to='core.department'),
         ),
         migrations.AddConstraint(
             model_name='caseshare',

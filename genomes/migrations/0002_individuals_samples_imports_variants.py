@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('genomes', '0001_initial'),
-        ('interpret', '0002_patient_groups_and_append_only_audit'),
+        ('core', '0001_initial'),
     ]
 
     operations = [
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ('statistics', models.JSONField(blank=True, default=dict, help_text='Counts of everything read, for QC')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='genomes.case')),
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='case_import', to='interpret.job')),
+                ('job', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='case_import', to='core.job')),
             ],
             options={
                 'ordering': ['-created_at'],

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('genomes', '0007_import_staging_batches'),
-        ('interpret', '0010_job_heartbeat'),
+        ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('genomes', '0010_analyze_case_variants'),
-        ('interpret', '0010_job_heartbeat'),
+        ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('genomes', '0011_case_workflow'),
-        ('interpret', '0013_patient_group_beacon_consent'),
+        ('core', '0001_initial'),
     ]
 
     operations = [
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='variantobservation',
             name='patient_group',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='interpret.patientgroup'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.patientgroup'),
         ),
         migrations.AddField(
             model_name='variantobservation',

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('genomes', '0013_tumor_board'),
-        ('interpret', '0016_somatic_presets'),
+        ('core', '0001_initial'),
     ]
 
     operations = [
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('family_id', models.BigIntegerField(db_index=True, help_text='The national family: persons linked by cases')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('department', models.ForeignKey(help_text='Where the person was first seen', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interpret.department')),
+                ('department', models.ForeignKey(help_text='Where the person was first seen', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.department')),
             ],
         ),
         migrations.AddField(

@@ -8,9 +8,9 @@ from core.patient_reads import patient_rows_read
 from core.web import audit_context
 from genomes.web import case_for_request
 from interpret.analysis.engine import run_analysis
+from interpret.analysis.models import FilterRun
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_or_default
-from interpret.models import FilterRun
 
 
 class CaseAnalysis(APIView):

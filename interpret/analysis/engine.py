@@ -21,9 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from core.errors import NotFound
+from genomes import case_variant_filters as row_filter
 from genomes import case_variants
-from genomes.clinvar import pathogenic_sql
-from genomes.genotypes import CARRIER, codes_sql
 from genomes.observations import germline_family_counts
 from genomes.selectors import family_of_case
 from genomes.somatic import is_somatic, tumour_normal_positions
@@ -32,10 +31,10 @@ from genomes.variant_identity import normalize_contig, xpos
 from genomes.vcf.evidence_fields import carries
 from interpret.analysis.evidence import case_evidence, filter_notes
 from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION, normalise_settings, without_sorting
-from interpret.cancer.analysis import somatic_candidates, somatic_notes, somatic_where
+from interpret.analysis.models import FilterPreset, FilterRun
+from interpret.analysis.somatic import somatic_candidates, somatic_conditions, somatic_notes
 from interpret.cancer.biomarkers import TIER_RANK
-from interpret.models import FilterPreset, FilterRun
-from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, modes_of_row, sql_prefilter
+from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, inheritance_superset, modes_of_row
 from interpret.rules.scoring import score_parts, score_total
 
 logger = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ class Candidate:
     score_parts: dict = field(default_factory=dict)
     score: float = 0.0
     flags: list[str] = field(default_factory=list)
-    somatic: dict | None = None  # a tumour case's somatic facts (interpret.cancer.analysis)
+    somatic: dict | None = None  # a tumour case's somatic facts (interpret.analysis.somatic)
 
 
 @dataclass
@@ -145,87 +144,61 @@ def _padding_regions(panel_genes: dict, build: str, confidences) -> list[tuple[i
 
 def _where(family: Family | None, settings: dict, panel_symbols: list[str],
            padding_regions: list, somatic: tuple | None = None) -> tuple[list[str], list]:
-    """The filters that are column predicates, as WHERE conditions on case-variant rows (and their parameters).
+    """The filters that are column predicates, as named conditions on case-variant rows (genomes owns their SQL).
     ``somatic``: a tumour case's (tumour, normal) sample positions; its calls are filtered as somatic calls."""
-    where, params = [], []
-    if somatic is not None:
-        where, params = somatic_where(settings, *somatic)
-    keep_pathogenic = settings["include_clinvar_pathogenic"]
+    conditions = list(somatic_conditions(settings, *somatic)) if somatic is not None else []
     relaxable = []  # filters a ClinVar (likely) pathogenic assertion overrides
     if settings["max_popmax"] is not None:
-        relaxable.append("(gnomad_popmax IS NULL OR gnomad_popmax <= %s)")
-        params.append(settings["max_popmax"])
+        relaxable.append(row_filter.popmax_at_most_or_missing(settings["max_popmax"]))
     if settings["max_af"] is not None:
-        relaxable.append("(gnomad_af IS NULL OR gnomad_af <= %s)")
-        params.append(settings["max_af"])
+        relaxable.append(row_filter.allele_frequency_at_most_or_missing(settings["max_af"]))
     if settings["impacts"] or settings["consequences"]:
-        parts = []
+        either = []
         if settings["impacts"]:
-            parts.append("impact = ANY(%s)")
-            params.append(settings["impacts"])
+            either.append(row_filter.impact_in(settings["impacts"]))
         if settings["consequences"]:
-            parts.append("consequences && %s::text[]")
-            params.append(settings["consequences"])
-        relaxable.append("(" + " OR ".join(parts) + ")")
+            either.append(row_filter.consequence_in(settings["consequences"]))
+        relaxable.append(row_filter.any_of(*either))
     if relaxable:
-        clause = " AND ".join(relaxable)
-        if keep_pathogenic:
+        clause = row_filter.all_of(*relaxable)
+        if settings["include_clinvar_pathogenic"]:
             # ClinVar P/LP kept whatever the frequency and consequence, at the review levels trusted
             # (settings.CLINVAR_MIN_STARS); a file without review status keeps every P/LP, and the run says so.
-            clause = f"(({clause}) OR ({pathogenic_sql('clinvar')} AND (clinvar_stars IS NULL OR clinvar_stars >= %s)))"
-            params.append(django_settings.CLINVAR_MIN_STARS)
-        where.append(clause)
+            clause = row_filter.any_of(clause, row_filter.clinvar_pathogenic(django_settings.CLINVAR_MIN_STARS))
+        conditions.append(clause)
     if settings["clinvar"]:
-        where.append("clinvar && %s::text[]")
-        params.append(settings["clinvar"])
+        conditions.append(row_filter.clinvar_in(settings["clinvar"]))
     if settings["pass_only"]:
-        where.append("filter = 'PASS'")
+        conditions.append(row_filter.passed_filters())
     if family is not None:
-        index = family.proband + 1
-        where.append(f"genotypes[{index}] IN {codes_sql(CARRIER)}")  # the proband carries it
-        for key, column, operator in (("min_gq", "genotype_quality", ">="), ("min_dp", "depth", ">="),
-                                      ("min_ab", "allele_fraction", ">="), ("max_ab", "allele_fraction", "<=")):
+        proband = family.proband
+        conditions.append(row_filter.carries(proband))
+        for key, measure, bound in (("min_gq", "genotype_quality", row_filter.sample_at_least),
+                                    ("min_dp", "depth", row_filter.sample_at_least),
+                                    ("min_ab", "allele_fraction", row_filter.sample_at_least),
+                                    ("max_ab", "allele_fraction", row_filter.sample_at_most)):
             if settings[key] is not None:
-                where.append(f"{column}[{index}] {operator} %s")
-                params.append(settings[key])
+                conditions.append(bound(proband, measure, settings[key]))
         if settings["inheritance"]:
-            where.append(sql_prefilter(settings["inheritance"], family))
-    for key, column in (("min_revel", "revel"), ("min_cadd", "cadd_phred"), ("min_spliceai", "spliceai")):
+            conditions.append(inheritance_superset(settings["inheritance"], family))
+    for key, score in (("min_revel", "revel"), ("min_cadd", "cadd_phred"), ("min_spliceai", "spliceai")):
         if settings[key] is not None:
-            where.append(f"{column} >= %s")
-            params.append(settings[key])
+            conditions.append(row_filter.score_at_least(score, settings[key]))
     if settings["region"]:
         chrom, start, end = REGION.match(settings["region"]).groups()
         contig = normalize_contig(chrom)
-        where.append("xpos BETWEEN %s AND %s")
-        params += [xpos(contig, int(start.replace(",", ""))), xpos(contig, int(end.replace(",", "")))]
+        conditions.append(row_filter.in_xpos_range(xpos(contig, int(start.replace(",", ""))),
+                                                   xpos(contig, int(end.replace(",", "")))))
     if settings["genes"]:
         # HGNC symbols are upper case except the orf genes (C1orf159): match as typed and upper-cased.
-        where.append("genes && %s::text[]")
-        params.append(sorted({g for g in settings["genes"]} | {g.upper() for g in settings["genes"]}))
+        conditions.append(row_filter.in_genes({g for g in settings["genes"]} | {g.upper() for g in settings["genes"]}))
     if panel_symbols is not None and not settings["genome_wide"]:
-        parts = ["genes && %s::text[]"]
-        params.append(panel_symbols)
-        for start, end, _symbol in padding_regions:
-            parts.append("xpos BETWEEN %s AND %s")
-            params += [start, end]
-        where.append("(" + " OR ".join(parts) + ")")
+        padding = [row_filter.in_xpos_range(start, end) for start, end, _symbol in padding_regions]
+        conditions.append(row_filter.any_of(row_filter.in_genes(panel_symbols), *padding))
     if settings["text"]:
-        text = settings["text"]
-        parts = ["genes && %s::text[]", "rsid = %s", "transcripts::text ILIKE %s"]
-        params += [sorted({text, text.upper()}), text, _like(text)]
-        protein = protein_search_text(text)
-        if protein:  # 1- or 3-letter, with or without p.(...): the annotation writes p.Arg713Gln
-            parts.append("transcripts::text LIKE %s")
-            params.append("%p.%" + _escape_like(protein) + "%")
-        change = transcript_change_search(text)
-        if change:  # NM_000059.4:c.123A>G: a transcript whose RefSeq match (or MANE) is that one
-            parts.append("EXISTS (SELECT 1 FROM jsonb_array_elements(transcripts) t WHERE "
-                         "(t->>'refseq' ILIKE %s OR t->>'mane_select' ILIKE %s OR t->>'transcript' ILIKE %s) "
-                         "AND t->>'hgvsc' LIKE %s)")
-            params += [_like(change[0]), _like(change[0]), _like(change[0]), "%:" + _escape_like(change[1])]
-        where.append("(" + " OR ".join(parts) + ")")
-    return where, params
+        conditions.append(row_filter.text_matches(settings["text"], protein=protein_search_text(settings["text"]),
+                                                  change=transcript_change_search(settings["text"])))
+    return row_filter.as_where(conditions)
 
 
 # Narrowings of one look at a case (a search text, a region, a gene list), not its analysis: a reanalysis keeps the
@@ -245,14 +218,6 @@ def analysis_subjects(case) -> tuple[Family | None, tuple | None]:
     if is_somatic(case):
         return None, tumour_normal_positions(case)
     return family_of_case(case), None
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-
-
-def _like(text: str) -> str:
-    return "%" + _escape_like(text) + "%"
 
 
 def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset | None = None, user=None,

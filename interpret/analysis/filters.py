@@ -45,7 +45,7 @@ DEFAULTS = {
     "genes": [],
     "text": "",
     "inheritance": [],       # any of MODES; empty: no inheritance restriction
-    # Tumour cases only (interpret.cancer.analysis); a germline case's run says they were not applied.
+    # Tumour cases only (interpret.analysis.somatic); a germline case's run says they were not applied.
     "min_tumour_vaf": None,
     "min_tumour_depth": None,
     "min_tumour_alt_reads": None,

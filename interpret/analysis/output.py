@@ -75,7 +75,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "outside_panel": panel is None,
         "score": candidate.score, "score_parts": candidate.score_parts, "flags": candidate.flags,
     }
-    if candidate.somatic is not None:  # a tumour case's call (interpret.cancer.analysis)
+    if candidate.somatic is not None:  # a tumour case's call (interpret.analysis.somatic)
         somatic = candidate.somatic
         result.update({key: somatic.get(key) for key in (
             "tumour_vaf", "tumour_depth", "tumour_alt_reads", "normal_alt_reads", "normal_depth", "normal_vaf",
@@ -85,7 +85,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         result["inheritance"] = []
     shown_by = dict(shown_by or {})
     if candidate.somatic is not None and candidate.somatic.get("gene"):
-        # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.cancer.analysis)
+        # a tumour's call is shown by its cancer gene's transcript where it touches one (interpret.analysis.somatic)
         shown_by["genes"] = [candidate.somatic["gene"]]
     shown = shown_transcript(transcripts or [], **shown_by)
     if shown is not None and shown.get("gene"):

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from core.access import departments_with_patient_access
 from interpret.analysis.filters import SORT_KEYS, normalise_settings
-from interpret.models import FilterPreset
+from interpret.analysis.models import FilterPreset
 
 SOMATIC_ANALYSES = ["tumour_normal", "tumour_only"]
 SOLID_DESCRIPTION = ("Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, "

@@ -8,7 +8,7 @@ from core.audit import Action, AuditContext, audit_record
 from genomes.case_variants import case_carries_variant
 from genomes.models import Case
 from genomes.services import CaseNotFound
-from interpret.models import VariantComment, VariantTag
+from interpret.analysis.models import VariantComment, VariantTag
 
 COMMENT_MAX_CHARACTERS = 5000
 

@@ -11,8 +11,8 @@ from genomes.transcripts import shown_transcript, transcripts_in_display_order
 from interpret.analysis.engine import candidate_score, row_in_analysis
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.links import external_links
+from interpret.analysis.models import VariantComment, VariantTag
 from interpret.analysis.output import case_individuals, genotypes_of
-from interpret.models import VariantComment, VariantTag
 from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, flags_of_row, modes_of_row
 
 

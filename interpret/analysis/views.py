@@ -27,13 +27,15 @@ from interpret.analysis.engine import filter_run_settings, run_analysis
 from interpret.analysis.evidence import banner as evidence_banner
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
+from interpret.analysis.models import FilterRun, VariantTag
 from interpret.analysis.output import candidates_as_dicts, case_individuals
 from interpret.analysis.presets import preset_or_default, preset_save, presets_for
+from interpret.analysis.selectors import filter_run_timeline
 from interpret.analysis.variant_marks import variant_comment_add as comment_add
 from interpret.analysis.variant_marks import variant_tag_toggle as tag_toggle
 from interpret.analysis.variant_page import variant_details
+from interpret.classification.models import Classification
 from interpret.classification.selectors import classifications_of_variant, may_classify
-from interpret.models import Classification, FilterRun, VariantTag
 from interpret.rules.inheritance import MODE_LABELS, MODES
 from interpret.workflow.selectors import case_workflow_context
 
@@ -220,5 +222,5 @@ def case_detail(request, case_id: int):
         "case": case, "shares": case.shares.select_related("department"), "active_group": case.patient_group.code,
         "filter_runs": case.filter_runs.select_related("user", "preset").prefetch_related(
             "panel_versions__panel")[:20],
-        **overview, **case_workflow_context(case, request.user),
+        **overview, **case_workflow_context(case, request.user, timeline_more=filter_run_timeline(case)),
     })

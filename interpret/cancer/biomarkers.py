@@ -23,8 +23,8 @@ from core.errors import InputFileError
 from core.models import Membership, Role
 from genomes.vcf.consequences import IN_FRAME, LOSS_OF_FUNCTION, MISSENSE_LIKE
 from interpret.cancer.knowledge import tsv_rows
+from interpret.cancer.models import Biomarker, BiomarkerKnowledgeVersion
 from interpret.cancer.oncogenicity import protein_change
-from interpret.models import Biomarker, BiomarkerKnowledgeVersion
 
 KNOWLEDGE_CURATOR_ROLES = (Role.VARIANT_CURATOR, Role.TUMOR_BOARD_MEMBER)
 CATEGORIES = {"predictive": "therapeutic", "therapeutic": "therapeutic", "diagnostic": "diagnostic",
@@ -202,17 +202,6 @@ def knowledge_sign_off(*, by, audit: AuditContext | None = None) -> BiomarkerKno
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="biomarker_knowledge",
                      object_id=draft.pk, details={"published": draft.number})
     return draft
-
-
-def demo_knowledge_publish(author, approver) -> None:
-    """The shipped demo table as version 1 (make run, tests), authored and signed off by two demo curators."""
-    from interpret.cancer.knowledge import DEMO_BIOMARKERS
-
-    if published_version() is not None or draft_version() is not None:
-        return
-    knowledge_draft_start(by=author, note="DEMO table, not for clinical use")
-    biomarkers_import_tsv(by=author, path=DEMO_BIOMARKERS)
-    knowledge_sign_off(by=approver)
 
 
 def variant_class_matches(biomarker: Biomarker, *, consequence: str | None, change: str | None, residue: str | None,

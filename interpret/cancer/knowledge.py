@@ -1,6 +1,6 @@
 """Reference tables of the somatic view: cancer gene roles (with predisposition genes) and hotspot residues. The
-user provides them as TSV files (`manage.py load_cancer_knowledge`); the project ships small demo tables, named as
-demo data, for `make run` and the tests."""
+user provides them as TSV files (`manage.py load_cancer_knowledge`); the small demo tables `make run` and the tests
+load are interpret.demo's."""
 from __future__ import annotations
 
 import csv
@@ -10,12 +10,8 @@ from django.db import transaction
 
 from core.audit import Action, audit_record
 from core.errors import InputFileError
-from interpret.models import CancerGene, Hotspot
+from interpret.cancer.models import CancerGene, Hotspot
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
-DEMO_CANCER_GENES = DEMO_DATA / "cancer_genes.demo.tsv"
-DEMO_HOTSPOTS = DEMO_DATA / "hotspots.demo.tsv"
-DEMO_BIOMARKERS = DEMO_DATA / "biomarkers.demo.tsv"
 _ROLES = {"oncogene": "oncogene", "tsg": "tsg", "tumour suppressor": "tsg", "tumor suppressor": "tsg",
           "both": "both", "oncogene, tsg": "both"}
 
@@ -87,14 +83,6 @@ def hotspots_load(path, *, source: str, by=None) -> int:
         audit_record(action=Action.CHANGE, user=by, object_type="hotspot_table", object_id=source[:60],
                      details={"hotspots": len(spots), "file": Path(path).name})
     return len(spots)
-
-
-def demo_knowledge_load() -> None:
-    """The shipped demo tables, when no list was loaded (make run, tests)."""
-    if not CancerGene.objects.exists():
-        cancer_genes_load(DEMO_CANCER_GENES, source="DEMO cancer gene list (not for clinical use)")
-    if not Hotspot.objects.exists():
-        hotspots_load(DEMO_HOTSPOTS, source="DEMO hotspot counts (illustrative, not for clinical use)")
 
 
 def cancer_gene_roles(symbols) -> dict[str, CancerGene]:

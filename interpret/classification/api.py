@@ -17,6 +17,7 @@ from genomes.variant_identity import VariantIdentityError, VariantKey, parse_bui
 from interpret.acmg.criteria import Evidence, EvidenceCodeError, parse_code
 from interpret.cancer.oncogenicity import ONCOGENICITY_CRITERIA
 from interpret.classification.evaluation import applied_evidence, evaluation
+from interpret.classification.models import Classification
 from interpret.classification.selectors import (
     classification_get_for_user,
     classifications_of_variant,
@@ -24,7 +25,6 @@ from interpret.classification.selectors import (
     may_classify,
 )
 from interpret.classification.services import classification_draft_with_codes
-from interpret.models import Classification
 
 
 class ClassificationSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from interpret.acmg.combine import combine
 from interpret.acmg.criteria import Evidence, Strength
 from interpret.acmg.specifications import Specification, specification_get
-from interpret.models import Classification
+from interpret.classification.models import Classification
 
 
 def specification_of(classification: Classification) -> Specification:

@@ -17,7 +17,7 @@ from genomes.selectors import family_of_case
 from genomes.variant_identity import variant_label
 from interpret.acmg.combine import Classification as AcmgClass
 from interpret.acmg.suggest import Partner, VariantFacts, protein_change
-from interpret.models import Classification
+from interpret.classification.models import Classification
 from interpret.rules.inheritance import modes_of_row, parent_of_origin
 
 PATHOGENIC_CLASSES = (AcmgClass.PATHOGENIC.value, AcmgClass.LIKELY_PATHOGENIC.value)

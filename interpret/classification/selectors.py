@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership, Role
-from interpret.acmg.classes import class_label, conflict_group
+from interpret.acmg.classes import PATHOGENIC_CLASSES, class_label, conflict_group
 from interpret.acmg.criteria import Evidence, Strength
-from interpret.models import Classification
+from interpret.classification.models import Classification
 
 OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
 
@@ -115,3 +115,29 @@ def classification_conflicts() -> list[dict]:
         if len(groups) > 1 and len({i.department_id for i in items}) > 1:
             conflicts.append({"variant": items[0].variant, "classifications": items, "groups": sorted(groups)})
     return conflicts
+
+
+def final_oncogenicity_of(variant_ids: list[int], department_id: int) -> dict[int, dict]:
+    """The final somatic (oncogenicity) classification of each variant: the case's department's, else the most
+    recently approved of another department's."""
+    finals = (Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.SOMATIC,
+                                            status=Classification.Status.FINAL)
+              .select_related("department").order_by("approved_at"))
+    found = {}
+    for final in finals:
+        current = found.get(final.variant_id)
+        if current is None or current["own"] is False or final.department_id == department_id:
+            found[final.variant_id] = {"class": final.result_class, "label": class_label(final.result_class),
+                                       "points": final.points, "department": final.department.code,
+                                       "classification_id": final.pk, "own": final.department_id == department_id,
+                                       "tumour_type": final.condition}
+    return found
+
+
+def final_germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
+    """Variants with a final germline (likely) pathogenic classification in any department: the store's word."""
+    rows = Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.GERMLINE,
+                                         status=Classification.Status.FINAL,
+                                         result_class__in=PATHOGENIC_CLASSES)
+    return {r.variant_id: f"{r.get_result_class_display()} ({r.department.code} v{r.version})"
+            for r in rows.select_related("department")}

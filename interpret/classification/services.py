@@ -28,8 +28,8 @@ from interpret.classification.evaluation import (
     specification_of,
 )
 from interpret.classification.facts import variant_facts
+from interpret.classification.models import Classification
 from interpret.classification.selectors import OPEN_STATUSES, lineage, may_classify
-from interpret.models import Classification
 
 
 class ClassificationConflict(Exception):

@@ -14,6 +14,7 @@ from genomes.web import case_for_request
 from interpret.acmg.classes import class_label
 from interpret.acmg.criteria import Strength
 from interpret.classification.evaluation import criteria_of, evaluation, is_oncogenicity
+from interpret.classification.models import Classification
 from interpret.classification.selectors import (
     classification_conflicts,
     classification_get_for_user,
@@ -31,7 +32,6 @@ from interpret.classification.services import (
     classification_start,
     classification_submit,
 )
-from interpret.models import Classification
 
 STRENGTH_CHOICES = [(s.value, s.label) for s in Strength]
 

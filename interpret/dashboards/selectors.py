@@ -53,11 +53,13 @@ def cases_per_month(period: Period) -> list[dict]:
 
 
 def funnel(period: Period) -> list[dict]:
-    """Cases by workflow state, of the cases whose data became ready in the period."""
+    """Cases by workflow state, of the cases whose data became ready in the period (a case withdrawn since, with
+    no data now, is in none)."""
     where, params = period.where("c.data_ready_at")
     order = ["ready", "in_analysis", "in_review", "reported", "closed"]
     rows = {r["status"]: r["cases"] for r in _rows(
-        f"SELECT c.status, count(*) AS cases FROM genomes_case c WHERE {where} GROUP BY 1", params)}
+        f"SELECT c.status, count(*) AS cases FROM genomes_case c WHERE {where} "
+        "AND c.import_state <> 'awaiting_data' GROUP BY 1", params)}
     return [{"status": status, "cases": rows.get(status, 0)} for status in order]
 
 

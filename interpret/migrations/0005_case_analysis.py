@@ -25,8 +25,8 @@ class Migration(migrations.Migration):
                 ('filters', models.JSONField(default=dict)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, help_text='Empty: a built-in preset', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='filter_presets', to='interpret.department')),
-                ('patient_group', models.ForeignKey(blank=True, help_text='Offered first for this group', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='filter_presets', to='interpret.patientgroup')),
+                ('department', models.ForeignKey(blank=True, help_text='Empty: a built-in preset', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='filter_presets', to='core.department')),
+                ('patient_group', models.ForeignKey(blank=True, help_text='Offered first for this group', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='filter_presets', to='core.patientgroup')),
             ],
             options={
                 'ordering': ['name'],

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('case', models.ForeignKey(blank=True, help_text='The case it was started from; never shown outside the department', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='genomes.case')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classifications', to='interpret.department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classifications', to='core.department')),
                 ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='interpret.classification')),
                 ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('variant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classifications', to='genomes.variant')),

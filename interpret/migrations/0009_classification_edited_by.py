@@ -7,7 +7,7 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """The author, and everyone a criterion's decision names, edited the versions made before this field."""
     Classification = apps.get_model("interpret", "Classification")
-    User = apps.get_model("interpret", "User")
+    User = apps.get_model("core", "User")
     ids = dict(User.objects.values_list("username", "pk"))
     for classification in Classification.objects.all():
         editors = {classification.created_by_id} - {None}

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('limitations', models.TextField(blank=True)),
                 ('footer', models.TextField(blank=True)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='report_template', to='interpret.department')),
+                ('department', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='report_template', to='core.department')),
                 ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('classifications_until', models.DateTimeField(blank=True, help_text='Final classifications approved up to here were checked', null=True)),
                 ('summary', models.JSONField(blank=True, default=dict)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reanalysis', to='interpret.job')),
+                ('job', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reanalysis', to='core.job')),
                 ('panel_event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='panels.panelevent')),
             ],
             options={
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('acted_at', models.DateTimeField(blank=True, null=True)),
                 ('acted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='genomes.case')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='interpret.department')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='core.department')),
                 ('user', models.ForeignKey(blank=True, help_text="The case's geneticist, whose inbox shows it too", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='alerts', to=settings.AUTH_USER_MODEL)),
                 ('reanalysis', models.ForeignKey(blank=True, help_text='The last reanalysis that found it', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='interpret.reanalysis')),
             ],

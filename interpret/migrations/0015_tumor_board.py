@@ -145,11 +145,7 @@ class Migration(migrations.Migration):
             name='result_class',
             field=models.CharField(choices=[('oncogenic', 'Oncogenic'), ('likely_oncogenic', 'Likely oncogenic'), ('pathogenic', 'Pathogenic'), ('likely_pathogenic', 'Likely pathogenic'), ('uncertain_significance', 'Uncertain significance'), ('likely_benign', 'Likely benign'), ('benign', 'Benign')], max_length=30),
         ),
-        migrations.AlterField(
-            model_name='department',
-            name='kind',
-            field=models.CharField(choices=[('clinical_genetics', 'Clinical genetics'), ('pathology', 'Pathology'), ('oncology', 'Oncology'), ('laboratory', 'Laboratory / bioinformatics'), ('expert_network', 'GenNet expert network'), ('tumor_board', 'Molecular tumor board'), ('other', 'Other')], default='clinical_genetics', max_length=30),
-        ),
+        # (Department.kind's new choices: now in core 0001, which creates the platform core's models)
         migrations.AddConstraint(
             model_name='classification',
             constraint=models.UniqueConstraint(fields=('variant', 'gene', 'condition', 'department', 'origin', 'version'), name='classification_version_unique'),
@@ -195,7 +191,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='boardmeeting',
             name='board',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='board_meetings', to='interpret.department'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='board_meetings', to='core.department'),
         ),
         migrations.AddField(
             model_name='boardmeeting',

@@ -19,7 +19,7 @@ from genomes.selectors import cases_visible_to
 from genomes.transcripts import protein_search_text
 from genomes.variant_search import SearchResult, search_variants
 from interpret.acmg.classes import conflict_group
-from interpret.models import Classification
+from interpret.classification.models import Classification
 
 
 def may_look_up(user) -> bool:

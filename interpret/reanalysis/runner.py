@@ -32,7 +32,10 @@ from genomes.models import Case, Variant
 from interpret.acmg.classes import PATHOGENIC_CLASSES, class_in_words, conflict_group
 from interpret.analysis.engine import reanalysis_conditions
 from interpret.analysis.filters import normalise_settings
-from interpret.models import Alert, Classification, FilterRun, Reanalysis, Report, VariantTag
+from interpret.analysis.models import FilterRun, VariantTag
+from interpret.classification.models import Classification
+from interpret.reanalysis.models import Alert, Reanalysis
+from interpret.reporting.models import Report
 from panels.models import PanelVersion
 
 CHECKS = ("panel", "classification", "frequency")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from interpret.models import Alert
+from interpret.reanalysis.models import Alert
 from interpret.reanalysis.services import alert_departments
 
 

@@ -14,7 +14,7 @@ from core.audit import Action, AuditContext, audit_record
 from core.jobs import job_create
 from core.models import CLASSIFY_ROLES, Department, Membership, PatientGroup
 from genomes.selectors import cases_visible_to
-from interpret.models import Alert, Reanalysis
+from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reanalysis.runner import CHECKS, scope_cases
 from panels.models import PanelEvent
 

@@ -8,7 +8,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from genomes.signals import case_variants_stored
-from interpret.models import Classification, FilterRun
+from interpret.analysis.models import FilterRun
+from interpret.classification.models import Classification
 from panels.models import PanelEvent
 
 

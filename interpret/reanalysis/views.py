@@ -16,7 +16,7 @@ from core.audit import Action
 from core.errors import NotFound
 from core.models import PatientGroup
 from core.web import audit_context, audit_refusal, audit_request, request_token
-from interpret.models import Alert, Reanalysis
+from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reanalysis.selectors import alerts_for
 from interpret.reanalysis.services import TRIGGER_CHECKS, alert_act, alert_departments, reanalysis_request
 

@@ -1,4 +1,4 @@
-"""The default report texts, for departments that have not uploaded their own (interpret.models.ReportTemplate)."""
+"""The default report texts, for departments that have not uploaded their own (their ReportTemplate)."""
 
 LETTERHEAD = "National genome programme\nClinical genetics"
 METHODS = (

@@ -17,8 +17,9 @@ from genomes.variant_identity import variant_label
 from genomes.vcf.evidence_fields import missing_evidence
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import settings_in_words
+from interpret.analysis.models import FilterRun
 from interpret.analysis.output import case_individuals
-from interpret.models import Classification, FilterRun
+from interpret.classification.models import Classification
 from interpret.rules.inheritance import MODE_LABELS, modes_of_row
 
 STRENGTH_SUFFIX = {"very_strong": "_VeryStrong", "strong": "_Strong", "moderate": "_Moderate",

@@ -11,7 +11,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from genomes.hpo import ontology_version, term_label
 from interpret.acmg.classes import PATHOGENIC_CLASSES
-from interpret.models import CaseNote, Report
+from interpret.reporting.models import Report
+from interpret.workflow.models import CaseNote
 
 ZYGOSITY = {"heterozygous": ("GENO:0000135", "heterozygous"), "homozygous": ("GENO:0000136", "homozygous"),
             "hemizygous": ("GENO:0000134", "hemizygous")}

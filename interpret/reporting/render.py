@@ -12,7 +12,7 @@ from interpret.reporting import defaults
 
 
 def template_texts(department) -> dict:
-    from interpret.models import ReportTemplate
+    from interpret.reporting.models import ReportTemplate
 
     template = ReportTemplate.objects.filter(department=department).first()
     image = None

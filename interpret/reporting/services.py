@@ -10,8 +10,9 @@ from django.utils import timezone
 from core.access import user_may_export
 from core.audit import Action, AuditContext, audit_record
 from genomes.models import Case, CaseVariant
-from interpret.models import FilterRun, Report, VariantTag
+from interpret.analysis.models import FilterRun, VariantTag
 from interpret.reporting.facts import report_facts
+from interpret.reporting.models import Report
 from interpret.reporting.render import report_html, report_pdf, sha256
 from interpret.workflow.services import WorkflowError, case_mark_reported, require_clinical_geneticist
 
@@ -225,7 +226,7 @@ def report_template_save(*, department, by, letterhead: str, methods: str, limit
     """A department's letterhead and fixed texts, by one of its clinical geneticists; a logo is a PNG or JPEG of
     at most 512 KiB (checked by its bytes, not its name)."""
     from core.models import Membership, Role
-    from interpret.models import ReportTemplate
+    from interpret.reporting.models import ReportTemplate
 
     if not Membership.objects.filter(user=by, department=department, role=Role.CLINICAL_GENETICIST).exists():
         raise WorkflowError(f"a report template is kept by the clinical geneticists of {department.code}", 403)

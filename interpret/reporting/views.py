@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from core.web import audit_context, audit_refusal
 from genomes.web import case_for_request
-from interpret.models import FilterRun, Report, VariantTag
+from interpret.analysis.models import FilterRun, VariantTag
 from interpret.reporting import services
+from interpret.reporting.models import Report
 from interpret.workflow.services import WorkflowError
 
 
@@ -138,8 +139,8 @@ def case_phenopacket(request, case_id: int):
 def report_template_edit(request):
     """A department's report letterhead and fixed texts (its clinical geneticists keep them)."""
     from core.models import Department, Role
-    from interpret.models import ReportTemplate
     from interpret.reporting import defaults
+    from interpret.reporting.models import ReportTemplate
 
     departments = list(Department.objects.filter(memberships__user=request.user,
                                                  memberships__role=Role.CLINICAL_GENETICIST).distinct())

@@ -12,8 +12,19 @@ is a superset filter; the Python check has the last word.
 """
 from __future__ import annotations
 
+from genomes.case_variant_filters import (
+    Condition,
+    all_of,
+    any_of,
+    carries,
+    heterozygous,
+    homozygous_alternate,
+    homozygous_reference,
+    on_chromosome,
+    popmax_at_most_or_missing,
+)
 from genomes.family import Family
-from genomes.genotypes import CARRIER, HETEROZYGOUS, codes_sql
+from genomes.genotypes import CARRIER, HETEROZYGOUS
 from genomes.variant_identity import in_pseudoautosomal_region
 
 MODES = ("de_novo", "ar_hom", "comp_het", "x_linked", "ad")
@@ -206,23 +217,21 @@ def modes_of_row(row, family: Family) -> list[str]:
     return modes
 
 
-def sql_prefilter(modes: list[str], family: Family) -> str:
-    """A WHERE fragment keeping rows that could match any of ``modes`` (PostgreSQL arrays are 1-based)."""
-    child = f"genotypes[{family.proband + 1}]"
-    clauses = []
+def inheritance_superset(modes: list[str], family: Family) -> Condition:
+    """A condition keeping every row that could match any of ``modes``: a superset of the exact rules above,
+    cheap for the database; the rules decide on what it returns."""
+    child = family.proband
+    possible = []
     for mode in modes:
         if mode == "de_novo" and family.father is not None and family.mother is not None:
-            clauses.append(f"({child} IN {codes_sql(CARRIER)} AND genotypes[{family.father + 1}] = 0 "
-                           f"AND genotypes[{family.mother + 1}] = 0)")
+            possible.append(all_of(carries(child), homozygous_reference(family.father),
+                                   homozygous_reference(family.mother)))
         elif mode == "ar_hom":
-            clauses.append(f"({child} = 2)")
+            possible.append(homozygous_alternate(child))
         elif mode == "comp_het":
-            clauses.append(f"({child} IN {codes_sql(HETEROZYGOUS)} AND (gnomad_popmax IS NULL "
-                           f"OR gnomad_popmax <= {COMP_HET_MAX_POPMAX}))")
+            possible.append(all_of(heterozygous(child), popmax_at_most_or_missing(COMP_HET_MAX_POPMAX)))
         elif mode == "x_linked" and family.proband_male:
-            clauses.append(f"(chrom = 'X' AND {child} IN {codes_sql(CARRIER)})")
+            possible.append(all_of(on_chromosome("X"), carries(child)))
         elif mode == "ad":
-            clauses.append(f"({child} IN {codes_sql(HETEROZYGOUS)})")
-    if not clauses:
-        return "FALSE"
-    return "(" + " OR ".join(clauses) + ")"
+            possible.append(heterozygous(child))
+    return any_of(*possible)

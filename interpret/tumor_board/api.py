@@ -14,9 +14,9 @@ from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
 from interpret.analysis.presets import somatic_preset_for
-from interpret.cancer.analysis import germline_findings
-from interpret.models import BoardMeeting, BoardRecommendation
+from interpret.analysis.somatic import germline_findings
 from interpret.tumor_board import board
+from interpret.tumor_board.models import BoardMeeting, BoardRecommendation
 
 
 class CaseSomatic(APIView):

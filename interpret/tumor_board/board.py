@@ -22,7 +22,7 @@ from genomes.models import Case
 from genomes.selectors import cases_visible_to
 from genomes.services import case_share
 from genomes.somatic import is_somatic
-from interpret.models import BoardAgendaItem, BoardMeeting, BoardRecommendation
+from interpret.tumor_board.models import BoardAgendaItem, BoardMeeting, BoardRecommendation
 
 SUMMARY_VARIANTS = 25  # key somatic variants on a summary: the strongest tiers first
 
@@ -166,10 +166,10 @@ def case_summary(case: Case, *, user, item: BoardAgendaItem | None = None) -> di
     """What the board discusses about a case: diagnosis and tumour type, purity, key somatic variants with tier and
     oncogenicity, TMB, germline findings, and the recommendations of earlier meetings."""
     from interpret.analysis.engine import run_analysis
+    from interpret.analysis.models import FilterRun
     from interpret.analysis.output import candidates_as_dicts
     from interpret.analysis.presets import somatic_preset_for
-    from interpret.cancer.analysis import germline_findings
-    from interpret.models import FilterRun
+    from interpret.analysis.somatic import germline_findings
 
     summary = {"case": case, "item": item, "tumour_type": case.tumour_type or None, "purity": case.tumour_purity,
                "somatic": is_somatic(case), "variants": [], "tmb": None, "germline": [], "notes": [],

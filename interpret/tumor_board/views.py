@@ -21,14 +21,16 @@ from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
 from interpret.analysis.engine import run_analysis
+from interpret.analysis.models import FilterRun
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import somatic_preset_for, somatic_presets
+from interpret.analysis.somatic import germline_findings
 from interpret.cancer import biomarkers
-from interpret.cancer.analysis import germline_findings
+from interpret.cancer.models import BiomarkerKnowledgeVersion
 from interpret.classification.selectors import may_classify
-from interpret.models import BiomarkerKnowledgeVersion, BoardAgendaItem, BoardMeeting, BoardRecommendation, FilterRun
 from interpret.reporting.render import report_pdf
 from interpret.tumor_board import board
+from interpret.tumor_board.models import BoardAgendaItem, BoardMeeting, BoardRecommendation
 from interpret.tumor_board.selectors import profile_figures
 
 

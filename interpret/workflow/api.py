@@ -15,6 +15,7 @@ from interpret.workflow.views import case_move
 def _case_json(case) -> dict:
     return {"id": case.pk, "identifier": case.identifier, "patient_group": case.patient_group.code,
             "department": case.department.code, "analysis_type": case.analysis_type, "status": case.status,
+            "import_state": case.import_state,
             "assigned_to": case.assigned_to.username if case.assigned_to else None,
             "reviewer": case.reviewer.username if case.reviewer else None,
             "data_ready_at": case.data_ready_at, "reported_at": case.reported_at}

@@ -22,10 +22,9 @@ from django.utils import timezone
 from core.audit import Action, AuditContext, audit_record
 from core.models import Membership, Role, User
 from genomes.models import Case
-from interpret.models import CaseEvent, CaseNote
+from interpret.workflow.models import CaseEvent, CaseNote
 
 S = Case.Status
-OPEN_STATES = (S.READY, S.IN_ANALYSIS, S.IN_REVIEW)
 REOPEN_REASONS = (CaseEvent.Reason.NEW_EVIDENCE, CaseEvent.Reason.REANALYSIS_ALERT,
                   CaseEvent.Reason.CLINICIAN_REQUEST)
 HPO_TERM = re.compile(r"\bHP:\d{7}\b")
@@ -88,9 +87,8 @@ def case_start_analysis(*, case: Case, by, assignee=None, audit: AuditContext | 
     with transaction.atomic():
         case = _locked(case)
         require_clinical_geneticist(by, case, "start the analysis")
-        if case.status != S.READY:
-            raise WorkflowError(f"case {case.identifier} is {case.get_status_display().lower()}, not ready for "
-                                "analysis")
+        if case.status != S.READY or case.import_state != Case.ImportState.IMPORTED:
+            raise WorkflowError(f"case {case.identifier} is {case.state_label.lower()}, not ready for analysis")
         case.assigned_to = _colleague(case, assignee or by, "the assignee")
         _move(case, S.IN_ANALYSIS, by, person=case.assigned_to, audit=audit)
     return case
@@ -188,6 +186,8 @@ def allowed_actions(case: Case, user) -> list[str]:
     """What ``user`` may do to the case now (the case page offers these, the services decide)."""
     if not is_clinical_geneticist(user, case):
         return []
+    if case.status == S.READY and case.import_state != Case.ImportState.IMPORTED:
+        return []  # nothing to analyse before its data are in
     actions = {S.READY: ["start"], S.IN_ANALYSIS: ["assign"], S.IN_REVIEW: [],
                S.REPORTED: ["close", "reopen"], S.CLOSED: ["reopen"]}.get(case.status, [])
     actions = list(actions)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('interpret', '0004_alter_department_kind'),
+        ('core', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,9 +25,9 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True)),
                 ('source', models.CharField(blank=True, help_text="e.g. 'PanelApp 522 v2.5 (demo content)'", max_length=200)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('default_for', models.ManyToManyField(blank=True, help_text='Patient groups that analyse with this panel by default', related_name='default_panels', to='interpret.patientgroup')),
-                ('network', models.ForeignKey(help_text='The GenNet expert network whose curators maintain the panel', on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='interpret.department')),
-                ('patient_groups', models.ManyToManyField(blank=True, related_name='panels', to='interpret.patientgroup')),
+                ('default_for', models.ManyToManyField(blank=True, help_text='Patient groups that analyse with this panel by default', related_name='default_panels', to='core.patientgroup')),
+                ('network', models.ForeignKey(help_text='The GenNet expert network whose curators maintain the panel', on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='core.department')),
+                ('patient_groups', models.ManyToManyField(blank=True, related_name='panels', to='core.patientgroup')),
             ],
             options={
                 'ordering': ['name'],

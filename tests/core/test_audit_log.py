@@ -49,9 +49,9 @@ def test_the_admin_site_offers_no_way_to_delete_or_edit_audit_events(client, pat
     root = User.objects.create_superuser("root", password="a-long-admin-password-1")
     event = audit_record(action="view", user=root, object_type="case", object_id=3)
     client.force_login(root)
-    assert client.get(reverse("admin:interpret_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
     assert (
-        client.post(reverse("admin:interpret_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+        client.post(reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 

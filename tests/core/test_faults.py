@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from core.tokens import api_token_create
-from interpret.models import VariantTag
+from interpret.analysis.models import VariantTag
 from tests.public_data import public_file
 
 

@@ -80,7 +80,7 @@ def test_a_membership_written_by_any_channel_is_audited(dept_a):
 def test_the_admin_site_shows_memberships_but_gives_roles_only_through_grants(client, admins, dept_a):
     root, anna = admins
     client.force_login(root)
-    assert client.get("/admin/interpret/membership/add/").status_code == 403
+    assert client.get("/admin/core/membership/add/").status_code == 403
     target = make_user("newbie")
     response = client.post("/admin/core/rolegrant/add/", {"user": target.pk, "department": dept_a.pk,
                                                          "role": Role.CLINICAL_GENETICIST, "reason": "new hire"})

@@ -289,7 +289,7 @@ def test_creating_an_api_token_is_audited(dept_a, alice):
 
 def test_production_with_demo_accounts_fails_the_deploy_check(db, settings, patient_groups):
     from interpret.checks import demo_accounts_in_production
-    from interpret.demo import _demo_people_and_cases
+    from interpret.demo.loading import _demo_people_and_cases
 
     settings.DEBUG, settings.HTTPS = False, True
     assert demo_accounts_in_production() == []

@@ -8,7 +8,6 @@ from genomes.genotypes import (
     HOM_REF,
     MENDELIAN,
     MISSING,
-    carrier_sql,
     codes_sql,
     genotype_code,
 )
@@ -32,7 +31,6 @@ def test_a_haploid_call_is_hemizygous_or_reference():
 def test_carriers_and_their_sql():
     assert set(CARRIER) == {HET, HOM_ALT, HET_OTHER_ALT} and set(HETEROZYGOUS) == {HET, HET_OTHER_ALT}
     assert codes_sql(CARRIER) == "(1, 2, 3)"
-    assert carrier_sql("g") == "(1 = ANY(g) OR 2 = ANY(g) OR 3 = ANY(g))"
 
 
 def test_mendelian_consistency_of_a_trio():

@@ -130,14 +130,14 @@ def test_observations_are_exact_under_import_replace_and_withdrawal(department, 
     shared_site = observed("1", 1000000, "A", "G")["germline"]
     assert (shared_site["families"], shared_site["individuals"], shared_site["allele_number"]) == (1, 2, 6)
     assert not CaseVariant.objects.filter(case_id=single.case_id).exists()
-    assert Case.objects.get(identifier="OBS-SINGLE").status == "new"
+    assert Case.objects.get(identifier="OBS-SINGLE").import_state == "awaiting_data"
 
 
 @pytest.mark.django_db
 def test_a_replace_keeps_a_classified_variant_that_no_case_carries_any_more(department, tmp_path, dept_a):
     """Before, the orphan clean-up deleted national variants that a tag referred to and the replace failed at
     commit; a variant someone classified, tagged or commented on stays in the national database."""
-    from interpret.models import VariantTag
+    from interpret.analysis.models import VariantTag
 
     ped = write_ped(tmp_path, "FAM3\tS\t0\t0\t1\t2\n", "s.ped")
     first, job = import_case(department, ped, write_vcf(tmp_path, "a.vcf", ["S"], [

@@ -4,8 +4,10 @@ transcript and HGVS it was classified on, and cases that open with their finding
 import pytest
 
 from genomes.models import Case, CaseVariant
-from interpret.demo import demo_data_load
-from interpret.models import Alert, Classification, Report
+from interpret.classification.models import Classification
+from interpret.demo.loading import demo_data_load
+from interpret.reanalysis.models import Alert
+from interpret.reporting.models import Report
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from core.errors import InputFileError
-from core.models import PatientGroup
+from core.models import Membership, PatientGroup, Role, User
 from panels.export import panel_version_export
 from panels.models import Panel, PanelEntry, PanelVersion
 from panels.panelapp import read_panelapp_file
 from panels.services import panel_file_import, panel_import, panel_version_publish, panel_version_submit
 from panels.tsv import read_panel_tsv
+from tests.factories import make_user
 from tests.public_data import public_file
 
 PANELS = "scout-demo/resources/panelapp_panels.jsonl"
@@ -181,10 +182,40 @@ def run(command, *args):
     return code, out.getvalue(), err.getvalue()
 
 
+def grant_panel_import_role(network):
+    """The panel-import service account's curator role, given the way every role is: one administrator asks, a
+    second approves (core.roles)."""
+    from core.roles import role_grant_approve, role_grant_request
+
+    first, second = make_user("admin-1", is_superuser=True), make_user("admin-2", is_superuser=True)
+    account = User.objects.get(username="panel-import")
+    grant = role_grant_request(by=first, user=account, department=network, role=Role.VARIANT_CURATOR,
+                               reason="authors the network's command-line panel imports")
+    assert grant.status == "pending"
+    return grant, lambda: role_grant_approve(grant_id=grant.pk, by=second)
+
+
+@pytest.mark.django_db
+def test_the_panel_import_account_gets_its_role_from_two_administrators(network, reviewer):
+    code, out, err = run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE")
+    assert code == 1 and "panel-import service account has no variant-curator role in gennet-heart" in err
+    assert not Panel.objects.exists() and not Membership.objects.filter(user__username="panel-import").exists()
+    grant, approve = grant_panel_import_role(network)
+    code, out, err = run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE")
+    assert code == 1 and "no variant-curator role" in err  # asked for, not yet approved
+    approve()
+    code, out, err = run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE")
+    assert code == 0, err
+    assert Membership.objects.filter(user__username="panel-import", department=network,
+                                     role=Role.VARIANT_CURATOR).count() == 1
+
+
 @pytest.mark.django_db
 def test_import_panel_and_export_panel_commands(network, author, reviewer, tmp_path):
     code, out, err = run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE", "--publish")
     assert code == 1 and "--publish needs --signed-off-by" in err and not Panel.objects.exists()
+    run("import_panel", str(public_file(PANELS)), "--patient-group", "RARE")  # makes the account, with no role
+    grant_panel_import_role(network)[1]()
 
     code, out, err = run("import_panel", str(public_file(PANELS)), "--format", "panelapp", "--patient-group", "RARE",
                          "--default", "--publish", "--signed-off-by", "rob")

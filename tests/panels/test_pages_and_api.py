@@ -127,3 +127,41 @@ def test_api_curators_import_a_draft_and_a_second_curator_publishes(client, netw
     published = client.post(url + "publish/", **bearer(reviewer))
     assert published.status_code == 200 and published.json()["signed_off_by"] == "rob"
     assert client.delete(url + "genes/BAP1/", **bearer(reviewer)).status_code == 400  # published: immutable
+
+
+@pytest.mark.django_db
+def test_a_curator_retires_a_published_version_from_the_page_and_the_api(client, published, author, reviewer, gita):
+    from core.models import AuditEvent
+    from panels.models import PanelEvent
+
+    page_url = reverse("panel_version_detail", args=["cardiomyopathy", "0.1"])
+    retire = reverse("panel_version_transition", args=["cardiomyopathy", "0.1", "retire"])
+    client.force_login(gita)  # a geneticist reads panels; only the network's curators retire them
+    assert 'data-testid="retire-version"' not in client.get(page_url).content.decode()
+    client.post(retire)
+    assert PanelVersion.objects.get(pk=published.pk).status == "published"
+    client.force_login(reviewer)
+    assert 'data-testid="retire-version"' in client.get(page_url).content.decode()
+    client.post(retire)
+    assert PanelVersion.objects.get(pk=published.pk).status == "retired"
+    assert PanelEvent.objects.filter(version=published, kind="retired").exists()
+    assert AuditEvent.objects.filter(username="rob", object_type="panel_version", details__change="retired").exists()
+
+    # the API: the same service, rules and audit rows
+    def bearer(user):
+        token = api_token_create(user=user, name="s", department_codes=[published.panel.network.code])[1]
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    refused = client.post("/api/panels/cardiomyopathy/versions/0.1/retire/", **bearer(author))
+    assert refused.status_code == 400 and "only a published version" in refused.json()["error"]
+    other = panel_create(code="arrhythmia", name="Arrhythmia", network=published.panel.network, created_by=author)
+    panel_entry_set(version=other, symbol="MYH7", by=author, confidence="green", mode_of_inheritance="monoallelic")
+    panel_version_submit(version=other, by=author)
+    panel_version_publish(version=other, signed_off_by=reviewer)
+    gita_token = api_token_create(user=gita, name="s", department_codes=[gita.memberships.get().department.code])[1]
+    assert client.post("/api/panels/arrhythmia/versions/0.1/retire/",
+                       HTTP_AUTHORIZATION=f"Bearer {gita_token}").status_code == 403
+    retired = client.post("/api/panels/arrhythmia/versions/0.1/retire/", **bearer(author))
+    assert retired.status_code == 200 and retired.json()["status"] == "retired"
+    assert AuditEvent.objects.filter(username="ada", object_type="panel_version", object_id="arrhythmia:0.1",
+                                     details__change="retired").exists()

@@ -21,9 +21,9 @@ from core.models import User
 from core.patient_reads import patient_rows_read
 from genomes.selectors import case_by_identifier
 from interpret.analysis.engine import run_analysis
+from interpret.analysis.models import FilterRun
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_or_default
-from interpret.models import FilterRun
 from interpret.rules.inheritance import MODES
 
 COMMAND = AuditContext(method="COMMAND", path="manage.py analyse_case")

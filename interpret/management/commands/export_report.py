@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from core.audit import AuditContext
 from core.models import User
 from genomes.selectors import case_by_identifier
-from interpret.models import Report
+from interpret.reporting.models import Report
 from interpret.reporting.services import report_download
 from interpret.workflow.services import WorkflowError
 

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand
 from core.errors import InputFileError
 from core.models import User
 from interpret.cancer import biomarkers, knowledge
+from interpret.demo.cancer_knowledge import demo_knowledge_load
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         outcome = {}
         try:
             if options["demo"]:
-                knowledge.demo_knowledge_load()
+                demo_knowledge_load()
                 outcome["demo"] = True
             if options["cancer_genes"]:
                 outcome["cancer_genes"] = knowledge.cancer_genes_load(options["cancer_genes"],

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from interpret.demo import demo_data_load
+from interpret.demo.loading import demo_data_load
 
 
 class Command(BaseCommand):

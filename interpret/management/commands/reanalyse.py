@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from core.audit import AuditContext
 from core.jobs import job_run
 from core.models import User
-from interpret.models import Reanalysis
+from interpret.reanalysis.models import Reanalysis
 from interpret.reanalysis.services import TRIGGER_CHECKS, reanalysis_request
 
 COMMAND = AuditContext(method="COMMAND", path="manage.py reanalyse")

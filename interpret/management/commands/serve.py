@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import User
-from interpret.demo import DEMO_PASSWORD, DEMO_USERS
+from interpret.demo.loading import DEMO_PASSWORD, DEMO_USERS
 
 STOP_GRACE_SECONDS = 30
 WORKER_RESTART_WINDOW, WORKER_RESTARTS_IN_WINDOW = 60, 5

@@ -31,7 +31,7 @@ def test_a_pipeline_token_queues_an_import_for_its_department(client, batch_toke
     assert response.status_code == 202, response.content
     body = response.json()
     assert body["status"] == "queued" and body["genome_build"] == "GRCh37"
-    assert Case.objects.get(identifier="API-643594").status == "importing"
+    assert Case.objects.get(identifier="API-643594").import_state == "importing"
 
 
 @pytest.mark.django_db

@@ -241,7 +241,8 @@ def test_import_case_command_prints_json_and_exits_1_with_the_error_on_stderr(de
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert {k: outcome[k] for k in ("case", "status", "records_read", "variants_stored", "genome_build")} == {
         "case": "643594", "status": "done", "records_read": 680, "variants_stored": 393, "genome_build": "GRCh37"}
-    assert Case.objects.get(identifier="643594").status == "ready"
+    assert (Case.objects.get(identifier="643594").import_state, Case.objects.get(identifier="643594").status) == (
+        "imported", "ready")
 
     bad = subprocess.run([*base, "--vcf", str(not_a_vcf(tmp_path)), "--case-id", "OTHER", "--wait"], cwd=ROOT,
                          env=process_env(), capture_output=True, text=True, timeout=120)

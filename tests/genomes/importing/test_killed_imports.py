@@ -94,7 +94,7 @@ def test_an_import_killed_in_the_middle_is_failed_with_the_reason_and_leaves_not
     again = subprocess.run(import_command(ped, vcf, "--wait"), cwd=ROOT, env=env, capture_output=True, text=True,
                            timeout=300)
     assert again.returncode == 0, again.stderr
-    assert Case.objects.get(identifier="KILLED-1").status == "ready"
+    assert Case.objects.get(identifier="KILLED-1").import_state == "imported"
 
 
 @pytest.mark.worker

@@ -23,7 +23,7 @@ def imported(department, settings, workers, identifier, ped, vcf, in_process=Fal
 def test_one_and_two_workers_store_exactly_what_the_in_process_reader_stores(patient_groups, settings, tmp_path):
     department = Department.objects.create(code="kg-par", name="Parallel")
     ped, vcf = public_file("scout-demo/643594.ped"), public_file("scout-demo/643594.clinical.vcf.gz")
-    # 1000 Genomes frequencies as popmax, so the screen has common records to drop (tests/genomes/test_screen.py)
+    # 1000 Genomes frequencies as popmax, so the screen has common records to drop (tests/genomes/vcf/test_screen.py)
     field_map = tmp_path / "fields.json"
     field_map.write_text('{"gnomad_af": ["1000GAF"], "gnomad_popmax": ["1000G_MAX_AF"]}')
     settings.VARIANT_FIELD_MAP_FILE = str(field_map)

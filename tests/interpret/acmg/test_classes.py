@@ -6,7 +6,7 @@ from pathlib import Path
 from interpret.acmg.classes import ALL_CLASSES, ONCOGENICITY, PATHOGENICITY, class_in_words, conflict_group
 from interpret.acmg.combine import Classification as AcmgClass
 from interpret.cancer.oncogenicity import combine as oncogenicity_combine
-from interpret.models import Classification
+from interpret.classification.models import Classification
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from core.models import AuditEvent, Department, Role
 from interpret.analysis.engine import filter_run_settings, run_analysis
-from interpret.models import FilterPreset, FilterRun, VariantTag
+from interpret.analysis.models import FilterPreset, FilterRun, VariantTag
 from panels.services import (
     panel_create,
     panel_entry_set,

@@ -9,7 +9,7 @@ from core.models import PatientGroup
 from genomes.importing.prepare import case_import_prepare
 from genomes.synthetic import CohortSpec, generate_cohort
 from interpret.analysis.engine import run_analysis
-from interpret.models import FilterPreset
+from interpret.analysis.models import FilterPreset
 from tests.public_data import public_file
 
 EXPECTED_MODE = {"de_novo": {"de_novo", "x_de_novo"}, "comp_het": {"comp_het"}, "ar_hom": {"ar_hom"},

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent, Role
 from genomes.models import Variant
+from interpret.classification.models import Classification
 from interpret.classification.selectors import (
     classification_conflicts,
     classification_get_for_user,
@@ -21,7 +22,6 @@ from interpret.classification.services import (
     classification_start,
     classification_submit,
 )
-from interpret.models import Classification
 from tests.factories import make_user
 
 # SEMA4A c.2138G>A p.Arg713Gln, heterozygous in the proband and the father of the demo trio (GRCh37).

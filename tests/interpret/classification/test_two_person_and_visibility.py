@@ -8,6 +8,7 @@ from django.urls import reverse
 from core.models import Role
 from core.tokens import api_token_create
 from genomes.models import Variant
+from interpret.classification.models import Classification
 from interpret.classification.selectors import classification_get_for_user, classifications_of_variant
 from interpret.classification.services import (
     classification_approve,
@@ -15,7 +16,6 @@ from interpret.classification.services import (
     classification_start,
     classification_submit,
 )
-from interpret.models import Classification
 from tests.factories import make_user
 
 SEMA4A = dict(build="GRCh37", chrom="1", pos=156146640, ref="G", alt="A")

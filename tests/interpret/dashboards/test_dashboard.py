@@ -9,14 +9,15 @@ from django.utils import timezone
 from core.models import AuditEvent, PatientGroup, Role
 from genomes.models import Case, Individual, Sample
 from interpret.dashboards.selectors import Period, cases_per_month, diagnostic_yield, funnel, turnaround
-from interpret.models import Report
+from interpret.reporting.models import Report
 from tests.factories import make_user
 
 
 def a_case(dept, identifier, group="RARE", *, ready, reported=None, status="ready", samples=("germline",) * 3,
            finding=None, author=None):
     case = Case.objects.create(identifier=identifier, patient_group=PatientGroup.objects.get(code=group),
-                               department=dept, analysis_type="trio", status=status, data_ready_at=ready,
+                               department=dept, analysis_type="trio", status=status, import_state="imported",
+                               data_ready_at=ready,
                                reported_at=reported)
     for number, role in enumerate(samples):
         person = Individual.objects.create(case=case, family_id=identifier, individual_id=f"{identifier}-{number}",

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from core.models import AuditEvent, Role
 from core.tokens import api_token_create
 from genomes.variant_search import SearchError
-from interpret.models import Classification
+from interpret.classification.models import Classification
 from interpret.national.lookup import variant_lookup
 from tests.factories import make_user
 from tests.genomes.importing.test_import_case import import_case, write_ped

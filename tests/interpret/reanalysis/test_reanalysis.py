@@ -14,7 +14,8 @@ from core.models import Department, PatientGroup, Role
 from core.tokens import api_token_create
 from genomes.models import Case, Variant
 from interpret.analysis.engine import run_analysis
-from interpret.models import Alert, Classification, Reanalysis
+from interpret.classification.models import Classification
+from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reanalysis.services import (
     classification_finalised,
     panel_events_consume,

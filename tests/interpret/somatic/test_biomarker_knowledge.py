@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.errors import InputFileError
 from core.models import Role
 from interpret.cancer import biomarkers
-from interpret.models import BiomarkerKnowledgeVersion
+from interpret.cancer.models import BiomarkerKnowledgeVersion
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_only_curators_and_board_members_keep_the_table(cancer_knowledge, alice)
 def test_load_cancer_knowledge_command_replaces_the_gene_list_and_names_bad_lines(patient_groups, tmp_path, capsys):
     from django.core.management import call_command
 
-    from interpret.models import CancerGene
+    from interpret.cancer.models import CancerGene
 
     genes = tmp_path / "cgc.tsv"
     genes.write_text("symbol\trole\tpredisposition\nBRAF\toncogene\tno\nBRCA2\ttsg\tyes\n")

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent, Department, Role
-from interpret.models import BoardRecommendation
 from interpret.tumor_board import board
+from interpret.tumor_board.models import BoardRecommendation
 from tests.factories import make_department, make_user
 
 pytestmark = pytest.mark.django_db

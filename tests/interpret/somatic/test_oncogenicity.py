@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import Role
 from interpret.cancer.oncogenicity import OncogenicityFacts, combine, oncogenicity_class, protein_change, suggest
-from interpret.models import Classification
+from interpret.classification.models import Classification
 from tests.factories import make_user
 
 

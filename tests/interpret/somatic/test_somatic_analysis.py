@@ -198,7 +198,7 @@ def test_gemini_somatic_pair_imports_as_tumour_normal(dept_a, cancer_knowledge, 
 
 
 def test_germline_predisposition_flag_needs_pathogenic_evidence_and_the_normal(tumour_case, alice):
-    from interpret.cancer.analysis import germline_findings
+    from interpret.analysis.somatic import germline_findings
 
     # cancer_test's normal carries no call: nothing is flagged (no rule fires on missing evidence)
     assert germline_findings(tumour_case, tumour_case.imports.get(is_current=True)) == []
@@ -224,7 +224,7 @@ def test_the_variant_table_and_somatic_view_of_a_tumour_case_open_with_its_somat
 
 
 def test_a_cancer_gene_nearby_does_not_claim_the_call():
-    from interpret.cancer.analysis import _within
+    from interpret.analysis.somatic import _within
 
     transcripts = [{"gene": "TET2", "consequences": ["downstream_gene_variant"]},
                    {"gene": "PPA2", "consequences": ["missense_variant"]}]

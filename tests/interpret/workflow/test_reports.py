@@ -11,8 +11,9 @@ from django.db import transaction
 
 from core.models import AuditEvent, Role
 from genomes.models import Case, Variant
-from interpret.models import Report, VariantTag
+from interpret.analysis.models import VariantTag
 from interpret.reporting import services
+from interpret.reporting.models import Report
 from interpret.workflow import services as workflow
 from tests.factories import make_user
 from tests.processes import ROOT, process_env
@@ -223,7 +224,7 @@ def test_a_department_uploads_its_letterhead_and_texts_and_the_report_uses_them(
     assert client.post("/report-template/", {"letterhead": "Rigshospitalet\nKlinisk Genetisk Klinik",
                                              "methods": "Our methods text.", "limitations": "",
                                              "letterhead_image": io.BytesIO(b"not an image")}).status_code == 302
-    from interpret.models import ReportTemplate
+    from interpret.reporting.models import ReportTemplate
     assert not ReportTemplate.objects.filter(letterhead_image_type="image/png").exists()
     upload = io.BytesIO(png)
     upload.name = "logo.png"
@@ -242,7 +243,7 @@ def test_a_department_uploads_its_letterhead_and_texts_and_the_report_uses_them(
 def test_report_templates_have_one_channel_the_departments_page_not_the_admin_site():
     from django.contrib import admin
 
-    from interpret.models import ReportTemplate
+    from interpret.reporting.models import ReportTemplate
 
     assert ReportTemplate not in admin.site._registry  # administrators would otherwise bypass the geneticist rule
 
@@ -251,7 +252,7 @@ def test_report_templates_have_one_channel_the_departments_page_not_the_admin_si
 def test_the_report_names_the_classified_transcript_and_an_amendment_may_correct_it_with_its_reason(
         classified, alice, gwen, client):
     from core.models import AuditEvent
-    from interpret.models import Classification
+    from interpret.classification.models import Classification
 
     case, variant = classified
     final = Classification.objects.get(variant=variant, status="final")

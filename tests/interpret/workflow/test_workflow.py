@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from core.models import AuditEvent, Role
 from genomes.models import Case
-from interpret.models import CaseEvent, CaseNote
 from interpret.workflow import services
+from interpret.workflow.models import CaseEvent, CaseNote
 from interpret.workflow.selectors import case_timeline, work_list
 from tests.factories import make_user
 
@@ -92,7 +92,7 @@ def test_the_workflow_history_is_append_only_in_the_database(trio, alice):
 @pytest.mark.django_db
 def test_work_lists_mine_review_overdue_and_mentions(trio, alice, gwen, bob, dept_a):
     other = Case.objects.create(identifier="LATE-1", patient_group=trio.patient_group, department=dept_a,
-                                analysis_type="singleton", status=S.READY,
+                                analysis_type="singleton", status=S.READY, import_state="imported",
                                 data_ready_at=timezone.now() - timedelta(days=90))
     services.case_start_analysis(case=trio, by=alice)
     assert [c.identifier for c in work_list(alice, "mine")] == ["643594"]
@@ -158,3 +158,48 @@ def test_a_replaced_file_keeps_the_cases_place_in_the_workflow(trio, alice):
     assert job_run(case_import.job_id).state == "done"
     case = Case.objects.get(pk=trio.pk)
     assert case.status == S.IN_ANALYSIS and case.assigned_to == alice
+
+
+@pytest.mark.django_db
+def test_the_import_and_the_workflow_each_write_their_own_state(dept_a, alice):
+    """The import's state (genomes) and the workflow's (interpret.workflow) are two fields: a case awaiting its data
+    is on no work list and cannot be started; a replaced file leaves the analysis where it is; a withdrawal leaves
+    no data and the workflow's history as it was."""
+    from core.jobs import job_run
+    from core.models import PatientGroup
+    from genomes.importing.prepare import case_import_prepare
+    from genomes.services import case_variants_withdraw
+    from tests.factories import make_case
+    from tests.public_data import public_file
+
+    PatientGroup.objects.filter(code="RARE").update(retention_popmax=None)
+    case = make_case(department=dept_a, identifier="643594")  # registered before its data arrive
+    assert (case.import_state, case.status, case.state) == ("awaiting_data", "ready", "new")
+    assert case.pk not in {c.pk for c in work_list(alice, "department")}
+    assert "awaiting data, not ready for analysis" in refused(409, services.case_start_analysis, case=case, by=alice)
+    assert services.allowed_actions(case, alice) == []
+
+    def import_file(**options):
+        case_import = case_import_prepare(
+            patient_group=case.patient_group, department=dept_a, send_to_worker=False,
+            ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"),
+            **options)
+        case.refresh_from_db()
+        importing = (case.import_state, case.status, case.state)
+        assert job_run(case_import.job_id).state == "done"
+        case.refresh_from_db()
+        return importing
+
+    assert import_file() == ("importing", "ready", "importing")
+    assert (case.import_state, case.status, case.state) == ("imported", "ready", "ready")
+    assert case.pk in {c.pk for c in work_list(alice, "department")}
+    services.case_start_analysis(case=case, by=alice)
+    # a replaced file: the import's state moves, the analysis stays in analysis and on the assignee's list
+    assert import_file(replace=True) == ("importing", "in_analysis", "in_analysis")
+    assert (case.import_state, case.status) == ("imported", "in_analysis")
+    assert case.pk in {c.pk for c in work_list(alice, "mine")}
+    events = CaseEvent.objects.filter(case=case).count()
+    case_variants_withdraw(case=case, by=alice, reason="consent withdrawn")
+    case.refresh_from_db()
+    assert (case.import_state, case.status, case.state) == ("awaiting_data", "in_analysis", "new")
+    assert CaseEvent.objects.filter(case=case).count() == events  # the import wrote no workflow event

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
+from genomes import case_variant_filters as row_filter
 from genomes import case_variants
+from genomes.case_variant_filters import Condition
 from genomes.clinvar import is_pathogenic
-from genomes.genotypes import CARRIER, codes_sql
 from genomes.somatic import somatic_summary
 from genomes.transcripts import decoded_hgvs, shown_transcript
 from genomes.vcf.consequences import NEARBY
-from interpret.acmg.classes import PATHOGENIC_CLASSES, class_label
 from interpret.cancer.biomarkers import tiers_for
 from interpret.cancer.knowledge import (
     cancer_gene_roles,
@@ -27,7 +27,7 @@ from interpret.cancer.knowledge import (
     symbols_with_roles,
 )
 from interpret.cancer.oncogenicity import protein_change
-from interpret.models import Classification
+from interpret.classification.selectors import final_germline_pathogenic, final_oncogenicity_of
 
 # A normal sample with this VAF or more carries the allele in the germline, or the call is not somatic.
 GERMLINE_NORMAL_VAF = 0.25
@@ -35,30 +35,25 @@ GERMLINE_NORMAL_VAF = 0.25
 NORMAL_ALT_READS_NOTED = 3
 
 
-def somatic_where(settings: dict, tumour: int | None, normal: int | None) -> tuple[list[str], list]:
-    """The somatic filters as WHERE conditions: the tumour carries the call; minimums need the value (a missing
-    VAF passes no VAF minimum), maximums on the normal keep calls whose normal value is not given."""
+def somatic_conditions(settings: dict, tumour: int | None, normal: int | None) -> list[Condition]:
+    """The somatic filters as conditions on the rows: the tumour carries the call; minimums need the value (a
+    missing VAF passes no VAF minimum), maximums on the normal keep calls whose normal value is not given."""
     if tumour is None:
-        return ["FALSE"], []
-    t = tumour + 1
-    where, params = [f"genotypes[{t}] IN {codes_sql(CARRIER)}"], []
-    # A caller writing AD without DP (Mutect2's rows in cancer_test) gives the depth as the sum of its reads.
-    for key, column in (("min_tumour_vaf", "allele_fraction"),
-                        ("min_tumour_depth", f"COALESCE(depth[{t}], ref_reads[{t}] + alt_reads[{t}])"),
-                        ("min_tumour_alt_reads", "alt_reads")):
-        if settings.get(key) is not None:
-            where.append(f"{column if column.startswith('COALESCE') else f'{column}[{t}]'} >= %s")
-            params.append(settings[key])
+        return [row_filter.never()]
+    conditions = [row_filter.carries(tumour)]
+    if settings.get("min_tumour_vaf") is not None:
+        conditions.append(row_filter.sample_at_least(tumour, "allele_fraction", settings["min_tumour_vaf"]))
+    if settings.get("min_tumour_depth") is not None:
+        conditions.append(row_filter.read_depth_at_least(tumour, settings["min_tumour_depth"]))
+    if settings.get("min_tumour_alt_reads") is not None:
+        conditions.append(row_filter.sample_at_least(tumour, "alt_reads", settings["min_tumour_alt_reads"]))
     if normal is not None:
-        n = normal + 1
-        for key, column in (("max_normal_alt_reads", "alt_reads"), ("max_normal_vaf", "allele_fraction")):
+        for key, measure in (("max_normal_alt_reads", "alt_reads"), ("max_normal_vaf", "allele_fraction")):
             if settings.get(key) is not None:
-                where.append(f"({column}[{n}] IS NULL OR {column}[{n}] <= %s)")
-                params.append(settings[key])
+                conditions.append(row_filter.sample_at_most_or_missing(normal, measure, settings[key]))
     if settings.get("cancer_genes"):
-        where.append("genes && %s::text[]")
-        params.append(sorted(symbols_with_roles(settings["cancer_genes"])))
-    return where, params
+        conditions.append(row_filter.in_genes(symbols_with_roles(settings["cancer_genes"])))
+    return conditions
 
 
 def somatic_notes(settings: dict, facts: dict | None) -> list[str]:
@@ -72,34 +67,6 @@ def somatic_notes(settings: dict, facts: dict | None) -> list[str]:
                                     or settings.get("max_normal_vaf") is not None):
         notes.append("No normal sample: the normal alt-read and VAF filters were not applied.")
     return notes
-
-
-def _oncogenicity_of(variant_ids: list[int], department_id: int) -> dict[int, dict]:
-    """The final somatic (oncogenicity) classification of each variant: the case's department's, else the most
-    recently approved of another department's."""
-    finals = (Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.SOMATIC,
-                                            status=Classification.Status.FINAL)
-              .select_related("department").order_by("approved_at"))
-    found = {}
-    for final in finals:
-        current = found.get(final.variant_id)
-        if current is None or current["own"] is False or final.department_id == department_id:
-            found[final.variant_id] = {"class": final.result_class, "label": class_label(final.result_class),
-                                       "points": final.points, "department": final.department.code,
-                                       "classification_id": final.pk, "own": final.department_id == department_id,
-                                       "tumour_type": final.condition}
-    return found
-
-
-def _germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
-    """Variants with a final germline (likely) pathogenic classification in any department: the store's word."""
-    rows = Classification.objects.filter(variant_id__in=variant_ids, origin=Classification.Origin.GERMLINE,
-                                         status=Classification.Status.FINAL,
-                                         result_class__in=PATHOGENIC_CLASSES)
-    return {r.variant_id: f"{r.get_result_class_display()} ({r.department.code} v{r.version})"
-            for r in rows.select_related("department")}
-
-
 
 
 def _within(gene: str, transcripts: list[dict]) -> bool:
@@ -173,8 +140,8 @@ def somatic_candidates(case, case_import, candidates: list, settings: dict, posi
     predisposition = predisposition_symbols() & genes
     hotspots = hotspot_table(genes)
     variant_ids = [r["variant_id"] for r in rows]
-    oncogenicity = _oncogenicity_of(variant_ids, case.department_id)
-    germline_classes = _germline_pathogenic(variant_ids) if predisposition else {}
+    oncogenicity = final_oncogenicity_of(variant_ids, case.department_id)
+    germline_classes = final_germline_pathogenic(variant_ids) if predisposition else {}
     for candidate in candidates:
         row = candidate.row
         annotated = transcripts.get(row["id"]) or []
@@ -247,14 +214,12 @@ def germline_findings(case, case_import) -> list[dict]:
     if not genes or tumour is None:
         return []
     sample = normal if normal is not None else tumour
-    s = sample + 1
-    rows = case_variants.rows_where(case_import, [
-        "genes && %s::text[]",
-        f"(genotypes[{s}] IN {codes_sql(CARRIER)} OR allele_fraction[{s}] >= %s)"],
-        [genes, GERMLINE_NORMAL_VAF], limit=500)
-    classified = _germline_pathogenic([r["variant_id"] for r in rows])
+    where, params = row_filter.as_where([row_filter.in_genes(genes), row_filter.any_of(
+        row_filter.carries(sample), row_filter.sample_at_least(sample, "allele_fraction", GERMLINE_NORMAL_VAF))])
+    found = case_variants.rows_where(case_import, where, params, limit=500)
+    classified = final_germline_pathogenic([r["variant_id"] for r in found])
     findings = []
-    for row in rows:
+    for row in found:
         evidence = classified.get(row["variant_id"]) or ("ClinVar (likely) pathogenic"
                                                           if is_pathogenic(row["clinvar"]) else None)
         if evidence is None:

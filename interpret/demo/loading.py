@@ -15,7 +15,7 @@ from core.models import Department, Membership, PatientGroup, Role, User
 from genomes.models import Case, CaseShare
 
 DEMO_PASSWORD = "demo-interpret-2026"
-DEMO_FILES = Path(__file__).resolve().parent.parent / "genomes" / "demo_data"
+DEMO_FILES = Path(__file__).resolve().parents[2] / "genomes" / "demo_data"
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ DEMO_IMPORTS = (
     ("DEMO-HEART-0001", "HEART", "demo", "singleton", "cohort:singleton.ped", "cohort:singleton.vcf.gz"),
     ("DEMO-KIDNEY-0001", "KIDNEY", "demo", "duo", "cohort:duo.ped", "cohort:duo.vcf.gz"),
 )
-DEMO_GTF = Path(__file__).resolve().parent.parent / "panels" / "reference_data" / "grch38_chr1_head.ensembl.gtf.gz"
+DEMO_GTF = Path(__file__).resolve().parents[2] / "panels" / "reference_data" / "grch38_chr1_head.ensembl.gtf.gz"
 DEMO_FOETAL_CONTAMINATION = 0.08
 
 # (identifier, patient group, department, analysis type); each gets its data from DEMO_IMPORTS.
@@ -72,7 +72,7 @@ DEMO_CASES = tuple((identifier, group, department, analysis_type)
 
 # Demo GenNet panels from the real PanelApp panels in panels/demo_data (PanelApp id, network, name, the patient
 # groups they serve, the groups that use them by default). Demo content, named so.
-DEMO_PANEL_FILE = Path(__file__).resolve().parent.parent / "panels" / "demo_data" / "panelapp_panels.jsonl"
+DEMO_PANEL_FILE = Path(__file__).resolve().parents[2] / "panels" / "demo_data" / "panelapp_panels.jsonl"
 DEMO_PANELS = (
     (522, "demo-gennet-cancer", "Demo GenNet: familial melanoma", ("CANCER-ADULT", "CANCER-CHILD", "SKIN"),
      ("CANCER-ADULT", "SKIN")),
@@ -108,7 +108,7 @@ DEMO_FIRST_LOOKS = {
 def _demo_first_looks() -> list[str]:
     """A filter run per demo case and clinical geneticist, once (a user with a run on the case is left alone)."""
     from interpret.analysis.engine import run_analysis
-    from interpret.models import FilterRun
+    from interpret.analysis.models import FilterRun
 
     looked = []
     for username in ("geneticist", "geneticist2"):
@@ -125,10 +125,9 @@ def _demo_first_looks() -> list[str]:
 @transaction.atomic
 def _demo_tumor_board() -> list[str]:
     """The demo cancer knowledge (labelled demo data), and a board meeting with the demo tumour case referred."""
-    from interpret.cancer.biomarkers import demo_knowledge_publish
-    from interpret.cancer.knowledge import demo_knowledge_load
-    from interpret.models import BoardMeeting
+    from interpret.demo.cancer_knowledge import demo_knowledge_load, demo_knowledge_publish
     from interpret.tumor_board import board
+    from interpret.tumor_board.models import BoardMeeting
 
     demo_knowledge_load()
     demo_knowledge_publish(User.objects.get(username="curator"), User.objects.get(username="curator2"))
@@ -236,6 +235,7 @@ def _demo_reports() -> list[str]:
 
     from genomes.models import Variant
     from interpret.analysis.engine import run_analysis
+    from interpret.analysis.models import VariantTag
     from interpret.classification.services import (
         classification_accept_all_suggestions,
         classification_approve,
@@ -243,12 +243,13 @@ def _demo_reports() -> list[str]:
         classification_start,
         classification_submit,
     )
-    from interpret.models import Report, VariantTag
     from interpret.reporting import services as reports
+    from interpret.reporting.models import Report
     from interpret.workflow import services as workflow
 
     case = Case.objects.filter(identifier="DEMO-NEURO-0001", department__code="demo").first()
-    if case is None or Report.objects.filter(case=case).exists() or case.status != Case.Status.READY:
+    if case is None or Report.objects.filter(case=case).exists() or case.status != Case.Status.READY \
+            or case.import_state != Case.ImportState.IMPORTED:
         return []
     gita, gustav, carl, cecilie = (User.objects.get(username=name) for name in
                                    ("geneticist", "geneticist2", "curator", "curator2"))
