@@ -1,8 +1,8 @@
 #!/bin/bash
 # The analyses of the shipped demo data, side by side across commits: each commit in a git worktree with its own
 # database loads the demo (`manage.py load_demo_data`: the Scout trio, the tumour/normal case and the generated
-# families) and runs the batch contract `analyse_case CASE --json` on every demo case, with the case's defaults
-# and genome-wide; bench/analysis_compare.py then compares the candidates commit by commit.
+# families) and analyses every demo case as `analyse_case` does (bench/analysis_ab_run.py: the case's default
+# preset, and genome-wide; not recorded), and bench/analysis_compare.py compares the candidates commit by commit.
 #
 #   bench/analysis_ab.sh e6ead4e HEAD      (needs PostgreSQL on 127.0.0.1:5432, user postgres, and git history)
 #
@@ -21,13 +21,7 @@ for rev in "$@"; do
          HTTPS=false INTERPRET_DATABASE_ROLE=superuser
   mkdir -p "$WORK/out-$sha"
   (cd "$WORK/$sha" && $PY manage.py migrate -v0 && $PY manage.py load_demo_data >/dev/null &&
-   for identifier in $($PY manage.py shell -c \
-       "from genomes.models import Case; print(' '.join(Case.objects.order_by('identifier').values_list('identifier', flat=True)))"); do
-     user=geneticist; [[ $identifier == *CANCER* ]] && user=oncologist
-     $PY manage.py analyse_case "$identifier" --json --user $user > "$WORK/out-$sha/$identifier.default.json"
-     $PY manage.py analyse_case "$identifier" --json --user $user --genome-wide \
-       > "$WORK/out-$sha/$identifier.genome-wide.json"
-   done)
+   OUT="$WORK/out-$sha" $PY manage.py shell < "$ROOT/bench/analysis_ab_run.py")
 done
 shas=$(for rev in "$@"; do git -C "$ROOT" rev-parse --short "$rev"; done)
 $PY "$ROOT/bench/analysis_compare.py" $(for sha in $shas; do echo "$WORK/out-$sha"; done)
