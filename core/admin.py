@@ -1,12 +1,19 @@
 """Administration of users, departments, roles and tokens. Patient data is not shown here: cases, and the jobs
 that name them, are opened only through the audited pages and API.
 
-Roles are given through role grants (core.roles): a privileged role waits for a second administrator. The admin
-site shows memberships but cannot add or change them; removing one (a revocation) is audited."""
+Only administrators (core.access.user_is_administrator) enter, with their second factor when the platform asks
+for one. Roles are given through role grants (core.roles): a privileged role, administrator included, waits for a
+second administrator. The admin site shows memberships but cannot add or change them; removing one (a
+revocation) is audited. It cannot make a superuser or staff account, hand out Django permissions, show a second
+factor's secret, move a token to another person or widen its departments, or bring a revoked token back; a
+password an administrator sets is audited with its actor and must be changed by its owner at the next sign-in."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.access import user_is_administrator
 from core.models import ApiToken, AuditEvent, Department, Membership, PatientGroup, RoleGrant, User
 from core.roles import (
     membership_revoke,
@@ -15,8 +22,20 @@ from core.roles import (
     role_grant_reject,
     role_grant_request,
 )
+from core.second_factor import second_factor_reset
 from core.tokens import api_token_revoke
 from core.web import audit_context
+
+
+def administrators_only(request) -> bool:
+    """The admin site's door: an active administrator (staff standing alone is not enough)."""
+    return bool(request.user.is_active and user_is_administrator(request.user))
+
+
+admin.site.has_permission = administrators_only
+admin.site.unregister(Group)  # Django's permission groups are not how this platform gives rights (core.roles)
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)  # django-otp's own page shows every secret key
 
 
 class MembershipInline(admin.TabularInline):
@@ -113,9 +132,45 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class PlatformUserAdmin(UserAdmin):
+    """Accounts: names, e-mail, active, service account. Rights come from role grants, never from here."""
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_service_account", "is_active"]
-    fieldsets = UserAdmin.fieldsets + (("Service account", {"fields": ["is_service_account"]}),)
+    list_filter = ["is_active", "is_service_account", "is_superuser"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Standing", {"fields": ("is_active", "is_service_account", "is_staff", "is_superuser",
+                                 "password_change_required")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["is_staff", "is_superuser", "password_change_required", "last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, so the audit log's rows keep naming a person
+
+
+@admin.register(TOTPDevice)
+class SecondFactorAdmin(admin.ModelAdmin):
+    """Who has enrolled an authenticator app. No secret is shown; deleting a device resets that person's second
+    factor (a lost phone), audited, and the person is told at their next sign-in."""
+
+    list_display = ["user", "name", "confirmed"]
+    fields = readonly_fields = ["user", "name", "confirmed"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        second_factor_reset(device=obj, by=request.user, audit=audit_context(request))
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset:
+            self.delete_model(request, device)
 
 
 @admin.register(Department)
@@ -157,19 +212,23 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with `manage.py create_api_token` (the secret shown once). Here only their name changes;
+    revoking is the list's action, for good: a token never changes owner or scope and is never un-revoked (a
+    database trigger holds the owner and the revocation, whatever the channel)."""
+
     list_display = ["name", "prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
-    exclude = []
+    fields = ["name", "user", "prefix", "departments", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "departments", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request):
-        return False  # created with `manage.py create_api_token`, which shows the secret once
+        return False
 
-    def save_model(self, request, obj, form, change):
-        """Revoking (setting revoked at) is audited; other fields are the token's own description."""
-        if obj.revoked_at is not None and ApiToken.objects.filter(pk=obj.pk, revoked_at=None).exists():
-            revoked_at, obj.revoked_at = obj.revoked_at, None
-            super().save_model(request, obj, form, change)
-            api_token_revoke(token=obj, by=request.user, audit=audit_context(request))
-            ApiToken.objects.filter(pk=obj.pk).update(revoked_at=revoked_at)
-            return
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked tokens stay, so the audit log's token prefixes keep naming one
+
+    @admin.action(description="Revoke (for good)")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at=None):
+            api_token_revoke(token=token, by=request.user, audit=audit_context(request))
+            messages.success(request, f"{token}: revoked.")

@@ -54,7 +54,7 @@ class WorkerCheckCreate(APIView):
 class JobDetail(APIView):
     def get(self, request, job_id: int):
         jobs_reap()
-        job = get_object_or_404(jobs_visible_to(request.user), pk=job_id)
+        job = get_object_or_404(jobs_visible_to(request.user, token=request_token(request)), pk=job_id)
         audit_request(request, action=Action.VIEW, object_type="job", object_id=job.pk,
                       department_code=job.department.code if job.department_id else "")
         return Response(JobSerializer(job).data)

@@ -87,3 +87,25 @@ class UserCallsThrottle(UserRateThrottle):
 
     def get_rate(self) -> str:
         return f"{settings.API_CALLS_PER_MINUTE_PER_USER}/min"
+
+
+class AdministratorPermissionBackend:
+    """The admin site's model permissions come from the platform's own rule, not Django's permission tables: an
+    administrator (core.access.user_is_administrator, made by a two-administrator role grant) may manage the
+    account models; no one else may, whatever permissions or groups a row says. It authenticates no one."""
+
+    ADMINISTERED_APPS = frozenset({"core", "otp_totp"})
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        from core.access import user_is_administrator
+
+        return perm.split(".", 1)[0] in self.ADMINISTERED_APPS and user_obj.is_active \
+            and user_is_administrator(user_obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        from core.access import user_is_administrator
+
+        return app_label in self.ADMINISTERED_APPS and user_obj.is_active and user_is_administrator(user_obj)

@@ -129,8 +129,9 @@ class SessionIdleTimeoutMiddleware:
 
 
 class SecondFactorMiddleware:
-    """A signed-in user with an enrolled authenticator app enters a code before anything else; a clinical user
-    who must have one (REQUIRE_SECOND_FACTOR) enrols first. API tokens are not sessions and pass."""
+    """A signed-in user with an enrolled authenticator app enters a code before anything else; a clinical user or
+    an administrator who must have one (REQUIRE_SECOND_FACTOR) enrols first. API tokens are not sessions and pass.
+    The admin site is not an open path: its sign-in leads here too."""
 
     OPEN_PATHS = ("/otp/", "/logout/", "/login/", "/static/", "/healthz")
 
@@ -152,6 +153,44 @@ class SecondFactorMiddleware:
                     return JsonResponse({"detail": "This session needs its second factor: sign in again."},
                                         status=403)
                 return redirect_to_login(request.get_full_path(), login_url=step)
+        return self.get_response(request)
+
+
+class ActingUserMiddleware:
+    """Names the request as the actor of changes written below it without an explicit actor (core.signals)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.audit import acting_request_reset, acting_request_set
+
+        marker = acting_request_set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            acting_request_reset(marker)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password someone else set (an administrator's reset) opens nothing but the password change
+    until its owner picks a new one: whoever set the password cannot use it unseen."""
+
+    OPEN_PATHS = ("/password/", "/logout/", "/login/", "/static/", "/healthz", "/otp/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and user.password_change_required
+                and not request.path_info.startswith(self.OPEN_PATHS)):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": "This account's password was reset: sign in and choose a new one."},
+                                    status=403)
+            from django.shortcuts import redirect
+
+            return redirect("password_change")  # the page says why (registration/password_change.html)
         return self.get_response(request)
 
 

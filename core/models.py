@@ -21,6 +21,9 @@ class User(AbstractUser):
     is_service_account = models.BooleanField(
         default=False, help_text="Batch-job identity: authenticates with API tokens only, never a password."
     )
+    # Set when someone else set this account's password (an administrator's reset, a command): whoever set it
+    # knows it, so the account opens nothing but the password change until its owner picks a new one.
+    password_change_required = models.BooleanField(default=False, editable=False)
 
     class Meta(AbstractUser.Meta):
         db_table = "interpret_user"  # the table it was created under (see core 0001)

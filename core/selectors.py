@@ -37,9 +37,12 @@ def audit_events_search(
     return events
 
 
-def jobs_visible_to(user) -> QuerySet[Job]:
+def jobs_visible_to(user, *, token=None) -> QuerySet[Job]:
     """A user's own jobs and the jobs of departments whose patient data they may see. Jobs name cases, so an
-    administrator sees no more than their own roles allow."""
-    return Job.objects.filter(
-        Q(created_by=user) | Q(department_id__in=departments_with_patient_access(user))
-    )
+    administrator sees no more than their own roles allow; through an API token, only jobs of the token's
+    departments (or of none: a worker check)."""
+    departments = departments_with_patient_access(user, token=token)
+    own = Q(created_by=user)
+    if token is not None:
+        own &= Q(department_id__in=departments) | Q(department__isnull=True)
+    return Job.objects.filter(own | Q(department_id__in=departments))

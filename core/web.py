@@ -9,6 +9,7 @@ import ipaddress
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.audit import Action, AuditContext, audit_record
 from core.errors import NotFound, QuotaExceeded
@@ -62,6 +63,19 @@ def audit_request(request, *, action: str, user=_FROM_REQUEST, **fields):
     if user is _FROM_REQUEST:
         user = getattr(request, "user", None)
     return audit_record(action=action, user=user, audit=audit_context(request), **fields)
+
+
+def local_next(request, default: str) -> str:
+    """The ``next`` a form or link asks to go to after it, when it is a path on this site; else ``default``.
+
+    Only a local path is followed: "/cases/1/" yes; "https://elsewhere", "//elsewhere", "/\\elsewhere" and
+    anything with a scheme or host no, so no page of the platform sends a user on to another site."""
+    target = (request.POST.get("next") if request.method == "POST" else None) or request.GET.get("next") or ""
+    target = target.strip()
+    if (target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target
+            and url_has_allowed_host_and_scheme(target, allowed_hosts=set(), require_https=False)):
+        return target
+    return default
 
 
 def error_text(error) -> str:

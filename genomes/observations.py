@@ -219,6 +219,31 @@ def observations_rebuild(cursor) -> None:
     cursor.execute("ANALYZE genomes_variantobservation")
 
 
+def observations_differences(cursor, *, examples: int = 10) -> dict:
+    """Recount every observation from the stored cases beside the kept counts, without changing them: the rows
+    that differ (kept but not recounted, recounted but not kept, or counted differently) and a few of them. The
+    operator's check after an upgrade or a repair (`manage.py check_observations`), and the demo's."""
+    cursor.execute("SELECT DISTINCT p.family_id FROM genomes_person p JOIN genomes_individual i ON i.person_id = p.id "
+                   "JOIN genomes_caseimport ci ON ci.case_id = i.case_id AND ci.is_current ORDER BY 1")
+    families = {family for (family,) in cursor.fetchall()}
+    sql, params = contribution_sql(cursor, families)
+    columns = ", ".join((*KEY_COLUMNS, *COUNT_COLUMNS))
+    cursor.execute("DROP TABLE IF EXISTS recounted_observations")
+    cursor.execute(f"CREATE TEMPORARY TABLE recounted_observations AS {sql}", params)
+    # EXCEPT compares NULL keys (a germline row's tumour type) as equal, as the counts' unique key does.
+    cursor.execute(f"SELECT 'kept' AS side, {columns} FROM (SELECT {columns} FROM genomes_variantobservation "
+                   f"EXCEPT SELECT {columns} FROM recounted_observations) k UNION ALL "
+                   f"SELECT 'recounted', {columns} FROM (SELECT {columns} FROM recounted_observations "
+                   f"EXCEPT SELECT {columns} FROM genomes_variantobservation) r ORDER BY 2, 1")
+    names = [c.name for c in cursor.description]
+    differing = [dict(zip(names, row)) for row in cursor.fetchall()]
+    cursor.execute("SELECT count(*) FROM genomes_variantobservation")
+    kept = cursor.fetchone()[0]
+    cursor.execute("DROP TABLE recounted_observations")
+    return {"observation_rows": kept, "families": len(families), "differing_rows": len(differing),
+            "examples": differing[:examples]}
+
+
 def cohort_size(build: str) -> dict[str, int]:
     """The germline persons of the national cohort of a build (cases with a current import), each once, by sex."""
     from genomes.persons import national_persons

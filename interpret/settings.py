@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.SessionIdleTimeoutMiddleware",
     "core.middleware.SecondFactorMiddleware",
+    "core.middleware.PasswordChangeRequiredMiddleware",
+    "core.middleware.ActingUserMiddleware",
     "core.middleware.LoginRequiredExceptApiMiddleware",
     "core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +185,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "core.authentication.AdministratorPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,6 +210,12 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # (core.authentication): failed tokens, and calls without credentials.
 BAD_TOKENS_PER_MINUTE = env_int("BAD_TOKENS_PER_MINUTE", 10)
 ANONYMOUS_API_CALLS_PER_MINUTE = env_int("ANONYMOUS_API_CALLS_PER_MINUTE", 30)
+# Days during which a change others made to an account (a password reset, a replaced second factor) is shown to
+# its owner at each sign-in (core.account_notices).
+ACCOUNT_NOTICE_DAYS = env_int("ACCOUNT_NOTICE_DAYS", 14)
+# Sign-in attempts a minute from one address, whatever usernames they name (the lockout above is per username
+# and address): past it the form answers 429 without checking or auditing each attempt.
+LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS = env_int("LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", 20)
 # How many reverse proxies of ours stand in front (each appends one X-Forwarded-For entry).
 TRUSTED_PROXY_COUNT = max(1, env_int("TRUSTED_PROXY_COUNT", 1))
 # One client address for the audit log and the lockout: the one our proxy appended (core.web.client_ip).

@@ -1,6 +1,7 @@
 """The root URL configuration: each layer's routes, by name, from its own urls module."""
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("core.urls")),
@@ -14,5 +15,7 @@ urlpatterns = [
     path("", include("interpret.national.urls")),
     path("", include("interpret.reanalysis.urls")),
     path("", include("interpret.tumor_board.urls")),
+    # The admin site signs in through the platform's own form (throttled per address, then the second factor).
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ def generous_throttles(settings):
     settings.BAD_TOKENS_PER_MINUTE = 10_000
     settings.ANONYMOUS_API_CALLS_PER_MINUTE = 10_000
     settings.API_CALLS_PER_MINUTE_PER_USER = 100_000
+    settings.LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS = 10_000
 
 
 @pytest.fixture

@@ -51,7 +51,8 @@ DRAFT = dict(rita={404}, adam={404}, bob={404})
 
 RULES = {
     "home": page("GET", ALL), "password_change": page("GET", ALL), "otp_setup": page("GET", ALL),
-    "otp_verify": page("GET", ALL), "system_status": page("GET", ALL), "worker_check_start": page("POST", ALL),
+    "otp_verify": page("GET", ALL), "admin_login": page("GET", ALL),
+    "system_status": page("GET", ALL), "worker_check_start": page("POST", ALL),
     "audit_log": page("GET", ("adam",), {403}),
     "job_detail": page("GET", CLINICAL_A, {404}),
     "api_whoami": api("GET", ALL_API), "api_patient_groups": api("GET", ALL_API),
@@ -158,8 +159,12 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
                                           mode_of_inheritance="AD", by=alice, department=dept_a, case=trio)
     job = Job.objects.get(case_import__case=trio)
     Job.objects.filter(pk=job.pk).update(created_by=alice)
+    # token_b's owner is a geneticist of both departments: the token, scoped to B, must act as B alone on every
+    # route (a scope is not the user's rights).
+    both = make_user("bea", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    Membership.objects.create(user=both, department=Department.objects.get(code="kg-b"), role=Role.CLINICAL_GENETICIST)
     tokens = {"token_a": api_token_create(user=alice, name="a", department_codes=["kg-a"]),
-              "token_b": api_token_create(user=bob, name="b", department_codes=["kg-b"])}
+              "token_b": api_token_create(user=both, name="b", department_codes=["kg-b"])}
     from interpret.reporting.models import Report
 
     report = Report.objects.create(case=trio, version=1, author=alice, edited_by=[alice.pk], status="signed",

@@ -32,12 +32,15 @@ def _reanalysis_create(*, trigger: str, checks: list[str], scope: dict, by=None,
 
 def reanalysis_request(*, by, checks: str = "all", patient_group: str | None = None,
                        department: str | None = None, cases: list[int] | None = None, send_to_worker: bool = True,
-                       audit: AuditContext | None = None) -> Reanalysis:
-    """On demand: the cases of ``by``'s own departments that the scope names (all of them when it names none)."""
+                       token=None, audit: AuditContext | None = None) -> Reanalysis:
+    """On demand: the cases of ``by``'s own departments that the scope names (all of them when it names none),
+    narrowed to the departments of the API token it came with."""
     if checks not in TRIGGER_CHECKS:
         raise ValidationError(f"trigger is one of {', '.join(TRIGGER_CHECKS)}")
-    allowed = set(Membership.objects.filter(user=by, role__in=CLASSIFY_ROLES)
-                  .values_list("department__code", flat=True))
+    memberships = Membership.objects.filter(user=by, role__in=CLASSIFY_ROLES)
+    if token is not None:
+        memberships = memberships.filter(department__in=token.departments.all())
+    allowed = set(memberships.values_list("department__code", flat=True))
     if not allowed:
         raise PermissionDenied("Reanalysis is asked for by clinical geneticists and variant curators.")
     scope: dict = {"departments": sorted(allowed)}
@@ -50,7 +53,8 @@ def reanalysis_request(*, by, checks: str = "all", patient_group: str | None = N
             raise ValidationError(f"unknown patient group {patient_group!r}")
         scope["patient_groups"] = [patient_group]
     if cases:
-        visible = set(cases_visible_to(by).filter(pk__in=cases, department__code__in=scope["departments"])
+        visible = set(cases_visible_to(by, token=token).filter(pk__in=cases,
+                                                               department__code__in=scope["departments"])
                       .values_list("pk", flat=True))
         missing = sorted(set(cases) - visible)
         if missing:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from core.audit import Action
 from core.errors import NotFound
 from core.models import PatientGroup
-from core.web import audit_context, audit_refusal, audit_request, request_token
+from core.web import audit_context, audit_refusal, audit_request, local_next, request_token
 from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reanalysis.selectors import alerts_for
 from interpret.reanalysis.services import TRIGGER_CHECKS, alert_act, alert_departments, reanalysis_request
@@ -43,7 +44,7 @@ def alert_action(request, alert_id: int):
         alert_act(alert=alert, by=request.user, action=request.POST.get("action", ""), audit=audit_context(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or "alert_inbox")
+    return redirect(local_next(request, default=reverse("alert_inbox")))
 
 
 @require_POST
@@ -139,7 +140,7 @@ class ReanalysisCreate(APIView):
             reanalysis = reanalysis_request(by=request.user, checks=data["trigger"],
                                             patient_group=data.get("patient_group") or None,
                                             department=data.get("department") or None, cases=data.get("cases"),
-                                            audit=audit_context(request))
+                                            token=request_token(request), audit=audit_context(request))
         except PermissionDenied as refusal:
             audit_refusal(request, refusal, object_type="reanalysis")
             raise
@@ -151,6 +152,11 @@ class ReanalysisCreate(APIView):
 class ReanalysisDetail(APIView):
     def get(self, request, reanalysis_id: int):
         reanalysis = Reanalysis.objects.filter(pk=reanalysis_id, created_by=request.user).select_related("job").first()
+        token = request_token(request)
+        if reanalysis is not None and token is not None:
+            scoped = set(token.departments.values_list("code", flat=True))
+            if not set(reanalysis.scope.get("departments", [])) <= scoped:
+                reanalysis = None  # asked for with the user's other departments: not this token's to read
         if reanalysis is None:
             raise NotFound("No such reanalysis.")
         return Response(_reanalysis_json(reanalysis))

@@ -10,13 +10,12 @@ from rest_framework.views import APIView
 from core.audit import Action
 from core.patient_reads import patient_rows_read
 from core.web import audit_context, audit_refusal, audit_request, request_token
-from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
 from genomes.web import case_for_request
 from interpret.analysis.presets import somatic_preset_for
 from interpret.analysis.somatic import germline_findings
 from interpret.tumor_board import board
-from interpret.tumor_board.models import BoardMeeting, BoardRecommendation
+from interpret.tumor_board.models import BoardMeeting
 
 
 class CaseSomatic(APIView):
@@ -38,14 +37,9 @@ class CaseSomatic(APIView):
                          "somatic_preset": preset.name if preset else None})
 
 
-def _meeting_dict(meeting: BoardMeeting, visible: set[int]) -> dict:
-    current = {r.item_id: r for r in BoardRecommendation.objects.filter(item__meeting=meeting, status="current")
-               .prefetch_related("agreed_by")}
+def _meeting_dict(meeting: BoardMeeting, shown: list) -> dict:
     agenda = []
-    for item in meeting.agenda.select_related("case"):
-        if item.case_id not in visible:
-            continue
-        recommendation = current.get(item.pk)
+    for item, recommendation in shown:
         agenda.append({"item": item.pk, "case": item.case.identifier, "case_id": item.case_id,
                        "diagnosis": item.diagnosis, "question": item.question,
                        "recommendation": None if recommendation is None else {
@@ -59,7 +53,7 @@ def _meeting_dict(meeting: BoardMeeting, visible: set[int]) -> dict:
 
 class MeetingList(APIView):
     def get(self, request):
-        meetings = list(board.meetings_for(request.user)[:200])
+        meetings = list(board.meetings_for(request.user, token=request_token(request))[:200])
         audit_request(request, action=Action.VIEW, object_type="board_meeting_list", object_id="",
                       details={"meetings": [m.pk for m in meetings]})
         return Response({"meetings": [{"id": m.pk, "board": m.board.code, "title": m.title, "date": str(m.date)}
@@ -69,16 +63,14 @@ class MeetingList(APIView):
 class MeetingDetail(APIView):
     def get(self, request, meeting_id: int):
         try:
-            meeting = board.meeting_get(request.user, meeting_id)
+            meeting = board.meeting_get(request.user, meeting_id, token=request_token(request))
         except BoardMeeting.DoesNotExist:
             from django.http import Http404
 
             audit_refusal(request, Http404("No such meeting"), object_type="board_meeting", object_id=meeting_id)
             return Response({"error": "No such meeting"}, status=status.HTTP_404_NOT_FOUND)
-        visible = set(cases_visible_to(request.user, token=request_token(request)).filter(
-            pk__in=meeting.agenda.values("case_id"))
-                      .values_list("pk", flat=True))
-        answer = _meeting_dict(meeting, visible)
+        answer = _meeting_dict(meeting, board.meeting_agenda_for(request.user, meeting,
+                                                                 token=request_token(request))[0])
         audit_request(request, action=Action.VIEW, object_type="board_meeting", object_id=meeting.pk,
                       department_code=meeting.board.code, details={"cases": [a["case"] for a in answer["agenda"]]})
         return Response(answer)

@@ -40,19 +40,33 @@ def is_board_member(user, board: Department) -> bool:
                 Membership.objects.filter(user=user, department=board, role=Role.TUMOR_BOARD_MEMBER).exists())
 
 
-def meetings_for(user):
+def meetings_for(user, *, token=None):
     """Meetings of the boards the user belongs to (with a clinical role), and meetings where a case of the user's
-    departments is on the agenda (the referring clinicians follow their cases)."""
-    departments = departments_with_patient_access(user)
+    departments is on the agenda (the referring clinicians follow their cases); narrowed to an API token's
+    departments."""
+    departments = departments_with_patient_access(user, token=token)
     return (BoardMeeting.objects.filter(Q(board_id__in=departments) | Q(agenda__case__department_id__in=departments))
             .distinct().select_related("board").order_by("-date", "-id"))
 
 
-def meeting_get(user, meeting_id: int) -> BoardMeeting:
-    meeting = meetings_for(user).filter(pk=meeting_id).first()
+def meeting_get(user, meeting_id: int, *, token=None) -> BoardMeeting:
+    meeting = meetings_for(user, token=token).filter(pk=meeting_id).first()
     if meeting is None:
         raise BoardMeeting.DoesNotExist
     return meeting
+
+
+def meeting_agenda_for(user, meeting: BoardMeeting, *, token=None) -> tuple[list, int]:
+    """The agenda items of ``meeting`` whose case ``user`` may open (with their current recommendation), and how
+    many others there are. A referral's diagnosis, question and recommendation are patient data of the referring
+    department: the page, the print and the API show only the visible items, through this one selector."""
+    items = list(meeting.agenda.select_related("case", "case__department", "case__patient_group", "referred_by"))
+    visible = set(cases_visible_to(user, token=token).filter(pk__in=[i.case_id for i in items])
+                  .values_list("pk", flat=True))
+    current = {r.item_id: r for r in BoardRecommendation.objects.filter(item__meeting=meeting, status="current")
+               .prefetch_related("agreed_by")}
+    shown = [(item, current.get(item.pk)) for item in items if item.case_id in visible]
+    return shown, len(items) - len(shown)
 
 
 def _require_member(user, board: Department):

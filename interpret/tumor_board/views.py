@@ -149,17 +149,12 @@ def board_meeting(request, meeting_id: int):
             audit_refusal(request, error, object_type="board_meeting", object_id=meeting.pk)
             messages.error(request, error_text(error))
         return redirect("board_meeting", meeting_id=meeting.pk)
-    agenda = list(meeting.agenda.select_related("case", "case__department", "referred_by"))
-    visible = set(
-        cases_visible_to(request.user).filter(pk__in=[i.case_id for i in agenda]).values_list("pk", flat=True)
-    )
-    current = {r.item_id: r for r in BoardRecommendation.objects.filter(item__meeting=meeting, status="current")}
+    agenda, others = board.meeting_agenda_for(request.user, meeting)
     audit_request(request, action=Action.VIEW, object_type="board_meeting", object_id=meeting.pk,
-                  department_code=meeting.board.code,
-                  details={"cases": [i.case.identifier for i in agenda if i.case_id in visible]})
+                  department_code=meeting.board.code, details={"cases": [i.case.identifier for i, _ in agenda]})
     members = get_user_model().objects.filter(memberships__department=meeting.board).distinct().order_by("username")
     return render(request, "interpret/board_meeting.html", {
-        "meeting": meeting, "agenda": [(i, i.case_id in visible, current.get(i.pk)) for i in agenda],
+        "meeting": meeting, "agenda": agenda, "other_departments_items": others,
         "is_member": board.is_board_member(request.user, meeting.board), "members": members,
         "participants": set(meeting.participants.values_list("pk", flat=True))})
 
@@ -227,12 +222,8 @@ def board_item_print(request, meeting_id: int, item_id: int):
 
 def board_meeting_print(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    visible = set(cases_visible_to(request.user).values_list("pk", flat=True).filter(
-        pk__in=meeting.agenda.values("case_id")))
     summaries = []
-    for item in meeting.agenda.select_related("case", "case__department", "case__patient_group"):
-        if item.case_id not in visible:
-            continue
+    for item, _ in board.meeting_agenda_for(request.user, meeting)[0]:
         summary = board.case_summary(item.case, user=request.user, item=item)
         _count_summary_rows(request, item.case, summary)
         summaries.append(summary)

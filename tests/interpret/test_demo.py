@@ -52,3 +52,42 @@ def test_the_demo_states_only_possible_biology_and_opens_with_its_findings(demo,
     assert tumour.patient_group.code == "HAEM-CANCER"
     tmb = tumour.imports.get(is_current=True).statistics["somatic"]["tmb"]
     assert tmb["per_mb"] is None and tmb["territory_mb"] == 0.14 and tmb["not_assessable"]
+
+
+@pytest.mark.django_db
+def test_the_demos_national_counts_hold_under_withdrawal_and_replace_of_a_case_registered_before_its_data(demo):
+    """Every demo case is registered before its data arrive: its build comes with its import, so a male's X call
+    is hemizygous, and a consent withdrawal and a replace subtract exactly what was added (issue 25, item 4)."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from core.jobs import job_run
+    from core.models import User
+    from genomes.importing.prepare import case_import_prepare
+    from genomes.models import Case
+    from genomes.services import case_variants_withdraw
+    from interpret.demo.loading import _demo_file
+
+    def recount() -> dict:
+        out = io.StringIO()
+        call_command("check_observations", stdout=out)  # exits 1 on any difference
+        return json.loads(out.getvalue())
+
+    assert recount()["differing_rows"] == 0
+    for case in Case.objects.filter(identifier__startswith="DEMO-"):
+        assert case.genome_build, case.identifier
+    heart = Case.objects.get(identifier="DEMO-HEART-0001")
+    replace = case_import_prepare(patient_group=heart.patient_group, department=heart.department,
+                                  ped_path=_demo_file("cohort:singleton.ped"),
+                                  vcf_path=_demo_file("cohort:singleton.vcf.gz"), analysis_type="singleton",
+                                  case_identifier=heart.identifier, replace=True, send_to_worker=False)
+    assert job_run(replace.job_id).state == "done"
+    assert recount()["differing_rows"] == 0
+    geneticist = User.objects.get(username="geneticist")
+    rare = Case.objects.get(identifier="DEMO-RARE-643594")
+    outcome = case_variants_withdraw(case=rare, by=geneticist, reason="consent withdrawn")
+    assert outcome
+    checked = recount()
+    assert checked["differing_rows"] == 0 and checked["observation_rows"] > 0

@@ -100,3 +100,38 @@ def test_pages_print_html_and_pdf_and_refuse_others(meeting, tumour_case, alice,
     assert client.get(f"/board/meetings/{meeting.pk}/items/{item.pk}/print/").status_code == 404
     api = client.get(f"/api/board/meetings/{meeting.pk}/")
     assert api.status_code == 404
+
+
+def test_a_meeting_shows_each_department_only_its_own_referrals_on_every_channel(meeting, tumour_case, alice, bob,
+                                                                                  chair, dept_a, dept_b, client):
+    """Issue 25, items 5 and 12: the page, the print and the API share one selector; a token scoped to another
+    department sees neither the meeting nor its agenda."""
+    from core.models import Membership
+    from core.tokens import api_token_create
+    from tests.factories import make_case
+
+    bobs_case = make_case(department=dept_b, patient_group="HAEM-CANCER", analysis_type="tumour_normal",
+                          identifier="B-TUMOUR-1")
+    board.case_refer(by=alice, meeting=meeting, case=tumour_case, diagnosis="AML with NPM1 (dept A secret)",
+                     question="Targeted therapy for A?")
+    board.case_refer(by=bob, meeting=meeting, case=bobs_case, diagnosis="CML (dept B)", question="question of dept B")
+    client.force_login(bob)
+    page = client.get(f"/board/meetings/{meeting.pk}/").content.decode()
+    assert "question of dept B" in page and "dept A secret" not in page and "Targeted therapy for A" not in page
+    assert f">{tumour_case.identifier}<" not in page and "1 more case of other departments" in page
+    printed = client.get(f"/board/meetings/{meeting.pk}/print/").content.decode()
+    assert "CML (dept B)" in printed and "dept A secret" not in printed
+    answer = client.get(f"/api/board/meetings/{meeting.pk}/").json()
+    assert [a["case"] for a in answer["agenda"]] == ["B-TUMOUR-1"]
+    # alice is also in department B, but her token is scoped to A: it lists and opens only A's view of meetings
+    Membership.objects.create(user=alice, department=dept_b, role=Role.CLINICAL_GENETICIST)
+    _, raw = api_token_create(user=alice, name="a-only", department_codes=[dept_a.code])
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.logout()
+    scoped = client.get(f"/api/board/meetings/{meeting.pk}/", **headers).json()
+    assert [a["case"] for a in scoped["agenda"]] == [tumour_case.identifier]
+    other_board_meeting = board.meeting_create(by=chair, board=meeting.board, title="B only", date="2026-12-10")
+    board.case_refer(by=bob, meeting=other_board_meeting, case=bobs_case)
+    listed = [m["id"] for m in client.get("/api/board/meetings/", **headers).json()["meetings"]]
+    assert meeting.pk in listed and other_board_meeting.pk not in listed
+    assert client.get(f"/api/board/meetings/{other_board_meeting.pk}/", **headers).status_code == 404
