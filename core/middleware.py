@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from core.errors import NotFound, QuotaExceeded
@@ -54,6 +54,9 @@ class DomainErrorMiddleware:
             return HttpResponse(str(exception), status=429, content_type="text/plain; charset=utf-8")
         if isinstance(exception, ValidationError):  # bad input a view did not catch: the caller's to mend
             return HttpResponseBadRequest("; ".join(exception.messages), content_type="text/plain; charset=utf-8")
+        if isinstance(exception, DataError):  # a value longer or larger than its column: the caller's to mend
+            return HttpResponseBadRequest("A value is too long or out of range for its field; shorten it.",
+                                          content_type="text/plain; charset=utf-8")
         if isinstance(exception, (OperationalError, InterfaceError)):
             return database_unavailable(exception)
         return None

@@ -107,8 +107,8 @@ class PatientGroup(models.Model):
                   "ClinVar (likely) pathogenic ones; empty keeps everything",
     )
     beacon_shared = models.BooleanField(
-        default=True, help_text="Its cases' observations are counted in the Beacon v2 answers (aggregates only); "
-                                "off where the group's consent does not cover sharing")
+        default=False, help_text="Its cases' observations are counted in the Beacon v2 answers (aggregates only); "
+                                 "on only where the group's consent covers sharing (every change is audited)")
 
     class Meta:
         db_table = "interpret_patientgroup"  # the table it was created under (see core 0001)

@@ -115,4 +115,4 @@ def code_verify(*, user, token: str, audit: AuditContext | None = None) -> TOTPD
 
 
 def _digits(token: str) -> str:
-    return "".join(ch for ch in str(token or "") if ch.isdigit())[:8]
+    return "".join(ch for ch in str(token or "") if ch.isdecimal())[:8]

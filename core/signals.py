@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from core.audit import Action, acting_user, audit_record
-from core.models import Membership, User
+from core.models import Membership, PatientGroup, User
 from core.web import audit_request
 
 
@@ -118,3 +118,25 @@ def audit_standing(sender, instance, created, raw=False, **kwargs):
                 "must_change": True,
             },
         )
+
+
+CONSENT_FIELDS = ("beacon_shared", "retention_popmax")
+
+
+@receiver(pre_save, sender=PatientGroup)
+def remember_consent(sender, instance, raw=False, **kwargs):
+    instance._consent_before = None if raw or instance.pk is None else (
+        PatientGroup.objects.filter(pk=instance.pk).values(*CONSENT_FIELDS).first())
+
+
+@receiver(post_save, sender=PatientGroup)
+def audit_consent(sender, instance, created, raw=False, **kwargs):
+    """What a patient group's consent allows (sharing in the Beacon, what imports keep) changes only on record."""
+    before = getattr(instance, "_consent_before", None)
+    if raw or before is None:
+        return
+    changed = {field: [before[field], getattr(instance, field)] for field in CONSENT_FIELDS
+               if before[field] != getattr(instance, field)}
+    if changed:
+        _audit_as_actor(action=Action.CHANGE, object_type="patient_group", object_id=instance.code,
+                        details={"changed": changed})

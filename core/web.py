@@ -78,6 +78,21 @@ def local_next(request, default: str) -> str:
     return default
 
 
+def posted_number(value, name: str) -> int:
+    """A whole number a form or query sent (a lock version, a run, an id), or a ValidationError naming the field:
+    "abc", "1e3", "²" and twenty digits are refused before they reach int() or the database."""
+    from django.core.exceptions import ValidationError
+
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdecimal() and len(text) <= 18):
+        raise ValidationError(f"{name}: {text[:40]!r} is not a whole number")
+    return int(text)
+
+
+def posted_numbers(values, name: str) -> list[int]:
+    return [posted_number(value, name) for value in values]
+
+
 def error_text(error) -> str:
     """A refusal or a validation error as one line for the page (every message of a ValidationError)."""
     from django.core.exceptions import ValidationError

@@ -17,6 +17,7 @@ from genomes.variant_identity import GenomeBuild, is_primary_contig, normalize_c
 
 API_VERSION = "v2.0.1"
 GRANULARITIES = ("boolean", "count")
+REQUESTABLE = ("boolean", "count", "record")
 RETURNED_SCHEMAS = [{"entityType": "genomicVariant", "schema": "beacon-g_variant-v2.0.0"}]
 MAX_RANGE = 5_000_000
 _BASES = re.compile(r"^[ACGTN]{1,1000}$")
@@ -30,12 +31,13 @@ def beacon_id() -> str:
     return settings.BEACON_ID
 
 
-def _meta(granularity: str, parameters: dict | None = None) -> dict:
+def _meta(granularity: str, parameters: dict | None = None, requested: str | None = None) -> dict:
     return {"beaconId": beacon_id(), "apiVersion": API_VERSION, "returnedGranularity": granularity,
             "returnedSchemas": RETURNED_SCHEMAS,
             "receivedRequestSummary": {"apiVersion": API_VERSION, "requestedSchemas": RETURNED_SCHEMAS,
                                        "pagination": {"skip": 0, "limit": 0},
-                                       "requestedGranularity": granularity,
+                                       # what was asked for, which may be more than is answered
+                                       "requestedGranularity": requested if requested in REQUESTABLE else granularity,
                                        # the framework's placeholder is a dictionary of entity -> parameters
                                        **({"requestParameters": {"g_variant": parameters}} if parameters else {})}}
 
@@ -76,9 +78,18 @@ def beacon_map(root_url: str) -> dict:
 
 def g_variants(parameters: dict, granularity: str = "count") -> dict:
     """Answer a g_variants query: a sequence query (referenceName, start, referenceBases, alternateBases) or a
-    range query (referenceName, start, end), on assemblyId GRCh38 (default) or GRCh37."""
-    if granularity not in GRANULARITIES:
-        granularity = "count"  # record granularity is not offered: aggregates only
+    range query (referenceName, start, end), on assemblyId GRCh38 (default) or GRCh37.
+
+    Record granularity is never offered (aggregates only): asked for, it is answered as a count, and the meta says
+    so (returnedGranularity beside the requestedGranularity). A count is given only when the families and tumours
+    behind it are at least BEACON_MIN_COUNT; below that the answer is boolean (exists, no numbers), since a count
+    of one family in a small patient group points at a person."""
+    if not isinstance(parameters, dict):
+        raise BeaconRequestError("requestParameters must be an object of parameter names and values")
+    requested = granularity or "count"
+    if requested not in REQUESTABLE:
+        raise BeaconRequestError(f"requestedGranularity {str(granularity)[:20]!r}: boolean, count or record")
+    granularity = requested if requested in GRANULARITIES else "count"
     build, chrom, low, high, ref, alt = _read(parameters)
     where = ["v.build = %s", "v.xpos BETWEEN %s AND %s"]
     params: list = [build, xpos(chrom, low), xpos(chrom, high)]
@@ -97,7 +108,9 @@ def g_variants(parameters: dict, granularity: str = "count") -> dict:
             f"WHERE {' AND '.join(where)}", params)
         variants, families, tumours = cursor.fetchone()
     summary = {"exists": variants > 0}
-    response = {"meta": _meta(granularity, parameters), "responseSummary": summary}
+    if granularity == "count" and 0 < families + tumours < settings.BEACON_MIN_COUNT:
+        granularity = "boolean"  # too few to count without pointing at someone
+    response = {"meta": _meta(granularity, parameters, requested), "responseSummary": summary}
     if granularity == "count":
         summary["numTotalResults"] = variants
         response["info"] = {"germlineFamilies": int(families), "somaticTumours": int(tumours)}

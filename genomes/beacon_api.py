@@ -3,6 +3,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.audit import Action
+from core.parsers import BoundedJSONParser
 from core.web import audit_request
 from genomes import beacon
 
@@ -26,12 +27,19 @@ class BeaconGenomicVariants(APIView):
     """GET with the request parameters in the query string, or POST a Beacon request body
     ({"meta": {...}, "query": {"requestParameters": {...}, "requestedGranularity": "count"}})."""
 
+    parser_classes = [BoundedJSONParser]  # a body of another shape gets a Beacon error answer, below
+
     def get(self, request):
         parameters = {key: request.query_params.get(key) for key in request.query_params}
         return self._answer(request, parameters, parameters.pop("requestedGranularity", None) or "count")
 
     def post(self, request):
-        query = (request.data or {}).get("query") or {}
+        body = request.data if isinstance(request.data, dict) else None
+        query = (body or {}).get("query")
+        if body is None or not isinstance(query or {}, dict):
+            return Response(beacon.error_response("the body must be a Beacon request: {\"meta\": {...}, "
+                                                  "\"query\": {\"requestParameters\": {...}}}"), status=400)
+        query = query or {}
         return self._answer(request, query.get("requestParameters") or {}, query.get("requestedGranularity") or "count")
 
     def _answer(self, request, parameters: dict, granularity: str):
@@ -40,6 +48,6 @@ class BeaconGenomicVariants(APIView):
         except beacon.BeaconRequestError as error:
             return Response(beacon.error_response(str(error)), status=400)
         audit_request(request, action=Action.VIEW, object_type="beacon_query", object_id="g_variants",
-                      details={"parameters": {k: str(v)[:100] for k, v in parameters.items()},
+                      details={"parameters": {str(k)[:40]: str(v)[:100] for k, v in parameters.items()},
                                "exists": answer["responseSummary"]["exists"]})
         return Response(answer)

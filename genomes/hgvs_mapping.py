@@ -145,6 +145,9 @@ def to_genome(text: str, models: GeneModels) -> GenomicTarget:
     kind = variant.type
     if kind not in ("c", "n", "p"):
         raise HgvsError(f"{kind}. notation is not searched by transcript; give c., n. or p. (or a position)")
+    if variant.posedit is None or getattr(variant.posedit, "pos", None) is None:
+        # p.(=), p.? and p.0 say "no change", "unknown" or "no protein", not where: nothing to search by
+        raise HgvsError(f"{text} names no position to search: give a change such as p.Asp1785Asn or c.5353G>A")
     model = _model_for(variant.ac, models, protein=kind == "p")
     if kind == "p":
         return _protein_target(variant, model)
@@ -163,10 +166,10 @@ def to_genome(text: str, models: GeneModels) -> GenomicTarget:
     if edit_type == "sub":
         return GenomicTarget("sub", start=low, end=high, ref=oriented(edit.ref), alt=oriented(edit.alt), **common)
     if edit_type == "del":
-        deleted = oriented(edit.ref) if edit.ref and not str(edit.ref).isdigit() else ""
+        deleted = oriented(edit.ref) if edit.ref and not str(edit.ref).isdecimal() else ""
         return GenomicTarget("del", start=low, end=high, ref=deleted, length=high - low + 1, **common)
     if edit_type == "dup":
-        duplicated = oriented(edit.ref) if edit.ref and not str(edit.ref).isdigit() else ""
+        duplicated = oriented(edit.ref) if edit.ref and not str(edit.ref).isdecimal() else ""
         return GenomicTarget("dup", start=low, end=high, alt=duplicated, length=high - low + 1, **common)
     if edit_type == "ins":
         inserted = oriented(edit.alt)

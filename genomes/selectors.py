@@ -34,7 +34,7 @@ def case_by_identifier(identifier: str, *, user, token: ApiToken | None = None) 
     cases = list(visible.filter(identifier=identifier)[:2])
     if len(cases) == 1:
         return cases[0]
-    if not cases and str(identifier).isdigit():
+    if not cases and str(identifier).isdecimal():
         return visible.filter(pk=int(identifier)).first()
     return None
 

@@ -102,7 +102,7 @@ def normalize_contig(name: str) -> str:
         return "MT"
     if upper in ("X", "Y"):
         return upper
-    if bare.isdigit():
+    if bare.isdecimal():
         return str(int(bare))
     return bare
 

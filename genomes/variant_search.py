@@ -120,6 +120,10 @@ def _by_hgvs(text: str, build: str, limit: int) -> SearchResult:
         target = to_genome(text, models)
     except HgvsError as error:
         raise SearchError(str(error)) from None
+    span = abs(target.end - target.start) + 1
+    if span > MAX_REGION or (target.length or 0) > MAX_REGION:
+        # the same bound as a region search: a range notation must not read a chromosome's worth of variants
+        raise SearchError(f"{text} spans more than {MAX_REGION:,} bases; search at most {MAX_REGION:,}")
     result = SearchResult(text, build, "hgvs", target=target)
     strand = "plus" if target.strand == "+" else "minus"
     result.notes.append(f"{target.gene} {target.transcript} ({strand} strand): {target.chrom}:{target.start:,}"

@@ -254,6 +254,9 @@ REST_FRAMEWORK = {
     # Batch scripts: a rate per user (core.authentication.UserCallsThrottle), whichever token they use.
     "DEFAULT_THROTTLE_CLASSES": ["core.authentication.UserCallsThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies are objects, nested at most 32 deep (core.parsers): anything else is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.ObjectJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -371,7 +374,7 @@ def _syslog_handler(address: str) -> dict:
         return {**handler, "address": address}
     tcp = address.startswith("tcp://")
     host, _, port = address.removeprefix("tcp://").removeprefix("udp://").rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdecimal():
         raise ImproperlyConfigured(f"AUDIT_SYSLOG_ADDRESS is /path/to/socket, host:port or tcp://host:port, "
                                    f"not {address!r}")
     import socket
@@ -398,6 +401,9 @@ LOGGING = {
 }
 
 # GA4GH Beacon v2 (genomes.beacon): how this Beacon names itself; aggregate answers for signed-in users and tokens.
+# A Beacon count below this many families (or tumours) is answered as a boolean only: a count of one in a small
+# patient group points at a person.
+BEACON_MIN_COUNT = env_int("BEACON_MIN_COUNT", 5)
 BEACON_ID = env_str("BEACON_ID") or "dk.national-genome.variant-interpretation"
 BEACON_NAME = env_str("BEACON_NAME") or "National variant database (aggregate Beacon)"
 BEACON_ORGANIZATION_ID = env_str("BEACON_ORGANIZATION_ID") or "national-genome-programme"

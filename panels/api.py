@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InputFileError
 from core.models import Department, PatientGroup
+from core.parsers import ObjectJSONParser
 from core.web import audit_context, audit_refusal, request_token
 from panels import services
 from panels.export import CONTENT_TYPES, FORMATS, panel_version_export
@@ -150,7 +151,7 @@ class PanelImport(APIView):
 
 
 class _VersionAction(APIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser]
 
     def version(self, request, code: str, label: str) -> PanelVersion:
         version = panel_version_get(panel_get(code), label)

@@ -67,7 +67,7 @@ def parse_panelapp_panel(panel, *, source: str, line: int | None = None) -> Pars
     raw_id = panel.get("id")
     if isinstance(raw_id, (dict, list, bool)):
         raise PanelFileError(source, line, "id", f"{_kind(raw_id)} is not a panel id")
-    panelapp_id = int(raw_id) if raw_id is not None and str(raw_id).isdigit() else None
+    panelapp_id = int(raw_id) if raw_id is not None and str(raw_id).isdecimal() else None
     parsed = ParsedPanel(name=name, version=_text(panel.get("version"), source, line, "version", scalar=True),
                          panelapp_id=panelapp_id, line=line,
                          code="" if panelapp_id is not None or raw_id is None else str(raw_id),
@@ -147,7 +147,7 @@ def _list(value, source: str, line: int | None, where: str) -> list:
 def _padding(value, *, source: str, line: int | None, where: str) -> int:
     if value in (None, ""):
         return 0
-    if isinstance(value, bool) or not str(value).isdigit():
+    if isinstance(value, bool) or not str(value).isdecimal():
         raise PanelFileError(source, line, where, f"padding {value!r} is not a whole number of bases")
     return int(value)
 
@@ -158,7 +158,7 @@ def _ensembl_ids(ensembl_genes: dict) -> dict:
     for build, releases in ensembl_genes.items():
         name = BUILD_NAMES.get(build.lower())
         if name and isinstance(releases, dict) and releases:
-            newest = max(releases, key=lambda release: int(release) if str(release).isdigit() else 0)
+            newest = max(releases, key=lambda release: int(release) if str(release).isdecimal() else 0)
             release = releases[newest]
             ensembl_id = release.get("ensembl_id") if isinstance(release, dict) else None
             if isinstance(ensembl_id, str) and ensembl_id:

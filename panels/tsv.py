@@ -92,7 +92,7 @@ def _entry(row: dict, *, source: str, line: int, seen: dict[str, int]) -> dict:
         raise PanelFileError(source, line, "mode_of_inheritance",
                              f"{symbol}: unknown mode of inheritance {moi_text!r} (use {', '.join(_SHORT_MODES)})")
     padding = row.get("padding", "") or "0"
-    if not padding.isdigit():
+    if not padding.isdecimal():
         raise PanelFileError(source, line, "padding", f"{symbol}: padding {padding!r} is not a whole number of bases")
     hpo_ids = _list(row.get("hpo_ids", ""))
     bad_hpo = [h for h in hpo_ids if not HPO_ID.fullmatch(h)]

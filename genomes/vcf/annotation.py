@@ -192,7 +192,7 @@ def parse_consequences(value: str | None, fmt: ConsequenceFormat) -> list[Transc
         else:
             population_max = None
         parsed.append(TranscriptConsequence(
-            v[i_allele] or None, int(allele_num) if allele_num.isdigit() else None,
+            v[i_allele] or None, int(allele_num) if allele_num.isdecimal() else None,
             _terms(consequence),
             v[i_impact] or None, v[i_symbol] or None, v[i_gene] or None, v[i_transcript] or None,
             v[i_biotype] or None, exon, intron, v[i_hgvsc] or None, v[i_hgvsp] or None, v[i_hgnc] or None,

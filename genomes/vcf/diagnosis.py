@@ -41,7 +41,7 @@ def malformed_record_problem(text: str, sample_count: int) -> tuple[str, str] | 
     expected = 8 + (1 + sample_count if sample_count else 0)
     if len(fields) < 8:
         return "line", f"{len(fields)} tab-separated columns; a VCF record has at least 8"
-    if not fields[1].isdigit():
+    if not fields[1].isdecimal():
         return "POS", f"{fields[1]!r} is not a position"
     if not is_sequence_allele(fields[3]):
         return "REF", f"{fields[3]!r} is not a sequence of A, C, G, T, N"
@@ -55,6 +55,6 @@ def malformed_record_problem(text: str, sample_count: int) -> tuple[str, str] | 
     if sample_count:
         keys = fields[8].split(":")
         for name, value in zip(keys, fields[9].split(":")):
-            if name in ("DP", "GQ") and value not in (".", "") and not value.lstrip("-").isdigit():
+            if name in ("DP", "GQ") and value not in (".", "") and not value.lstrip("-").isdecimal():
                 return f"FORMAT/{name}", f"{value!r} is not a whole number"
     return None

@@ -138,7 +138,7 @@ class VcfReader:
         contig = normalize_contig(raw)
         if is_primary_contig(contig):
             result = contig
-        elif raw in self.header.contigs or (not self.header.contigs and not contig.isdigit()):
+        elif raw in self.header.contigs or (not self.header.contigs and not contig.isdecimal()):
             result = None  # unplaced, decoy, alt or HLA contig declared by the header: not analysed
         else:
             raise VcfInputError(self.header.path, line, "CHROM",
@@ -542,7 +542,7 @@ def _sample_depths(record, columns: list[int]) -> list[int]:
 
 def _whole_number(value) -> int:
     text = value.decode() if isinstance(value, bytes) else str(value)
-    return int(text) if text.isdigit() else -1
+    return int(text) if text.isdecimal() else -1
 
 
 def _allele_depth_matrix(record, n_alleles: int) -> list[list[int]] | None:
@@ -558,7 +558,7 @@ def _allele_depth_matrix(record, n_alleles: int) -> list[list[int]] | None:
     for i, text in enumerate(values.reshape(values.shape[0], -1)[:, 0]):
         text = text.decode() if isinstance(text, bytes) else str(text)
         for j, part in enumerate(text.split(",")[:n_alleles]):
-            if part.strip().isdigit():
+            if part.strip().isdecimal():
                 matrix[i, j] = int(part)
     return matrix.tolist()
 

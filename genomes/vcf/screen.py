@@ -148,7 +148,7 @@ class RecordScreen:
         if "SVTYPE=" in fields[7]:
             return False  # a structural variant: the reader counts and lists those
         pos = fields[1]
-        if not pos.isdigit() or int(pos) < 1 or int(pos) + len(ref) - 1 > contig[1]:
+        if not pos.isdecimal() or int(pos) < 1 or int(pos) + len(ref) - 1 > contig[1]:
             return False
         layout = self._format(fields[8])
         if layout is None:
@@ -196,7 +196,7 @@ class RecordScreen:
                         quality = parts[gq_index] if gq_index < len(parts) else "."
                         if quality in (".", ""):
                             continue
-                        if not quality.isdigit():
+                        if not quality.isdecimal():
                             return False  # a float or negative GQ: cyvcf2 reads it
                         if int(quality) < MENDELIAN_MIN_GQ:
                             confident = False
@@ -213,7 +213,7 @@ class RecordScreen:
                         quality = parts[gq_index] if gq_index < len(parts) else "."
                         if quality in (".", ""):
                             quals.append(-1)
-                        elif quality.isdigit():
+                        elif quality.isdecimal():
                             quals.append(int(quality))
                         else:
                             return False  # a float or negative GQ: cyvcf2 reads it

@@ -168,7 +168,7 @@ def registry() -> dict[str, list[Specification]]:
 
 
 def _version_key(version: str):
-    return [int(part) if part.isdigit() else part for part in version.replace("-", ".").split(".")]
+    return [int(part) if part.isdecimal() else part for part in version.replace("-", ".").split(".")]
 
 
 def specification_get(name: str, version: str | None = None) -> Specification:

@@ -127,7 +127,7 @@ def preset_save(*, user, department, name: str, filters: dict, patient_group=Non
 def preset_get(name_or_id, user):
     presets = FilterPreset.objects.filter(Q(department__isnull=True) | Q(
         department_id__in=departments_with_patient_access(user)))
-    preset = presets.filter(pk=name_or_id).first() if str(name_or_id).isdigit() else None
+    preset = presets.filter(pk=name_or_id).first() if str(name_or_id).isdecimal() else None
     preset = preset or presets.filter(name=name_or_id).order_by("department_id").first()
     if preset is None:
         raise ValidationError(f"no preset {name_or_id!r}; known: {', '.join(p.name for p in presets)}")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import user_may_export
 from core.exports import spreadsheet_safe_row
 from core.patient_reads import patient_rows_read
-from core.web import audit_context, audit_refusal
+from core.web import audit_context, audit_refusal, posted_number
 from genomes.contamination import contamination_plot, estimate_contamination
 from genomes.qc import qc_plots
 from genomes.selectors import case_overview
@@ -75,9 +75,7 @@ def _analysis(request, case):
                                   via=FilterRun.Via.BROWSER, reuse=True)
             return result, resumed.preset, resumed
     if request.GET.get("run"):
-        if not request.GET["run"].isdigit():
-            raise ValidationError(f"run: {request.GET['run']!r} is not a filter run number")
-        run = FilterRun.objects.filter(case=case, pk=int(request.GET["run"])).first()
+        run = FilterRun.objects.filter(case=case, pk=posted_number(request.GET["run"], "run")).first()
         if run is None:
             raise Http404("No such filter run on this case")
         filters = {**filter_run_settings(run), **filters}

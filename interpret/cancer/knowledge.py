@@ -71,7 +71,7 @@ def hotspots_load(path, *, source: str, by=None) -> int:
         counts = {}
         for field in ("residue_samples", "change_samples"):
             text = row.get(field, "") or "0"
-            if not text.isdigit():
+            if not text.isdecimal():
                 raise InputFileError(Path(path).name, number, field, f"{text!r} is not a count")
             counts[field] = int(text)
         spots[(row["gene"], parsed[1], row.get("change", ""))] = Hotspot(

@@ -37,6 +37,8 @@ DEMO_DEPARTMENTS = (
 # Both demo curators curate the demo GenNet panels, so one can author a version and the other sign it off.
 DEMO_NETWORK_CURATORS = ("curator", "curator2")
 
+# Patient groups whose (demo) consent covers Beacon sharing; every other group is left out of the Beacon counts.
+DEMO_BEACON_SHARED = ("RARE", "NEURO")
 DEMO_USERS = (
     DemoUser("geneticist", "Gita Geneticist", "demo", Role.CLINICAL_GENETICIST),
     DemoUser("geneticist2", "Gustav Geneticist", "demo", Role.CLINICAL_GENETICIST),
@@ -321,6 +323,11 @@ def _demo_people_and_cases() -> dict:
         departments[code], _ = Department.objects.get_or_create(
             code=code, defaults={"name": name, "kind": kind, "region": "Demo region"}
         )
+    for code in DEMO_BEACON_SHARED:  # the demo's consent covers sharing for these groups (audited like any change)
+        group = PatientGroup.objects.get(code=code)
+        if not group.beacon_shared:
+            group.beacon_shared = True
+            group.save(update_fields=["beacon_shared"])
     for spec in DEMO_USERS:
         first, last = spec.full_name.split(" ", 1)
         user, created = User.objects.get_or_create(

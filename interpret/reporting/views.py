@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.web import audit_context, audit_refusal
+from core.web import audit_context, audit_refusal, posted_number
 from genomes.web import case_for_request
 from interpret.analysis.models import FilterRun, VariantTag
 from interpret.reporting import services
@@ -52,7 +52,8 @@ def report_detail(request, report_id: int):
     if request.method == "POST":
         try:
             report = services.report_draft_update(
-                report=report, by=request.user, lock_version=int(request.POST.get("lock_version", 0)),
+                report=report, by=request.user,
+                lock_version=posted_number(request.POST.get("lock_version"), "lock_version"),
                 fields={name: request.POST.get(name, "") for name in services.NARRATIVE if name in request.POST},
                 variant_ids=request.POST.getlist("variant_ids"),
                 secondary_variant_ids=request.POST.getlist("secondary_variant_ids"),
@@ -81,7 +82,7 @@ def _transcript_corrections_posted(post, report: Report) -> dict:
     named = {str(v["variant_id"]): v.get("transcript") for v in report.facts.get("variants", [])}
     corrections = {}
     for key, transcript in post.items():
-        if key.startswith("transcript_") and key.removeprefix("transcript_").isdigit():
+        if key.startswith("transcript_") and key.removeprefix("transcript_").isdecimal():
             variant_id = key.removeprefix("transcript_")
             if transcript and transcript != named.get(variant_id):
                 corrections[variant_id] = {"transcript": transcript,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.audit import Action
 from core.errors import InputFileError
 from core.patient_reads import patient_rows_read
-from core.web import audit_context, audit_refusal, audit_request, error_text
+from core.web import audit_context, audit_refusal, audit_request, error_text, posted_number, posted_numbers
 from genomes.importing.uploads import upload_discard, upload_store
 from genomes.selectors import cases_visible_to
 from genomes.somatic import is_somatic
@@ -133,7 +133,8 @@ def board_meeting(request, meeting_id: int):
         action = request.POST.get("action")
         try:
             if action == "participants":
-                people = list(get_user_model().objects.filter(pk__in=request.POST.getlist("participants")))
+                people = list(get_user_model().objects.filter(
+                    pk__in=posted_numbers(request.POST.getlist("participants"), "participants")))
                 board.meeting_participants_set(by=request.user, meeting=meeting, participants=people,
                                                audit=audit_context(request))
             elif action == "refer":
@@ -176,7 +177,8 @@ def board_item(request, meeting_id: int, item_id: int):
     item = _item(request, meeting, item_id)
     if request.method == "POST":
         try:
-            people = list(get_user_model().objects.filter(pk__in=request.POST.getlist("agreed_by")))
+            people = list(get_user_model().objects.filter(
+                pk__in=posted_numbers(request.POST.getlist("agreed_by"), "agreed_by")))
             board.recommendation_record(by=request.user, item=item, kinds=request.POST.getlist("kinds"),
                                         text=request.POST.get("text", ""), agreed_by=people,
                                         reason=request.POST.get("reason", ""), audit=audit_context(request))
@@ -249,7 +251,8 @@ def biomarker_knowledge(request):
             elif action == "add":
                 biomarkers.biomarker_add(by=request.user, values=request.POST.dict(), audit=context)
             elif action == "remove":
-                biomarkers.biomarker_remove(by=request.user, biomarker_id=int(request.POST.get("biomarker") or 0),
+                biomarkers.biomarker_remove(by=request.user,
+                                            biomarker_id=posted_number(request.POST.get("biomarker"), "biomarker"),
                                             audit=context)
             elif action == "import":
                 upload = request.FILES.get("tsv")

@@ -32,7 +32,9 @@ def validate(document: dict, schema_path: str) -> None:
 
 
 @pytest.fixture
-def beacon_client(client, alice, dept_a, tmp_path):
+def beacon_client(client, alice, dept_a, tmp_path, settings):
+    settings.BEACON_MIN_COUNT = 1  # these tests read the counts of one family; the threshold has its own test
+    PatientGroup.objects.filter(code="RARE").update(beacon_shared=True)
     single = write_vcf(tmp_path, "s.vcf", ["S"], [(*AGRN_SNV, "0/1")])
     _, job = import_case(dept_a, write_ped(tmp_path, "FS\tS\t0\t0\t1\t2\n", "s.ped"), single,
                          case_identifier="BEACON-1")
@@ -87,3 +89,42 @@ def test_allele_and_range_queries_answer_with_counts_and_follow_the_schemas(beac
     bad = beacon_client.get("/api/beacon/g_variants", {"referenceName": "1", "start": "x"})
     assert bad.status_code == 400
     validate(bad.json(), "responses/beaconErrorResponse.json")
+
+
+@pytest.mark.django_db
+def test_no_group_is_shared_by_default_small_counts_are_boolean_and_consent_changes_are_audited(
+        beacon_client, settings, client):
+    """Issue 25, item 6."""
+    from core.models import AuditEvent
+
+    assert PatientGroup.objects.filter(beacon_shared=True).count() == 1  # only what the fixture shared
+    assert PatientGroup._meta.get_field("beacon_shared").default is False
+    chrom, pos, _, ref, alt = AGRN_SNV
+    query = {"referenceName": "1", "start": pos - 1, "referenceBases": ref, "alternateBases": alt}
+    settings.BEACON_MIN_COUNT = 5
+    few = beacon_client.get("/api/beacon/g_variants", query).json()
+    validate(few, "responses/beaconBooleanResponse.json")
+    assert few["responseSummary"] == {"exists": True} and "info" not in few
+    assert few["meta"]["returnedGranularity"] == "boolean"
+    record = beacon_client.post("/api/beacon/g_variants", {"meta": {"apiVersion": "v2.0"}, "query": {
+        "requestParameters": query, "requestedGranularity": "record"}}, content_type="application/json").json()
+    assert record["meta"]["receivedRequestSummary"]["requestedGranularity"] == "record"
+    assert record["meta"]["returnedGranularity"] == "boolean" and "numTotalResults" not in record["responseSummary"]
+    settings.BEACON_MIN_COUNT = 1
+    record = beacon_client.post("/api/beacon/g_variants", {"meta": {"apiVersion": "v2.0"}, "query": {
+        "requestParameters": query, "requestedGranularity": "record"}}, content_type="application/json").json()
+    assert record["meta"]["returnedGranularity"] == "count" and "resultSets" not in record
+    for body in ([], {"query": []}, {"query": {"requestParameters": [1]}}):
+        refused = beacon_client.post("/api/beacon/g_variants", body, content_type="application/json")
+        assert refused.status_code == 400, body
+        validate(refused.json(), "responses/beaconErrorResponse.json")
+    # a change of consent, through the admin site, is audited with its actor
+    root = __import__("tests.factories", fromlist=["make_user"]).make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    foetal = PatientGroup.objects.get(code="FOETAL")
+    answer = client.post(f"/admin/core/patientgroup/{foetal.pk}/change/", {
+        "name": foetal.name, "kind": foetal.kind, "description": foetal.description or "-",
+        "retention_popmax": foetal.retention_popmax, "beacon_shared": "on"})
+    assert answer.status_code == 302
+    row = AuditEvent.objects.get(object_type="patient_group", object_id="FOETAL")
+    assert row.username == "root" and row.details == {"changed": {"beacon_shared": [False, True]}}
