@@ -102,3 +102,18 @@ def embedded_database_url(data_dir: Path, *, database: str = DATABASE_NAME, role
         return uri
     user = OWNER_ROLE if role == "owner" else APP_ROLE
     return uri.replace("postgresql://postgres:@", f"postgresql://{user}:@", 1)
+
+
+def embedded_server_keep_running(data_dir: Path) -> bool:
+    """Start the embedded server again when it is no longer running (killed, crashed, stopped by hand), as
+    `make run`'s serve process checks every few seconds; True when it had to. Pages answer 503 meanwhile."""
+    from pgserver.postgres_server import PostgresServer, PostmasterInfo
+
+    server = embedded_server(data_dir)
+    info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    if info is not None and info.is_running():
+        return False
+    with PostgresServer._lock:
+        server.ensure_postgres_running()
+    logger.warning("the embedded database in %s was not running: started again", server.pgdata)
+    return True

@@ -87,3 +87,21 @@ def job_detail(request, job_id: int):
                       department_code=job.department.code if job.department_id else "")
     template = "core/_job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
     return render(request, template, {"job": job})
+
+
+def server_error(request):
+    """handler500: a database that is down (stopped, restarting) is a 503 with "try again" on every page and API
+    call, whichever layer met it first (the session, the login, a view); anything else is a plain 500 without
+    details."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponseServerError
+
+    from core.middleware import database_unavailable
+
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return database_unavailable(error)
+    return HttpResponseServerError("Something went wrong on the server; it is logged. Try again, or tell support.",
+                                   content_type="text/plain; charset=utf-8")

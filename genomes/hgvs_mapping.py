@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from genomes.transcript_models import COMPLEMENT, GeneModels, TranscriptModel
 
@@ -72,7 +73,8 @@ def _model_for(accession: str, models: GeneModels, *, protein: bool) -> Transcri
     model = (models.by_protein.get(bare) if protein else None) or models.by_transcript.get(bare) \
         or models.canonical(accession)
     if model is None:
-        where = models.gtf or "no GTF configured for this build"
+        # the file's name, not its server path
+        where = Path(models.gtf).name if models.gtf else "no GTF configured for this build"
         raise HgvsError(f"{accession} is not a transcript, protein or gene of the configured gene models ({where})")
     return model
 

@@ -116,7 +116,20 @@ def _fields(line: str) -> list[str]:
     return [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
 
 
-def parse_ped(text: str, *, source: str = "pedigree") -> Pedigree:
+# A case's pedigree is small (CASE_MAX_INDIVIDUALS people, 50 by default): a PED file is read no further than a
+# generous byte bound, and parsing stops at the first individual past the case limit, so a 41 MB file costs
+# neither 30 s nor a worker's memory.
+PED_MAX_BYTES = 1024 * 1024
+
+
+def _max_individuals() -> int:
+    from django.conf import settings
+
+    return settings.CASE_MAX_INDIVIDUALS
+
+
+def parse_ped(text: str, *, source: str = "pedigree", max_individuals: int | None = None) -> Pedigree:
+    limit = _max_individuals() if max_individuals is None else max_individuals
     individuals: list[PedigreeIndividual] = []
     header: list[str] | None = None
     seen: dict[str, int] = {}
@@ -136,6 +149,9 @@ def parse_ped(text: str, *, source: str = "pedigree") -> Pedigree:
             raise PedigreeError(
                 source, number, None, f"expected at least 6 columns ({', '.join(COLUMNS)}), found {len(fields)}"
             )
+        if len(individuals) >= limit:
+            raise PedigreeError(source, number, "individuals", f"more than {limit} individuals; a case holds at "
+                                f"most {limit} (CASE_MAX_INDIVIDUALS)")
         family, individual, father, mother, sex, phenotype = fields[:6]
         if not individual:
             raise PedigreeError(source, number, "individual_id", "empty")
@@ -194,8 +210,13 @@ def _checked(source: str, individuals: list[PedigreeIndividual]) -> Pedigree:
 
 def read_ped(path: Path | str) -> Pedigree:
     path = Path(path)
+    with path.open("rb") as handle:
+        raw = handle.read(PED_MAX_BYTES + 1)
+    if len(raw) > PED_MAX_BYTES:
+        raise PedigreeError(str(path), None, None, f"larger than {PED_MAX_BYTES // 1024:,} KiB: not the pedigree of "
+                            f"one case (at most {_max_individuals()} individuals)")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PedigreeError(str(path), None, None, f"not a text file ({exc.reason} at byte {exc.start})") from None
     return parse_ped(text, source=str(path))

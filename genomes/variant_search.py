@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from genomes.hgvs_mapping import GenomicTarget, HgvsError, looks_like_hgvs, to_genome
 from genomes.models import Variant
@@ -84,8 +85,9 @@ def search_variants(query: str, *, build: str = "GRCh38", limit: int = MAX_RESUL
         models = gene_models(build)
         span = models.gene_span(text)
         if span is None:
-            raise SearchError(f"{text} is not a gene of the configured gene models for {build} "
-                              f"({models.gtf or 'none configured'}), nor a position, region, rsID or HGVS")
+            gtf = Path(models.gtf).name if models.gtf else "none configured"  # the file's name, not its server path
+            raise SearchError(f"{text} is not a gene of the configured gene models for {build} ({gtf}), nor a "
+                              "position, region, rsID or HGVS")
         chrom, start, end = span
         result = SearchResult(text, build, "gene")
         result.notes.append(f"{models.canonical(text).gene_name}: {chrom}:{start:,}-{end:,} (all its transcripts "

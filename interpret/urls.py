@@ -19,3 +19,5 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

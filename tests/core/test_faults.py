@@ -51,3 +51,54 @@ def test_with_the_broker_down_pages_work_and_imports_are_refused_with_a_message(
                                                           "pedigree": ped, "vcf": vcf},
                               HTTP_AUTHORIZATION=f"Bearer {token}")
     assert refused.status_code == 503 and "cannot be queued" in refused.json()["error"]
+
+
+@pytest.mark.django_db
+def test_a_database_that_is_down_is_a_503_on_signed_in_pages_and_the_api_with_no_server_paths(client, alice,
+                                                                                                monkeypatch):
+    """Issue 25, item 11: the session (or the login) meets the stopped database before any view does."""
+    from django.db import OperationalError
+
+    client.force_login(alice)
+    client.raise_request_exception = False
+
+    def refused(*args, **kwargs):
+        raise OperationalError('connection failed: connection to server on socket "/srv/pg/.s.PGSQL.5432" failed')
+
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.load", refused)
+    monkeypatch.setattr("django.contrib.sessions.backends.cached_db.SessionStore.load", refused, raising=False)
+    for path in ("/", "/api/cases/", "/worklist/"):
+        answer = client.get(path)
+        assert answer.status_code == 503, path
+        assert answer["Retry-After"] == "30" and b"/srv/pg" not in answer.content and b"socket" not in answer.content
+    monkeypatch.setattr("core.health.connection.cursor", refused)
+    from django.test import Client
+
+    health = Client(raise_request_exception=False).get("/healthz")  # a load balancer: no session
+    assert health.status_code == 503 and health.json()["database"] == "error: OperationalError"
+    assert "/srv/pg" not in health.content.decode()
+
+
+def test_the_serve_process_starts_a_stopped_embedded_database_again(tmp_path):
+    """`make run` checks the embedded database every few seconds and starts it again when it stopped."""
+    import os
+    import signal
+    import time
+
+    import psutil
+    import psycopg
+
+    from core.embedded_postgres import embedded_server, embedded_server_keep_running
+
+    server = embedded_server(tmp_path)
+    assert embedded_server_keep_running(tmp_path) is False  # running: nothing to do
+    postmaster = server.get_pid()
+    os.kill(postmaster, signal.SIGQUIT)  # PostgreSQL's immediate shutdown: what a crash leaves behind
+    deadline = time.monotonic() + 30
+    while psutil.pid_exists(postmaster) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(server.get_uri("postgres"), connect_timeout=3).close()
+    assert embedded_server_keep_running(tmp_path) is True
+    with psycopg.connect(server.get_uri("postgres")) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)

@@ -19,6 +19,9 @@ STOP_GRACE_SECONDS = 30
 WORKER_RESTART_WINDOW, WORKER_RESTARTS_IN_WINDOW = 60, 5
 
 
+DATABASE_CHECK_SECONDS = 5
+
+
 class Command(BaseCommand):
     help = "Serve the platform: gunicorn web server and a Celery worker, stopped together with Ctrl-C."
 
@@ -58,7 +61,11 @@ class Command(BaseCommand):
         try:
             self._wait_until_up(f"http://{host}:{port}/healthz", children)
             self._banner(host, port)
+            database_checked = time.monotonic()
             while True:
+                if settings.EMBEDDED_DATABASE and time.monotonic() - database_checked > DATABASE_CHECK_SECONDS:
+                    database_checked = time.monotonic()
+                    self._embedded_database_keep_running()
                 for name, child in list(children.items()):
                     if child.poll() is None:
                         continue
@@ -82,6 +89,17 @@ class Command(BaseCommand):
             "Stopped."
             + (" The embedded database stops with the last process using it." if settings.EMBEDDED_DATABASE else "")
         )
+
+    def _embedded_database_keep_running(self):
+        """The embedded database stopped under the platform (killed, out of memory): start it again, so pages go
+        from 503 back to working without anyone restarting `make run`."""
+        from core.embedded_postgres import embedded_server_keep_running
+
+        try:
+            if embedded_server_keep_running(settings.DATA_DIR):
+                self.stderr.write("The embedded database had stopped; it was started again.")
+        except Exception as error:  # noqa: BLE001 - try again at the next check; pages answer 503 meanwhile
+            self.stderr.write(f"The embedded database is not running and could not be started: {error}")
 
     def _wait_until_up(self, url, children, timeout=60):
         deadline = time.monotonic() + timeout
