@@ -16,7 +16,7 @@ class InputFileError(ValueError):
 
     def naming_file(self, name: str) -> InputFileError:
         """The same error naming the file as the user knows it (an upload is stored under a path of ours)."""
-        return InputFileError(name, self.line, self.field, self.problem)
+        return type(self)(name, self.line, self.field, self.problem)  # the same kind (an UploadNotStored stays one)
 
 
 class NotFound(LookupError):

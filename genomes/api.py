@@ -12,7 +12,7 @@ from core.models import Department
 from core.web import audit_request, request_token
 from genomes.forms import CaseImportForm
 from genomes.importing.prepare import CaseImportError, QueueUnavailable
-from genomes.importing.uploads import case_import_from_upload, upload_refusal
+from genomes.importing.uploads import UploadNotStored, case_import_from_upload, upload_refusal
 from genomes.models import Case
 from genomes.selectors import case_evidence_sources, case_sample_qc, cases_visible_to
 from genomes.web import case_for_request
@@ -67,13 +67,16 @@ class CaseImportCreate(APIView):
         refused = upload_refusal(request._request)
         if refused is not None:
             return Response({"error": str(refused), **refused.as_dict()},
-                            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+                            status=status.HTTP_507_INSUFFICIENT_STORAGE if isinstance(refused, UploadNotStored)
+                            else status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         form = CaseImportForm(request.data, request.FILES, departments=Department.objects.filter(pk__in=allowed))
         if not form.is_valid():
             return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         data = form.cleaned_data
         try:
             case_import = case_import_from_upload(data, created_by=request.user)
+        except UploadNotStored as exc:
+            return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_507_INSUFFICIENT_STORAGE)
         except InputFileError as exc:
             return Response({"error": str(exc), **exc.as_dict()}, status=status.HTTP_400_BAD_REQUEST)
         except QueueUnavailable as exc:

@@ -32,16 +32,39 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
             self.file.close()
             self.request.upload_refused = self.file_name
             raise SkipFile()
-        return super().receive_data_chunk(raw_data, start)
+        try:
+            return super().receive_data_chunk(raw_data, start)
+        except OSError as error:
+            # The disk is full (or the folder gone): close the temporary file now, which deletes it, rather than
+            # leave a partial file held open until the request object is collected.
+            self.file.close()
+            self.request.upload_refused = self.file_name
+            self.request.upload_failed = error
+            raise SkipFile() from None
+
+
+class UploadNotStored(InputFileError):
+    """An upload the server could not write (disk full): not the sender's fault, answered 507."""
 
 
 def upload_refusal(request) -> InputFileError | None:
-    """The error for a file the handler refused as too large, if any."""
+    """The error for a file the handler refused (too large, or not storable), if any."""
     name = getattr(request, "upload_refused", None)
     if name is None:
         return None
+    failed = getattr(request, "upload_failed", None)
+    if failed is not None:
+        return UploadNotStored(Path(name).name, None, None, _not_stored_reason(failed))
     return InputFileError(Path(name).name, None, None, f"larger than the upload limit of "
                           f"{settings.UPLOAD_MAX_BYTES / 2**30:.3g} GiB (UPLOAD_MAX_BYTES)")
+
+
+def _not_stored_reason(error: OSError) -> str:
+    import errno
+
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "could not be stored: the server's disk is full; nothing was kept, try again later"
+    return "could not be stored on the server; nothing was kept, try again later"
 
 
 def upload_folder() -> Path:
@@ -57,10 +80,14 @@ def upload_store(uploaded) -> Path:
     folder.mkdir(mode=FOLDER_MODE)
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(uploaded.name).name) or "upload"
     target = folder / safe_name
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(descriptor, "wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in uploaded.chunks():
+                handle.write(chunk)
+    except OSError as error:
+        shutil.rmtree(folder, ignore_errors=True)  # no partial file, no empty folder left behind
+        raise UploadNotStored(Path(uploaded.name).name, None, None, _not_stored_reason(error)) from None
     return target
 
 
@@ -86,7 +113,9 @@ def case_import_from_upload(data: dict, *, created_by):
     names = {}
     ped_path = vcf_path = None
     try:
-        ped_path, vcf_path = upload_store(data["pedigree"]), upload_store(data["vcf"])
+        # One at a time, so that a failure storing the second removes the first too (below).
+        ped_path = upload_store(data["pedigree"])
+        vcf_path = upload_store(data["vcf"])
         names = {str(ped_path): Path(data["pedigree"].name).name, str(vcf_path): Path(data["vcf"].name).name}
         return case_import_prepare(
             patient_group=data["patient_group"], department=data["department"], ped_path=ped_path,

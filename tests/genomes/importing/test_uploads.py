@@ -4,6 +4,7 @@ import os
 import stat
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -85,3 +86,79 @@ def test_the_retention_rule_removes_old_uploads_and_leftovers(uploads, settings,
     os.utime(leftover, (old, old))
     assert uploads_clean() == {"uploads": 2, "temporary": 1}
     assert kept.exists() and not expired.exists() and not orphan.exists() and not os.path.exists(leftover)
+
+
+def open_files_under(folder) -> list[str]:
+    fds = Path("/proc/self/fd")
+    found = []
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(folder)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.django_db
+def test_a_full_disk_while_a_file_arrives_keeps_nothing_open_or_on_disk(client, alice, uploads, settings,
+                                                                        monkeypatch):
+    """Issue 25, item 15: the temporary file is closed (and so deleted) at once, and the answer says why."""
+    import errno
+
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    token = api_token_create(user=alice, name="a", department_codes=["kg-a"])[1]
+    written = {"chunks": 0}
+    real = TemporaryFileUploadHandler.receive_data_chunk
+
+    def disk_fills(self, raw_data, start):
+        written["chunks"] += 1
+        if written["chunks"] > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", disk_fills)
+    response = post_import(client, token)
+    assert response.status_code == 507
+    assert "disk is full" in response.json()["problem"]
+    assert not any(os.scandir(settings.FILE_UPLOAD_TEMP_DIR))
+    assert open_files_under(settings.FILE_UPLOAD_TEMP_DIR) == []
+    assert not uploads.exists() or not any(uploads.iterdir())
+
+
+@pytest.mark.django_db
+def test_when_the_second_file_cannot_be_written_neither_upload_folder_is_left(client, alice, uploads,
+                                                                             monkeypatch):
+    import errno
+
+    import genomes.importing.uploads as upload_module
+
+    token = api_token_create(user=alice, name="a", department_codes=["kg-a"])[1]
+    real_fdopen, opened = os.fdopen, {"files": 0}
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, chunk):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(descriptor, mode="r", *args, **kwargs):
+        handle = real_fdopen(descriptor, mode, *args, **kwargs)
+        opened["files"] += 1
+        return FullDisk(handle) if opened["files"] == 2 else handle
+
+    monkeypatch.setattr(upload_module.os, "fdopen", fdopen)
+    response = post_import(client, token)
+    monkeypatch.undo()
+    assert response.status_code == 507 and "disk is full" in response.json()["problem"]
+    assert response.json()["file"] == "643594.clinical.vcf.gz"
+    assert opened["files"] == 2 and not any(uploads.iterdir())
