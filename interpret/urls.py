@@ -1,5 +1,6 @@
 """The root URL configuration: each layer's routes, by name, from its own urls module."""
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -16,7 +17,8 @@ urlpatterns = [
     path("", include("interpret.reanalysis.urls")),
     path("", include("interpret.tumor_board.urls")),
     # The admin site signs in through the platform's own form (throttled per address, then the second factor).
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
+    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+         name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 
