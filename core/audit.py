@@ -42,28 +42,27 @@ NO_CONTEXT = AuditContext()  # a command or a background job: no client
 
 # Who is acting, for rows written where no service was handed the actor (core.signals: an account or a
 # membership saved by the admin site, a shell, a command). Set per request by core.middleware.ActingUserMiddleware
-# to the request itself, read lazily: an API request's user is known only once DRF has read its token.
-_acting_request: contextvars.ContextVar[object | None] = contextvars.ContextVar("acting_request", default=None)
+# to a function of the request, read lazily: an API request's user is known only once DRF has read its token.
+_acting: contextvars.ContextVar[object | None] = contextvars.ContextVar("acting", default=None)
 
 
-def acting_request_set(request):
-    return _acting_request.set(request)
+def acting_request_set(actor):
+    """``actor``: a function returning (user, AuditContext) of the request being served."""
+    return _acting.set(actor)
 
 
 def acting_request_reset(marker) -> None:
-    _acting_request.reset(marker)
+    _acting.reset(marker)
 
 
 def acting_user() -> tuple[object | None, str, AuditContext]:
     """(user, username, context) of whoever acts now: the signed-in user of the request, else the operating-system
     account running this command or job, named so that no change is written with an empty actor."""
-    request = _acting_request.get()
-    if request is not None:
-        from core.web import audit_context
-
-        user = getattr(request, "user", None)
+    actor = _acting.get()
+    if actor is not None:
+        user, audit = actor()
         if user is not None and user.is_authenticated:
-            return user, user.get_username(), audit_context(request)
+            return user, user.get_username(), audit
     try:
         os_user = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (some containers)

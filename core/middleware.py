@@ -167,8 +167,9 @@ class ActingUserMiddleware:
 
     def __call__(self, request):
         from core.audit import acting_request_reset, acting_request_set
+        from core.web import audit_context
 
-        marker = acting_request_set(request)
+        marker = acting_request_set(lambda: (getattr(request, "user", None), audit_context(request)))
         try:
             return self.get_response(request)
         finally:

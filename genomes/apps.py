@@ -7,3 +7,4 @@ class GenomesConfig(AppConfig):
 
     def ready(self):
         from genomes.importing import load  # noqa: F401  (registers the vcf_import job handler)
+        from genomes.sv import importing  # noqa: F401  (registers the sv_import job handler)

@@ -337,3 +337,69 @@ class CaseVariant(models.Model):
     class Meta:
         managed = False  # created by migration genomes 0003 as a partitioned table
         db_table = "genomes_casevariant"
+
+
+class StructuralVariantImport(models.Model):
+    """One structural-variant or copy-number VCF of a case: a caller's multi-sample file, or one of a family's
+    per-sample files. Its calls are the case's calls of that caller while it is current; a newer file of the same
+    caller for the same samples replaces it, in one transaction (genomes.sv.importing)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sv_imports")
+    job = models.OneToOneField(Job, on_delete=models.PROTECT, related_name="sv_import")
+    vcf_path = models.CharField(max_length=1000)
+    vcf_name = models.CharField(max_length=300, help_text="The file's name as the user gave it")
+    caller = models.CharField(max_length=20, help_text="The caller whose conventions the file was read by")
+    callers = models.JSONField(default=list, help_text="Every caller the header names")
+    genome_build = models.CharField(max_length=6)
+    samples = models.JSONField(default=list, help_text="The case's sample positions this file carries")
+    is_current = models.BooleanField(default=False)
+    records_read = models.IntegerField(default=0)
+    calls_stored = models.IntegerField(default=0)
+    reference_records = models.IntegerField(default=0)
+    by_type = models.JSONField(default=dict)
+    evidence = models.JSONField(default=dict, help_text="Which source named genes and frequencies, or not annotated")
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class StructuralVariant(models.Model):
+    """A structural or copy-number call of one case: where, what, each sample's genotype, and the genes it
+    touches. Genotype codes per case sample position (genomes.sv.storage.ZYGOSITY_CODES): 0 reference, 1
+    heterozygous, 2 homozygous, 3 hemizygous, 4 carried without a stated zygosity, -1 not called or not in the
+    file."""
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="structural_variants")
+    sv_import = models.ForeignKey(StructuralVariantImport, on_delete=models.CASCADE, related_name="calls")
+    chrom = models.CharField(max_length=50)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    xstart = models.BigIntegerField()
+    xend = models.BigIntegerField()
+    svtype = models.CharField(max_length=4)
+    subtype = models.CharField(max_length=60, blank=True)
+    length = models.IntegerField(null=True)
+    mate_chrom = models.CharField(max_length=50, blank=True)
+    mate_pos = models.IntegerField(null=True)
+    cipos = ArrayField(models.IntegerField(), null=True)
+    ciend = ArrayField(models.IntegerField(), null=True)
+    caller = models.CharField(max_length=20)
+    identifier = models.CharField(max_length=300, blank=True)
+    filters = ArrayField(models.CharField(max_length=100), default=list)
+    quality = models.FloatField(null=True)
+    genotypes = ArrayField(models.SmallIntegerField())
+    sample_calls = models.JSONField(default=list, help_text="Per sample position: GT, CN, GQ/QS, PR, SR, FT")
+    genes = ArrayField(models.CharField(max_length=60), default=list)
+    gene_overlaps = models.JSONField(default=list)
+    nearest_gene = models.CharField(max_length=60, blank=True)
+    genes_annotated = models.BooleanField(default=True)
+    population_af = models.FloatField(null=True, help_text="From the file (gnomAD-SV and friends); null: not "
+                                                           "annotated")
+    population_source = models.CharField(max_length=60, blank=True)
+    line = models.IntegerField(help_text="The record's line among the file's records")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "xstart"], name="genomes_sv_case_xstart"),
+            models.Index(fields=["sv_import"], name="genomes_sv_import"),
+        ]

@@ -92,11 +92,18 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             deleted = cursor.rowcount
             cursor.execute("UPDATE genomes_caseimport SET is_current = false WHERE case_id = %s AND is_current",
                            [case.pk])
+            # its structural and copy-number calls go with it (their files stay as history, none current)
+            cursor.execute("DELETE FROM genomes_structuralvariant WHERE case_id = %s", [case.pk])
+            structural = cursor.rowcount
+            cursor.execute("UPDATE genomes_structuralvariantimport SET is_current = false "
+                           "WHERE case_id = %s AND is_current", [case.pk])
             withdrawn = observations_withdraw(cursor)
             observations_add(cursor, families_split(cursor, families))
             national_variants_forget(cursor, "withdrawn_variants")
         Case.objects.filter(pk=case.pk).update(import_state=Case.ImportState.AWAITING_DATA)
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
                      department_code=case.department.code,
-                     details={"withdrawn": "case variants", "rows": deleted, "reason": reason})
-    return {"case": case.identifier, "case_variants_removed": deleted, "observation_rows_changed": withdrawn}
+                     details={"withdrawn": "case variants", "rows": deleted, "structural_calls": structural,
+                              "reason": reason})
+    return {"case": case.identifier, "case_variants_removed": deleted, "structural_calls_removed": structural,
+            "observation_rows_changed": withdrawn}

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import InputFileError
 from genomes.sv.callers import Caller, callers_of
 from genomes.variant_identity import in_pseudoautosomal_region, normalize_contig
 
@@ -184,21 +185,27 @@ def _first_number(value) -> float | None:
     return number
 
 
-def read_structural_calls(path: Path | str, *, build: str, sexes: dict[str, str | None] | None = None,
-                          caller: Caller | None = None, reading: SvReading | None = None
+def read_structural_calls(source, *, build: str, sexes: dict[str, str | None] | None = None,
+                          caller: Caller | None = None, reading: SvReading | None = None, name: str | None = None
                           ) -> Iterator[StructuralCall]:
-    """Every call of the SV VCF at ``path``; ``reading`` (optional) collects the file's counts as it goes."""
+    """Every call of the SV VCF ``source`` (a path, or a cyvcf2 reader already open, e.g. through the import's
+    bounds); ``reading`` (optional) collects the file's counts as it goes. A record that cannot be read is an
+    InputFileError naming ``name`` (the file as the user knows it), the record and the field."""
     import cyvcf2
 
-    vcf = cyvcf2.VCF(str(path))
+    vcf = cyvcf2.VCF(str(source)) if isinstance(source, (str, Path)) else source
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "the SV file")
     samples = list(vcf.samples)
     header = vcf.raw_header
     records = iter(vcf)
     head: list = []
-    for record in records:
-        head.append(record)
-        if len(head) >= 5:
-            break
+    try:
+        for record in records:
+            head.append(record)
+            if len(head) >= 5:
+                break
+    except Exception as error:  # noqa: BLE001 - htslib's parse errors reach us as bare Exceptions
+        raise InputFileError(name, None, None, f"record {len(head) + 1} cannot be read ({error})") from None
     found = [caller] if caller is not None else callers_of(header, [dict(r.INFO) for r in head])
     if reading is not None:
         reading.callers, reading.samples = found, samples
@@ -206,7 +213,15 @@ def read_structural_calls(path: Path | str, *, build: str, sexes: dict[str, str 
 
     def all_records():
         yield from head
-        yield from records
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except Exception as error:  # noqa: BLE001 - htslib's parse errors reach us as bare Exceptions
+                number = (reading.records if reading is not None else 0) + 1
+                raise InputFileError(name, None, None, f"record {number} cannot be read ({error})") from None
+            yield record
 
     for line, record in enumerate(all_records(), start=1):
         if reading is not None:
@@ -217,7 +232,11 @@ def read_structural_calls(path: Path | str, *, build: str, sexes: dict[str, str 
                 reading.reference_records += 1
             continue
         for allele_index, alt in enumerate(alts, start=1):
-            call = _call(record, line, alt, allele_index, len(alts), found, samples, sexes, build)
+            try:
+                call = _call(record, line, alt, allele_index, len(alts), found, samples, sexes, build)
+            except (ValueError, TypeError, KeyError) as error:
+                raise InputFileError(name, line, "INFO", f"record {record.CHROM}:{record.POS} cannot be read as a "
+                                     f"structural call ({error})") from None
             if call is None:
                 continue
             if reading is not None:

@@ -103,13 +103,7 @@ def test_one_administrator_cannot_make_an_administrator_or_superuser_to_approve_
     sock.is_superuser = True
     from core.audit import acting_request_reset, acting_request_set
 
-    class Request:
-        user, method, META, path = anna, "POST", {"REMOTE_ADDR": "127.0.0.1"}, "/admin/"
-
-        def get_full_path(self):
-            return self.path
-
-    marker = acting_request_set(Request())
+    marker = acting_request_set(lambda: (anna, None))
     try:
         with pytest.raises(PermissionDenied):
             sock.save()

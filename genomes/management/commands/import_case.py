@@ -2,7 +2,7 @@
 
 import_case --patient-group CODE --department CODE --ped FILE --vcf FILE [--build GRCh37|GRCh38]
             [--analysis-type singleton|duo|trio|foetal|tumour_normal|tumour_only] [--case-id ID]
-            [--replace] [--wait]
+            [--sv-vcf FILE ...] [--replace] [--wait]
 
 Prints one JSON object on stdout. Bad input: exit code 1 and the error (file, line, field) on stderr.
 """
@@ -38,6 +38,9 @@ class Command(BaseCommand):
                             help="a tumour case's callable coding territory in megabases (the TMB denominator); "
                                  "default TMB_DEFAULT_CALLABLE_MB")
         parser.add_argument("--tumour-purity", type=float, help="tumour cell fraction of the sample, 0-1")
+        parser.add_argument("--sv-vcf", action="append", default=[], metavar="FILE",
+                            help="a structural-variant or copy-number VCF of the same samples (one per caller); "
+                                 "repeatable. Its calls replace the case's current calls of that caller")
         parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
         parser.add_argument(
             "--wait",
@@ -61,6 +64,16 @@ class Command(BaseCommand):
             if not sep or not individual or not column:
                 return self._fail(f"--sample: {pair!r} is not INDIVIDUAL=VCF_SAMPLE")
             sample_map[individual] = column
+        if options["sv_vcf"]:  # a bad SV file stops the whole import before anything is stored
+            from genomes.pedigree import read_ped
+            from genomes.sv.importing import sv_header_check
+
+            try:
+                names = {i.individual_id for i in read_ped(options["ped"]).individuals} | set(sample_map.values())
+                for path in options["sv_vcf"]:
+                    sv_header_check(path, names)
+            except InputFileError as exc:
+                return self._fail(str(exc))
         try:
             case_import = case_import_prepare(
                 patient_group=group, department=department, ped_path=options["ped"], vcf_path=options["vcf"],
@@ -84,6 +97,15 @@ class Command(BaseCommand):
                 outcome["error"] = job.error
                 self.stdout.write(json.dumps(outcome))
                 return self._fail(job.error)
+        if options["sv_vcf"]:
+            from genomes.management.commands.import_variants import sv_files_import
+
+            outcome["structural_variants"] = sv_files_import(case_import.case, options["sv_vcf"], caller=None,
+                                                             wait=options["wait"], fail=self._fail,
+                                                             say=self.stderr.write)
+            if any(item.get("status") == "failed" for item in outcome["structural_variants"]):
+                self.stdout.write(json.dumps(outcome))
+                return self._fail("a structural-variant file failed to import (above)")
         self.stdout.write(json.dumps(outcome))
 
     def _fail(self, message: str):
