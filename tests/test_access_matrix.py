@@ -66,6 +66,8 @@ RULES = {
     "filter_preset_create": page("POST", CLINICAL_A, **CASE), "variant_page": page("GET", CLINICAL_A, **CASE),
     "variant_tag_toggle": page("POST", CLINICAL_A, **CASE), "variant_comment_add": page("POST", CLINICAL_A, **CASE),
     "api_case_analysis": api("POST", CLINICAL_A + ("token_a",), body={"page_size": 10}, **CASE_API),
+    "structural_variants": page("GET", CLINICAL_A, **CASE),
+    "api_structural_variants": api("POST", CLINICAL_A + ("token_a",), body={"filters": {}}, **CASE_API),
     "classification_start": page("POST", ("alice", "carl"), tina={302}, lars={302}, **CASE),
     "classification_conflicts": page("GET", ALL),
     "classification_detail": page("GET", CLINICAL_A, **DRAFT),

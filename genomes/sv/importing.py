@@ -123,7 +123,8 @@ def _row(case: Case, sv_import: StructuralVariantImport, call: StructuralCall, p
         genotypes[position] = ZYGOSITY_CODES[sample.zygosity]
         details[position] = {key: value for key, value in (
             ("gt", sample.gt), ("cn", sample.cn), ("gq", sample.gq), ("pr", list(sample.pr) if sample.pr else None),
-            ("sr", list(sample.sr) if sample.sr else None), ("ft", sample.ft)) if value not in (None, "")}
+            ("sr", list(sample.sr) if sample.sr else None), ("ft", sample.ft),
+            ("pl", list(sample.pl) if sample.pl else None)) if value not in (None, "")}
     af, source = _population(call.info)
     return StructuralVariant(
         case=case, sv_import=sv_import, chrom=call.chrom, start=call.start, end=call.end,

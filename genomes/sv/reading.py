@@ -48,6 +48,7 @@ class SampleCall:
     pr: tuple[int, int] | None = None  # paired reads (ref, alt)
     sr: tuple[int, int] | None = None  # split reads (ref, alt)
     ft: str = ""
+    pl: tuple[int, ...] | None = None  # genotype likelihoods, phred-scaled (0/0, 0/1, 1/1)
 
     @property
     def carries(self) -> bool:
@@ -170,6 +171,14 @@ def _format(record, name: str, index: int):
         return None
     value = values[index]
     return value
+
+
+def _likelihoods(value) -> tuple[int, ...] | None:
+    try:
+        values = tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return values if values and min(values) >= 0 else None
 
 
 def _first_number(value) -> float | None:
@@ -318,5 +327,6 @@ def _call(record, line: int, alt: str, allele_index: int, alleles: int, found: l
             gt="/".join("." if a < 0 else str(a) for a in gt_alleles), cn=cn, gq=gq,
             pr=_pair(_format(record, "PR", index)) if "PR" in format_fields else None,
             sr=_pair(_format(record, "SR", index)) if "SR" in format_fields else None,
-            ft=str(ft) if ft not in (None, ".") else ""))
+            ft=str(ft) if ft not in (None, ".") else "",
+            pl=_likelihoods(_format(record, "PL", index)) if "PL" in format_fields else None))
     return call

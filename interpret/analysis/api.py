@@ -41,3 +41,34 @@ class CaseAnalysis(APIView):
             "milliseconds": result.milliseconds,
             "candidates": candidates_as_dicts(result, chosen),
         })
+
+
+class CaseStructuralVariants(APIView):
+    """POST {"filters": {types, min_length, max_length, pass_only, region, genes, overlaps, max_population_af},
+    "inheritance": [...], "sort": "position|length|quality", "page": 1, "page_size": 100}: the case's SV/CNV calls
+    as the SV tab shows them (interpret.analysis.structural). More than VIEW_PAGE_ROWS at once is an export."""
+
+    def post(self, request, case_id: int):
+        from genomes.sv.selectors import SvFilterError
+        from interpret.analysis.structural import structural_analysis, sv_settings_from
+
+        case = case_for_request(request, case_id)
+        data = request.data
+        filters = data.get("filters")
+        filters = {} if filters is None else filters
+        if not isinstance(filters, dict):
+            return Response({"error": "filters: an object of filter names and values"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        values = {**filters, **{k: data[k] for k in ("inheritance", "sort", "all_calls") if k in data}}
+        try:
+            page = max(1, int(data.get("page") or 1))
+            page_size = min(1000, max(1, int(data.get("page_size") or 100)))
+            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []))
+        except (SvFilterError, ValueError, TypeError) as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        chosen = rows[(page - 1) * page_size: page * page_size]
+        patient_rows_read(user=request.user, department=case.department, rows=len(chosen),
+                          object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
+                          details={"via": "api", "page": page})
+        return Response({"case": case.identifier, "count": len(rows), "page": page, "page_size": page_size,
+                         "calls": chosen})

@@ -13,4 +13,7 @@ urlpatterns = [
     path("cases/<int:case_id>/variants/<int:variant_id>/comments/", views.variant_comment_add,
          name="variant_comment_add"),
     path("api/cases/<int:case_id>/analysis/", api.CaseAnalysis.as_view(), name="api_case_analysis"),
+    path("cases/<int:case_id>/structural-variants/", views.structural_variants, name="structural_variants"),
+    path("api/cases/<int:case_id>/structural-variants/", api.CaseStructuralVariants.as_view(),
+         name="api_structural_variants"),
 ]

@@ -222,3 +222,34 @@ def case_detail(request, case_id: int):
             "panel_versions__panel")[:20],
         **overview, **case_workflow_context(case, request.user, timeline_more=filter_run_timeline(case)),
     })
+
+
+def structural_variants(request, case_id: int):
+    """The case's SV/CNV tab: its calls filtered, with the inheritance modes they fit and why a fit is doubtful."""
+    from interpret.analysis.structural import INHERITANCE_MODES, SvFilterError, structural_analysis, sv_settings_from
+
+    case = case_for_request(request, case_id)
+    error, rows, page = None, [], None
+    try:
+        settings_ = sv_settings_from(request.GET, many=request.GET.getlist)
+        rows = structural_analysis(case, settings_)
+    except SvFilterError as exc:
+        error = str(exc)
+    if error is None:
+        page = Paginator(rows, settings.VIEW_PAGE_ROWS).get_page(request.GET.get("page"))
+        patient_rows_read(user=request.user, department=case.department, rows=len(page.object_list),
+                          object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
+                          details={"page": page.number, "calls": len(rows)})
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"case": case, "error": error, "page": page, "rows": page.object_list if page else [],
+               "modes": INHERITANCE_MODES, "types": ("DEL", "DUP", "CNV", "INV", "INS", "BND", "CPX"),
+               "overlap_kinds": ("whole_gene", "exons", "breakpoint", "intronic"), "query": request.GET,
+               "page_query": params.urlencode(), "active_group": case.patient_group.code,
+               "imports": case.sv_imports.filter(is_current=True).order_by("pk"),
+               "sorts": ("position", "length", "quality"),
+               "selected": {name: [v.upper() if name == "types" else v for v in request.GET.getlist(name)]
+                            for name in ("types", "overlaps", "inheritance")}}
+    template = ("interpret/_structural_variants_table.html" if request.headers.get("HX-Request")
+                else "interpret/structural_variants.html")
+    return render(request, template, context)

@@ -2,6 +2,11 @@
 
 analyse_case CASE_ID [--preset NAME] [--inheritance de_novo|ar_hom|comp_het|x_linked|ad ...]
              [--panel NAME[:VERSION] ...] [--genome-wide] [--set KEY=VALUE ...] --json
+analyse_case CASE_ID --kind sv [--inheritance de_novo|ar_hom|x_linked|ad ...] [--set KEY=VALUE ...] --json
+
+``--kind sv``: the case's structural and copy-number calls as the SV tab shows them (--set types=DEL,DUP,
+min_length=1000, genes=..., region=..., pass_only=1, max_population_af=0.01); each call with its genes and
+overlap kinds, genotypes per individual, the inheritance modes it fits and any low-confidence reasons.
 
 Prints the candidates as a JSON list, best score first: one object per variant with chrom, pos, ref, alt (as
 stored, after normalisation), gene, consequence, genotypes per individual, the inheritance modes matched (a
@@ -34,6 +39,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("case_id")
+        parser.add_argument("--kind", choices=["small", "sv"], default="small",
+                            help="small variants (default) or structural and copy-number variants")
         parser.add_argument("--preset", help="preset name or id (built-in or a department's)")
         parser.add_argument("--inheritance", action="append", choices=MODES, default=[],
                             help="inheritance mode to require; repeatable (any of them matches)")
@@ -62,6 +69,8 @@ class Command(BaseCommand):
             if not sep:
                 return self._fail(f"--set: {pair!r} is not KEY=VALUE")
             filters[key.strip()] = value.strip()
+        if options["kind"] == "sv":
+            return self._structural(user, case, filters, options["inheritance"])
         if options["inheritance"]:
             filters["inheritance"] = options["inheritance"]
         if options["panel"]:
@@ -80,6 +89,22 @@ class Command(BaseCommand):
         except (PermissionDenied, QuotaExceeded) as exc:
             return self._fail(str(exc))
         self.stdout.write(json.dumps(candidates_as_dicts(result, result.candidates)))
+
+    def _structural(self, user, case, filters, inheritance):
+        from genomes.sv.selectors import SvFilterError
+        from interpret.analysis.structural import structural_analysis, sv_settings_from
+
+        values = {**filters, "inheritance": inheritance}
+        try:
+            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []))
+            patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
+                              object_type="structural_variants", object_id=case.pk, audit=COMMAND,
+                              details={"via": "manage.py analyse_case --kind sv"})
+        except SvFilterError as exc:
+            return self._fail(str(exc))
+        except (PermissionDenied, QuotaExceeded) as exc:
+            return self._fail(str(exc))
+        self.stdout.write(json.dumps(rows))
 
     def _refuse(self, user, case):
         try:

@@ -60,7 +60,8 @@ def test_a_manta_trio_arrives_later_and_imports_with_its_genes_from_vep(scout_tr
     de_novo_site = calls.get(chrom="4", start=861262)
     # the case's sample order: proband, father, mother
     assert de_novo_site.svtype == "DEL" and de_novo_site.genotypes == [1, 0, 0]
-    assert de_novo_site.sample_calls[2] == {"gt": "0/0", "gq": 15.0, "pr": [1, 0], "sr": [2, 2], "ft": "PASS"}
+    assert de_novo_site.sample_calls[2] == {"gt": "0/0", "gq": 15.0, "pr": [1, 0], "sr": [2, 2], "ft": "PASS",
+                                            "pl": [35, 0, 68]}
     with_genes = [c for c in calls if c.genes]
     assert with_genes and all(o["source"] == "vep" for c in with_genes for o in c.gene_overlaps)
     assert outcome["evidence"]["population_frequency"] in ("not annotated", ["1000 Genomes SV"])

@@ -1,0 +1,92 @@
+"""Reading a case's structural and copy-number calls by the conditions the SV view and the API offer: type, size,
+FILTER, region, genes (any overlap) and overlap kind, population frequency (kept when not annotated). Inheritance
+and the per-call facts are the interpretation layer's (interpret.analysis.structural)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from genomes.models import Case, StructuralVariant
+from genomes.sv.reading import SV_TYPES
+from genomes.variant_identity import is_primary_contig, normalize_contig, xpos
+
+SORTS = {"position": ("xstart", "end", "id"), "length": ("-length", "xstart", "id"),
+         "quality": ("-quality", "xstart", "id")}
+_REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2})(?::([\d,]+)-([\d,]+))?$", re.IGNORECASE)
+MAX_REGION = 250_000_000
+
+
+class SvFilterError(ValueError):
+    """A filter value that cannot be used (the message names it)."""
+
+
+@dataclass
+class SvConditions:
+    types: list[str] = field(default_factory=list)
+    min_length: int | None = None
+    max_length: int | None = None
+    pass_only: bool = False
+    region: str = ""
+    genes: list[str] = field(default_factory=list)
+    overlaps: list[str] = field(default_factory=list)
+    max_population_af: float | None = None
+
+    def validate(self) -> None:
+        unknown = [t for t in self.types if t not in SV_TYPES]
+        if unknown:
+            raise SvFilterError(f"types: {', '.join(unknown)} not among {', '.join(SV_TYPES)}")
+        for name in ("min_length", "max_length"):
+            value = getattr(self, name)
+            if value is not None and not (0 <= value <= 3_000_000_000):
+                raise SvFilterError(f"{name}: {value} is not a length in bases")
+        if self.max_population_af is not None and not (0 <= self.max_population_af <= 1):
+            raise SvFilterError(f"max_population_af: {self.max_population_af} is not a frequency")
+        if self.region:
+            region_bounds(self.region)
+
+
+def region_bounds(text: str) -> tuple[int, int]:
+    """(first, last) xpos of "1:1000000-2000000" or a whole chromosome "X"."""
+    match = _REGION.match(text.strip().replace(" ", ""))
+    if not match:
+        raise SvFilterError(f"region: {text!r} is not chrom:start-end or a chromosome")
+    chrom = normalize_contig(match.group(1))
+    if not is_primary_contig(chrom):
+        raise SvFilterError(f"region: unknown chromosome {match.group(1)!r}")
+    if match.group(2) is None:
+        return xpos(chrom, 1), xpos(chrom, MAX_REGION)
+    start, end = (int(match.group(n).replace(",", "")) for n in (2, 3))
+    if end < start:
+        raise SvFilterError(f"region: {text!r} ends before it starts")
+    return xpos(chrom, start), xpos(chrom, end)
+
+
+def structural_variants_of(case: Case, conditions: SvConditions, *, sort: str = "position") -> QuerySet:
+    """The case's current calls meeting ``conditions``, in ``sort`` order."""
+    conditions.validate()
+    calls = StructuralVariant.objects.filter(case=case, sv_import__is_current=True)
+    if conditions.types:
+        calls = calls.filter(svtype__in=conditions.types)
+    if conditions.min_length is not None:
+        calls = calls.filter(Q(length__gte=conditions.min_length) | Q(length__isnull=True, svtype="BND"))
+    if conditions.max_length is not None:
+        calls = calls.filter(length__lt=conditions.max_length)
+    if conditions.pass_only:
+        calls = calls.filter(Q(filters=["PASS"]) | Q(filters=[]))
+    if conditions.region:
+        low, high = region_bounds(conditions.region)
+        calls = calls.filter(xstart__lte=high, xend__gte=low)  # any overlap with the region
+    if conditions.genes:
+        given = [g.strip() for g in conditions.genes if g.strip()]
+        wanted = sorted(set(given) | {g.upper() for g in given})  # symbols as written, and as typed in capitals
+        calls = calls.filter(genes__overlap=wanted) if wanted else calls
+    if conditions.overlaps:
+        calls = calls.filter(Q(*[Q(gene_overlaps__contains=[{"overlap": kind}]) for kind in conditions.overlaps],
+                               _connector=Q.OR))
+    if conditions.max_population_af is not None:
+        calls = calls.filter(Q(population_af__lte=conditions.max_population_af) | Q(population_af__isnull=True))
+    if sort not in SORTS:
+        raise SvFilterError(f"sort: {sort!r} is one of {', '.join(SORTS)}")
+    return calls.order_by(*SORTS[sort])

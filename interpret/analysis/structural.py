@@ -1,0 +1,150 @@
+"""A case's structural and copy-number calls as the geneticist reads them: the calls meeting the view's conditions
+(genomes.sv.selectors), the inheritance modes each fits in the family, and the facts that qualify it (low
+confidence when a parent's genotype is weak: GQ below 20, FT not PASS, or its PL favouring another genotype).
+
+Inheritance, with the same names as small variants: ``de_novo`` (the proband carries it, both sequenced parents
+are reference), ``ar_hom`` (homozygous, or hemizygous on a male's X: both copies lost or changed, each parent at
+most a carrier), ``x_linked`` (a male proband's X outside the pseudoautosomal regions, the mother not homozygous,
+the father not carrying it unless affected), ``ad`` (the proband carries it and no unaffected parent does). A
+mode is never claimed without the parents' calls: a parent missing from the file leaves de novo unproven."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from genomes.models import Case
+from genomes.selectors import family_of_case
+from genomes.sv.selectors import SvConditions, SvFilterError, structural_variants_of
+from genomes.variant_identity import in_pseudoautosomal_region
+
+INHERITANCE_MODES = ("de_novo", "ar_hom", "x_linked", "ad")
+LOW_GQ = 20
+REF, HET, HOM, HEMI, CALLED, NO_CALL = 0, 1, 2, 3, 4, -1
+CARRYING = {HET, HOM, HEMI, CALLED}
+ZYGOSITY_LABELS = {REF: "reference", HET: "heterozygous", HOM: "homozygous", HEMI: "hemizygous",
+                   CALLED: "called (zygosity not stated)", NO_CALL: "not called"}
+
+
+@dataclass
+class SvSettings:
+    conditions: SvConditions = field(default_factory=SvConditions)
+    inheritance: list[str] = field(default_factory=list)
+    proband_carries: bool = True
+    sort: str = "position"
+
+
+def _weak(call: dict | None) -> list[str]:
+    """Why a parent's reference call cannot be trusted, if it cannot."""
+    if not call:
+        return ["not in the file"]
+    reasons = []
+    if call.get("gq") is not None and call["gq"] < LOW_GQ:
+        reasons.append(f"GQ {call['gq']:g}")
+    if call.get("ft") and call["ft"] != "PASS":
+        reasons.append(f"FT {call['ft']}")
+    likelihoods = call.get("pl")
+    gt = call.get("gt", "")
+    if likelihoods and len(likelihoods) == 3 and gt in ("0/0", "0|0", "0/1", "0|1", "1/0", "1|1", "1/1"):
+        stated = {"0/0": 0, "0|0": 0, "1/1": 2, "1|1": 2}.get(gt, 1)
+        best = min(range(3), key=lambda i: likelihoods[i])
+        if best != stated:
+            reasons.append(f"PL {','.join(map(str, likelihoods))} favours "
+                           f"{('0/0', '0/1', '1/1')[best]} over {gt}")
+    return reasons
+
+
+def _modes(row, family) -> tuple[list[str], list[str]]:
+    """(the modes the call fits, the reasons its fit is of low confidence)."""
+    genotypes = row.genotypes
+    proband = genotypes[family.proband]
+    if proband not in CARRYING:
+        return [], []
+    modes, doubts = [], []
+    parents = [(position, affected) for position, affected in (
+        (family.father, family.father_affected), (family.mother, family.mother_affected)) if position is not None]
+    calls = row.sample_calls
+    parent_gts = {position: genotypes[position] for position, _ in parents}
+    if len(parents) == 2 and all(gt == REF for gt in parent_gts.values()):
+        modes.append("de_novo")
+        for position, _ in parents:
+            doubts += [f"{'father' if position == family.father else 'mother'}: {reason}"
+                       for reason in _weak(calls[position] if position < len(calls) else None)]
+    if proband in (HOM, HEMI) and all(gt != HOM for gt in parent_gts.values()):
+        modes.append("ar_hom")
+    haploid_x = (row.chrom == "X" and family.proband_male
+                 and not in_pseudoautosomal_region(family.build or "GRCh38", "X", row.start))
+    if haploid_x and parent_gts.get(family.mother) != HOM and (
+            parent_gts.get(family.father) not in CARRYING or family.father_affected):
+        modes.append("x_linked")
+    if all(parent_gts[position] not in CARRYING or affected for position, affected in parents):
+        modes.append("ad")
+    return modes, doubts
+
+
+def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
+    """The case's calls meeting ``settings``, each with its genotypes, genes, modes and doubts."""
+    unknown = [m for m in settings.inheritance if m not in INHERITANCE_MODES]
+    if unknown:
+        raise SvFilterError(f"inheritance: {', '.join(unknown)} not among {', '.join(INHERITANCE_MODES)}")
+    family = family_of_case(case)
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    rows = []
+    for call in structural_variants_of(case, settings.conditions, sort=settings.sort).iterator(chunk_size=2000):
+        modes, doubts = _modes(call, family) if family is not None else ([], [])
+        if settings.proband_carries and family is not None and call.genotypes[family.proband] not in CARRYING:
+            continue
+        if settings.inheritance and not set(settings.inheritance) & set(modes):
+            continue
+        rows.append({
+            "id": call.pk, "chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
+            "subtype": call.subtype, "length": call.length, "mate": f"{call.mate_chrom}:{call.mate_pos}"
+            if call.mate_chrom else "", "caller": call.caller, "filters": call.filters, "quality": call.quality,
+            "genes": call.gene_overlaps, "nearest_gene": call.nearest_gene, "genes_annotated": call.genes_annotated,
+            "population_af": call.population_af, "population_source": call.population_source or "not annotated",
+            "genotypes": {sample.individual.individual_id: {
+                "zygosity": ZYGOSITY_LABELS[call.genotypes[sample.position]],
+                **(call.sample_calls[sample.position] or {})} for sample in samples},
+            "inheritance": modes, "low_confidence": doubts,
+        })
+    return rows
+
+
+def sv_settings_from(values, *, many) -> SvSettings:
+    """Settings from a query string (``many(name)`` lists a repeated parameter) or a JSON object; a value that
+    cannot be used is a SvFilterError naming it."""
+    def number(name, kind=int):
+        raw = values.get(name)
+        if raw in (None, ""):
+            return None
+        try:
+            value = kind(raw)
+        except (TypeError, ValueError):
+            raise SvFilterError(f"{name}: {str(raw)[:40]!r} is not a number") from None
+        if kind is float and value != value:
+            raise SvFilterError(f"{name}: not a number")
+        return value
+
+    def listed(name) -> list[str]:
+        raw = many(name)
+        items = []
+        for item in raw if isinstance(raw, (list, tuple)) else [raw]:
+            if item is None:
+                continue
+            if not isinstance(item, str):
+                raise SvFilterError(f"{name}: {str(item)[:40]!r} is not text")
+            items += [part.strip() for part in item.split(",") if part.strip()]
+        return items[:500]
+
+    region = values.get("region") or ""
+    if not isinstance(region, str):
+        raise SvFilterError("region: not text")
+    settings = SvSettings(
+        conditions=SvConditions(
+            types=[t.upper() for t in listed("types")], min_length=number("min_length"),
+            max_length=number("max_length"),
+            pass_only=str(values.get("pass_only") or "").lower() in ("1", "true", "on"),
+            region=region[:100], genes=listed("genes"), overlaps=listed("overlaps"),
+            max_population_af=number("max_population_af", float)),
+        inheritance=listed("inheritance"), sort=str(values.get("sort") or "position"),
+        proband_carries=str(values.get("all_calls") or "").lower() not in ("1", "true", "on"))
+    settings.conditions.validate()
+    return settings

@@ -1,0 +1,75 @@
+"""The SV tab, its API and analyse_case --kind sv (issue 26) on Scout's Manta trio: genmod's two de novo SVs
+(AD_dn: 4:861261 and 8:141468110) are the platform's de novo calls, both flagged low confidence for the reasons
+the file gives (the mother's GQ 15 and PL favouring 0/1 over her 0/0; the father's FT MinGQ at GQ 6); filters
+by type, size, region and genes; the same rights, audit rows and export counting as small variants."""
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from core.models import AuditEvent, Role
+from genomes.models import Case
+from tests.factories import make_user
+from tests.genomes.importing.test_import_case import import_case
+from tests.public_data import public_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trio_with_svs(department):
+    _, job = import_case(department, public_file("scout-demo/643594.ped"),
+                         public_file("scout-demo/643594.clinical.vcf.gz"))
+    assert job.state == "done", job.error
+    call_command("import_variants", "643594", "--kind", "sv", "--wait", "--vcf",
+                 public_file("sv-cnv/scout-643594.clinical.SV.vcf.gz"), stdout=io.StringIO())
+    return Case.objects.get(identifier="643594")
+
+
+def test_genmods_de_novo_svs_are_the_platforms_and_both_are_low_confidence(trio_with_svs, department):
+    geneticist = make_user("gina", department=department, role=Role.CLINICAL_GENETICIST)
+    out = io.StringIO()
+    call_command("analyse_case", "643594", "--kind", "sv", "--inheritance", "de_novo", "--user", "gina", "--json",
+                 stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [(r["chrom"], r["start"] - 1) for r in rows] == [("4", 861261), ("8", 141468110)]
+    mother_doubt, father_doubt = rows[0]["low_confidence"], rows[1]["low_confidence"]
+    assert "mother: GQ 15" in mother_doubt and "mother: PL 35,0,68 favours 0/1 over 0/0" in mother_doubt
+    assert father_doubt[:2] == ["father: GQ 6", "father: FT MinGQ"]
+    assert rows[0]["genotypes"]["ADM1059A2"]["zygosity"] == "heterozygous"
+    assert AuditEvent.objects.filter(user=geneticist, action="export", object_type="structural_variants").exists()
+    with pytest.raises(SystemExit):
+        call_command("analyse_case", "643594", "--kind", "sv", "--inheritance", "comp_het", "--user", "gina",
+                     "--json", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_sv_tab_filters_and_is_audited_and_the_api_counts_bulk_reads(trio_with_svs, department, client):
+    geneticist = make_user("gina", department=department, role=Role.CLINICAL_GENETICIST)
+    client.force_login(geneticist)
+    page = client.get(f"/cases/{trio_with_svs.pk}/structural-variants/", {"inheritance": "de_novo"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('data-testid="sv-row"') == 2 and html.count('data-testid="sv-low-confidence"') == 2
+    assert AuditEvent.objects.filter(user=geneticist, action="view", object_type="structural_variants").exists()
+    insertions = client.get(f"/cases/{trio_with_svs.pk}/structural-variants/", {"types": "INS", "all_calls": "1"},
+                            HTTP_HX_REQUEST="true")
+    assert insertions.content.decode().count('data-testid="sv-row"') == 5
+    region = client.get(f"/cases/{trio_with_svs.pk}/structural-variants/", {"region": "4", "all_calls": "1"})
+    assert region.content.decode().count('data-testid="sv-row"') == 1
+    bad = client.get(f"/cases/{trio_with_svs.pk}/structural-variants/", {"min_length": "abc"})
+    assert bad.status_code == 200 and "min_length" in bad.content.decode()
+    api = client.post(f"/api/cases/{trio_with_svs.pk}/structural-variants/",
+                      {"filters": {"types": ["DEL"], "min_length": 100}, "all_calls": True},
+                      content_type="application/json").json()
+    assert api["count"] == len(api["calls"]) and all(c["svtype"] == "DEL" for c in api["calls"])
+    assert client.post(f"/api/cases/{trio_with_svs.pk}/structural-variants/", {"filters": []},
+                       content_type="application/json").status_code == 400
+    # another department's geneticist learns nothing of the case, on the page or the API
+    from tests.factories import make_department
+
+    outsider = make_user("otto", department=make_department("kg-other"), role=Role.CLINICAL_GENETICIST)
+    client.force_login(outsider)
+    assert client.get(f"/cases/{trio_with_svs.pk}/structural-variants/").status_code == 404
+    assert client.post(f"/api/cases/{trio_with_svs.pk}/structural-variants/", {},
+                       content_type="application/json").status_code == 404
