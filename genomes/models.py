@@ -403,3 +403,25 @@ class StructuralVariant(models.Model):
             models.Index(fields=["case", "xstart"], name="genomes_sv_case_xstart"),
             models.Index(fields=["sv_import"], name="genomes_sv_import"),
         ]
+
+
+class DosageSensitivity(models.Model):
+    """A gene's dosage sensitivity as ClinGen curated it (`manage.py load_dosage_sensitivity FILE`): its
+    haploinsufficiency and triplosensitivity scores (0-3; 30 autosomal recessive, 40 dosage sensitivity unlikely)
+    and where it lies on the build the file states. The national reference a CNV's dosage evidence is read from."""
+
+    build = models.CharField(max_length=6)
+    gene = models.CharField(max_length=60)
+    ncbi_gene_id = models.CharField(max_length=20, blank=True)
+    cytoband = models.CharField(max_length=30, blank=True)
+    chrom = models.CharField(max_length=50)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    haploinsufficiency = models.SmallIntegerField(null=True)
+    triplosensitivity = models.SmallIntegerField(null=True)
+    source = models.CharField(max_length=200, help_text="The file and the curation date its header states")
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["build", "gene"], name="dosage_one_row_per_gene")]
+        indexes = [models.Index(fields=["build", "chrom", "start"], name="dosage_by_position")]

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 
 from genomes.models import Case
 from genomes.selectors import family_of_case
+from genomes.sv.dosage import DosageIndex
 from genomes.sv.selectors import SvConditions, SvFilterError, structural_variants_of
 from genomes.variant_identity import in_pseudoautosomal_region
+from interpret.acmg.cnv import cnv_direction, cnv_point_suggestions
 
 INHERITANCE_MODES = ("de_novo", "ar_hom", "x_linked", "ad")
 LOW_GQ = 20
@@ -29,6 +31,7 @@ class SvSettings:
     conditions: SvConditions = field(default_factory=SvConditions)
     inheritance: list[str] = field(default_factory=list)
     proband_carries: bool = True
+    dosage_sensitive_only: bool = False  # calls covering a gene with an established dosage score (ClinGen 3)
     sort: str = "position"
 
 
@@ -87,6 +90,7 @@ def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
         raise SvFilterError(f"inheritance: {', '.join(unknown)} not among {', '.join(INHERITANCE_MODES)}")
     family = family_of_case(case)
     samples = list(case.samples.select_related("individual").order_by("position"))
+    dosage = DosageIndex(case.genome_build)
     rows = []
     for call in structural_variants_of(case, settings.conditions, sort=settings.sort).iterator(chunk_size=2000):
         modes, doubts = _modes(call, family) if family is not None else ([], [])
@@ -94,6 +98,16 @@ def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
             continue
         if settings.inheritance and not set(settings.inheritance) & set(modes):
             continue
+        direction = cnv_direction(call.svtype, [(c or {}).get("cn") for c in call.sample_calls])
+        covered = dosage.covered(call.chrom, call.start, call.end) if direction and dosage.loaded else []
+        score = "haploinsufficiency" if direction == "loss" else "triplosensitivity"
+        dosage_hits = [d for d in covered if d[score] is not None and 1 <= d[score] <= 3]
+        if settings.dosage_sensitive_only and not any(d[score] == 3 for d in dosage_hits):
+            continue
+        points = cnv_point_suggestions(
+            direction=direction, genes=call.gene_overlaps, genes_annotated=call.genes_annotated,
+            dosage=covered if dosage.loaded else None, population_af=call.population_af,
+            de_novo="de_novo" in modes) if direction else []
         rows.append({
             "id": call.pk, "chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
             "subtype": call.subtype, "length": call.length, "mate": f"{call.mate_chrom}:{call.mate_pos}"
@@ -103,7 +117,9 @@ def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
             "genotypes": {sample.individual.individual_id: {
                 "zygosity": ZYGOSITY_LABELS[call.genotypes[sample.position]],
                 **(call.sample_calls[sample.position] or {})} for sample in samples},
-            "inheritance": modes, "low_confidence": doubts,
+            "inheritance": modes, "low_confidence": doubts, "copy_number_change": direction,
+            "dosage_sensitive_genes": dosage_hits, "dosage_table_loaded": dosage.loaded,
+            "cnv_points": points,
         })
     return rows
 
@@ -145,6 +161,7 @@ def sv_settings_from(values, *, many) -> SvSettings:
             region=region[:100], genes=listed("genes"), overlaps=listed("overlaps"),
             max_population_af=number("max_population_af", float)),
         inheritance=listed("inheritance"), sort=str(values.get("sort") or "position"),
+        dosage_sensitive_only=str(values.get("dosage_sensitive") or "").lower() in ("1", "true", "on"),
         proband_carries=str(values.get("all_calls") or "").lower() not in ("1", "true", "on"))
     settings.conditions.validate()
     return settings
