@@ -397,11 +397,13 @@ class StructuralVariant(models.Model):
                                                            "annotated")
     population_source = models.CharField(max_length=60, blank=True)
     line = models.IntegerField(help_text="The record's line among the file's records")
+    cluster = models.ForeignKey("SvCluster", null=True, on_delete=models.SET_NULL, related_name="calls")
 
     class Meta:
         indexes = [
             models.Index(fields=["case", "xstart"], name="genomes_sv_case_xstart"),
             models.Index(fields=["sv_import"], name="genomes_sv_import"),
+            models.Index(fields=["cluster"], name="genomes_sv_cluster"),
         ]
 
 
@@ -425,3 +427,47 @@ class DosageSensitivity(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["build", "gene"], name="dosage_one_row_per_gene")]
         indexes = [models.Index(fields=["build", "chrom", "start"], name="dosage_by_position")]
+
+
+class SvCluster(models.Model):
+    """A structural event as the national database knows it: the calls of every case that match it (the same type
+    and, for deletions, duplications, inversions and complex events, at least SV_RECIPROCAL_OVERLAP of each other's
+    length; for insertions and breakends, breakpoints within SV_BREAKPOINT_WINDOW bases, a breakend's mate too).
+    Its coordinates are those of the call that founded it (genomes.sv.national)."""
+
+    build = models.CharField(max_length=6)
+    svtype = models.CharField(max_length=4)
+    chrom = models.CharField(max_length=50)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    xstart = models.BigIntegerField()
+    xend = models.BigIntegerField()
+    length = models.IntegerField(null=True)
+    mate_chrom = models.CharField(max_length=50, blank=True)
+    mate_pos = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["build", "svtype", "xstart"], name="genomes_svcluster_start"),
+                   models.Index(fields=["build", "xstart", "xend"], name="genomes_svcluster_span")]
+
+
+class SvClusterObservation(models.Model):
+    """How often the national database has seen an SV cluster, per patient group and origin: each person once
+    (genomes.persons), each national family once, affected and unaffected apart; kept exact at every import,
+    replacement and withdrawal by recounting the clusters the change touched."""
+
+    cluster = models.ForeignKey(SvCluster, on_delete=models.CASCADE, related_name="observations")
+    origin = models.CharField(max_length=10)
+    patient_group = models.ForeignKey(PatientGroup, on_delete=models.DO_NOTHING, db_constraint=False,
+                                      related_name="+")
+    carriers = models.IntegerField(default=0)
+    families = models.IntegerField(default=0)
+    het = models.IntegerField(default=0)
+    hom = models.IntegerField(default=0)
+    hemi = models.IntegerField(default=0)
+    affected_carriers = models.IntegerField(default=0)
+    affected_families = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cluster", "origin", "patient_group"],
+                                               name="sv_observation_one_row")]

@@ -92,11 +92,16 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             deleted = cursor.rowcount
             cursor.execute("UPDATE genomes_caseimport SET is_current = false WHERE case_id = %s AND is_current",
                            [case.pk])
-            # its structural and copy-number calls go with it (their files stay as history, none current)
+            # its structural and copy-number calls go with it (their files stay as history, none current), and
+            # the national SV clusters they were counted in are counted again without them
+            from genomes.sv.national import cluster_observations_recount, clusters_of_case
+
+            sv_clusters = clusters_of_case(cursor, case.pk)
             cursor.execute("DELETE FROM genomes_structuralvariant WHERE case_id = %s", [case.pk])
             structural = cursor.rowcount
             cursor.execute("UPDATE genomes_structuralvariantimport SET is_current = false "
                            "WHERE case_id = %s AND is_current", [case.pk])
+            cluster_observations_recount(cursor, sv_clusters)
             withdrawn = observations_withdraw(cursor)
             observations_add(cursor, families_split(cursor, families))
             national_variants_forget(cursor, "withdrawn_variants")

@@ -49,6 +49,7 @@ class SearchResult:
     truncated: bool = False
     target: GenomicTarget | None = None
     notes: list[str] = field(default_factory=list)
+    span: tuple[str, int, int] | None = None  # the region, gene or position searched (national SVs overlap it)
 
 
 def search_variants(query: str, *, build: str = "GRCh38", limit: int = MAX_RESULTS) -> SearchResult:
@@ -67,10 +68,11 @@ def search_variants(query: str, *, build: str = "GRCh38", limit: int = MAX_RESUL
             raise SearchError(f"region {text}: its end is before its start")
         if end - start + 1 > MAX_REGION:
             raise SearchError(f"region {text} spans {end - start + 1:,} bases; search at most {MAX_REGION:,}")
-        return _in_range(SearchResult(text, build, "region"), chrom, start, end, limit, "in region")
+        return _in_range(SearchResult(text, build, "region", span=(chrom, start, end)), chrom, start, end, limit,
+                         "in region")
     if match := _POSITION.match(text):
         chrom, pos = _contig(match.group(1)), _number(match.group(2))
-        result = SearchResult(text, build, "position")
+        result = SearchResult(text, build, "position", span=(chrom, pos, pos))
         found = Variant.objects.filter(build=build, xpos=xpos(chrom, pos))
         if match.group(3):
             found = found.filter(ref=match.group(3).upper(), alt=match.group(4).upper())
@@ -89,7 +91,7 @@ def search_variants(query: str, *, build: str = "GRCh38", limit: int = MAX_RESUL
             raise SearchError(f"{text} is not a gene of the configured gene models for {build} ({gtf}), nor a "
                               "position, region, rsID or HGVS")
         chrom, start, end = span
-        result = SearchResult(text, build, "gene")
+        result = SearchResult(text, build, "gene", span=(chrom, start, end))
         result.notes.append(f"{models.canonical(text).gene_name}: {chrom}:{start:,}-{end:,} (all its transcripts "
                             "in the configured gene models)")
         return _in_range(result, chrom, start, end, limit, "in gene")

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from core.env import env_bool, env_int, env_list, env_secret, env_str
+from core.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("INTERPRET_DATA_DIR") or BASE_DIR / ".data").resolve()
@@ -401,6 +401,10 @@ LOGGING = {
 }
 
 # GA4GH Beacon v2 (genomes.beacon): how this Beacon names itself; aggregate answers for signed-in users and tokens.
+# National SV clusters (genomes.sv.national): calls of the same type match when they overlap by at least this
+# share of the longer one's length, or (insertions, breakends) when their breakpoints lie this close.
+SV_RECIPROCAL_OVERLAP = env_float("SV_RECIPROCAL_OVERLAP", 0.5)
+SV_BREAKPOINT_WINDOW = env_int("SV_BREAKPOINT_WINDOW", 100)
 # A Beacon count below this many families (or tumours) is answered as a boolean only: a count of one in a small
 # patient group points at a person.
 BEACON_MIN_COUNT = env_int("BEACON_MIN_COUNT", 5)

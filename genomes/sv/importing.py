@@ -18,6 +18,7 @@ from core.models import Job
 from genomes.models import Case, Sample, StructuralVariant, StructuralVariantImport
 from genomes.sv.callers import caller_named
 from genomes.sv.genes import GeneIndex, call_genes, csq_entries
+from genomes.sv.national import cluster_observations_recount, clusters_assign
 from genomes.sv.reading import StructuralCall, SvReading, read_structural_calls
 from genomes.variant_identity import GenomeBuild, xpos
 
@@ -181,8 +182,14 @@ def sv_import_run(job: Job, report) -> dict:
         # The same caller's current calls for any of these samples are replaced by this file's.
         replaced = [other.pk for other in case.sv_imports.filter(is_current=True).exclude(pk=sv_import.pk)
                     if other.caller == reading.callers[0].name and set(other.samples) & set(sv_import.samples)]
+        touched = set(StructuralVariant.objects.filter(sv_import_id__in=replaced, cluster__isnull=False)
+                      .values_list("cluster_id", flat=True))
         StructuralVariant.objects.filter(sv_import_id__in=replaced).delete()
         StructuralVariantImport.objects.filter(pk__in=replaced).update(is_current=False)
+        StructuralVariantImport.objects.filter(pk=sv_import.pk).update(is_current=True)
+        with transaction.get_connection().cursor() as cursor:
+            touched |= clusters_assign(cursor, sv_import_id=sv_import.pk, build=build)
+            cluster_observations_recount(cursor, touched)
         populations = sorted({row for row in StructuralVariant.objects.filter(sv_import=sv_import)
                              .exclude(population_source="").values_list("population_source", flat=True)})
         evidence = {"genes": gene_sources, "population_frequency": populations or "not annotated"}
@@ -193,4 +200,5 @@ def sv_import_run(job: Job, report) -> dict:
     return {"case": case.identifier, "vcf": sv_import.vcf_name, "caller": reading.callers[0].name,
             "callers": [c.name for c in reading.callers], "records_read": reading.records,
             "calls_stored": reading.calls, "reference_records": reading.reference_records,
-            "by_type": reading.by_type, "replaced_imports": replaced, "evidence": evidence}
+            "by_type": reading.by_type, "replaced_imports": replaced, "evidence": evidence,
+            "national_clusters_touched": len(touched)}

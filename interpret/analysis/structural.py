@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from genomes.models import Case
 from genomes.selectors import family_of_case
 from genomes.sv.dosage import DosageIndex
+from genomes.sv.national import cluster_counts
 from genomes.sv.selectors import SvConditions, SvFilterError, structural_variants_of
 from genomes.variant_identity import in_pseudoautosomal_region
 from interpret.acmg.cnv import cnv_direction, cnv_point_suggestions
@@ -32,6 +33,7 @@ class SvSettings:
     inheritance: list[str] = field(default_factory=list)
     proband_carries: bool = True
     dosage_sensitive_only: bool = False  # calls covering a gene with an established dosage score (ClinGen 3)
+    max_national_families: int | None = None  # germline families nationally (this case's own included)
     sort: str = "position"
 
 
@@ -119,8 +121,14 @@ def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
                 **(call.sample_calls[sample.position] or {})} for sample in samples},
             "inheritance": modes, "low_confidence": doubts, "copy_number_change": direction,
             "dosage_sensitive_genes": dosage_hits, "dosage_table_loaded": dosage.loaded,
-            "cnv_points": points,
+            "cnv_points": points, "cluster": call.cluster_id,
         })
+    counts = cluster_counts([row["cluster"] for row in rows if row["cluster"]])
+    for row in rows:
+        row["national"] = counts.get(row["cluster"], {"germline_carriers": 0, "germline_families": 0,
+                                                       "somatic_carriers": 0})
+    if settings.max_national_families is not None:
+        rows = [row for row in rows if row["national"]["germline_families"] <= settings.max_national_families]
     return rows
 
 
@@ -162,6 +170,7 @@ def sv_settings_from(values, *, many) -> SvSettings:
             max_population_af=number("max_population_af", float)),
         inheritance=listed("inheritance"), sort=str(values.get("sort") or "position"),
         dosage_sensitive_only=str(values.get("dosage_sensitive") or "").lower() in ("1", "true", "on"),
+        max_national_families=number("max_national_families"),
         proband_carries=str(values.get("all_calls") or "").lower() not in ("1", "true", "on"))
     settings.conditions.validate()
     return settings

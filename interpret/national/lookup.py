@@ -16,7 +16,9 @@ from genomes.case_variants import annotated_protein_changes, cases_carrying
 from genomes.models import Case
 from genomes.observations import cohort_size, observation_rows, variant_observations
 from genomes.selectors import cases_visible_to
+from genomes.sv.national import sv_clusters_in_region
 from genomes.transcripts import protein_search_text
+from genomes.variant_identity import xpos
 from genomes.variant_search import SearchResult, search_variants
 from interpret.acmg.classes import conflict_group
 from interpret.classification.models import Classification
@@ -56,6 +58,10 @@ def variant_lookup(*, query: str, build: str, user, token=None, audit: AuditCont
         "truncated": result.truncated,
         "target": _target(result),
         "variants": [],
+        # national SV and CNV clusters overlapping the region, gene or position searched: aggregates only
+        "structural_variants": sv_clusters_in_region(build=result.build, xstart=xpos(*result.span[:2]),
+                                                     xend=xpos(result.span[0], result.span[2]))
+        if result.span else [],
     }
     for match in result.matches:
         variant = match.variant
