@@ -125,10 +125,50 @@ for _ in range(args.repeat):
     timings.append(time.perf_counter() - started)
     assert again["calls_stored"] == args.records
 case = Case.objects.get(identifier=identifier, department__code="bench-sv")
+
+# The SV tab of this case, as a geneticist opens it: the view's analysis (all calls the proband carries, with
+# genotypes, genes, inheritance, dosage and national counts) and then the whole page through Django.
+from django.test import Client  # noqa: E402
+
+from core.models import Membership, Role, User  # noqa: E402
+from interpret.analysis.structural import SvSettings, structural_analysis  # noqa: E402
+
+analysis_ms = []
+for _ in range(20):
+    started = time.perf_counter()
+    shown = structural_analysis(case, SvSettings(), page=1, page_size=50)
+    analysis_ms.append((time.perf_counter() - started) * 1000)
+user, _ = User.objects.get_or_create(username="bench-sv-geneticist")
+Membership.objects.get_or_create(user=user, department=case.department, role=Role.CLINICAL_GENETICIST)
+client = Client(HTTP_HOST="localhost")  # an allowed host of the default settings
+client.force_login(user)
+page_ms = []
+for index in range(20):
+    query = {} if index % 2 == 0 else {"types": "DEL", "min_length": "1000"}
+    started = time.perf_counter()
+    answer = client.get(f"/cases/{case.pk}/structural-variants/", query, HTTP_HX_REQUEST="true")
+    page_ms.append((time.perf_counter() - started) * 1000)
+    assert answer.status_code == 200
+PatientReads = __import__("core.models", fromlist=["PatientDataReads"]).PatientDataReads
+PatientReads.objects.filter(user=user).delete()  # the benchmark's reads are not a person's quota
+
+
+def p95(values):
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+
 print(f"| SV file | records | first import (with the case's small-variant file) s | import_variants s "
       f"(median of {args.repeat}, replacing the previous calls) | calls with genes |")
 print("|---|---|---|---|---|")
 with_genes = case.structural_variants.exclude(genes=[]).count()
 print(f"| Manta-like trio, GRCh38 | {args.records:,} | {total:.2f} | {statistics.median(timings):.2f} "
       f"({', '.join(f'{t:.2f}' for t in timings)}) | {with_genes:,} |")
+print()
+print(f"| SV tab of the case ({args.records:,} calls; {shown.count:,} the proband carries) | first ms | median ms | "
+      "p95 ms |")
+print("|---|---|---|---|")
+print(f"| the view's analysis (structural_analysis, first page of 50) | {analysis_ms[0]:.0f} | "
+      f"{statistics.median(analysis_ms):.0f} | {p95(analysis_ms):.0f} |")
+print(f"| the page through Django (htmx fragment, first page; every other request filtered) | {page_ms[0]:.0f} | "
+      f"{statistics.median(page_ms):.0f} | {p95(page_ms):.0f} |")
 assert PatientGroup.objects.filter(code="RARE").exists()

@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from genomes.models import Case, StructuralVariant
+from genomes.models import Case, DosageSensitivity, StructuralVariant, SvClusterObservation
 from genomes.sv.reading import SV_TYPES
-from genomes.variant_identity import is_primary_contig, normalize_contig, xpos
+from genomes.variant_identity import is_primary_contig, normalize_contig, pseudoautosomal_bounds, xpos
+
+# Genotype codes of StructuralVariant.genotypes (genomes.sv.importing.ZYGOSITY_CODES)
+REF, HET, HOM, HEMI, CALLED = 0, 1, 2, 3, 4
+CARRYING = (HET, HOM, HEMI, CALLED)
 
 SORTS = {"position": ("xstart", "end", "id"), "length": ("-length", "xstart", "id"),
          "quality": ("-quality", "xstart", "id")}
@@ -90,3 +95,69 @@ def structural_variants_of(case: Case, conditions: SvConditions, *, sort: str = 
     if sort not in SORTS:
         raise SvFilterError(f"sort: {sort!r} is one of {', '.join(SORTS)}")
     return calls.order_by(*SORTS[sort])
+
+
+# Inheritance as conditions on the genotype arrays (the interpretation layer's rules, interpret.analysis.structural,
+# label each call with the same modes): the database keeps only the calls that fit, so a page is read without
+# holding the case's other calls.
+
+def sv_carried_by(position: int) -> Q:
+    return Q(**{f"genotypes__{position}__in": list(CARRYING)})
+
+
+def _sv_mode(mode: str, family, build: str) -> Q:
+    proband = family.proband
+    parents = [(p, affected) for p, affected in ((family.father, family.father_affected),
+                                                  (family.mother, family.mother_affected)) if p is not None]
+    if mode == "de_novo":
+        if len(parents) < 2:
+            return Q(pk__in=[])  # never claimed without both parents' calls
+        return sv_carried_by(proband) & Q(**{f"genotypes__{family.father}": REF, f"genotypes__{family.mother}": REF})
+    if mode == "ar_hom":
+        condition = Q(**{f"genotypes__{proband}__in": [HOM, HEMI]})
+        for position, _ in parents:
+            condition &= ~Q(**{f"genotypes__{position}": HOM})
+        return condition
+    if mode == "x_linked":
+        if not family.proband_male:
+            return Q(pk__in=[])
+        par1_end, par2_start = pseudoautosomal_bounds(build or "GRCh38", "X")
+        condition = sv_carried_by(proband) & Q(chrom="X", start__gt=par1_end, start__lt=par2_start)
+        if family.mother is not None:
+            condition &= ~Q(**{f"genotypes__{family.mother}": HOM})
+        if family.father is not None and not family.father_affected:
+            condition &= ~sv_carried_by(family.father)
+        return condition
+    if mode == "ad":
+        condition = sv_carried_by(proband)
+        for position, affected in parents:
+            if not affected:
+                condition &= ~sv_carried_by(position)
+        return condition
+    raise SvFilterError(f"inheritance: {mode!r} is not a mode of structural variants")
+
+
+def sv_fitting_any(modes: list[str], family, build: str) -> Q:
+    """Calls fitting any of ``modes`` in ``family`` (genomes.family.Family); none without a family."""
+    if family is None:
+        return Q(pk__in=[])
+    either = Q(pk__in=[])
+    for mode in modes:
+        either |= _sv_mode(mode, family, build)
+    return either
+
+
+def sv_with_national_families_at_most(calls: QuerySet, families: int) -> QuerySet:
+    total = (SvClusterObservation.objects.filter(cluster_id=OuterRef("cluster_id"), origin="germline")
+             .values("cluster_id").annotate(total=Sum("families")).values("total"))
+    return calls.annotate(national_families=Coalesce(Subquery(total), 0)).filter(national_families__lte=families)
+
+
+def sv_covering_established_dosage_genes(calls: QuerySet, build: str) -> QuerySet:
+    """Deletions covering a gene of haploinsufficiency score 3, duplications one of triplosensitivity 3 (a CNV
+    call either), by ClinGen's table for the build."""
+    established = DosageSensitivity.objects.filter(build=build, chrom=OuterRef("chrom"), start__lte=OuterRef("end"),
+                                                   end__gte=OuterRef("start"))
+    loss = Exists(established.filter(haploinsufficiency=3))
+    gain = Exists(established.filter(triplosensitivity=3))
+    return calls.filter((Q(svtype="DEL") & loss) | (Q(svtype="DUP") & gain) | (Q(svtype="CNV") & (loss | gain)))

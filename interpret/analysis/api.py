@@ -63,12 +63,12 @@ class CaseStructuralVariants(APIView):
         try:
             page = max(1, int(data.get("page") or 1))
             page_size = min(1000, max(1, int(data.get("page_size") or 100)))
-            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []))
+            result = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []),
+                                         page=page, page_size=page_size)
         except (SvFilterError, ValueError, TypeError) as exc:
             return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        chosen = rows[(page - 1) * page_size: page * page_size]
-        patient_rows_read(user=request.user, department=case.department, rows=len(chosen),
+        patient_rows_read(user=request.user, department=case.department, rows=len(result.rows),
                           object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
                           details={"via": "api", "page": page})
-        return Response({"case": case.identifier, "count": len(rows), "page": page, "page_size": page_size,
-                         "calls": chosen})
+        return Response({"case": case.identifier, "count": result.count, "page": page, "page_size": page_size,
+                         "calls": result.rows})

@@ -15,7 +15,15 @@ from genomes.models import Case
 from genomes.selectors import family_of_case
 from genomes.sv.dosage import DosageIndex
 from genomes.sv.national import cluster_counts
-from genomes.sv.selectors import SvConditions, SvFilterError, structural_variants_of
+from genomes.sv.selectors import (
+    SvConditions,
+    SvFilterError,
+    structural_variants_of,
+    sv_carried_by,
+    sv_covering_established_dosage_genes,
+    sv_fitting_any,
+    sv_with_national_families_at_most,
+)
 from genomes.variant_identity import in_pseudoautosomal_region
 from interpret.acmg.cnv import cnv_direction, cnv_point_suggestions
 
@@ -85,51 +93,64 @@ def _modes(row, family) -> tuple[list[str], list[str]]:
     return modes, doubts
 
 
-def structural_analysis(case: Case, settings: SvSettings) -> list[dict]:
-    """The case's calls meeting ``settings``, each with its genotypes, genes, modes and doubts."""
+@dataclass
+class SvResult:
+    count: int          # the calls meeting the settings
+    rows: list[dict]    # the ones asked for (a page, or all)
+
+
+def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
+                        page_size: int | None = None) -> SvResult:
+    """The case's calls meeting ``settings`` (counted in the database), and the rows of the page asked for
+    (``page_size`` None: all), each with its genotypes, genes, modes, doubts, dosage, CNV points and national
+    counts."""
     unknown = [m for m in settings.inheritance if m not in INHERITANCE_MODES]
     if unknown:
         raise SvFilterError(f"inheritance: {', '.join(unknown)} not among {', '.join(INHERITANCE_MODES)}")
     family = family_of_case(case)
     samples = list(case.samples.select_related("individual").order_by("position"))
     dosage = DosageIndex(case.genome_build)
-    rows = []
-    for call in structural_variants_of(case, settings.conditions, sort=settings.sort).iterator(chunk_size=2000):
-        modes, doubts = _modes(call, family) if family is not None else ([], [])
-        if settings.proband_carries and family is not None and call.genotypes[family.proband] not in CARRYING:
-            continue
-        if settings.inheritance and not set(settings.inheritance) & set(modes):
-            continue
-        direction = cnv_direction(call.svtype, [(c or {}).get("cn") for c in call.sample_calls])
-        covered = dosage.covered(call.chrom, call.start, call.end) if direction and dosage.loaded else []
-        score = "haploinsufficiency" if direction == "loss" else "triplosensitivity"
-        dosage_hits = [d for d in covered if d[score] is not None and 1 <= d[score] <= 3]
-        if settings.dosage_sensitive_only and not any(d[score] == 3 for d in dosage_hits):
-            continue
-        points = cnv_point_suggestions(
-            direction=direction, genes=call.gene_overlaps, genes_annotated=call.genes_annotated,
-            dosage=covered if dosage.loaded else None, population_af=call.population_af,
-            de_novo="de_novo" in modes) if direction else []
-        rows.append({
-            "id": call.pk, "chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
-            "subtype": call.subtype, "length": call.length, "mate": f"{call.mate_chrom}:{call.mate_pos}"
-            if call.mate_chrom else "", "caller": call.caller, "filters": call.filters, "quality": call.quality,
-            "genes": call.gene_overlaps, "nearest_gene": call.nearest_gene, "genes_annotated": call.genes_annotated,
-            "population_af": call.population_af, "population_source": call.population_source or "not annotated",
-            "genotypes": {sample.individual.individual_id: {
-                "zygosity": ZYGOSITY_LABELS[call.genotypes[sample.position]],
-                **(call.sample_calls[sample.position] or {})} for sample in samples},
-            "inheritance": modes, "low_confidence": doubts, "copy_number_change": direction,
-            "dosage_sensitive_genes": dosage_hits, "dosage_table_loaded": dosage.loaded,
-            "cnv_points": points, "cluster": call.cluster_id,
-        })
+    calls = structural_variants_of(case, settings.conditions, sort=settings.sort)
+    if family is not None and settings.proband_carries:
+        calls = calls.filter(sv_carried_by(family.proband))
+    if settings.inheritance:
+        calls = calls.filter(sv_fitting_any(settings.inheritance, family, case.genome_build))
+    if settings.max_national_families is not None:
+        calls = sv_with_national_families_at_most(calls, settings.max_national_families)
+    if settings.dosage_sensitive_only:
+        calls = sv_covering_established_dosage_genes(calls, case.genome_build)
+    count = calls.count()
+    chosen = calls if page_size is None else calls[(page - 1) * page_size: page * page_size]
+    rows = [_row(call, family, samples, dosage) for call in chosen]
     counts = cluster_counts([row["cluster"] for row in rows if row["cluster"]])
     for row in rows:
         row["national"] = counts.get(row["cluster"], {"germline_carriers": 0, "germline_families": 0,
                                                        "somatic_carriers": 0})
-    if settings.max_national_families is not None:
-        rows = [row for row in rows if row["national"]["germline_families"] <= settings.max_national_families]
-    return rows
+    return SvResult(count, rows)
+
+
+def _row(call, family, samples, dosage: DosageIndex) -> dict:
+    modes, doubts = _modes(call, family) if family is not None else ([], [])
+    direction = cnv_direction(call.svtype, [(c or {}).get("cn") for c in call.sample_calls])
+    covered = dosage.covered(call.chrom, call.start, call.end) if direction and dosage.loaded else []
+    score = "haploinsufficiency" if direction == "loss" else "triplosensitivity"
+    points = cnv_point_suggestions(
+        direction=direction, genes=call.gene_overlaps, genes_annotated=call.genes_annotated,
+        dosage=covered if dosage.loaded else None, population_af=call.population_af,
+        de_novo="de_novo" in modes) if direction else []
+    return {
+        "id": call.pk, "chrom": call.chrom, "start": call.start, "end": call.end, "svtype": call.svtype,
+        "subtype": call.subtype, "length": call.length, "mate": f"{call.mate_chrom}:{call.mate_pos}"
+        if call.mate_chrom else "", "caller": call.caller, "filters": call.filters, "quality": call.quality,
+        "genes": call.gene_overlaps, "nearest_gene": call.nearest_gene, "genes_annotated": call.genes_annotated,
+        "population_af": call.population_af, "population_source": call.population_source or "not annotated",
+        "genotypes": {sample.individual.individual_id: {
+            "zygosity": ZYGOSITY_LABELS[call.genotypes[sample.position]],
+            **(call.sample_calls[sample.position] or {})} for sample in samples},
+        "inheritance": modes, "low_confidence": doubts, "copy_number_change": direction,
+        "dosage_sensitive_genes": [d for d in covered if d[score] is not None and 1 <= d[score] <= 3],
+        "dosage_table_loaded": dosage.loaded, "cnv_points": points, "cluster": call.cluster_id,
+    }
 
 
 def sv_settings_from(values, *, many) -> SvSettings:

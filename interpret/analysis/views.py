@@ -232,17 +232,20 @@ def structural_variants(request, case_id: int):
     error, rows, page = None, [], None
     try:
         settings_ = sv_settings_from(request.GET, many=request.GET.getlist)
-        rows = structural_analysis(case, settings_)
-    except SvFilterError as exc:
-        error = str(exc)
+        number = max(1, posted_number(request.GET.get("page") or "1", "page"))
+        result = structural_analysis(case, settings_, page=number, page_size=settings.VIEW_PAGE_ROWS)
+    except (SvFilterError, ValidationError) as exc:
+        error = str(exc) if isinstance(exc, SvFilterError) else "; ".join(exc.messages)
     if error is None:
-        page = Paginator(rows, settings.VIEW_PAGE_ROWS).get_page(request.GET.get("page"))
-        patient_rows_read(user=request.user, department=case.department, rows=len(page.object_list),
+        # the page object of the count the database gave, holding only this page's rows
+        page = Paginator(range(result.count), settings.VIEW_PAGE_ROWS).get_page(number)
+        rows = result.rows
+        patient_rows_read(user=request.user, department=case.department, rows=len(rows),
                           object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
-                          details={"page": page.number, "calls": len(rows)})
+                          details={"page": page.number, "calls": result.count})
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"case": case, "error": error, "page": page, "rows": page.object_list if page else [],
+    context = {"case": case, "error": error, "page": page, "rows": rows,
                "modes": INHERITANCE_MODES, "types": ("DEL", "DUP", "CNV", "INV", "INS", "BND", "CPX"),
                "overlap_kinds": ("whole_gene", "exons", "breakpoint", "intronic"), "query": request.GET,
                "page_query": params.urlencode(), "active_group": case.patient_group.code,

@@ -96,7 +96,7 @@ class Command(BaseCommand):
 
         values = {**filters, "inheritance": inheritance}
         try:
-            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []))
+            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or [])).rows
             patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
                               object_type="structural_variants", object_id=case.pk, audit=COMMAND,
                               details={"via": "manage.py analyse_case --kind sv"})

@@ -73,3 +73,17 @@ def test_the_sv_tab_filters_and_is_audited_and_the_api_counts_bulk_reads(trio_wi
     assert client.get(f"/cases/{trio_with_svs.pk}/structural-variants/").status_code == 404
     assert client.post(f"/api/cases/{trio_with_svs.pk}/structural-variants/", {},
                        content_type="application/json").status_code == 404
+
+
+def test_the_databases_inheritance_filter_keeps_exactly_the_calls_labelled_with_the_mode(trio_with_svs):
+    """The SV tab filters in the database (to read only a page) and labels in Python: both rules must agree."""
+    from interpret.analysis.structural import INHERITANCE_MODES, SvSettings, structural_analysis
+
+    every = structural_analysis(trio_with_svs, SvSettings(proband_carries=False)).rows
+    assert len(every) == 19
+    for mode in INHERITANCE_MODES:
+        filtered = structural_analysis(trio_with_svs, SvSettings(inheritance=[mode]))
+        labelled = [row["id"] for row in every if mode in row["inheritance"]]
+        assert [row["id"] for row in filtered.rows] == labelled and filtered.count == len(labelled), mode
+    page = structural_analysis(trio_with_svs, SvSettings(proband_carries=False), page=2, page_size=5)
+    assert page.count == 19 and [row["id"] for row in page.rows] == [row["id"] for row in every[5:10]]
