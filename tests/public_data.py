@@ -12,6 +12,7 @@ TEST_DATA = ROOT / "tests" / "data"
 SHIPPED_BY_THE_DEMO = {
     "scout-demo/643594.clinical.vcf.gz": ROOT / "genomes" / "demo_data" / "643594.clinical.vcf.gz",
     "scout-demo/643594.ped": ROOT / "genomes" / "demo_data" / "643594.ped",
+    "sv-cnv/scout-643594.clinical.SV.vcf.gz": ROOT / "genomes" / "demo_data" / "643594.clinical.SV.vcf.gz",
     "scout-demo/cancer_test.vcf.gz": ROOT / "genomes" / "demo_data" / "cancer_test.vcf.gz",
     "scout-demo/cancer_test.ped": ROOT / "genomes" / "demo_data" / "cancer_test.ped",
     "scout-demo/resources/panelapp_panels.jsonl": ROOT / "panels" / "demo_data" / "panelapp_panels.jsonl",

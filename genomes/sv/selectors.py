@@ -18,7 +18,10 @@ REF, HET, HOM, HEMI, CALLED = 0, 1, 2, 3, 4
 CARRYING = (HET, HOM, HEMI, CALLED)
 
 SORTS = {"position": ("xstart", "end", "id"), "length": ("-length", "xstart", "id"),
-         "quality": ("-quality", "xstart", "id")}
+         "quality": ("-quality", "xstart", "id"),
+         # the SV tab's default: calls touching the case's panel genes first, then those fitting the asked-for
+         # priority modes (sv_prioritised annotates both), then by position
+         "priority": ("-in_panel", "-fits_priority", "xstart", "end", "id")}
 _REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2})(?::([\d,]+)-([\d,]+))?$", re.IGNORECASE)
 MAX_REGION = 250_000_000
 
@@ -68,8 +71,10 @@ def region_bounds(text: str) -> tuple[int, int]:
     return xpos(chrom, start), xpos(chrom, end)
 
 
-def structural_variants_of(case: Case, conditions: SvConditions, *, sort: str = "position") -> QuerySet:
-    """The case's current calls meeting ``conditions``, in ``sort`` order."""
+def structural_variants_of(case: Case, conditions: SvConditions, *, sort: str = "position",
+                           panel_genes: list[str] = (), priority: Q | None = None) -> QuerySet:
+    """The case's current calls meeting ``conditions``, in ``sort`` order ("priority": touching ``panel_genes``
+    first, then fitting ``priority``, then by position)."""
     conditions.validate()
     calls = StructuralVariant.objects.filter(case=case, sv_import__is_current=True)
     if conditions.types:
@@ -94,6 +99,8 @@ def structural_variants_of(case: Case, conditions: SvConditions, *, sort: str = 
         calls = calls.filter(Q(population_af__lte=conditions.max_population_af) | Q(population_af__isnull=True))
     if sort not in SORTS:
         raise SvFilterError(f"sort: {sort!r} is one of {', '.join(SORTS)}")
+    if sort == "priority":
+        calls = sv_prioritised(calls, panel_genes=list(panel_genes), priority=priority)
     return calls.order_by(*SORTS[sort])
 
 
@@ -161,3 +168,17 @@ def sv_covering_established_dosage_genes(calls: QuerySet, build: str) -> QuerySe
     loss = Exists(established.filter(haploinsufficiency=3))
     gain = Exists(established.filter(triplosensitivity=3))
     return calls.filter((Q(svtype="DEL") & loss) | (Q(svtype="DUP") & gain) | (Q(svtype="CNV") & (loss | gain)))
+
+
+def sv_prioritised(calls: QuerySet, *, panel_genes: list[str], priority: Q | None) -> QuerySet:
+    """Annotate what the "priority" order sorts by: touching a panel gene, fitting a priority mode."""
+    from django.db.models import Case as Cases
+    from django.db.models import IntegerField, Value, When
+
+    def flag(condition: Q | None):
+        if condition is None:
+            return Value(0, output_field=IntegerField())
+        return Cases(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+    return calls.annotate(in_panel=flag(Q(genes__overlap=panel_genes) if panel_genes else None),
+                          fits_priority=flag(priority))

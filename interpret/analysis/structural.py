@@ -42,7 +42,9 @@ class SvSettings:
     proband_carries: bool = True
     dosage_sensitive_only: bool = False  # calls covering a gene with an established dosage score (ClinGen 3)
     max_national_families: int | None = None  # germline families nationally (this case's own included)
-    sort: str = "position"
+    sort: str = "priority"
+    panels: list[str] = field(default_factory=list)  # codes (code:version); empty: the group's default panels
+    panel_genes_only: bool = False
 
 
 def _weak(call: dict | None) -> list[str]:
@@ -110,7 +112,12 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     family = family_of_case(case)
     samples = list(case.samples.select_related("individual").order_by("position"))
     dosage = DosageIndex(case.genome_build)
-    calls = structural_variants_of(case, settings.conditions, sort=settings.sort)
+    panel_genes = sv_panel_genes(case, settings.panels)
+    if settings.panel_genes_only:
+        settings.conditions.genes = sorted(set(settings.conditions.genes) | set(panel_genes)) or ["(no panel gene)"]
+    priority = sv_fitting_any(["de_novo", "ar_hom", "x_linked"], family, case.genome_build) if family else None
+    calls = structural_variants_of(case, settings.conditions, sort=settings.sort, panel_genes=panel_genes,
+                                   priority=priority)
     if family is not None and settings.proband_carries:
         calls = calls.filter(sv_carried_by(family.proband))
     if settings.inheritance:
@@ -122,11 +129,29 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     count = calls.count()
     chosen = calls if page_size is None else calls[(page - 1) * page_size: page * page_size]
     rows = [_row(call, family, samples, dosage) for call in chosen]
+    in_panels = set(panel_genes)
+    for row in rows:
+        row["panel_genes"] = sorted({g["gene"] for g in row["genes"]} & in_panels)
     counts = cluster_counts([row["cluster"] for row in rows if row["cluster"]])
     for row in rows:
         row["national"] = counts.get(row["cluster"], {"germline_carriers": 0, "germline_families": 0,
                                                        "somatic_carriers": 0})
     return SvResult(count, rows)
+
+
+def sv_panel_genes(case: Case, panels: list[str]) -> list[str]:
+    """The green and amber genes of the named panel versions, else of the patient group's default panels."""
+    from django.core.exceptions import ValidationError
+
+    from interpret.analysis.engine import resolve_panel_versions
+    from panels.selectors import gene_set
+
+    try:
+        versions = resolve_panel_versions(case, {"panels": panels})
+    except ValidationError as error:
+        raise SvFilterError(f"panels: {'; '.join(error.messages)}") from None
+    entries = gene_set(versions, confidences=("green", "amber")) if versions else {}
+    return sorted({entry["symbol"] for found in entries.values() for entry in found})
 
 
 def _row(call, family, samples, dosage: DosageIndex) -> dict:
@@ -189,7 +214,8 @@ def sv_settings_from(values, *, many) -> SvSettings:
             pass_only=str(values.get("pass_only") or "").lower() in ("1", "true", "on"),
             region=region[:100], genes=listed("genes"), overlaps=listed("overlaps"),
             max_population_af=number("max_population_af", float)),
-        inheritance=listed("inheritance"), sort=str(values.get("sort") or "position"),
+        inheritance=listed("inheritance"), sort=str(values.get("sort") or "priority"),
+        panels=listed("panels"), panel_genes_only=str(values.get("panel_genes") or "").lower() in ("1", "true", "on"),
         dosage_sensitive_only=str(values.get("dosage_sensitive") or "").lower() in ("1", "true", "on"),
         max_national_families=number("max_national_families"),
         proband_carries=str(values.get("all_calls") or "").lower() not in ("1", "true", "on"))

@@ -250,7 +250,7 @@ def structural_variants(request, case_id: int):
                "overlap_kinds": ("whole_gene", "exons", "breakpoint", "intronic"), "query": request.GET,
                "page_query": params.urlencode(), "active_group": case.patient_group.code,
                "imports": case.sv_imports.filter(is_current=True).order_by("pk"),
-               "sorts": ("position", "length", "quality"),
+               "sorts": ("priority", "position", "length", "quality"),
                "selected": {name: [v.upper() if name == "types" else v for v in request.GET.getlist(name)]
                             for name in ("types", "overlaps", "inheritance")}}
     template = ("interpret/_structural_variants_table.html" if request.headers.get("HX-Request")

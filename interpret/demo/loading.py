@@ -88,6 +88,7 @@ def demo_data_load() -> dict:
     summary = _demo_people_and_cases()
     summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
+    summary["structural_variants"] = _demo_structural_variants()
     summary["reports"] = _demo_reports()
     summary["first_looks"] = _demo_first_looks()
     summary["tumor_board"] = _demo_tumor_board()
@@ -217,6 +218,67 @@ def _sample_subset(source: Path, target: Path, columns: list[int]) -> None:
             fields = line.rstrip("\n").split("\t")
             writing.write("\t".join(fields[:9] + [fields[9 + c] for c in columns]) + "\n")
     partial.rename(target)
+
+
+# The synthetic trio's structural variants (GATK-SV style, SVAnnotate's gene fields), written beside its small
+# variants: the planted finding is a de novo deletion inside DMD (a demo panel gene, X-linked) in the boy, the rest
+# are inherited common events. Demo content at real gene positions of GRCh38.
+DEMO_TRIO_SVS = (
+    # chrom, pos, end, type, INFO extras, child, father, mother
+    ("chrX", 31800000, 31950000, "DEL", "PREDICTED_LOF=DMD", "1/1", "0/0", "0/0"),
+    ("chr2", 11700000, 11702500, "DEL", "PREDICTED_INTERGENIC;PREDICTED_NEAREST_TSS=LPIN1;gnomAD_V2_AF=0.21",
+     "0/1", "0/1", "0/0"),
+    ("chr7", 142300000, 142330000, "DUP", "PREDICTED_INTERGENIC;PREDICTED_NEAREST_TSS=PRSS1;gnomAD_V2_AF=0.048",
+     "0/1", "0/0", "0/1"),
+)
+DEMO_SV_IMPORTS = (("DEMO-RARE-643594", "643594.clinical.SV.vcf.gz"), ("DEMO-NEURO-0001", "cohort:trio/sv"))
+
+
+def _demo_trio_sv_file() -> Path:
+    trio = _demo_file("cohort:trio/SYNTRIO0001.ped").parent
+    path = trio / "SYNTRIO0001.sv.vcf"
+    if not path.exists():
+        contigs = {"chr2": 242193529, "chr7": 159345973, "chrX": 156040895}
+        lines = ["##fileformat=VCFv4.2", "##source=demo (GATK-SV style calls of the synthetic trio)"]
+        lines += [f"##contig=<ID={c},length={n},assembly=GRCh38>" for c, n in contigs.items()]
+        lines += ['##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+                  '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">',
+                  '##INFO=<ID=SVLEN,Number=1,Type=Integer,Description="Length">',
+                  '##INFO=<ID=ALGORITHMS,Number=.,Type=String,Description="Source algorithms">',
+                  '##INFO=<ID=EVIDENCE,Number=.,Type=String,Description="Classes of random forest support">',
+                  '##INFO=<ID=PREDICTED_LOF,Number=.,Type=String,Description="Genes whose function is lost">',
+                  '##INFO=<ID=PREDICTED_INTERGENIC,Number=0,Type=Flag,Description="Intergenic">',
+                  '##INFO=<ID=PREDICTED_NEAREST_TSS,Number=.,Type=String,Description="Nearest TSS">',
+                  '##INFO=<ID=gnomAD_V2_AF,Number=1,Type=Float,Description="gnomAD-SV v2 allele frequency">',
+                  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+                  '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality">',
+                  "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t"
+                  "SYNTRIO0001_CHILD\tSYNTRIO0001_FATHER\tSYNTRIO0001_MOTHER"]
+        for number, (chrom, pos, end, kind, extra, *genotypes) in enumerate(DEMO_TRIO_SVS, start=1):
+            lines.append(f"{chrom}\t{pos}\t{kind}_demo_{number}\tN\t<{kind}>\t999\tPASS\t"
+                         f"END={end};SVTYPE={kind};SVLEN={end - pos};ALGORITHMS=depth;EVIDENCE=RD;{extra}\tGT:GQ\t"
+                         + "\t".join(f"{gt}:99" for gt in genotypes))
+        path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _demo_structural_variants() -> list[str]:
+    """The demo trios' SV files: Scout's Manta calls of its real trio, and the synthetic trio's; once."""
+    from core.jobs import job_run
+    from genomes.sv.importing import sv_import_prepare
+
+    imported = []
+    for identifier, name in DEMO_SV_IMPORTS:
+        case = Case.objects.filter(identifier=identifier, department__code="demo").first()
+        if case is None or case.sv_imports.filter(is_current=True).exists():
+            continue
+        path = _demo_trio_sv_file() if name == "cohort:trio/sv" else _demo_file(name)
+        sv_import = sv_import_prepare(case=case, vcf_path=path, send_to_worker=False)
+        job = job_run(sv_import.job_id)
+        if job.state != job.State.DONE:
+            raise RuntimeError(f"demo SV import of {identifier} failed: {job.error}")
+        imported.append(identifier)
+    return imported
 
 
 def _demo_file(name: str) -> Path:

@@ -91,3 +91,20 @@ def test_the_demos_national_counts_hold_under_withdrawal_and_replace_of_a_case_r
     assert outcome
     checked = recount()
     assert checked["differing_rows"] == 0 and checked["observation_rows"] > 0
+
+
+@pytest.mark.django_db
+def test_the_demo_trios_have_their_svs_and_the_planted_deletion_comes_first(demo, client):
+    """Issue 26: Scout's trio with its Manta SVs; the synthetic trio's de novo DMD deletion in the boy is the first
+    call of the default SV view (panel genes first, then de novo), hemizygous, touching the panel gene DMD."""
+    from core.models import User
+    from genomes.models import Case
+
+    scout = Case.objects.get(identifier="DEMO-RARE-643594")
+    assert scout.structural_variants.count() == 19
+    trio = Case.objects.get(identifier="DEMO-NEURO-0001")
+    client.force_login(User.objects.get(username="geneticist"))
+    html = client.get(f"/cases/{trio.pk}/structural-variants/").content.decode()
+    first = html.split('data-testid="sv-row"')[1]
+    assert "X:31800001-31950000" in first and "DMD" in first and "de_novo" in first and "hemizygous" in first
+    assert 'data-testid="sv-panel-gene"' in first
