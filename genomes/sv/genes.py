@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from genomes.sv.reading import StructuralCall
 from genomes.transcript_models import TranscriptModel
+from genomes.vcf.consequences import NEARBY
 
 OVERLAP_ORDER = ("whole_gene", "exons", "breakpoint", "intronic")
 SPANNING = frozenset({"DEL", "DUP", "CNV", "CPX"})
@@ -76,8 +77,7 @@ def genes_from_csq(call: StructuralCall, entries: list[dict]) -> CallGenes | Non
         kinds = [CONSEQUENCE_OVERLAP[t] for t in terms if t in CONSEQUENCE_OVERLAP]
         if kinds:
             _strongest(found, gene, min(kinds, key=OVERLAP_ORDER.index))
-        elif call.svtype in ("BND", "INV", "INS") and not {"upstream_gene_variant", "downstream_gene_variant",
-                                                           "intergenic_variant"} & set(terms):
+        elif call.svtype in ("BND", "INV", "INS") and not NEARBY & set(terms):
             _strongest(found, gene, "breakpoint")
     if not entries:
         return None
