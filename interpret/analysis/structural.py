@@ -5,13 +5,18 @@ confidence when a parent's genotype is weak: GQ below 20, FT not PASS, or its PL
 Inheritance, with the same names as small variants: ``de_novo`` (the proband carries it, both sequenced parents
 are reference), ``ar_hom`` (homozygous, or hemizygous on a male's X: both copies lost or changed, each parent at
 most a carrier), ``x_linked`` (a male proband's X outside the pseudoautosomal regions, the mother not homozygous,
-the father not carrying it unless affected), ``ad`` (the proband carries it and no unaffected parent does). A
-mode is never claimed without the parents' calls: a parent missing from the file leaves de novo unproven."""
+the father not carrying it unless affected), ``ad`` (the proband carries it and no unaffected parent does),
+``comp_het`` (a heterozygous SV breaking a gene, and a rare heterozygous small variant changing that gene's protein
+or splicing, from different parents; in a case without both parents the pair is offered with its phase unknown;
+from the same parent, never). A mode is never claimed without the parents' calls: a parent missing from the file
+leaves de novo unproven."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from genomes.models import Case
+from django.db.models import Q
+
+from genomes.models import Case, StructuralVariant
 from genomes.selectors import family_of_case
 from genomes.sv.dosage import DosageIndex
 from genomes.sv.national import cluster_counts
@@ -27,7 +32,11 @@ from genomes.sv.selectors import (
 from genomes.variant_identity import in_pseudoautosomal_region
 from interpret.acmg.cnv import cnv_direction, cnv_point_suggestions
 
-INHERITANCE_MODES = ("de_novo", "ar_hom", "x_linked", "ad")
+INHERITANCE_MODES = ("de_novo", "ar_hom", "x_linked", "ad", "comp_het")
+# A compound heterozygote of an SV and a small variant: the SV must break the gene (not only lie in an intron), the
+# small variant be rare and change the protein or splicing.
+COMPOUND_OVERLAPS = ("whole_gene", "exons", "breakpoint")
+COMPOUND_MAX_POPMAX = 0.01
 LOW_GQ = 20
 REF, HET, HOM, HEMI, CALLED, NO_CALL = 0, 1, 2, 3, 4, -1
 CARRYING = {HET, HOM, HEMI, CALLED}
@@ -120,8 +129,14 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
                                    priority=priority)
     if family is not None and settings.proband_carries:
         calls = calls.filter(sv_carried_by(family.proband))
+    partners: dict[int, list[dict]] = {}
     if settings.inheritance:
-        calls = calls.filter(sv_fitting_any(settings.inheritance, family, case.genome_build))
+        modes = [m for m in settings.inheritance if m != "comp_het"]
+        condition = sv_fitting_any(modes, family, case.genome_build)
+        if "comp_het" in settings.inheritance:
+            partners = compound_partners(case, family, calls)
+            condition |= Q(pk__in=list(partners))
+        calls = calls.filter(condition)
     if settings.max_national_families is not None:
         calls = sv_with_national_families_at_most(calls, settings.max_national_families)
     if settings.dosage_sensitive_only:
@@ -129,6 +144,12 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     count = calls.count()
     chosen = calls if page_size is None else calls[(page - 1) * page_size: page * page_size]
     rows = [_row(call, family, samples, dosage) for call in chosen]
+    if rows and "comp_het" not in settings.inheritance and family is not None:
+        partners = compound_partners(case, family, StructuralVariant.objects.filter(pk__in=[r["id"] for r in rows]))
+    for row in rows:
+        row["compound_partners"] = partners.get(row["id"], [])
+        if row["compound_partners"]:
+            row["inheritance"].append("comp_het")
     in_panels = set(panel_genes)
     for row in rows:
         row["panel_genes"] = sorted({g["gene"] for g in row["genes"]} & in_panels)
@@ -137,6 +158,54 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
         row["national"] = counts.get(row["cluster"], {"germline_carriers": 0, "germline_families": 0,
                                                        "somatic_carriers": 0})
     return SvResult(count, rows)
+
+
+def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
+    """SV id -> the small variants it is a compound heterozygote with, among ``calls`` (a queryset of the case's
+    calls): only het SVs of the proband that break a gene, each paired with rare protein-changing het variants of
+    that gene, in trans by the parents' genotypes (phase unknown without both parents)."""
+    from genomes.case_variant_filters import (
+        as_where,
+        consequence_in,
+        heterozygous,
+        in_genes,
+        popmax_at_most_or_missing,
+    )
+    from genomes.case_variants import rows_where
+    from genomes.vcf.consequences import IN_FRAME, LOSS_OF_FUNCTION, MISSENSE_LIKE, SPLICE
+
+    case_import = case.imports.filter(is_current=True).first()
+    if family is None or case_import is None:
+        return {}
+    structural = [call for call in calls.filter(**{f"genotypes__{family.proband}": HET})
+                  .only("id", "genotypes", "gene_overlaps")
+                  if any(o["overlap"] in COMPOUND_OVERLAPS for o in call.gene_overlaps)]
+    genes = sorted({o["gene"] for call in structural for o in call.gene_overlaps if o["overlap"] in COMPOUND_OVERLAPS})
+    if not genes:
+        return {}
+    where, params = as_where([in_genes(genes), heterozygous(family.proband), popmax_at_most_or_missing(
+        COMPOUND_MAX_POPMAX), consequence_in(sorted(LOSS_OF_FUNCTION | MISSENSE_LIKE | SPLICE | IN_FRAME))])
+    small = rows_where(case_import, where, params, limit=20_000)
+    parents = [p for p in (family.father, family.mother) if p is not None]
+    found: dict[int, list[dict]] = {}
+    for call in structural:
+        broken = {o["gene"] for o in call.gene_overlaps if o["overlap"] in COMPOUND_OVERLAPS}
+        for row in small:
+            shared = sorted(broken & set(row["genes"] or []))
+            if not shared:
+                continue
+            if len(parents) == 2:
+                sv_from = {p for p in parents if call.genotypes[p] in CARRYING}
+                small_from = {p for p in parents if row["genotypes"][p] in (1, 2, 3)}
+                if len(sv_from) != 1 or len(small_from) != 1 or sv_from == small_from:
+                    continue  # in cis, de novo on one side, or not resolved by the parents
+                phase = "in trans (each from another parent)"
+            else:
+                phase = "phase unknown (both parents not sequenced)"
+            found.setdefault(call.pk, []).append({
+                "variant_id": row["variant_id"], "variant": f"{row['chrom']}-{row['pos']}-{row['ref']}-{row['alt']}",
+                "gene": shared[0], "consequence": row["worst_consequence"], "phase": phase})
+    return found
 
 
 def sv_panel_genes(case: Case, panels: list[str]) -> list[str]:

@@ -40,7 +40,7 @@ def test_genmods_de_novo_svs_are_the_platforms_and_both_are_low_confidence(trio_
     assert rows[0]["genotypes"]["ADM1059A2"]["zygosity"] == "heterozygous"
     assert AuditEvent.objects.filter(user=geneticist, action="export", object_type="structural_variants").exists()
     with pytest.raises(SystemExit):
-        call_command("analyse_case", "643594", "--kind", "sv", "--inheritance", "comp_het", "--user", "gina",
+        call_command("analyse_case", "643594", "--kind", "sv", "--set", "types=DELETION", "--user", "gina",
                      "--json", stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -87,3 +87,44 @@ def test_the_databases_inheritance_filter_keeps_exactly_the_calls_labelled_with_
         assert [row["id"] for row in filtered.rows] == labelled and filtered.count == len(labelled), mode
     page = structural_analysis(trio_with_svs, SvSettings(proband_carries=False), page=2, page_size=5)
     assert page.count == 19 and [row["id"] for row in page.rows] == [row["id"] for row in every[5:10]]
+
+
+def test_an_sv_and_a_small_variant_of_one_gene_are_compound_heterozygous_only_in_trans(department, tmp_path):
+    """A deletion of SAMD11 exons from the father and a rare missense from the mother: compound heterozygous; a
+    second missense from the father (in cis with the deletion) is not its partner."""
+    from genomes.models import Case
+    from interpret.analysis.structural import SvSettings, structural_analysis
+    from tests.genomes.importing.test_import_case import write_ped
+    from tests.genomes.sv.test_import import run
+
+    csq = "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE"
+    small = tmp_path / "small.vcf"
+    small.write_text("\n".join([
+        "##fileformat=VCFv4.2", "##contig=<ID=chr1,length=248956422>",
+        f'##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: {csq}">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tCHILD\tFATHER\tMOTHER",
+        "chr1\t941100\t.\tC\tT\t50\tPASS\tCSQ=T|missense_variant|MODERATE|SAMD11|ENSG00000187634|Transcript|"
+        "ENST00000342066|protein_coding\tGT\t0/1\t0/0\t0/1",
+        "chr1\t942000\t.\tG\tA\t50\tPASS\tCSQ=A|missense_variant|MODERATE|SAMD11|ENSG00000187634|Transcript|"
+        "ENST00000342066|protein_coding\tGT\t0/1\t0/1\t0/0",
+    ]) + "\n")
+    svs = tmp_path / "sv.vcf"
+    svs.write_text("\n".join([
+        "##fileformat=VCFv4.2", "##contig=<ID=chr1,length=248956422>",
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tCHILD\tFATHER\tMOTHER",
+        "chr1\t930000\tDEL1\tN\t<DEL>\t99\tPASS\tEND=935000;SVTYPE=DEL\tGT\t0/1\t0/1\t0/0",
+    ]) + "\n")
+    ped = write_ped(tmp_path, "CH\tCHILD\tFATHER\tMOTHER\t2\t2\nCH\tFATHER\t0\t0\t1\t1\nCH\tMOTHER\t0\t0\t2\t1\n")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped", str(ped),
+                       "--vcf", str(small), "--wait", "--sv-vcf", str(svs))
+    assert code == 0, err
+    case = Case.objects.get(identifier="CH")
+    (row,) = structural_analysis(case, SvSettings(inheritance=["comp_het"])).rows
+    assert [o["gene"] for o in row["genes"]] == ["SAMD11"] and row["genes"][0]["overlap"] in ("exons", "whole_gene")
+    assert [(p["variant"], p["phase"]) for p in row["compound_partners"]] == [
+        ("1-941100-C-T", "in trans (each from another parent)")]
+    assert "comp_het" in row["inheritance"]
