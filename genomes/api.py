@@ -83,7 +83,9 @@ class CaseImportCreate(APIView):
             return Response({"error": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except CaseImportError as exc:
             return Response({"error": str(exc)}, status=status.HTTP_409_CONFLICT)
+        sv_import = getattr(case_import, "sv_import", None)
         return Response({"case": case_import.case.identifier, "case_id": case_import.case_id,
                          "job_id": case_import.job_id, "status": case_import.job.state,
-                         "genome_build": case_import.genome_build, "warnings": case_import.warnings},
+                         "genome_build": case_import.genome_build, "warnings": case_import.warnings,
+                         **({"sv_job_id": sv_import.job_id} if sv_import else {})},
                         status=status.HTTP_202_ACCEPTED)

@@ -9,6 +9,9 @@ class CaseImportForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.none(), to_field_name="code")
     pedigree = forms.FileField(help_text="PED file: family, individual, father, mother, sex, phenotype")
     vcf = forms.FileField(label="VCF", help_text="VEP- or SnpEff-annotated VCF, plain, gzip or bgzip")
+    sv_vcf = forms.FileField(label="Structural-variant VCF", required=False,
+                             help_text="Optional: the same samples' SV or CNV calls (Manta, DELLY, GATK-SV, gCNV, "
+                                       "CNVkit, DRAGEN, MELT)")
     case_identifier = forms.CharField(required=False, max_length=64, help_text="Default: the pedigree's family id")
     build = forms.ChoiceField(
         required=False, choices=[("", "from the VCF header"), ("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")]

@@ -20,11 +20,11 @@ from core.jobs import job_handler
 from core.models import Job
 from genomes.case_variants import evidence_value_counts
 from genomes.importing.copy_text import STAGING_COLUMNS, staging_line
-from genomes.importing.limits import read_limits
 from genomes.importing.parallel import parallel_parts, read_in_parallel
 from genomes.importing.storage import lock_national_variants, store_batch, store_begin, store_end
 from genomes.importing.uploads import is_upload, upload_discard, uploads_clean
 from genomes.models import Case, CaseImport, Sample
+from genomes.read_limits import read_limits
 from genomes.sample_identity import SampleIdentity, sample_identity_qc
 from genomes.signals import case_variants_stored
 from genomes.somatic import SOMATIC_TYPES, somatic_summary

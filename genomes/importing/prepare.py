@@ -17,9 +17,9 @@ from core.errors import InputFileError
 from core.health import broker_status
 from core.jobs import job_create, jobs_reap
 from core.models import Department, Job, PatientGroup
-from genomes.importing.limits import read_limits
 from genomes.models import Case, CaseImport, Individual, Sample
 from genomes.pedigree import Pedigree, read_ped
+from genomes.read_limits import read_limits
 from genomes.somatic import SOMATIC_TYPES
 from genomes.variant_identity import VariantIdentityError, parse_build
 from genomes.vcf.evidence_fields import load_field_map

@@ -82,6 +82,13 @@ def store_end(cursor, case_import) -> None:
     observations_add(cursor, {family})
     if case_import.replace:
         national_variants_forget(cursor, "replaced_variants")
+    # The family's persons may have changed (linked, merged): the national SV counts of its cases follow.
+    from genomes.sv.national import cluster_observations_recount
+
+    cursor.execute("SELECT DISTINCT sv.cluster_id FROM genomes_structuralvariant sv "
+                   "JOIN genomes_individual i ON i.case_id = sv.case_id JOIN genomes_person p ON p.id = i.person_id "
+                   "WHERE p.family_id = %s AND sv.cluster_id IS NOT NULL", [family])
+    cluster_observations_recount(cursor, {row[0] for row in cursor.fetchall()})
 
 
 def national_variants_forget(cursor, candidates: str) -> None:

@@ -111,24 +111,39 @@ def case_import_from_upload(data: dict, *, created_by):
     from genomes.importing.prepare import case_import_prepare
 
     names = {}
-    ped_path = vcf_path = None
+    ped_path = vcf_path = sv_path = None
     try:
-        # One at a time, so that a failure storing the second removes the first too (below).
+        # One at a time, so that a failure storing a later one removes the earlier ones too (below).
         ped_path = upload_store(data["pedigree"])
         vcf_path = upload_store(data["vcf"])
         names = {str(ped_path): Path(data["pedigree"].name).name, str(vcf_path): Path(data["vcf"].name).name}
-        return case_import_prepare(
+        if data.get("sv_vcf"):
+            sv_path = upload_store(data["sv_vcf"])
+            names[str(sv_path)] = Path(data["sv_vcf"].name).name
+            from genomes.pedigree import read_ped
+            from genomes.sv.importing import sv_header_check
+
+            # a bad SV file stops the whole import before anything is stored, as import_case --sv-vcf does
+            sv_header_check(sv_path, {i.individual_id for i in read_ped(ped_path).individuals}
+                            | set((data.get("sample_map") or {}).values()))
+        case_import = case_import_prepare(
             patient_group=data["patient_group"], department=data["department"], ped_path=ped_path,
             vcf_path=vcf_path, build=data["build"] or None, analysis_type=data["analysis_type"] or None,
             case_identifier=data["case_identifier"] or None, replace=data["replace"],
             sample_map=data["sample_map"], created_by=created_by, tumour_type=data.get("tumour_type") or "",
             callable_mb=data.get("callable_mb"), tumour_purity=data.get("tumour_purity"),
         )
+        if sv_path is not None:
+            from genomes.sv.importing import sv_import_prepare
+
+            case_import.sv_import = sv_import_prepare(case=case_import.case, vcf_path=sv_path,
+                                                      vcf_name=names[str(sv_path)], created_by=created_by)
+        return case_import
     except InputFileError as error:
-        upload_discard(ped_path, vcf_path)
+        upload_discard(ped_path, vcf_path, sv_path)
         raise error.naming_file(names.get(error.source, Path(error.source).name)) from None
     except BaseException:
-        upload_discard(ped_path, vcf_path)
+        upload_discard(ped_path, vcf_path, sv_path)
         raise
 
 

@@ -48,7 +48,7 @@ def sv_import_prepare(*, case: Case, vcf_path: Path | str, vcf_name: str | None 
                       created_by=None, send_to_worker: bool = True,
                       audit: AuditContext | None = None) -> StructuralVariantImport:
     """Check an SV file against its case and queue its import; raises before storing anything."""
-    from genomes.importing.limits import read_limits
+    from genomes.read_limits import read_limits
     from genomes.vcf.header import open_vcf
 
     name = vcf_name or Path(vcf_path).name
@@ -88,7 +88,7 @@ def sv_header_check(vcf_path: Path | str, sample_names: set[str]) -> None:
     samples are among the case's, so that a bad SV file stops the whole import before anything is stored."""
     import cyvcf2
 
-    from genomes.importing.limits import read_limits
+    from genomes.read_limits import read_limits
     from genomes.vcf.limits import scan_header
 
     name = Path(vcf_path).name
@@ -148,7 +148,7 @@ def _gene_index(build: str) -> GeneIndex:
 @job_handler("sv_import")
 def sv_import_run(job: Job, report) -> dict:
     """Read the file through the bounds and store its calls, all or nothing."""
-    from genomes.importing.limits import read_limits
+    from genomes.read_limits import read_limits
     from genomes.vcf.header import open_vcf
     from genomes.vcf.limits import GuardedVcf
 

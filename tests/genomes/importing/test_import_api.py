@@ -48,3 +48,30 @@ def test_bad_input_answers_400_with_file_line_and_field(client, batch_token, tmp
     body = response.json()
     assert body["field"] == "#CHROM samples" and "NA12889" in body["problem"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_import_api_takes_the_cases_sv_file_and_refuses_one_of_other_samples(client, batch_token, settings,
+                                                                                  tmp_path):
+    """Issue 26: the upload form and the API take an SV file beside the small-variant file, with the same checks
+    as import_case --sv-vcf; a file of other samples stops the whole import and nothing is kept."""
+    from genomes.models import StructuralVariantImport
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+
+    def post(sv_name):
+        with open(public_file("scout-demo/643594.ped"), "rb") as p, \
+                open(public_file("scout-demo/643594.clinical.vcf.gz"), "rb") as v, \
+                open(public_file(sv_name), "rb") as sv:
+            return client.post(reverse("api_case_import"), {
+                "patient_group": "RARE", "department": "kg-a", "pedigree": p, "vcf": v, "sv_vcf": sv,
+                "case_identifier": "API-SV"}, HTTP_AUTHORIZATION=f"Bearer {batch_token}")
+
+    refused = post("sv-cnv/varfish-delly2-NA12878-trio.vcf")
+    assert refused.status_code == 400 and refused.json()["file"] == "varfish-delly2-NA12878-trio.vcf"
+    assert "not in the pedigree" in refused.json()["problem"]
+    assert not Case.objects.filter(identifier="API-SV").exists() and not any(settings.UPLOAD_DIR.iterdir())
+    accepted = post("sv-cnv/scout-643594.clinical.SV.vcf.gz")
+    assert accepted.status_code == 202, accepted.content
+    sv_import = StructuralVariantImport.objects.get(case__identifier="API-SV")
+    assert sv_import.vcf_name == "643594.clinical.SV.vcf.gz" and accepted.json()["sv_job_id"] == sv_import.job_id

@@ -1,4 +1,5 @@
-"""The configured bounds on a case's VCF (settings VCF_MAX_*), for the reader, the screen and the workers."""
+"""The configured bounds on a case's VCF files (settings VCF_MAX_*), for the reader, the screen, the workers and the
+SV import."""
 from django.conf import settings
 
 from genomes.vcf.limits import ReadLimits
