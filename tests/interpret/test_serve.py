@@ -20,6 +20,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def _alive(process) -> bool:
+    import psutil
+
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.mark.worker
 def test_serve_brings_up_web_and_worker_and_ctrl_c_stops_everything(transactional_db, tmp_path):
     port = free_port()
@@ -42,8 +51,13 @@ def test_serve_brings_up_web_and_worker_and_ctrl_c_stops_everything(transactiona
         import psutil
 
         worker = next(p for p in psutil.Process(serve.pid).children() if "celery" in " ".join(p.cmdline()))
+        pool = worker.children(recursive=True)  # its pool process, which would outlive it (serve kills its group)
         worker.kill()
         wait_for_line(log_path, "starting it again", serve, timeout=20)
+        gone = time.monotonic() + 10
+        while [p for p in pool if _alive(p)]:
+            assert time.monotonic() < gone, "the dead worker's pool process outlived it"
+            time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
             assert response.status == 200
         deadline = time.monotonic() + 60

@@ -52,8 +52,10 @@ class Command(BaseCommand):
                           "--hostname", f"worker@{socket.gethostname()}",
                           # the reanalysis schedule (settings.CELERY_BEAT_SCHEDULE) runs beside the worker
                           "--beat", "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")]
+        # The worker runs in a process group of its own: when its main process dies (killed, out of memory) its
+        # pool process is orphaned and ignores Ctrl-C, so the group is what is stopped (here and in _stop).
         if not options["no_worker"]:
-            children["worker"] = subprocess.Popen(worker_command)
+            children["worker"] = subprocess.Popen(worker_command, start_new_session=True)
         restarts: list[float] = []
         # Explicitly, because a shell starting us in the background leaves SIGINT ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -79,7 +81,8 @@ class Command(BaseCommand):
                         raise CommandError(f"the worker exited {len(restarts)} times within "
                                            f"{WORKER_RESTART_WINDOW} s; stopping")
                     self.stderr.write(f"The worker exited with code {child.returncode}; starting it again.")
-                    children["worker"] = subprocess.Popen(worker_command)
+                    _kill_group(child.pid)  # its orphaned pool process, if any
+                    children["worker"] = subprocess.Popen(worker_command, start_new_session=True)
                 time.sleep(0.5)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping web server and worker...")
@@ -133,13 +136,22 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def _stop(self, children):
-        for child in children.values():
+        for name, child in children.items():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for child in children.values():
+        for name, child in children.items():
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+            if name == "worker":
+                _kill_group(child.pid)  # whatever of its pool is left
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
