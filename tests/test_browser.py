@@ -641,3 +641,66 @@ def test_a_tumor_board_prepares_a_meeting_discusses_a_case_records_a_decision_an
     page.wait_for_url("**preset=**")
     chosen = page.wait_for_selector("[data-testid=somatic-preset]")
     assert chosen.evaluate("s => s.options[s.selectedIndex].text") == "Solid tumour somatic"
+
+
+@pytest.mark.browser
+def test_a_geneticist_opens_the_sv_tab_and_narrows_it_with_its_controls(live_server, page, dept_a):
+    """Issue 26: from the case page to the SV tab of Scout's trio; each filter control is used (type, size, region,
+    genes, overlap, FILTER, population and national frequency, dosage, inheritance, all calls, panels, sort)."""
+    import io
+
+    from django.core.management import call_command
+
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from tests.public_data import public_file
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    call_command("import_variants", "643594", "--kind", "sv", "--wait", "--vcf",
+                 public_file("sv-cnv/scout-643594.clinical.SV.vcf.gz"), stdout=io.StringIO())
+    log_in(page, live_server, "gita")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+    page.click("[data-testid=sv-tab]")
+    page.wait_for_selector("[data-testid=sv-table]")
+    rows = page.locator("[data-testid=sv-row]")
+
+    def apply():
+        page.click("[data-testid=sv-filter-form] button[type=submit]")
+        htmx_idle(page)
+
+    page.check("#mode-de_novo")
+    apply()
+    assert rows.count() == 2 and page.locator("[data-testid=sv-low-confidence]").count() == 2
+    page.uncheck("#mode-de_novo")
+    page.check("#all_calls")
+    page.check("#type-INS")
+    apply()
+    assert rows.count() == 5
+    page.uncheck("#type-INS")
+    page.check("#type-DEL")
+    page.fill("#min_length", "1000")
+    page.fill("#max_length", "100000000")
+    page.check("#pass_only")
+    page.fill("#max_population_af", "1")
+    page.fill("#max_national_families", "5")
+    page.select_option("#sort", "length")
+    apply()
+    shown = rows.count()
+    assert 0 < shown < 13 and "DEL" in rows.first.inner_text()
+    page.fill("#min_length", "")  # the region's deletion is 26 bases
+    page.fill("#region", "4")
+    apply()
+    assert rows.count() == 1 and "4:861262" in rows.first.inner_text()
+    for control in ("#overlap-exons", "#dosage_sensitive", "#panel_genes"):
+        page.check(control)
+    page.fill("#genes", "NOSUCHGENE")
+    page.fill("#panels", "")
+    apply()
+    assert rows.count() == 0 and page.locator("text=No call meets these filters").count() == 1
+    page.fill("#min_length", "abc")
+    apply()
+    assert "min_length" in page.inner_text("[data-testid=sv-error]")

@@ -148,3 +148,17 @@ def test_bad_sv_input_is_named_and_nothing_is_stored(scout_trio, department, tmp
                        "--ped", str(write_ped(tmp_path, "F\tS1\t0\t0\t1\t2\n")),
                        "--vcf", str(small_vcf(tmp_path, "s.vcf", ["S1"], GRCH37, "1")), "--wait", "--sv-vcf", source)
     assert code == 1 and "not in the pedigree" in err and Case.objects.count() == cases
+
+
+def test_an_sv_file_of_another_build_is_refused_naming_it(department, tmp_path):
+    """A GRCh37 SV file into a GRCh38 case: refused before anything is stored, naming the file and the contigs."""
+    samples = ["NA12878", "NA12891", "NA12892"]
+    ped = write_ped(tmp_path, "B\tNA12878\tNA12891\tNA12892\t2\t2\nB\tNA12891\t0\t0\t1\t1\nB\tNA12892\t0\t0\t2\t1\n")
+    vcf = small_vcf(tmp_path, "b38.vcf", samples, GRCH38, "chr1")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped", str(ped),
+                       "--vcf", str(vcf), "--wait")
+    assert code == 0, err
+    code, _, err = run("import_variants", "B", "--kind", "sv", "--wait", "--vcf",
+                       public_file("sv-cnv/varfish-delly2-NA12878-trio.vcf"))
+    assert code == 1 and "varfish-delly2-NA12878-trio.vcf" in err and "wrong genome build" in err
+    assert not StructuralVariantImport.objects.exists()
