@@ -28,26 +28,16 @@ class BoundedJSONParser(JSONParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         raw = stream.read() if stream is not None else b""
-        # Brackets and braces count as nesting before the reader recurses into them; a quick count of the
-        # deepest opening run refuses the pathological bodies without parsing them.
-        depth = deepest = 0
-        in_string = escaped = False
-        for byte in raw:
-            if in_string:
-                escaped, in_string = (False, True) if escaped else (byte == 0x5C, byte != 0x22)
-            elif byte == 0x22:
-                in_string = True
-            elif byte in (0x5B, 0x7B):
-                depth += 1
-                deepest = max(deepest, depth)
-                if deepest > MAX_DEPTH:
-                    raise ParseError(f"JSON nested more than {MAX_DEPTH} levels deep")
-            elif byte in (0x5D, 0x7D):
-                depth -= 1
+        encoding = parser_context.get("encoding", "utf-8") if parser_context else "utf-8"
         try:
-            return json.loads(raw.decode(parser_context.get("encoding", "utf-8") if parser_context else "utf-8"))
-        except (ValueError, RecursionError) as error:
+            data = json.loads(raw.decode(encoding))
+        except RecursionError:  # the reader's own limit, about a thousand levels
+            raise ParseError(f"JSON nested more than {MAX_DEPTH} levels deep") from None
+        except ValueError as error:
             raise ParseError(f"JSON parse error: {error}") from None
+        if not _depth_within(data, MAX_DEPTH):
+            raise ParseError(f"JSON nested more than {MAX_DEPTH} levels deep")
+        return data
 
 
 class ObjectJSONParser(BoundedJSONParser):

@@ -125,14 +125,6 @@ def dosage_load(path: Path | str, *, build: str | None = None, by=None,
             "scores": scores}
 
 
-def dosage_genes_covered(*, build: str, chrom: str, start: int, end: int) -> list[dict]:
-    """The curated genes a segment covers, wholly or in part, with their scores."""
-    found = DosageSensitivity.objects.filter(build=build, chrom=chrom, start__lte=end, end__gte=start)
-    return [{"gene": row.gene, "whole": start <= row.start and row.end <= end,
-             "haploinsufficiency": row.haploinsufficiency, "triplosensitivity": row.triplosensitivity}
-            for row in found.order_by("start")]
-
-
 class DosageIndex:
     """The build's curated genes in memory (ClinGen's list is ~1,500 genes), for many calls at once; empty (and
     ``loaded`` False) when no dosage table is loaded for the build."""

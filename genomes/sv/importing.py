@@ -165,6 +165,7 @@ def sv_import_run(job: Job, report) -> dict:
     guarded = GuardedVcf(sv_import.vcf_path, read_limits())
     rows: list[StructuralVariant] = []
     gene_sources: dict[str, int] = {}
+    population_sources: set[str] = set()
     with transaction.atomic():
         with guarded.reading() as vcf:
             for call in read_structural_calls(vcf, build=build, sexes=sexes, caller=caller, reading=reading,
@@ -174,6 +175,8 @@ def sv_import_run(job: Job, report) -> dict:
                     "nearest gene" if genes.nearest else "not annotated" if not genes.annotated else "no gene")
                 gene_sources[source] = gene_sources.get(source, 0) + 1
                 rows.append(_row(case, sv_import, call, positions, width, genes, build))
+                if rows[-1].population_source:
+                    population_sources.add(rows[-1].population_source)
                 if len(rows) >= STORE_BATCH:
                     StructuralVariant.objects.bulk_create(rows)
                     rows = []
@@ -190,11 +193,9 @@ def sv_import_run(job: Job, report) -> dict:
         with transaction.get_connection().cursor() as cursor:
             touched |= clusters_assign(cursor, sv_import_id=sv_import.pk, build=build)
             cluster_observations_recount(cursor, touched)
-        populations = sorted({row for row in StructuralVariant.objects.filter(sv_import=sv_import)
-                             .exclude(population_source="").values_list("population_source", flat=True)})
-        evidence = {"genes": gene_sources, "population_frequency": populations or "not annotated"}
+        evidence = {"genes": gene_sources, "population_frequency": sorted(population_sources) or "not annotated"}
         StructuralVariantImport.objects.filter(pk=sv_import.pk).update(
-            is_current=True, caller=reading.callers[0].name, callers=[c.name for c in reading.callers],
+            caller=reading.callers[0].name, callers=[c.name for c in reading.callers],
             records_read=reading.records, calls_stored=reading.calls, reference_records=reading.reference_records,
             by_type=reading.by_type, evidence=evidence)
     return {"case": case.identifier, "vcf": sv_import.vcf_name, "caller": reading.callers[0].name,

@@ -12,7 +12,7 @@ from the same parent, never). A mode is never claimed without the parents' calls
 leaves de novo unproven."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
@@ -122,10 +122,11 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     samples = list(case.samples.select_related("individual").order_by("position"))
     dosage = DosageIndex(case.genome_build)
     panel_genes = sv_panel_genes(case, settings.panels)
-    if settings.panel_genes_only:
-        settings.conditions.genes = sorted(set(settings.conditions.genes) | set(panel_genes)) or ["(no panel gene)"]
+    conditions = settings.conditions
+    if settings.panel_genes_only:  # a copy: the caller's settings stay as given
+        conditions = replace(conditions, genes=sorted(set(conditions.genes) | set(panel_genes)) or ["(no panel gene)"])
     priority = sv_fitting_any(["de_novo", "ar_hom", "x_linked"], family, case.genome_build) if family else None
-    calls = structural_variants_of(case, settings.conditions, sort=settings.sort, panel_genes=panel_genes,
+    calls = structural_variants_of(case, conditions, sort=settings.sort, panel_genes=panel_genes,
                                    priority=priority)
     if family is not None and settings.proband_carries:
         calls = calls.filter(sv_carried_by(family.proband))
