@@ -3,3 +3,7 @@ from django.dispatch import Signal
 
 # A case's variants were stored (an import committed): the national observations changed. Sent with case_id.
 case_variants_stored = Signal()
+
+# A dosage table was loaded and some genes became established dosage-sensitive (ClinGen score 3) for the build.
+# Sent with build and genes: {symbol: ["haploinsufficiency" and/or "triplosensitivity"]}.
+dosage_genes_established = Signal()

@@ -69,6 +69,13 @@ RULES = {
     "structural_variants": page("GET", CLINICAL_A, **CASE),
     "api_structural_variants": api("POST", CLINICAL_A + ("token_a",), body={"filters": {}}, **CASE_API),
     "classification_start": page("POST", ("alice", "carl"), tina={302}, lars={302}, **CASE),
+    "cnv_classification_start": page("POST", ("alice", "carl"), tina={302}, lars={302}, **CASE),
+    "cnv_classification_detail": page("GET", CLINICAL_A, **DRAFT),
+    "cnv_classification_points": page("POST", ("alice", "carl"), tina={302}, lars={302}, **DRAFT),
+    "cnv_classification_transition": page("POST", ("alice", "carl"), tina={302}, lars={302}, **DRAFT),
+    "api_cnv_classification_start": api("POST", ("alice", "carl", "token_a"), body={"condition": "delay"},
+                                        tina={403}, lars={403}, **CASE_API),
+    "api_cnv_classification_detail": api("GET", CLINICAL_A + ("token_a",), {404}),
     "classification_conflicts": page("GET", ALL),
     "classification_detail": page("GET", CLINICAL_A, **DRAFT),
     "classification_criterion": page("POST", ("alice", "carl"), tina={403}, lars={403}, **DRAFT),
@@ -160,6 +167,7 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
     classification = classification_start(variant=variant_id_variant(row.variant_id), gene="SEMA4A", condition="RP35",
                                           mode_of_inheritance="AD", by=alice, department=dept_a, case=trio)
     job = Job.objects.get(case_import__case=trio)
+    call, cnv = _trio_deletion_classified(trio, alice)
     Job.objects.filter(pk=job.pk).update(created_by=alice)
     # token_b's owner is a geneticist of both departments: the token, scoped to B, must act as B alone on every
     # route (a scope is not the user's rights).
@@ -189,6 +197,8 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
         "case_id": trio.pk,
         "variant_id": row.variant_id,
         "classification_id": classification.pk,
+        "cnv_classification_id": cnv.pk,
+        "call_id": call.pk,
         "report_id": report.pk,
         "figure": "cases",
         "alert_id": alert.pk,
@@ -199,6 +209,21 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
         "fmt": "tsv",
     }
     return people, tokens, args
+
+
+def _trio_deletion_classified(trio, alice):
+    """The trio's Manta SVs imported, and a draft CNV classification of its first deletion by alice."""
+    import io
+
+    from django.core.management import call_command
+
+    from interpret.classification.cnv_services import cnv_classification_start
+    from tests.public_data import public_file
+
+    call_command("import_variants", trio.identifier, "--kind", "sv", "--wait", "--vcf",
+                 public_file("sv-cnv/scout-643594.clinical.SV.vcf.gz"), stdout=io.StringIO())
+    call = trio.structural_variants.filter(svtype="DEL").order_by("id").first()
+    return call, cnv_classification_start(case=trio, call_id=call.pk, condition="developmental delay", by=alice)
 
 
 def panel_file():
@@ -220,6 +245,8 @@ def url_of(pattern, args) -> str:
     for name in pattern.pattern.converters:
         if name == "code":
             values[name] = "RARE" if pattern.name == "patient_group_cases" else "heart"
+        elif name == "classification_id" and "cnv_" in pattern.name:
+            values[name] = args["cnv_classification_id"]
         elif name == "action":
             values[name] = "submit"
         elif name == "label" and pattern.name in ("panel_version_download", "api_panel_version_export",

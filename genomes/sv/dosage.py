@@ -107,6 +107,7 @@ def dosage_load(path: Path | str, *, build: str | None = None, by=None,
     duplicated = sorted({g for g in genes if genes.count(g) > 1})
     if duplicated:
         raise InputFileError(Path(path).name, None, "Gene Symbol", f"listed twice: {', '.join(duplicated[:5])}")
+    established_before = _established(read.build)
     with transaction.atomic():
         replaced = DosageSensitivity.objects.filter(build=read.build).delete()[0]
         for row in read.rows:
@@ -115,6 +116,15 @@ def dosage_load(path: Path | str, *, build: str | None = None, by=None,
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="dosage_sensitivity",
                      object_id=read.build, details={"source": read.source, "genes": len(read.rows),
                                                     "replaced": replaced})
+        newly = {gene: sorted(set(kinds) - set(established_before.get(gene, ())))
+                 for gene, kinds in _established(read.build).items()}
+        newly = {gene: kinds for gene, kinds in newly.items() if kinds}
+        if newly:
+            from genomes.signals import dosage_genes_established
+
+            build_ = read.build
+            transaction.on_commit(lambda: dosage_genes_established.send(sender=DosageSensitivity, build=build_,
+                                                                        genes=newly))
     scores = {"haploinsufficiency": {}, "triplosensitivity": {}}
     for row in read.rows:
         for kind in scores:
@@ -122,7 +132,18 @@ def dosage_load(path: Path | str, *, build: str | None = None, by=None,
             key = "not evaluated" if value is None else str(value)
             scores[kind][key] = scores[kind].get(key, 0) + 1
     return {"build": read.build, "source": read.source, "genes": len(read.rows), "replaced": replaced,
-            "scores": scores}
+            "scores": scores, "newly_established": newly}
+
+
+def _established(build: str) -> dict[str, list[str]]:
+    """Gene -> the dosage kinds established for it (ClinGen score 3) in the build's table."""
+    found: dict[str, list[str]] = {}
+    for gene, hi, ts in DosageSensitivity.objects.filter(build=build).values_list(
+            "gene", "haploinsufficiency", "triplosensitivity"):
+        kinds = [kind for kind, score in (("haploinsufficiency", hi), ("triplosensitivity", ts)) if score == 3]
+        if kinds:
+            found[gene] = kinds
+    return found
 
 
 class DosageIndex:

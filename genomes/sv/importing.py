@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from core.audit import Action, AuditContext, audit_record
@@ -24,11 +25,18 @@ from genomes.variant_identity import GenomeBuild, xpos
 
 ZYGOSITY_CODES = {"ref": 0, "het": 1, "hom": 2, "hemi": 3, "called": 4, "no_call": -1}
 STORE_BATCH = 5_000
-# Population frequency of a structural call, when the file carries one (first found wins): gnomAD-SV through
-# GATK-SV's annotation, Scout/MIP's 1000G-SV and SweGen fields, a generic AF from a population file.
-POPULATION_FIELDS = (("gnomAD_V2_AF", "gnomAD-SV v2"), ("gnomad_svAF", "gnomAD-SV"), ("GNOMAD_SV_AF", "gnomAD-SV"),
-                     ("1000GAF", "1000 Genomes SV"), ("swegen_sv_AF", "SweGen SV"), ("clinical_genomics_mipAF",
-                                                                                     "local SV database"))
+# What the population frequency fields of structural calls are called on pages (the fields themselves are the
+# site's field map, genomes.vcf.evidence_fields "sv_population_af"; a field the map adds is named as it is).
+POPULATION_LABELS = {"gnomAD_V2_AF": "gnomAD-SV v2", "gnomad_svAF": "gnomAD-SV", "GNOMAD_SV_AF": "gnomAD-SV",
+                     "gnomAD_SV_AF": "gnomAD-SV", "1000GAF": "1000 Genomes SV", "swegen_sv_AF": "SweGen SV",
+                     "clinical_genomics_mipAF": "local SV database"}
+
+
+def population_fields() -> tuple[str, ...]:
+    """The INFO fields read for a structural call's population frequency, first found wins."""
+    from genomes.vcf.evidence_fields import load_field_map
+
+    return tuple(load_field_map(settings.VARIANT_FIELD_MAP_FILE)["sv_population_af"])
 
 
 class SvImportError(Exception):
@@ -105,19 +113,21 @@ def sv_header_check(vcf_path: Path | str, sample_names: set[str]) -> None:
                              if unknown else "the file has no sample columns: no genotype to store")
 
 
-def _population(info: dict) -> tuple[float | None, str]:
-    for field, source in POPULATION_FIELDS:
+def _population(info: dict, fields: tuple[str, ...]) -> tuple[float | None, str]:
+    for field in fields:
+        source = POPULATION_LABELS.get(field, field)
         value = info.get(field)
         if value not in (None, "", "."):
             try:
-                return float(value[0] if isinstance(value, (tuple, list)) else value), source
+                # cyvcf2 gives Float fields in single precision: 0.02 comes back 0.0199999995
+                return float(f"{float(value[0] if isinstance(value, (tuple, list)) else value):.6g}"), source
             except (TypeError, ValueError):
                 continue
     return None, ""
 
 
 def _row(case: Case, sv_import: StructuralVariantImport, call: StructuralCall, positions: list[int], width: int,
-         genes, build: str) -> StructuralVariant:
+         genes, build: str, population: tuple[str, ...]) -> StructuralVariant:
     genotypes = [-1] * width
     details: list[dict | None] = [None] * width
     for position, sample in zip(positions, call.samples):
@@ -126,7 +136,7 @@ def _row(case: Case, sv_import: StructuralVariantImport, call: StructuralCall, p
             ("gt", sample.gt), ("cn", sample.cn), ("gq", sample.gq), ("pr", list(sample.pr) if sample.pr else None),
             ("sr", list(sample.sr) if sample.sr else None), ("ft", sample.ft),
             ("pl", list(sample.pl) if sample.pl else None)) if value not in (None, "")}
-    af, source = _population(call.info)
+    af, source = _population(call.info, population)
     return StructuralVariant(
         case=case, sv_import=sv_import, chrom=call.chrom, start=call.start, end=call.end,
         xstart=xpos(call.chrom, call.start), xend=xpos(call.chrom, max(call.end, call.start)), svtype=call.svtype,
@@ -166,6 +176,7 @@ def sv_import_run(job: Job, report) -> dict:
     rows: list[StructuralVariant] = []
     gene_sources: dict[str, int] = {}
     population_sources: set[str] = set()
+    population = population_fields()
     with transaction.atomic():
         with guarded.reading() as vcf:
             for call in read_structural_calls(vcf, build=build, sexes=sexes, caller=caller, reading=reading,
@@ -174,7 +185,7 @@ def sv_import_run(job: Job, report) -> dict:
                 source = genes.overlaps[0].source if genes.overlaps else (
                     "nearest gene" if genes.nearest else "not annotated" if not genes.annotated else "no gene")
                 gene_sources[source] = gene_sources.get(source, 0) + 1
-                rows.append(_row(case, sv_import, call, positions, width, genes, build))
+                rows.append(_row(case, sv_import, call, positions, width, genes, build, population))
                 if rows[-1].population_source:
                     population_sources.add(rows[-1].population_source)
                 if len(rows) >= STORE_BATCH:

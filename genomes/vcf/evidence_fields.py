@@ -35,6 +35,13 @@ DEFAULT_INFO_FIELDS: dict[str, tuple[str, ...]] = {
     # Besides these, any INFO field whose description lays out [Allele|]...|Consequence is one (genomes.vcf.header).
     "consequence": ("CSQ", "ANN", "VEP"),
 }
+# Structural calls' population frequency (genomes.sv.importing), the first of these a record carries: gnomAD-SV
+# through GATK-SV's annotation and other pipelines, Scout/MIP's 1000G-SV and SweGen fields, a local SV database.
+# In the same site file as the small-variant fields ({"sv_population_af": ["MY_SV_AF"]}).
+SV_INFO_FIELDS: dict[str, tuple[str, ...]] = {
+    "sv_population_af": ("gnomAD_V2_AF", "gnomad_svAF", "GNOMAD_SV_AF", "gnomAD_SV_AF", "1000GAF", "swegen_sv_AF",
+                         "clinical_genomics_mipAF"),
+}
 # Fields read from every source the header declares (the highest value wins); the others from the first.
 MULTI_SOURCE_FIELDS = frozenset({"gnomad_popmax"})
 # What each source of evidence is called on pages and in the import summary.
@@ -88,13 +95,14 @@ def load_field_map(path: str | None) -> dict[str, tuple[str, ...]]:
     """The defaults, with a site's JSON file ({"gnomad_popmax": ["MAX_POP_AF:AF_popmax"], ...}) in front: a
     name ``KEY:SUB`` is the sub-field SUB of the structured INFO field KEY."""
     if not path:
-        return dict(DEFAULT_INFO_FIELDS)
+        return {**DEFAULT_INFO_FIELDS, **SV_INFO_FIELDS}
     overrides = json.loads(Path(path).read_text())
-    unknown = set(overrides) - set(DEFAULT_INFO_FIELDS)
+    known = {**DEFAULT_INFO_FIELDS, **SV_INFO_FIELDS}
+    unknown = set(overrides) - set(known)
     if unknown:
         raise ValueError(f"{path}: unknown variant field(s) {', '.join(sorted(unknown))}; "
-                         f"known: {', '.join(DEFAULT_INFO_FIELDS)}")
-    merged = dict(DEFAULT_INFO_FIELDS)
+                         f"known: {', '.join(known)}")
+    merged = dict(known)
     merged.update({k: tuple(v) for k, v in overrides.items()})
     return merged
 
@@ -106,8 +114,8 @@ def resolve_info_sources(info_fields: dict[str, tuple[str, ...]], info_ids: set[
     descriptions = descriptions or {}
     resolved: dict[str, tuple[InfoSource, ...]] = {}
     for ours, candidates in info_fields.items():
-        if ours == "consequence":
-            continue  # genomes.vcf.header finds the consequence annotation
+        if ours == "consequence" or ours in SV_INFO_FIELDS:
+            continue  # genomes.vcf.header finds the consequence annotation; SV fields are genomes.sv's
         found: list[InfoSource] = []
         for candidate in candidates:
             source = _info_source(ours, candidate, info_ids, descriptions)

@@ -76,3 +76,55 @@ def cnv_class(points: float) -> str:
     if points <= -0.90:
         return "likely_benign"
     return "uncertain_significance"
+
+
+# The scoresheets' evidence codes with their suggested points and the range a curator may give (Riggs et al. 2020,
+# tables 1 and 2). Section 4 (case evidence from the literature) adds at most 0.90 in either direction, section 5
+# (the case's own family) at most 0.45 upwards and 0.45 downwards, as the scoresheets cap them.
+RULE_SET, RULE_SET_VERSION = "ACMG/ClinGen CNV technical standards (Riggs et al. 2020)", "2020"
+_SHARED_SECTIONS_3_TO_5 = {
+    "3A": (0.0, 0.0, 0.0), "3B": (0.45, 0.45, 0.45), "3C": (0.90, 0.90, 0.90),
+    "4A": (0.15, 0.0, 0.45), "4B": (0.45, 0.0, 0.45), "4C": (0.30, 0.0, 0.45), "4D": (0.15, 0.0, 0.30),
+    "4E": (0.10, 0.0, 0.30), "4F": (0.15, 0.0, 0.45), "4G": (0.10, 0.0, 0.30), "4H": (0.15, 0.0, 0.30),
+    "4I": (-0.45, -0.45, 0.0), "4J": (-0.30, -0.30, 0.0), "4K": (-0.15, -0.30, 0.0), "4L": (0.10, 0.0, 0.30),
+    "4M": (0.10, 0.0, 0.15), "4N": (-0.90, -0.90, -0.10), "4O": (-1.00, -1.00, -1.00),
+    "5A": (0.45, 0.0, 0.45), "5B": (-0.30, -0.45, 0.0), "5C": (-0.15, -0.30, 0.0), "5D": (0.45, 0.0, 0.45),
+    "5E": (0.10, 0.0, 0.15), "5F": (0.0, 0.0, 0.0), "5G": (0.10, 0.0, 0.15), "5H": (0.30, 0.0, 0.30),
+}
+LOSS_CODES = {
+    "1A": (0.0, 0.0, 0.0), "1B": (-0.60, -0.60, -0.60),
+    "2A": (1.00, 1.00, 1.00), "2B": (0.0, 0.0, 0.0), "2C-1": (0.90, 0.45, 1.00), "2C-2": (0.0, 0.0, 0.45),
+    "2D-1": (0.0, 0.0, 0.0), "2D-2": (0.90, 0.45, 1.00), "2D-3": (0.30, 0.0, 0.45), "2D-4": (0.90, 0.45, 1.00),
+    "2E": (0.90, 0.0, 0.90), "2F": (-1.00, -1.00, -1.00), "2G": (0.0, 0.0, 0.0), "2H": (0.15, 0.15, 0.15),
+    **_SHARED_SECTIONS_3_TO_5,
+}
+GAIN_CODES = {
+    "1A": (0.0, 0.0, 0.0), "1B": (-0.60, -0.60, -0.60),
+    "2A": (1.00, 1.00, 1.00), "2B": (0.0, 0.0, 0.0), "2C": (-1.00, -1.00, -1.00), "2D": (-1.00, -1.00, -1.00),
+    "2E": (0.0, 0.0, 0.0), "2F": (-1.00, -1.00, -1.00), "2G": (0.0, 0.0, 0.0), "2H": (0.0, 0.0, 0.0),
+    "2I": (0.0, 0.0, 0.0), "2J": (0.0, 0.0, 0.0), "2K": (0.45, 0.45, 0.45), "2L": (0.0, 0.0, 0.0),
+    "3A": (0.0, 0.0, 0.0), "3B": (0.45, 0.45, 0.45), "3C": (0.90, 0.90, 0.90),
+    **{code: value for code, value in _SHARED_SECTIONS_3_TO_5.items() if code[0] in "45"},
+}
+SECTION_CAPS = {"4": (-0.90, 0.90), "5": (-0.45, 0.45)}
+
+
+def cnv_codes(direction: str) -> dict[str, tuple[float, float, float]]:
+    """code -> (suggested points, least, most) of the loss or gain scoresheet."""
+    return LOSS_CODES if direction == "loss" else GAIN_CODES
+
+
+def cnv_total(applied: dict[str, float]) -> float:
+    """The scoresheet's total: the applied codes' points, sections 4 and 5 within their caps (4O, common
+    population variation, is benign on its own and is not capped)."""
+    by_section: dict[str, float] = {}
+    total = 0.0
+    for code, points in applied.items():
+        if code == "4O" or code[0] not in SECTION_CAPS:
+            total += points
+        else:
+            by_section[code[0]] = by_section.get(code[0], 0.0) + points
+    for section, points in by_section.items():
+        least, most = SECTION_CAPS[section]
+        total += min(max(points, least), most)
+    return round(total, 2)

@@ -49,8 +49,7 @@ class CaseStructuralVariants(APIView):
     as the SV tab shows them (interpret.analysis.structural). More than VIEW_PAGE_ROWS at once is an export."""
 
     def post(self, request, case_id: int):
-        from genomes.sv.selectors import SvFilterError
-        from interpret.analysis.structural import structural_analysis, sv_settings_from
+        from interpret.analysis.kinds import AnalysisInputError, analyse
 
         case = case_for_request(request, case_id)
         data = request.data
@@ -63,12 +62,12 @@ class CaseStructuralVariants(APIView):
         try:
             page = max(1, int(data.get("page") or 1))
             page_size = min(1000, max(1, int(data.get("page_size") or 100)))
-            result = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or []),
-                                         page=page, page_size=page_size)
-        except (SvFilterError, ValueError, TypeError) as exc:
+            result = analyse(case, "sv", values, user=request.user, via=FilterRun.Via.API, page=page,
+                             page_size=page_size)
+        except (AnalysisInputError, ValueError, TypeError) as exc:
             return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         patient_rows_read(user=request.user, department=case.department, rows=len(result.rows),
                           object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
-                          details={"via": "api", "page": page})
+                          details={"via": "api", "page": page, "filter_run": result.filter_run.pk})
         return Response({"case": case.identifier, "count": result.count, "page": page, "page_size": page_size,
-                         "calls": result.rows})
+                         "filter_run": result.filter_run.pk, "settings": result.settings, "calls": result.rows})

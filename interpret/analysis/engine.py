@@ -332,7 +332,8 @@ def row_in_analysis(case, case_import, row: dict, *, user) -> dict:
     """How the analysis shows one stored row outside a run (the variant page): with the panels and filters of the
     user's latest run on this import, else the case's defaults, so that its transcript and score are the ones the
     variant table showed. Returns its panel entry, the panel's genes and the transcript choice."""
-    run = (FilterRun.objects.filter(case=case, case_import=case_import, user=user).order_by("-created_at").first()
+    run = (FilterRun.objects.filter(case=case, kind="small", case_import=case_import, user=user)
+           .order_by("-created_at").first()
            if user is not None and getattr(user, "pk", None) else None)
     try:
         settings = normalise_settings(filter_run_settings(run) if run else None)
@@ -350,17 +351,30 @@ def row_in_analysis(case, case_import, row: dict, *, user) -> dict:
 
 
 def _record_run(case, case_import, user, via, preset, settings, versions, candidates, milliseconds) -> FilterRun:
-    """Paging and re-sorting the same filters is not a new run: the user's latest identical run is reused."""
+    return record_run(case, kind=FilterRun.Kind.SMALL, user=user, via=via, preset=preset, settings=settings,
+                      versions=versions, result_count=len(candidates), milliseconds=milliseconds,
+                      case_import=case_import)
+
+
+def record_run(case, *, kind: str, user, via: str, settings: dict, versions, result_count: int, milliseconds: int,
+               preset=None, case_import=None, sv_imports=()) -> FilterRun:
+    """The run of any variant kind, as the case's history, reports and reanalysis read it. Paging and re-sorting
+    the same filters is not a new run: the user's latest identical run of the kind on the same data is reused."""
     unsorted = without_sorting(settings)
-    last = FilterRun.objects.filter(case=case, user=user, case_import=case_import).order_by("-created_at").first()
+    last = FilterRun.objects.filter(case=case, user=user, kind=kind, case_import=case_import).order_by(
+        "-created_at").first()
     if last is not None and without_sorting(last.filters) == unsorted \
             and sorted(last.panel_versions.values_list("pk", flat=True)) == sorted(v.pk for v in versions) \
+            and sorted(last.sv_imports.values_list("pk", flat=True)) == sorted(i.pk for i in sv_imports) \
             and last.via == via:
         return last
     with transaction.atomic():
-        run = FilterRun.objects.create(case=case, case_import=case_import, user=user, via=via, preset=preset,
-                                       filters=settings, result_count=len(candidates), milliseconds=milliseconds)
+        run = FilterRun.objects.create(case=case, kind=kind, case_import=case_import, user=user, via=via,
+                                       preset=preset, filters=settings, result_count=result_count,
+                                       milliseconds=milliseconds)
         run.panel_versions.set(versions)
+        if sv_imports:
+            run.sv_imports.set(sv_imports)
     return run
 
 

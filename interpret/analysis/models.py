@@ -42,8 +42,17 @@ class FilterRun(models.Model):
         API = "api", "API"
         COMMAND = "command", "Command line"
 
+    class Kind(models.TextChoices):
+        # Each variant kind filters its own storage (interpret.analysis.kinds); the run is recorded alike.
+        SMALL = "small", "Small variants"
+        SV = "sv", "Structural and copy-number variants"
+
     case = models.ForeignKey("genomes.Case", on_delete=models.CASCADE, related_name="filter_runs")
-    case_import = models.ForeignKey("genomes.CaseImport", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SMALL)
+    case_import = models.ForeignKey("genomes.CaseImport", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="+", help_text="The small-variant import it ran on (small runs)")
+    sv_imports = models.ManyToManyField("genomes.StructuralVariantImport", blank=True, related_name="+",
+                                        help_text="The SV files it ran on (SV runs)")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     via = models.CharField(max_length=10, choices=Via.choices)
     preset = models.ForeignKey(FilterPreset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

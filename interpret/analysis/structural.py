@@ -108,6 +108,7 @@ def _modes(row, family) -> tuple[list[str], list[str]]:
 class SvResult:
     count: int          # the calls meeting the settings
     rows: list[dict]    # the ones asked for (a page, or all)
+    panel_versions: list = field(default_factory=list)  # the panel versions whose genes it marked
 
 
 def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
@@ -121,7 +122,7 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     family = family_of_case(case)
     samples = list(case.samples.select_related("individual").order_by("position"))
     dosage = DosageIndex(case.genome_build)
-    panel_genes = sv_panel_genes(case, settings.panels)
+    versions, panel_genes = sv_panel_genes(case, settings.panels)
     conditions = settings.conditions
     if settings.panel_genes_only:  # a copy: the caller's settings stay as given
         conditions = replace(conditions, genes=sorted(set(conditions.genes) | set(panel_genes)) or ["(no panel gene)"])
@@ -158,7 +159,7 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     for row in rows:
         row["national"] = counts.get(row["cluster"], {"germline_carriers": 0, "germline_families": 0,
                                                        "somatic_carriers": 0})
-    return SvResult(count, rows)
+    return SvResult(count, rows, versions)
 
 
 def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
@@ -209,8 +210,8 @@ def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
     return found
 
 
-def sv_panel_genes(case: Case, panels: list[str]) -> list[str]:
-    """The green and amber genes of the named panel versions, else of the patient group's default panels."""
+def sv_panel_genes(case: Case, panels: list[str]) -> tuple[list, list[str]]:
+    """(the named panel versions, else the patient group's default ones; their green and amber genes)."""
     from django.core.exceptions import ValidationError
 
     from interpret.analysis.engine import resolve_panel_versions
@@ -221,7 +222,7 @@ def sv_panel_genes(case: Case, panels: list[str]) -> list[str]:
     except ValidationError as error:
         raise SvFilterError(f"panels: {'; '.join(error.messages)}") from None
     entries = gene_set(versions, confidences=("green", "amber")) if versions else {}
-    return sorted({entry["symbol"] for found in entries.values() for entry in found})
+    return versions, sorted({entry["symbol"] for found in entries.values() for entry in found})
 
 
 def _row(call, family, samples, dosage: DosageIndex) -> dict:
@@ -291,3 +292,32 @@ def sv_settings_from(values, *, many) -> SvSettings:
         proband_carries=str(values.get("all_calls") or "").lower() not in ("1", "true", "on"))
     settings.conditions.validate()
     return settings
+
+
+def structural_call(case: Case, call_id: int) -> dict | None:
+    """One of the case's calls as the SV tab shows it (genes, modes, dosage, CNV points), with its HGVS-style and
+    ISCN-style descriptions; None when the case has no such call."""
+    from genomes.sv.callers import CALLERS
+    from genomes.sv.descriptions import sv_hgvs, sv_iscn
+
+    call = StructuralVariant.objects.filter(case=case, pk=call_id).first()
+    if call is None:
+        return None
+    family = family_of_case(case)
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    row = _row(call, family, samples, DosageIndex(case.genome_build))
+    caller = CALLERS.get(call.caller)
+    proband_call = (call.sample_calls[family.proband] if family is not None and family.proband < len(
+        call.sample_calls) else None) or {}
+    copy_number = proband_call.get("cn")
+    if copy_number is None and family is not None and row["copy_number_change"]:
+        zygosity = call.genotypes[family.proband]
+        copy_number = {HET: (1, 3), HOM: (0, 4), HEMI: (0, 2)}.get(zygosity, (None, None))[
+            0 if row["copy_number_change"] == "loss" else 1]
+    row["hgvs"] = sv_hgvs(build=case.genome_build, chrom=call.chrom, start=call.start, end=call.end,
+                          svtype=call.svtype, direction=row["copy_number_change"], cipos=call.cipos,
+                          ciend=call.ciend, from_depth=bool(caller and caller.copy_number))
+    row.update(sv_iscn(build=case.genome_build, chrom=call.chrom, start=call.start, end=call.end,
+                       svtype=call.svtype, direction=row["copy_number_change"], copy_number=copy_number))
+    row["proband_zygosity"] = ZYGOSITY_LABELS[call.genotypes[family.proband]] if family is not None else ""
+    return row

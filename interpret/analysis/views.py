@@ -68,14 +68,14 @@ def _analysis(request, case):
     resumed = None
     if not filters and not request.GET.get("preset") and not request.GET.get("run") \
             and not request.GET.get("defaults"):
-        resumed = (FilterRun.objects.filter(case=case, user=request.user, case_import__is_current=True)
+        resumed = (FilterRun.objects.filter(case=case, user=request.user, kind="small", case_import__is_current=True)
                    .select_related("preset").order_by("-created_at").first())
         if resumed is not None:
             result = run_analysis(case, filter_run_settings(resumed), preset=None, user=request.user,
                                   via=FilterRun.Via.BROWSER, reuse=True)
             return result, resumed.preset, resumed
     if request.GET.get("run"):
-        run = FilterRun.objects.filter(case=case, pk=posted_number(request.GET["run"], "run")).first()
+        run = FilterRun.objects.filter(case=case, kind="small", pk=posted_number(request.GET["run"], "run")).first()
         if run is None:
             raise Http404("No such filter run on this case")
         filters = {**filter_run_settings(run), **filters}
@@ -226,23 +226,31 @@ def case_detail(request, case_id: int):
 
 def structural_variants(request, case_id: int):
     """The case's SV/CNV tab: its calls filtered, with the inheritance modes they fit and why a fit is doubtful."""
-    from interpret.analysis.structural import INHERITANCE_MODES, SvFilterError, structural_analysis, sv_settings_from
+    from interpret.analysis.kinds import AnalysisInputError, analyse
+    from interpret.analysis.structural import INHERITANCE_MODES
+    from interpret.classification.cnv_services import cnv_classifications_of_case
 
     case = case_for_request(request, case_id)
     error, rows, page = None, [], None
     try:
-        settings_ = sv_settings_from(request.GET, many=request.GET.getlist)
         number = max(1, posted_number(request.GET.get("page") or "1", "page"))
-        result = structural_analysis(case, settings_, page=number, page_size=settings.VIEW_PAGE_ROWS)
-    except (SvFilterError, ValidationError) as exc:
-        error = str(exc) if isinstance(exc, SvFilterError) else "; ".join(exc.messages)
+        values = {key: request.GET.get(key) for key in request.GET}
+        values.update({key: request.GET.getlist(key) for key in ("types", "genes", "overlaps", "inheritance",
+                                                                  "panels")})
+        result = analyse(case, "sv", values, user=request.user, via=FilterRun.Via.BROWSER, page=number,
+                         page_size=settings.VIEW_PAGE_ROWS)
+    except (AnalysisInputError, ValidationError) as exc:
+        error = str(exc) if isinstance(exc, AnalysisInputError) else "; ".join(exc.messages)
     if error is None:
         # the page object of the count the database gave, holding only this page's rows
         page = Paginator(range(result.count), settings.VIEW_PAGE_ROWS).get_page(number)
         rows = result.rows
+        classified = cnv_classifications_of_case(case)
+        for row in rows:
+            row["cnv_classification"] = classified.get(row["id"])
         patient_rows_read(user=request.user, department=case.department, rows=len(rows),
                           object_type="structural_variants", object_id=case.pk, audit=audit_context(request),
-                          details={"page": page.number, "calls": result.count})
+                          details={"page": page.number, "calls": result.count, "filter_run": result.filter_run.pk})
     params = request.GET.copy()
     params.pop("page", None)
     context = {"case": case, "error": error, "page": page, "rows": rows,

@@ -113,3 +113,73 @@ class Classification(models.Model):
 
     def __str__(self):
         return f"{self.variant} {self.gene} {self.condition} v{self.version} ({self.status})"
+
+
+class CnvClassification(models.Model):
+    """One version of a department's classification of a copy-number variant by the ACMG/ClinGen 2020 CNV
+    technical standards (interpret.acmg.cnv): the same workflow as Classification (draft -> submitted -> final,
+    approved by a second qualified user who neither made nor changed it -> superseded by a reclassification).
+
+    The variant is the national SV cluster (genomes.sv.national), the event as every case that carries it shares
+    it; the call it was started from keeps the coordinates and the descriptions it was made on, frozen.
+    ``points``: per code, the suggestion the platform made and the curator's decision with its points."""
+
+    Status = Classification.Status
+
+    class Direction(models.TextChoices):
+        LOSS = "loss", "Copy-number loss"
+        GAIN = "gain", "Copy-number gain"
+
+    cluster = models.ForeignKey("genomes.SvCluster", on_delete=models.PROTECT, related_name="cnv_classifications")
+    condition = models.CharField(max_length=300)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="cnv_classifications")
+    case = models.ForeignKey("genomes.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    structural_variant = models.ForeignKey("genomes.StructuralVariant", null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    genome_build = models.CharField(max_length=6)
+    chrom = models.CharField(max_length=50)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    genes = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    hgvs = models.CharField(max_length=200, help_text="HGVS-style description of the call it was made on")
+    iscn = models.CharField(max_length=200, blank=True, help_text="ISCN-style description (cytoband when known)")
+    version = models.PositiveIntegerField(default=1)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Classification.Status.choices, default="draft", db_index=True)
+    points = models.JSONField(default=dict, blank=True)
+    total = models.FloatField(default=0.0)
+    result_class = models.CharField(max_length=30, default="uncertain_significance")
+    rule_set = models.CharField(max_length=120)
+    rule_set_version = models.CharField(max_length=40)
+    lock_version = models.PositiveIntegerField(default=1)
+    edited_by = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "condition", "department", "version"],
+                                    name="cnv_classification_version_unique"),
+            models.UniqueConstraint(fields=["cluster", "condition", "department"],
+                                    condition=models.Q(status__in=["draft", "submitted"]),
+                                    name="cnv_classification_one_open_version"),
+            models.UniqueConstraint(fields=["cluster", "condition", "department"], condition=models.Q(status="final"),
+                                    name="cnv_classification_one_final_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.hgvs} {self.condition} v{self.version} ({self.status})"
+
+    @property
+    def class_text(self) -> str:
+        return self.result_class.replace("_", " ").capitalize()

@@ -17,6 +17,7 @@ class Reanalysis(models.Model):
         PANEL = "panel", "Panel version published"
         CLASSIFICATION = "classification", "Classification changed"
         FREQUENCY = "frequency", "Cohort frequency crossed a threshold"
+        DOSAGE = "dosage", "Dosage curation changed"
         SCHEDULE = "schedule", "Scheduled"
         ON_DEMAND = "on_demand", "On demand"
 
@@ -47,6 +48,8 @@ class Alert(models.Model):
         PANEL_GENE = "panel_gene", "Gene newly green on a panel"
         CONFLICT = "conflict", "Classification conflict"
         FREQUENCY = "frequency", "Cohort frequency above the case's threshold"
+        SV_PANEL_GENE = "sv_panel_gene", "CNV covering a gene newly green on a panel"
+        DOSAGE_GENE = "dosage_gene", "CNV covering a newly established dosage-sensitive gene"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"

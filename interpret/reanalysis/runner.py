@@ -11,6 +11,11 @@ each as set-based SQL over all the cases at once (genomes.case_variants), then o
   and between departments whose final classifications of such a variant disagree, "classification conflict".
 - frequency: the case's candidates that more families of the national cohort now carry than the case's
   ``max_cohort_families`` allows.
+- structural (with panel and dosage): the proband's copy-number losses and gains (genomes.sv) that cover a gene
+  newly green on a panel the case was analysed with ("CNV covering a gene newly green"), or a gene newly
+  established as dosage-sensitive in ClinGen's table in the direction that matters (a loss of a
+  haploinsufficient gene, a gain of a triplosensitive one): "CNV covering a newly established dosage-sensitive
+  gene".
 
 Alerts are found again by (department, case, kind, subject): a second run creates none, and notes when an alert's
 evidence changed (an acknowledged or dismissed alert whose evidence changed opens again).
@@ -30,6 +35,7 @@ from core.models import Job
 from genomes import case_variants
 from genomes.models import Case, Variant
 from interpret.acmg.classes import PATHOGENIC_CLASSES, class_in_words, conflict_group
+from interpret.acmg.cnv import cnv_direction
 from interpret.analysis.engine import reanalysis_conditions
 from interpret.analysis.filters import normalise_settings
 from interpret.analysis.models import FilterRun, VariantTag
@@ -38,7 +44,7 @@ from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reporting.models import Report
 from panels.models import PanelVersion
 
-CHECKS = ("panel", "classification", "frequency")
+CHECKS = ("panel", "classification", "frequency", "dosage")
 CHUNK = 250  # cases per statement and per progress step
 
 
@@ -54,6 +60,10 @@ def scope_cases(scope: dict):
         cases = cases.filter(department__code__in=scope["departments"])
     if scope.get("cases"):
         cases = cases.filter(pk__in=scope["cases"])
+    if scope.get("build"):
+        cases = cases.filter(genome_build=scope["build"])
+    if scope.get("with_structural_variants"):
+        cases = cases.filter(sv_imports__is_current=True)
     if scope.get("variants"):
         carrying = {case_id for _, case_id in case_variants.current_cases_carrying(scope["variants"])}
         cases = cases.filter(pk__in=carrying)
@@ -83,6 +93,8 @@ def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
             alerts += _frequency_alerts(chunk, last_runs)
         if "classification" in reanalysis.checks:
             alerts += _classification_alerts(chunk, last_runs, reanalysis.scope.get("variants"))
+        if "dosage" in reanalysis.checks:
+            alerts += _dosage_alerts(chunk, reanalysis.scope.get("dosage_genes"))
         report(min(offset + CHUNK, total), total, f"{min(offset + CHUNK, total):,} of {total:,} cases re-run")
     counts = alerts_store(alerts, reanalysis)
     return {"cases_rerun": total, "checks": list(reanalysis.checks), **counts,
@@ -90,7 +102,7 @@ def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
 
 
 def _last_runs(case_ids: list[int]) -> dict[int, FilterRun]:
-    runs = (FilterRun.objects.filter(case_id__in=case_ids).order_by("case_id", "-created_at")
+    runs = (FilterRun.objects.filter(case_id__in=case_ids, kind="small").order_by("case_id", "-created_at")
             .distinct("case_id").prefetch_related("panel_versions__panel"))
     return {run.case_id: run for run in runs}
 
@@ -138,7 +150,8 @@ def _panel_alerts(cases: list[Case], last_runs: dict, event) -> list[dict]:
             conditions, params = reanalysis_conditions(case, _settings_of(run))
             key = (tuple(conditions), json.dumps(params, default=str), tuple(genes), new.pk)
             groups[key].append((case, old, new))
-    alerts = []
+    alerts = _structural_panel_alerts([(case, old, new, list(genes)) for (_, _, genes, _), members in groups.items()
+                                       for case, old, new in members])
     for (conditions, params, genes, _), members in groups.items():
         by_case = {case.pk: (case, old, new) for case, old, new in members}
         reported = reported_causative(list(by_case))
@@ -153,6 +166,76 @@ def _panel_alerts(cases: list[Case], last_runs: dict, event) -> list[dict]:
                                  f"has {len(variant_ids)} candidate{'s' if len(variant_ids) != 1 else ''} in it",
                                  {"panel": new.panel.code, "version": new.label, "previous_version": old.label,
                                   "gene": gene, "variants": variant_ids}))
+    return alerts
+
+
+def _proband_cnvs(case_ids: list[int]):
+    """The current copy-number losses and gains the probands of these cases carry (genomes.sv), with their case's
+    proband position."""
+    from genomes.models import StructuralVariant
+    from genomes.selectors import family_of_case
+    from genomes.sv.selectors import sv_carried_by
+
+    for case in Case.objects.filter(pk__in=case_ids, sv_imports__is_current=True).distinct():
+        family = family_of_case(case)
+        if family is None:
+            continue
+        calls = StructuralVariant.objects.filter(case=case, sv_import__is_current=True,
+                                                 svtype__in=["DEL", "DUP", "CNV"]).filter(sv_carried_by(family.proband))
+        for call in calls:
+            direction = cnv_direction(call.svtype, [(c or {}).get("cn") for c in call.sample_calls])
+            if direction:
+                yield case, call, direction
+
+
+def _structural_panel_alerts(members: list[tuple]) -> list[dict]:
+    """CNVs of the proband whose genes (any overlap) are newly green on a panel the case was analysed with."""
+    newly: dict[int, list[tuple]] = defaultdict(list)
+    for case, old, new, genes in members:
+        newly[case.pk].append((old, new, set(genes)))
+    alerts = []
+    for case, call, direction in _proband_cnvs(list(newly)):
+        for old, new, genes in newly[case.pk]:
+            for gene in sorted(genes & set(call.genes)):
+                alerts.append(_alert(
+                    case, Alert.Kind.SV_PANEL_GENE, f"sv-panel:{new.panel.code}:{gene}:{call.cluster_id or call.pk}",
+                    f"{gene} newly green on panel {new.panel.name} v{new.label}: case {case.identifier} has a "
+                    f"copy-number {direction} covering it ({call.chrom}:{call.start}-{call.end})",
+                    {"panel": new.panel.code, "version": new.label, "previous_version": old.label, "gene": gene,
+                     "structural_variant": call.pk, "svtype": call.svtype, "direction": direction}))
+    return alerts
+
+
+def _dosage_alerts(cases: list[Case], genes: dict[str, list[str]] | None) -> list[dict]:
+    """CNVs of the proband covering (in whole or part) a gene established as dosage-sensitive in the direction
+    that matters: ``genes`` the newly established ones (None: every established gene of the build)."""
+    from genomes.models import DosageSensitivity
+
+    wanted = {"loss": 3, "gain": 3}
+    by_build: dict[str, list] = {}
+    alerts = []
+    for case, call, direction in _proband_cnvs([c.pk for c in cases]):
+        if case.genome_build not in by_build:
+            rows = DosageSensitivity.objects.filter(build=case.genome_build)
+            if genes is not None:
+                rows = rows.filter(gene__in=list(genes))
+            by_build[case.genome_build] = list(rows.values_list("gene", "chrom", "start", "end", "haploinsufficiency",
+                                                                "triplosensitivity"))
+        kind = "haploinsufficiency" if direction == "loss" else "triplosensitivity"
+        for gene, chrom, start, end, hi, ts in by_build[case.genome_build]:
+            score = hi if direction == "loss" else ts
+            if chrom != call.chrom or start > call.end or end < call.start or score != wanted[direction]:
+                continue
+            if genes is not None and kind not in genes.get(gene, ()):
+                continue
+            whole = call.start <= start and end <= call.end
+            alerts.append(_alert(
+                case, Alert.Kind.DOSAGE_GENE, f"dosage:{gene}:{call.cluster_id or call.pk}",
+                f"{gene} is now an established {'haploinsufficient' if direction == 'loss' else 'triplosensitive'} "
+                f"gene (ClinGen score 3): case {case.identifier} has a copy-number {direction} covering "
+                f"{'all' if whole else 'part'} of it ({call.chrom}:{call.start}-{call.end})",
+                {"gene": gene, kind: score, "structural_variant": call.pk, "svtype": call.svtype,
+                 "direction": direction, "whole_gene": whole}))
     return alerts
 
 

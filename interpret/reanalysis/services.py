@@ -19,6 +19,7 @@ from interpret.reanalysis.runner import CHECKS, scope_cases
 from panels.models import PanelEvent
 
 TRIGGER_CHECKS = {"panel": ["panel"], "classification": ["classification"], "frequency": ["frequency"],
+                  "dosage": ["dosage"],
                   "all": list(CHECKS)}
 
 
@@ -102,6 +103,13 @@ def classification_finalised(classification) -> Reanalysis:
     """A new or changed final classification: the cases (of every department) carrying its variant."""
     return _reanalysis_create(trigger=Reanalysis.Trigger.CLASSIFICATION, checks=["classification"],
                               scope={"variants": [classification.variant_id]})
+
+
+def dosage_genes_changed(*, build: str, genes: dict[str, list[str]]) -> Reanalysis:
+    """Genes newly established as dosage-sensitive (ClinGen score 3) for a build: every case of the build with
+    structural calls is checked for CNVs covering them."""
+    return _reanalysis_create(trigger=Reanalysis.Trigger.DOSAGE, checks=["dosage"],
+                              scope={"build": build, "dosage_genes": genes, "with_structural_variants": True})
 
 
 def cohort_changed() -> Reanalysis:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from genomes.signals import case_variants_stored
+from genomes.signals import case_variants_stored, dosage_genes_established
 from interpret.analysis.models import FilterRun
 from interpret.classification.models import Classification
 from panels.models import PanelEvent
@@ -53,3 +53,11 @@ def cohort_changed_by_import(sender, case_id, **kwargs):
         from interpret.reanalysis.services import cohort_changed
 
         cohort_changed()
+
+
+@receiver(dosage_genes_established)
+def dosage_curation_changed(sender, build, genes, **kwargs):
+    # Newly established dosage-sensitive genes: the stored CNVs that cover them are worth a second look.
+    from interpret.reanalysis.services import dosage_genes_changed
+
+    dosage_genes_changed(build=build, genes=genes)

@@ -27,7 +27,8 @@ STRENGTH_SUFFIX = {"very_strong": "_VeryStrong", "strong": "_Strong", "moderate"
 
 
 def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[int], consent: str,
-                 filter_run_ids: list[int], transcript_corrections: dict | None = None) -> dict:
+                 filter_run_ids: list[int], transcript_corrections: dict | None = None,
+                 structural_variant_ids: list[int] | None = None) -> dict:
     """``transcript_corrections``: {variant id (text): {"transcript", "reason"}}, an amendment's corrections of
     the transcript a reported variant is named by."""
     current = case.imports.filter(is_current=True).first()
@@ -50,6 +51,7 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
         "secondary_findings": ([_variant(case, current, family, v, shown_by, corrections.get(str(v)))
                                 for v in secondary_variant_ids]
                                if current and consent.strip() else []),
+        "structural_variants": [_structural(case, call_id) for call_id in structural_variant_ids or []],
         "secondary_findings_consent": consent.strip(),
         "qc": _qc(case, current),
     }
@@ -79,7 +81,7 @@ def _shown_by(case, current, filter_run_ids: list[int]) -> dict:
     from interpret.analysis.filters import CONFIDENCE_SETS, normalise_settings
     from panels.selectors import gene_set
 
-    run = FilterRun.objects.filter(case=case, pk__in=filter_run_ids).order_by("-created_at").first()
+    run = FilterRun.objects.filter(case=case, kind="small", pk__in=filter_run_ids).order_by("-created_at").first()
     try:
         settings = normalise_settings(filter_run_settings(run) if run else None)
         versions = resolve_panel_versions(case, settings)
@@ -142,6 +144,35 @@ def _variant(case, current, family, variant_id: int, shown_by: dict, correction:
             "criteria": [code + STRENGTH_SUFFIX.get(entry.get("strength", ""), "")
                          for code, entry in sorted(final.criteria.items())
                          if entry.get("decision") == "applied"]},
+    }
+
+
+def _structural(case, call_id: int) -> dict:
+    """A reported structural or copy-number call: its HGVS-style and ISCN-style descriptions, genes, zygosity,
+    inheritance and the department's final CNV classification of its event (the descriptions that classification
+    was made on)."""
+    from interpret.analysis.structural import structural_call
+    from interpret.classification.models import CnvClassification
+
+    row = structural_call(case, call_id)
+    if row is None:
+        return {"call_id": call_id, "missing": "not in the case's current data"}
+    final = (CnvClassification.objects.filter(cluster_id=row["cluster"], department=case.department, status="final")
+             .order_by("-version").first() if row["cluster"] else None)
+    return {
+        "call_id": call_id, "genome_build": case.genome_build, "svtype": row["svtype"], "length": row["length"],
+        "location": f"{row['chrom']}:{row['start']}-{row['end']}", "hgvs": final.hgvs if final else row["hgvs"],
+        "iscn": final.iscn if final else row["iscn"], "iscn_note": row["note"],
+        "genes": sorted({g["gene"] for g in row["genes"]}), "nearest_gene": row["nearest_gene"],
+        "genes_annotated": row["genes_annotated"], "zygosity": row["proband_zygosity"],
+        "inheritance": [MODE_LABELS.get(m, m) for m in row["inheritance"]], "low_confidence": row["low_confidence"],
+        "dosage_sensitive_genes": [d["gene"] for d in row["dosage_sensitive_genes"]], "caller": row["caller"],
+        "classification": None if final is None else {
+            "id": final.pk, "code": final.result_class, "class": final.result_class.replace("_", " ").capitalize(),
+            "points": final.total, "version": final.version, "condition": final.condition,
+            "rule_set": final.rule_set, "approved_at": final.approved_at.isoformat() if final.approved_at else "",
+            "codes": [f"{code} ({entry['points']:+.2f})" for code, entry in sorted(final.points.items())
+                      if entry.get("decision") == "applied"]},
     }
 
 

@@ -50,6 +50,8 @@ class Report(models.Model):
     variant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
                              help_text="National variants reported, in order")
     secondary_variant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    structural_variant_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                                        help_text="The case's structural and copy-number calls reported, in order")
     filter_run_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
                                 help_text="The filter runs whose exact settings the report states")
     facts = models.JSONField(default=dict, blank=True)

@@ -35,17 +35,20 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     report = case.reports.filter(status=Report.Status.SIGNED).order_by("-version").first()
     if report is not None:
         findings = [v for v in report.facts.get("variants", []) if "missing" not in v]
+        structural = [v for v in report.facts.get("structural_variants", []) if "missing" not in v]
         solved = any((v.get("classification") or {}).get("code") in PATHOGENIC_CLASSES
-                     for v in findings)
+                     for v in findings + structural)
         interpretation = pps.Interpretation(
             id=f"{case.identifier}-report-v{report.version}",
             progress_status=pps.Interpretation.ProgressStatus.SOLVED if solved
             else pps.Interpretation.ProgressStatus.UNSOLVED)
-        condition = next(((v.get("classification") or {}).get("condition") for v in findings
+        condition = next(((v.get("classification") or {}).get("condition") for v in findings + structural
                           if v.get("classification")), "")
         diagnosis = pps.Diagnosis(disease=_disease(condition))
         for number, finding in enumerate(findings):
             diagnosis.genomic_interpretations.append(_genomic_interpretation(case, subject_id, number, finding))
+        for number, finding in enumerate(structural):
+            diagnosis.genomic_interpretations.append(_structural_interpretation(case, subject_id, number, finding))
         interpretation.diagnosis.CopyFrom(diagnosis)
         packet.interpretations.append(interpretation)
     created = Timestamp()
@@ -55,6 +58,9 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
         resources=[pps.Resource(id="hp", name="human phenotype ontology", namespace_prefix="HP",
                                 url="http://purl.obolibrary.org/obo/hp.owl", version=ontology_version(),
                                 iri_prefix="http://purl.obolibrary.org/obo/HP_"),
+                   pps.Resource(id="so", name="Sequence types and features ontology", namespace_prefix="SO",
+                                url="http://purl.obolibrary.org/obo/so.obo", version="unknown",
+                                iri_prefix="http://purl.obolibrary.org/obo/SO_"),
                    pps.Resource(id="geno", name="Genotype Ontology", namespace_prefix="GENO",
                                 url="http://purl.obolibrary.org/obo/geno.owl", version="unknown",
                                 iri_prefix="http://purl.obolibrary.org/obo/GENO_")]))
@@ -85,6 +91,39 @@ def _genomic_interpretation(case, subject_id: str, number: int, finding: dict):
     for syntax, key in (("hgvs.c", "hgvsc"), ("hgvs.p", "hgvsp")):
         if finding.get(key):
             descriptor.expressions.append(pps.Expression(syntax=syntax, value=finding[key]))
+    if finding.get("zygosity") in ZYGOSITY:
+        term, label = ZYGOSITY[finding["zygosity"]]
+        descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=term, label=label))
+    classification = finding.get("classification") or {}
+    variant = pps.VariantInterpretation(
+        acmg_pathogenicity_classification=ACMG.get(classification.get("code"), pps.NOT_PROVIDED),
+        variation_descriptor=descriptor)
+    status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE
+              if classification.get("code") in PATHOGENIC_CLASSES
+              else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
+    return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
+                                     variant_interpretation=variant)
+
+
+STRUCTURAL_TYPES = {"DEL": ("SO:0000159", "deletion"), "DUP": ("SO:1000035", "duplication"),
+                    "INV": ("SO:1000036", "inversion"), "INS": ("SO:0000667", "insertion"),
+                    "BND": ("SO:1000184", "translocation"), "CNV": ("SO:0001019", "copy_number_variation")}
+
+
+def _structural_interpretation(case, subject_id: str, number: int, finding: dict):
+    """A reported structural or copy-number call: its HGVS-style and ISCN-style descriptions as expressions, its
+    type from the Sequence Ontology, and its CNV classification (the ACMG five classes)."""
+    descriptor = pps.VariationDescriptor(id=f"{case.identifier}-structural-variant-{number + 1}",
+                                         label=finding.get("location", ""))
+    if len(finding.get("genes") or []) == 1:
+        gene = finding["genes"][0]
+        descriptor.gene_context.CopyFrom(pps.GeneDescriptor(value_id=f"symbol:{gene}", symbol=gene))
+    for syntax, key in (("hgvs", "hgvs"), ("iscn", "iscn")):
+        if finding.get(key):
+            descriptor.expressions.append(pps.Expression(syntax=syntax, value=finding[key]))
+    if finding.get("svtype") in STRUCTURAL_TYPES:
+        term, label = STRUCTURAL_TYPES[finding["svtype"]]
+        descriptor.structural_type.CopyFrom(pps.OntologyClass(id=term, label=label))
     if finding.get("zygosity") in ZYGOSITY:
         term, label = ZYGOSITY[finding["zygosity"]]
         descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=term, label=label))

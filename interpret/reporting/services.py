@@ -21,8 +21,18 @@ NARRATIVE = ("indication", "conclusion", "recommendations", "secondary_findings_
 REPORTED_TAGS = ("causative", "candidate")
 
 
+def classified_structural_variants(case: Case) -> list[int]:
+    """The case's calls whose event the department has finally classified, other than benign or likely benign:
+    a first draft reports them."""
+    from interpret.classification.cnv_services import cnv_classifications_of_case
+
+    return [call_id for call_id, classification in sorted(cnv_classifications_of_case(case).items())
+            if classification.status == "final" and classification.result_class not in ("benign", "likely_benign")]
+
+
 def _refresh_facts(report: Report) -> None:
     report.facts = report_facts(report.case, variant_ids=report.variant_ids,
+                                structural_variant_ids=report.structural_variant_ids,
                                 secondary_variant_ids=report.secondary_variant_ids,
                                 consent=report.secondary_findings_consent, filter_run_ids=report.filter_run_ids,
                                 transcript_corrections=report.transcript_corrections)
@@ -44,9 +54,11 @@ def report_draft_start(*, case: Case, by, audit: AuditContext | None = None) -> 
                                 "in analysis or review")
         tagged = list(VariantTag.objects.filter(case=case, tag__in=REPORTED_TAGS).order_by("created_at")
                       .values_list("variant_id", flat=True))
-        latest_run = FilterRun.objects.filter(case=case).order_by("-created_at").values_list("pk", flat=True).first()
+        latest_runs = [FilterRun.objects.filter(case=case, kind=kind).order_by("-created_at").values_list(
+            "pk", flat=True).first() for kind in FilterRun.Kind.values]
         report = Report(case=case, version=1, author=by, edited_by=[by.pk], variant_ids=list(dict.fromkeys(tagged)),
-                        filter_run_ids=[latest_run] if latest_run else [])
+                        filter_run_ids=[run for run in latest_runs if run],
+                        structural_variant_ids=classified_structural_variants(case))
         _refresh_facts(report)
         report.save()
         audit_record(action=Action.CREATE, user=by, audit=audit, object_type="report", object_id=report.pk,
@@ -73,6 +85,7 @@ def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = No
         report = Report(case=case, version=version, author=by, edited_by=[by.pk], replaces=previous,
                         amendment_reason=reason.strip(), variant_ids=previous.variant_ids,
                         secondary_variant_ids=previous.secondary_variant_ids, filter_run_ids=previous.filter_run_ids,
+                        structural_variant_ids=previous.structural_variant_ids,
                         transcript_corrections=previous.transcript_corrections,
                         **{f: getattr(previous, f) for f in ("indication", "conclusion", "recommendations",
                                                              "secondary_findings_consent")})
@@ -86,6 +99,7 @@ def report_amend(*, case: Case, by, reason: str, audit: AuditContext | None = No
 
 def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, variant_ids=None,
                         secondary_variant_ids=None, filter_run_ids=None, transcript_corrections: dict | None = None,
+                        structural_variant_ids=None,
                         audit: AuditContext | None = None) -> Report:
     """The narrative as written, and which variants and runs are reported; the facts are taken again from the
     data. A stale edit (someone saved in between) is refused, not lost. ``transcript_corrections`` ({variant id:
@@ -110,6 +124,12 @@ def report_draft_update(*, report: Report, by, lock_version: int, fields: dict, 
                 if set(ids) - present:
                     raise WorkflowError(f"variant(s) {sorted(set(ids) - present)} are not in this case's data", 400)
                 setattr(report, attribute, list(dict.fromkeys(ids)))
+        if structural_variant_ids is not None:
+            ids = [int(i) for i in structural_variant_ids]
+            present = set(report.case.structural_variants.filter(pk__in=ids).values_list("pk", flat=True))
+            if set(ids) - present:
+                raise WorkflowError(f"structural call(s) {sorted(set(ids) - present)} are not this case's", 400)
+            report.structural_variant_ids = list(dict.fromkeys(ids))
         if filter_run_ids is not None:
             ids = [int(i) for i in filter_run_ids]
             if FilterRun.objects.filter(case=report.case, pk__in=ids).count() != len(set(ids)):

@@ -57,6 +57,8 @@ def report_detail(request, report_id: int):
                 fields={name: request.POST.get(name, "") for name in services.NARRATIVE if name in request.POST},
                 variant_ids=request.POST.getlist("variant_ids"),
                 secondary_variant_ids=request.POST.getlist("secondary_variant_ids"),
+                structural_variant_ids=(request.POST.getlist("structural_variant_ids")
+                                        if "structural_variants_shown" in request.POST else None),
                 filter_run_ids=request.POST.getlist("filter_run_ids"),
                 transcript_corrections=_transcript_corrections_posted(request.POST, report),
                 audit=audit_context(request))

@@ -24,7 +24,10 @@ def test_the_schema_lists_every_api_route_for_signed_in_users_and_tokens_only(cl
     assert schema["openapi"].startswith("3.") and schema["info"]["title"].startswith("National")
     paths = set(schema["paths"])
     for expected in ("/api/cases/", "/api/cases/{case_id}/", "/api/cases/{case_id}/analysis/", "/api/worklist/",
-                     "/api/cases/{case_id}/workflow/", "/api/classifications/", "/api/panels/", "/api/whoami/"):
+                     "/api/cases/{case_id}/workflow/", "/api/classifications/", "/api/panels/", "/api/whoami/",
+                     "/api/cases/{case_id}/structural-variants/",
+                     "/api/cases/{case_id}/structural-variants/{call_id}/cnv-classification/",
+                     "/api/cnv-classifications/{classification_id}/"):
         assert expected in paths, sorted(paths)
     assert not any(path.startswith(("/api/schema", "/api/docs")) for path in paths)
 

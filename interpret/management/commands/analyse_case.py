@@ -91,16 +91,15 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(candidates_as_dicts(result, result.candidates)))
 
     def _structural(self, user, case, filters, inheritance):
-        from genomes.sv.selectors import SvFilterError
-        from interpret.analysis.structural import structural_analysis, sv_settings_from
+        from interpret.analysis.kinds import AnalysisInputError, analyse
 
         values = {**filters, "inheritance": inheritance}
         try:
-            rows = structural_analysis(case, sv_settings_from(values, many=lambda name: values.get(name) or [])).rows
+            rows = analyse(case, "sv", values, user=user, via=FilterRun.Via.COMMAND).rows
             patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
                               object_type="structural_variants", object_id=case.pk, audit=COMMAND,
                               details={"via": "manage.py analyse_case --kind sv"})
-        except SvFilterError as exc:
+        except AnalysisInputError as exc:
             return self._fail(str(exc))
         except (PermissionDenied, QuotaExceeded) as exc:
             return self._fail(str(exc))

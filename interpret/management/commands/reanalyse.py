@@ -1,5 +1,5 @@
 """python manage.py reanalyse [--patient-group CODE] [--department CODE] [--cases ID ...]
-                              [--trigger panel|classification|frequency|all] [--wait] [--user USER]
+                              [--trigger panel|classification|frequency|dosage|all] [--wait] [--user USER]
 
 Re-runs stored cases against current knowledge and raises alerts (interpret.reanalysis), as --user (a clinical
 geneticist or variant curator; their departments' cases only). Without --wait the job is queued for a worker and

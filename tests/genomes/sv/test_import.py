@@ -162,3 +162,34 @@ def test_an_sv_file_of_another_build_is_refused_naming_it(department, tmp_path):
                        public_file("sv-cnv/varfish-delly2-NA12878-trio.vcf"))
     assert code == 1 and "varfish-delly2-NA12878-trio.vcf" in err and "wrong genome build" in err
     assert not StructuralVariantImport.objects.exists()
+
+
+def test_a_sites_field_map_names_the_sv_population_frequency_and_without_it_the_call_is_not_annotated(
+        department, tmp_path, settings):
+    from interpret.analysis.structural import SvSettings, structural_analysis
+
+    text = open(public_file("handmade/cnv_grch38_trio.vcf")).read().replace(
+        "##FORMAT=<ID=GT", '##INFO=<ID=MY_SV_AF,Number=1,Type=Float,Description="Site SV frequency">\n##FORMAT=<ID=GT',
+        1).replace("SVLEN=300000\t", "SVLEN=300000;MY_SV_AF=0.02\t")
+    sv_vcf = tmp_path / "site.vcf"
+    sv_vcf.write_text(text)
+    ped = write_ped(tmp_path, "F\tCHILD\tFATHER\tMOTHER\t1\t2\nF\tFATHER\t0\t0\t1\t1\nF\tMOTHER\t0\t0\t2\t1\n")
+    vcf = small_vcf(tmp_path, "small.vcf", ["CHILD", "FATHER", "MOTHER"],
+                    {**GRCH38, "chr13": 114364328, "chr15": 101991189}, "chr1")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped", str(ped),
+                       "--vcf", str(vcf), "--wait", "--sv-vcf", str(sv_vcf))
+    assert code == 0, err
+    case = Case.objects.get(identifier="F")
+    call = case.structural_variants.get(start=67000001)
+    assert (call.population_af, call.population_source) == (None, "")  # not a field the defaults know
+    (row,) = [r for r in structural_analysis(case, SvSettings()).rows if r["id"] == call.pk]
+    assert row["population_source"] == "not annotated" and "4O" not in {p["code"] for p in row["cnv_points"]}
+    field_map = tmp_path / "fields.json"
+    field_map.write_text(json.dumps({"sv_population_af": ["MY_SV_AF"]}))
+    settings.VARIANT_FIELD_MAP_FILE = str(field_map)
+    code, _, err = run("import_variants", "F", "--kind", "sv", "--wait", "--vcf", str(sv_vcf))
+    assert code == 0, err
+    call = case.structural_variants.get(start=67000001)
+    assert (call.population_af, call.population_source) == (0.02, "MY_SV_AF")
+    (row,) = [r for r in structural_analysis(case, SvSettings()).rows if r["id"] == call.pk]
+    assert "4O" in {p["code"] for p in row["cnv_points"]}

@@ -1,0 +1,72 @@
+"""One analysis entry point over the variant kinds. Each kind keeps its own storage and its own filter module
+(small variants: interpret.analysis.engine over genomes.case_variants; structural and copy-number variants:
+interpret.analysis.structural over genomes.sv), and this module gives them what they share: settings read from a
+query string or JSON the same way, the run recorded on the case (interpret.analysis.engine.record_run, so the
+case's history, reports and reanalysis see every kind's runs), and one result shape for the view, the API and
+``analyse_case``. Adding a kind adds an entry to KINDS, not a branch to another kind's path."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+from interpret.analysis.models import FilterRun
+
+
+@dataclass
+class KindResult:
+    kind: str
+    count: int
+    rows: list
+    settings: dict
+    filter_run: FilterRun | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class AnalysisInputError(ValueError):
+    """A setting that cannot be used, named."""
+
+
+def _small(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
+    from django.core.exceptions import ValidationError
+
+    from interpret.analysis.engine import run_analysis
+    from interpret.analysis.output import candidates_as_dicts
+
+    try:
+        result = run_analysis(case, values, preset=preset, user=user, via=via)
+    except ValidationError as error:
+        raise AnalysisInputError("; ".join(error.messages)) from None
+    chosen = result.candidates if page_size is None else result.candidates[(page - 1) * page_size: page * page_size]
+    return KindResult("small", len(result.candidates), candidates_as_dicts(result, chosen), result.settings,
+                      result.filter_run, {"result": result})
+
+
+def _structural(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
+    from genomes.sv.selectors import SvFilterError
+    from interpret.analysis.engine import record_run
+    from interpret.analysis.structural import structural_analysis, sv_settings_from
+
+    started = time.perf_counter()
+    try:
+        settings = sv_settings_from(values, many=lambda name: values.get(name) or [])
+        result = structural_analysis(case, settings, page=page, page_size=page_size)
+    except SvFilterError as error:
+        raise AnalysisInputError(str(error)) from None
+    recorded = asdict(settings)
+    milliseconds = int((time.perf_counter() - started) * 1000)
+    run = record_run(case, kind=FilterRun.Kind.SV, user=user, via=via, settings=recorded,
+                     versions=result.panel_versions, result_count=result.count, milliseconds=milliseconds,
+                     case_import=None, sv_imports=list(case.sv_imports.filter(is_current=True)))
+    return KindResult("sv", result.count, result.rows, recorded, run)
+
+
+KINDS = {"small": _small, "sv": _structural}
+
+
+def analyse(case, kind: str, values: dict, *, user, via: str, page: int = 1, page_size: int | None = None,
+            preset=None) -> KindResult:
+    """The case's variants of ``kind`` meeting ``values`` (the page asked for; ``page_size`` None: all), with the
+    run recorded. Access is the caller's to check (the case was opened for ``user``)."""
+    if kind not in KINDS:
+        raise AnalysisInputError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    return KINDS[kind](case, values, user=user, via=via, page=page, page_size=page_size, preset=preset)
