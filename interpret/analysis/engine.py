@@ -297,7 +297,12 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
 
-    candidates = _candidates(rows, family, settings, panel_genes, padding, confidences)
+    structural = {}
+    if family is not None and somatic is None:
+        from interpret.analysis.structural import structural_partners_of_small
+
+        structural = structural_partners_of_small(case, family, rows)
+    candidates = _candidates(rows, family, settings, panel_genes, padding, confidences, structural)
     _add_cohort_counts(candidates)
     if settings["max_cohort_families"] is not None:
         candidates = [c for c in candidates if c.cohort_families <= settings["max_cohort_families"]]
@@ -378,7 +383,9 @@ def record_run(case, *, kind: str, user, via: str, settings: dict, versions, res
     return run
 
 
-def _candidates(rows, family, settings, panel_genes, padding, confidences) -> list[Candidate]:
+def _candidates(rows, family, settings, panel_genes, padding, confidences,
+                structural: dict[int, list[dict]] | None = None) -> list[Candidate]:
+    """``structural``: row id -> the SV calls it is a compound heterozygote with (a partner like a small one)."""
     wanted = set(settings["inheritance"])
     by_id = {row["id"]: row for row in rows}
     pairs = compound_het_pairs(rows, family) if family is not None else {}
@@ -392,6 +399,10 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences) -> li
                              "ref": partner["ref"], "alt": partner["alt"], "variant_id": partner["variant_id"]})
             if kind not in modes:
                 modes.append(kind)
+        for partner in (structural or {}).get(row["id"], []):
+            partners.append(partner)
+            if partner["kind"] not in modes:
+                modes.append(partner["kind"])
         if wanted:
             matched = set(modes) | ({"de_novo"} if "x_de_novo" in modes else set())
             matched |= {"comp_het"} if "possible_comp_het" in modes else set()

@@ -67,7 +67,8 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "clinvar_stars": row.get("clinvar_stars"), "cadd_phred": row["cadd_phred"],
         "revel": row["revel"], "spliceai": row["spliceai"], "genotypes": genotypes,
         "inheritance": candidate.modes,
-        "compound_het_partners": [{k: p[k] for k in ("chrom", "pos", "ref", "alt", "kind", "variant_id")}
+        "compound_het_partners": [{**{k: p[k] for k in ("chrom", "pos", "ref", "alt", "kind", "variant_id")},
+                                   **{k: p[k] for k in ("structural_variant_id", "end", "label") if k in p}}
                                   for p in candidate.partners],
         "panel": None if panel is None else {"panel": panel["panel"], "version": panel["version"],
                                              "confidence": panel["confidence"],

@@ -162,10 +162,11 @@ def structural_analysis(case: Case, settings: SvSettings, *, page: int = 1,
     return SvResult(count, rows, versions)
 
 
-def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
-    """SV id -> the small variants it is a compound heterozygote with, among ``calls`` (a queryset of the case's
-    calls): only het SVs of the proband that break a gene, each paired with rare protein-changing het variants of
-    that gene, in trans by the parents' genotypes (phase unknown without both parents)."""
+def _sv_small_pairs(case: Case, family, calls, *, small_rows: list[dict] | None = None):
+    """(SV call, small-variant row, gene, phase) for each compound heterozygote of a het SV of the proband that
+    breaks a gene and a rare protein-changing het small variant of that gene: in trans by the parents' genotypes,
+    or with its phase unknown without both parents; from the same parent (in cis) or unresolved, never.
+    ``small_rows``: the small-variant rows to pair with (the variant table's), else the case's own, read here."""
     from genomes.case_variant_filters import (
         as_where,
         consequence_in,
@@ -176,20 +177,27 @@ def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
     from genomes.case_variants import rows_where
     from genomes.vcf.consequences import IN_FRAME, LOSS_OF_FUNCTION, MISSENSE_LIKE, SPLICE
 
+    protein_changing = sorted(LOSS_OF_FUNCTION | MISSENSE_LIKE | SPLICE | IN_FRAME)
     case_import = case.imports.filter(is_current=True).first()
     if family is None or case_import is None:
-        return {}
+        return
     structural = [call for call in calls.filter(**{f"genotypes__{family.proband}": HET})
-                  .only("id", "genotypes", "gene_overlaps")
+                  .only("id", "chrom", "start", "end", "svtype", "genotypes", "gene_overlaps")
                   if any(o["overlap"] in COMPOUND_OVERLAPS for o in call.gene_overlaps)]
     genes = sorted({o["gene"] for call in structural for o in call.gene_overlaps if o["overlap"] in COMPOUND_OVERLAPS})
     if not genes:
-        return {}
-    where, params = as_where([in_genes(genes), heterozygous(family.proband), popmax_at_most_or_missing(
-        COMPOUND_MAX_POPMAX), consequence_in(sorted(LOSS_OF_FUNCTION | MISSENSE_LIKE | SPLICE | IN_FRAME))])
-    small = rows_where(case_import, where, params, limit=20_000)
+        return
+    if small_rows is None:
+        where, params = as_where([in_genes(genes), heterozygous(family.proband), popmax_at_most_or_missing(
+            COMPOUND_MAX_POPMAX), consequence_in(protein_changing)])
+        small = rows_where(case_import, where, params, limit=20_000)
+    else:
+        wanted = set(protein_changing)
+        small = [row for row in small_rows
+                 if set(row["genes"] or []) & set(genes) and row["genotypes"][family.proband] == 1
+                 and (row.get("gnomad_popmax") is None or row["gnomad_popmax"] <= COMPOUND_MAX_POPMAX)
+                 and set(row.get("consequences") or [row.get("worst_consequence")]) & wanted]
     parents = [p for p in (family.father, family.mother) if p is not None]
-    found: dict[int, list[dict]] = {}
     for call in structural:
         broken = {o["gene"] for o in call.gene_overlaps if o["overlap"] in COMPOUND_OVERLAPS}
         for row in small:
@@ -204,9 +212,33 @@ def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
                 phase = "in trans (each from another parent)"
             else:
                 phase = "phase unknown (both parents not sequenced)"
-            found.setdefault(call.pk, []).append({
-                "variant_id": row["variant_id"], "variant": f"{row['chrom']}-{row['pos']}-{row['ref']}-{row['alt']}",
-                "gene": shared[0], "consequence": row["worst_consequence"], "phase": phase})
+            yield call, row, shared[0], phase
+
+
+def compound_partners(case: Case, family, calls) -> dict[int, list[dict]]:
+    """SV id -> the small variants it is a compound heterozygote with, among ``calls`` (a queryset of the case's
+    calls; see _sv_small_pairs)."""
+    found: dict[int, list[dict]] = {}
+    for call, row, gene, phase in _sv_small_pairs(case, family, calls):
+        found.setdefault(call.pk, []).append({
+            "variant_id": row["variant_id"], "variant": f"{row['chrom']}-{row['pos']}-{row['ref']}-{row['alt']}",
+            "gene": gene, "consequence": row["worst_consequence"], "phase": phase})
+    return found
+
+
+def structural_partners_of_small(case: Case, family, rows: list[dict]) -> dict[int, list[dict]]:
+    """Small-variant row id -> the case's current SV calls it is a compound heterozygote with (the variant
+    table's side of the same pairs): each as a partner, "comp_het" in trans, "possible_comp_het" unphased."""
+    if family is None or not rows:
+        return {}
+    calls = StructuralVariant.objects.filter(case=case, sv_import__is_current=True)
+    found: dict[int, list[dict]] = {}
+    for call, row, gene, phase in _sv_small_pairs(case, family, calls, small_rows=rows):
+        found.setdefault(row["id"], []).append({
+            "id": None, "structural_variant_id": call.pk, "kind": "comp_het" if phase.startswith("in trans")
+            else "possible_comp_het", "chrom": call.chrom, "pos": call.start, "end": call.end, "ref": "",
+            "alt": f"<{call.svtype}>", "variant_id": None, "gene": gene,
+            "label": f"{call.svtype} {call.chrom}:{call.start}-{call.end}"})
     return found
 
 

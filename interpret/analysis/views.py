@@ -148,7 +148,8 @@ def variant_table_export(request, case_id: int):
             data.get("hgvsc") or "", data.get("hgvsp") or "", data["gnomad_popmax"], data["cohort_families"],
             ",".join(data["clinvar"]), data["cadd_phred"], data["revel"], data["spliceai"],
             ",".join(data["inheritance"]),
-            ";".join(variant_label(p["chrom"], p["pos"], p["ref"], p["alt"]) for p in data["compound_het_partners"]),
+            ";".join(p.get("label") or variant_label(p["chrom"], p["pos"], p["ref"], p["alt"])
+                     for p in data["compound_het_partners"]),
             panel.get("panel", "outside panel"), panel.get("confidence", ""), data["score"],
         ] + [f"{g['gt']} DP={g['depth']} AB={g['allele_balance']}" for g in data["genotypes"].values()]))
     return response

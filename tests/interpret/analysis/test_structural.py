@@ -128,3 +128,13 @@ def test_an_sv_and_a_small_variant_of_one_gene_are_compound_heterozygous_only_in
     assert [(p["variant"], p["phase"]) for p in row["compound_partners"]] == [
         ("1-941100-C-T", "in trans (each from another parent)")]
     assert "comp_het" in row["inheritance"]
+    # the variant table's side of the same pair: the mother's missense is compound het with the deletion (its
+    # only partner: the father's missense is in cis with the deletion and from the same parent as it)
+    from interpret.analysis.engine import run_analysis
+
+    result = run_analysis(case, {"inheritance": ["comp_het"], "genome_wide": True}, record=False)
+    by_position = {c.row["pos"]: c for c in result.candidates}
+    assert set(by_position) == {941100, 942000}  # the two missenses pair with each other, one from each parent
+    structural = [p for p in by_position[941100].partners if p.get("structural_variant_id")]
+    assert [(p["label"], p["kind"]) for p in structural] == [("DEL 1:930001-935000", "comp_het")]
+    assert not [p for p in by_position[942000].partners if p.get("structural_variant_id")]
