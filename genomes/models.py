@@ -471,3 +471,30 @@ class SvClusterObservation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cluster", "origin", "patient_group"],
                                                name="sv_observation_one_row")]
+
+
+class PhenotypeTerm(models.Model):
+    """An HPO term an individual of a case was observed to have, or was examined for and found not to have
+    (``excluded``), validated against the pinned ontology (genomes.hpo). An obsolete id given is stored as its
+    replacement, the id given kept in ``given_id`` with the note that says so."""
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="phenotype_terms")
+    term_id = models.CharField(max_length=10)
+    label = models.CharField(max_length=300)
+    excluded = models.BooleanField(default=False)
+    onset = models.CharField(max_length=100, blank=True, help_text="Onset as the source gave it (an HPO onset "
+                                                                   "term or an age), where given")
+    given_id = models.CharField(max_length=10, blank=True, help_text="The id as entered, when it was obsolete")
+    note = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=20, help_text="case page, import_case, phenopacket, api")
+    ontology_version = models.CharField(max_length=20)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["individual", "excluded", "term_id"]
+        constraints = [models.UniqueConstraint(fields=["individual", "term_id"], name="phenotype_term_once")]
+
+    def __str__(self):
+        return f"{'NOT ' if self.excluded else ''}{self.term_id} {self.label}"

@@ -7,3 +7,6 @@ case_variants_stored = Signal()
 # A dosage table was loaded and some genes became established dosage-sensitive (ClinGen score 3) for the build.
 # Sent with build and genes: {symbol: ["haploinsufficiency" and/or "triplosensitivity"]}.
 dosage_genes_established = Signal()
+
+# A case's phenotype (HPO terms of its individuals) changed, committed. Sent with case_id.
+case_phenotypes_changed = Signal()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("interpret.national.urls")),
     path("", include("interpret.reanalysis.urls")),
     path("", include("interpret.tumor_board.urls")),
+    path("", include("interpret.phenotype.urls")),
     # The admin site signs in through the platform's own form (throttled per address, then the second factor).
     path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
          name="admin_login"),

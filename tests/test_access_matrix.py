@@ -131,6 +131,11 @@ RULES = {
     "api_case_somatic": api("GET", CLINICAL_A + ("token_a",), **CASE_API),
     "api_board_meetings": api("GET", ALL_API),
     "api_board_meeting": api("GET", CLINICAL_A + ("token_a",), {404}),
+    # phenotypes (interpret.phenotype): the term search holds no patient data; a case's terms and ranking do
+    "hpo_term_search": page("GET", ALL), "api_hpo_terms": api("GET", ALL_API),
+    "case_phenotype": page("GET", CLINICAL_A, **CASE), "case_phenotype_change": page("POST", CLINICAL_A, **CASE),
+    "api_case_phenotype": api("GET", CLINICAL_A + ("token_a",), **CASE_API),
+    "api_case_phenotype_genes": api("GET", CLINICAL_A + ("token_a",), **CASE_API),
     "login": Rule("GET", ALL, {}), "logout": Rule("POST", ALL, {}), "healthz": Rule("GET", ALL, {}),
 }
 

@@ -704,3 +704,53 @@ def test_a_geneticist_opens_the_sv_tab_and_narrows_it_with_its_controls(live_ser
     page.fill("#min_length", "abc")
     apply()
     assert "min_length" in page.inner_text("[data-testid=sv-error]")
+
+
+@pytest.mark.browser
+def test_two_curators_classify_a_deletion_from_the_sv_tab(live_server, page, dept_a):
+    """Issue 26: from the variant table's SV tab, a geneticist starts a CNV classification of the trio's de novo
+    deletion on chromosome 4, applies a code with its justification and submits; she cannot approve it, a curator
+    of her department does, and the SV tab then shows its class."""
+    import io
+
+    from django.core.management import call_command
+
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from tests.public_data import public_file
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    make_user("carl", department=dept_a, role=Role.VARIANT_CURATOR)
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    call_command("import_variants", "643594", "--kind", "sv", "--wait", "--vcf",
+                 public_file("sv-cnv/scout-643594.clinical.SV.vcf.gz"), stdout=io.StringIO())
+    log_in(page, live_server, "gita")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/variants/")
+    page.click("[data-testid=variant-table-sv-tab]")
+    page.wait_for_selector("[data-testid=sv-table]")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/structural-variants/?region=4&all_calls=1")
+    row = page.locator("[data-testid=sv-row]")
+    assert row.count() == 1 and "DEL" in row.inner_text()
+    row.locator("input[name=condition]").fill("Developmental delay")
+    row.locator("[data-testid=sv-classify]").click()
+    page.wait_for_selector("[data-testid=cnv-scoresheet]")
+    assert page.inner_text("[data-testid=cnv-classification-title]").startswith("Copy-number loss · NC_000004.11:g.")
+    code_row = page.locator("[data-testid=cnv-code-3A]")
+    code_row.locator("input[name=justification]").fill("one gene included")
+    code_row.locator("[data-testid=cnv-apply-3A]").click()
+    page.wait_for_selector("[data-testid=cnv-applied]")
+    page.click("[data-testid=cnv-submit]")
+    page.wait_for_selector("[data-testid=cnv-awaiting-approval]")
+    assert page.locator("[data-testid=cnv-approve]").count() == 0
+    classification_url = page.url
+    page.click("text=Log out")
+
+    log_in(page, live_server, "carl")
+    page.goto(classification_url)
+    page.click("[data-testid=cnv-approve]")
+    assert page.wait_for_selector("[data-testid=cnv-classification-status]").inner_text() == "Final"
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/structural-variants/?region=4&all_calls=1")
+    assert "Uncertain significance (final)" in page.inner_text("[data-testid=sv-cnv-classification]")

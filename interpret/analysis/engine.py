@@ -34,6 +34,7 @@ from interpret.analysis.filters import CONFIDENCE_RANK, CONFIDENCE_SETS, REGION,
 from interpret.analysis.models import FilterPreset, FilterRun
 from interpret.analysis.somatic import somatic_candidates, somatic_conditions, somatic_notes
 from interpret.cancer.biomarkers import TIER_RANK
+from interpret.phenotype.context import phenotype_context
 from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, inheritance_superset, modes_of_row
 from interpret.rules.scoring import score_parts, score_total
 
@@ -44,7 +45,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 5  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 6  # raise when the engine's output changes for the same inputs
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Candidate:
     score: float = 0.0
     flags: list[str] = field(default_factory=list)
     somatic: dict | None = None  # a tumour case's somatic facts (interpret.analysis.somatic)
+    phenotype: dict | None = None  # its phenotype match (interpret.phenotype.context), when the case has terms
 
 
 @dataclass
@@ -78,6 +80,7 @@ class AnalysisResult:
     evidence: dict | None = None  # the evidence the case's file carries (interpret.analysis.evidence)
     somatic: dict | None = None  # a tumour case: its samples, TMB and what the file lacks
     panel_symbols: list[str] | None = None  # the applied panels' genes: candidates are shown by their transcripts
+    phenotype: object = None  # the case's phenotype context (interpret.phenotype.context), None without terms
 
 
 
@@ -242,6 +245,12 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
     else:
         panel_symbols, padding = None, []
         settings["genome_wide"] = True  # no panel to narrow by: say so
+    phenotype = phenotype_context(case, settings) if somatic is None else None
+    if settings["hpo_panel"]:
+        if phenotype is None:
+            raise ValidationError("hpo_panel: the proband has no observed HPO term to make the HPO panel of")
+        panel_symbols, padding = phenotype.panel_genes(settings["hpo_panel_min_score"]), []
+        settings["genome_wide"] = False
     cohort = case_variants.national_cohort(case_import.genome_build)
     reuse_key = _reuse_key(case_import, settings, versions, cohort) if reuse else None
     reused = _cache_call(cache.get, reuse_key) if reuse_key else None
@@ -249,7 +258,8 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
         candidates, truncated, contamination = reused
     else:
         candidates, truncated, contamination = _filter_and_score(
-            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences, somatic)
+            case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences, somatic,
+            phenotype)
         if reuse_key and len(candidates) <= RESULT_REUSE_MAX_CANDIDATES:
             _cache_call(cache.set, reuse_key, (candidates, truncated, contamination), RESULT_REUSE_SECONDS)
     somatic_facts = None
@@ -261,7 +271,7 @@ def run_analysis(case, raw_settings: dict | None = None, *, preset: FilterPreset
                             candidates=candidates, truncated=truncated, cohort_size=cohort[0],
                             milliseconds=milliseconds, case_import=case_import, contamination=contamination,
                             reused=reused is not None, evidence=case_evidence(case_import), somatic=somatic_facts,
-                            panel_symbols=panel_symbols)
+                            panel_symbols=panel_symbols, phenotype=phenotype)
     result.notes = filter_notes(settings, result.evidence) + somatic_notes(settings, somatic_facts)
     if record:
         result.filter_run = _record_run(case, case_import, user, via, preset, settings, versions, candidates,
@@ -291,7 +301,7 @@ def _reuse_key(case_import, settings: dict, versions, cohort: tuple[int, int | N
 
 
 def _filter_and_score(case, case_import, family, settings, panel_genes, panel_symbols, padding, confidences,
-                      somatic=None):
+                      somatic=None, phenotype=None):
     where, params = _where(family, settings, panel_symbols, padding, somatic)
     rows = case_variants.rows_where(case_import, where, params, limit=MAX_ROWS + 1)
     truncated = len(rows) > MAX_ROWS
@@ -319,17 +329,41 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
         for candidate in candidates:
             candidate.flags.extend(flags_of_row(candidate.row, family))
     evidence = case_evidence(case_import)
+    classes = final_classes([c.row["variant_id"] for c in candidates])
     for candidate in candidates:
-        candidate.score_parts, candidate.score = candidate_score(candidate.row, panel=candidate.panel,
-                                                                 modes=candidate.modes, evidence=evidence)
+        if phenotype is not None:
+            candidate.phenotype = phenotype.match(candidate.row["genes"] or [])
+        candidate.score_parts, candidate.score = candidate_score(
+            candidate.row, panel=candidate.panel, modes=candidate.modes, evidence=evidence,
+            phenotype=candidate.phenotype, classification=classes.get(candidate.row["variant_id"]))
     return candidates, truncated, contamination
 
 
-def candidate_score(row: dict, *, panel: dict | None, modes: list[str], evidence: dict | None
+def final_classes(variant_ids: list[int]) -> dict[int, str]:
+    """Variant id -> the final germline ACMG/AMP class the national store holds for it, when departments agree
+    on its group (a conflict between (likely) pathogenic and (likely) benign counts as neither)."""
+    from interpret.acmg.classes import conflict_group
+    from interpret.classification.models import Classification
+
+    found: dict[int, set[str]] = {}
+    rows = Classification.objects.filter(variant_id__in=variant_ids, status=Classification.Status.FINAL,
+                                         origin=Classification.Origin.GERMLINE).values_list("variant_id",
+                                                                                             "result_class")
+    for variant_id, result_class in rows:
+        found.setdefault(variant_id, set()).add(result_class)
+    return {variant_id: sorted(classes)[0] for variant_id, classes in found.items()
+            if len({conflict_group(c) for c in classes}) == 1}
+
+
+def candidate_score(row: dict, *, panel: dict | None, modes: list[str], evidence: dict | None,
+                    phenotype: dict | None = None, classification: str | None = None
                     ) -> tuple[dict[str, float], float]:
-    """A row's ranking parts and total: one function for the table, the variant page, the API and the command."""
+    """A row's ranking parts and total: one function for the table, the variant page, the API and the command.
+    ``phenotype``: the row's phenotype match (PhenotypeContext.match), None when the case has no terms."""
     parts = score_parts(row, panel_confidence=(panel or {}).get("confidence"), modes=modes,
-                        frequency_annotated=carries(evidence, "gnomad_af", "gnomad_popmax"))
+                        frequency_annotated=carries(evidence, "gnomad_af", "gnomad_popmax"),
+                        phenotype_match=phenotype["match"] if phenotype is not None else None,
+                        classification=classification)
     return parts, score_total(parts)
 
 
@@ -350,7 +384,13 @@ def row_in_analysis(case, case_import, row: dict, *, user) -> dict:
     confidences = CONFIDENCE_SETS[settings["panel_confidence"]]
     padding = _padding_regions(panel_genes, case_import.genome_build, confidences) if versions else []
     symbols = sorted(e["symbol"] for e in panel_genes.values() if e["confidence"] in confidences) if versions else None
+    try:
+        phenotype = phenotype_context(case, settings)
+    except ValidationError:
+        phenotype = None
     return {"panel": _panel_entry(row, panel_genes, padding, confidences), "panel_symbols": symbols,
+            "phenotype_context": phenotype,
+            "phenotype": phenotype.match(row["genes"] or []) if phenotype is not None else None,
             "shown_by": {"genes": symbols, "impacts": settings.get("impacts") or (),
                          "consequences": settings.get("consequences") or ()}}
 
@@ -450,6 +490,8 @@ def _sort(candidates: list[Candidate], settings: dict) -> None:
             return (-TIER_RANK.get(tier, 5), c.somatic.get("tumour_vaf") or 0, -row["xpos"])
         if key == "score":
             return (c.score, -row["xpos"])
+        if key == "phenotype":  # the phenotype match first, the whole score among equal matches
+            return ((c.phenotype or {}).get("match", 0.0), c.score, -row["xpos"])
         if key == "position":
             return row["xpos"]
         if key == "gene":

@@ -13,12 +13,14 @@ from interpret.rules.inheritance import MODES
 IMPACTS = ("HIGH", "MODERATE", "LOW", "MODIFIER")
 CONFIDENCE_SETS = {"green": ("green",), "green_amber": ("green", "amber"), "all": ("green", "amber", "red")}
 CONFIDENCE_RANK = {"green": 0, "amber": 1, "red": 2}
-SORTS = ("score", "position", "gene", "popmax", "cadd", "revel", "cohort", "tumour_vaf")
+SORTS = ("score", "phenotype", "position", "gene", "popmax", "cadd", "revel", "cohort", "tumour_vaf")
+PHENOTYPE_METHODS = ("resnik", "lin", "count")
 CANCER_GENE_ROLES = ("oncogene", "tsg")
 # Settings that only a tumour case's analysis reads.
 SOMATIC_KEYS = ("min_tumour_vaf", "min_tumour_depth", "min_tumour_alt_reads", "max_normal_alt_reads",
                 "max_normal_vaf", "cancer_genes", "hotspots_only")
 REGION = re.compile(r"^(?:chr)?([0-9XYMT]{1,2}):(\d[\d,]*)-(\d[\d,]*)$", re.IGNORECASE)
+HPO_TERM = re.compile(r"^HP:\d{7}$")
 # Settings that order a run's candidates without changing which they are.
 SORT_KEYS = ("sort", "descending")
 
@@ -45,6 +47,13 @@ DEFAULTS = {
     "genes": [],
     "text": "",
     "inheritance": [],       # any of MODES; empty: no inheritance restriction
+    # Phenotype (interpret.phenotype): the HPO terms ranked by (empty: the proband's observed terms, written here
+    # when the run is recorded), the method, and the HPO panel (genes annotated to a term, or scoring at least
+    # hpo_panel_min_score) used in place of the GenNet panels' genes.
+    "hpo_terms": [],
+    "phenotype_method": "resnik",
+    "hpo_panel": False,
+    "hpo_panel_min_score": None,
     # Tumour cases only (interpret.analysis.somatic); a germline case's run says they were not applied.
     "min_tumour_vaf": None,
     "min_tumour_depth": None,
@@ -69,14 +78,20 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
         raise ValidationError(f"unknown filter setting(s): {', '.join(sorted(unknown))}")
     settings.update(raw)
     for key in ("max_popmax", "max_af", "min_ab", "max_ab", "min_revel", "min_cadd", "min_spliceai",
-                "min_tumour_vaf", "max_normal_vaf"):
+                "min_tumour_vaf", "max_normal_vaf", "hpo_panel_min_score"):
         settings[key] = _number(settings[key], key)
     for key in ("max_cohort_families", "min_gq", "min_dp", "min_tumour_depth", "min_tumour_alt_reads",
                 "max_normal_alt_reads"):
         value = _number(settings[key], key)
         settings[key] = None if value is None else int(value)
-    for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes"):
+    for key in ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes", "hpo_terms"):
         settings[key] = _words(settings[key], key)
+    bad = [t for t in settings["hpo_terms"] if not HPO_TERM.match(t.upper())]
+    if bad:
+        raise ValidationError(f"hpo_terms: {bad[0][:40]!r} is not an HPO term id (HP: and seven digits)")
+    settings["hpo_terms"] = [t.upper() for t in settings["hpo_terms"]]
+    if settings["phenotype_method"] not in PHENOTYPE_METHODS:
+        raise ValidationError(f"phenotype_method is one of {', '.join(PHENOTYPE_METHODS)}")
     settings["impacts"] = [i.upper() for i in settings["impacts"]]
     bad = [i for i in settings["impacts"] if i not in IMPACTS]
     if bad:
@@ -97,7 +112,7 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
         raise ValidationError(f"panel_confidence is one of {', '.join(CONFIDENCE_SETS)}")
     if settings["sort"] not in SORTS:
         raise ValidationError(f"sort is one of {', '.join(SORTS)}")
-    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending", "hotspots_only"):
+    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending", "hotspots_only", "hpo_panel"):
         settings[key] = _boolean(settings[key], key)
     for key in ("region", "text"):
         if settings[key] is not None and not isinstance(settings[key], str):
@@ -108,7 +123,8 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
     settings["text"] = (settings["text"] or "").strip()[:100]
     # PostgreSQL text cannot hold NUL: refused here, naming the setting, rather than failing in the query
     # (the property test found it: a search text with \x00 answered 500).
-    for key in ("text", "region", "panels", "consequences", "clinvar", "genes", "inheritance", "cancer_genes"):
+    for key in ("text", "region", "panels", "consequences", "clinvar", "genes", "inheritance", "cancer_genes",
+                "hpo_terms"):
         values = settings[key] if isinstance(settings[key], list) else [settings[key]]
         if any("\x00" in value for value in values):
             raise ValidationError(f"{key} contains a NUL character")
@@ -166,7 +182,11 @@ def settings_in_words(settings: dict, *, somatic: bool) -> list[str]:
     case's kind (a germline report never names tumour VAF), none of the sorting."""
     s = {**DEFAULTS, **(settings or {})}
     words = []
-    if s["genome_wide"]:
+    if s["hpo_panel"]:
+        words.append("Restricted to the HPO panel: the genes annotated to at least one of the phenotype's terms"
+                     + (f" (similarity at least {_figure(s['hpo_panel_min_score'])})"
+                        if s["hpo_panel_min_score"] is not None else "") + "; GenNet panel genes marked.")
+    elif s["genome_wide"]:
         words.append("Genome-wide: not restricted to the panels (panel genes marked).")
     else:
         confidence = {"green": "green genes", "green_amber": "green and amber genes",
@@ -199,6 +219,10 @@ def settings_in_words(settings: dict, *, somatic: bool) -> list[str]:
                 words.append(f"{text} {_figure(s[key])}.")
         if s["inheritance"]:
             words.append("Inheritance: " + ", ".join(m.replace("_", " ") for m in s["inheritance"]) + ".")
+        if s["hpo_terms"]:
+            words.append(f"Phenotype: candidates scored by the match of their genes to {len(s['hpo_terms'])} HPO "
+                         f"term(s) ({', '.join(s['hpo_terms'])}) by {s['phenotype_method'].capitalize()} "
+                         "similarity.")
     else:
         for key, text in (("min_tumour_vaf", "Tumour VAF at least"), ("min_tumour_depth", "Tumour depth at least"),
                           ("min_tumour_alt_reads", "Tumour alt reads at least"),

@@ -39,7 +39,8 @@ def candidates_as_dicts(result, candidates: list) -> list[dict]:
     individuals = case_individuals(result.case, result.family)
     transcripts = transcripts_of(result.case_import.pk, result.case.pk, [c.row["id"] for c in candidates])
     shown_by = transcript_choice(result)
-    return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"]), shown_by=shown_by)
+    return [candidate_as_dict(c, individuals, transcripts=transcripts.get(c.row["id"]), shown_by=shown_by,
+                              phenotype=getattr(result, "phenotype", None))
             for c in candidates]
 
 
@@ -51,8 +52,18 @@ def transcript_choice(result) -> dict:
             "consequences": settings.get("consequences") or ()}
 
 
+def _phenotype(candidate, context) -> dict | None:
+    """The candidate's phenotype match with the term pairs that explain it; None when the case has no terms."""
+    found = getattr(candidate, "phenotype", None)
+    if found is None or context is None:
+        return None
+    return {**found, "method": context.method, "terms": context.terms, "hpo_version": context.version,
+            "matched_terms": context.explain(found["gene"])}
+
+
 def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
-                      transcripts: list[dict] | None = None, shown_by: dict | None = None) -> dict:
+                      transcripts: list[dict] | None = None, shown_by: dict | None = None,
+                      phenotype=None) -> dict:
     """The stable shape of a candidate for the API and analyse_case --json."""
     row = candidate.row
     genotypes = {g["individual"]: {k: v for k, v in g.items() if k != "individual"}
@@ -75,6 +86,7 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
                                              "padding_only": bool(panel.get("padding_only"))},
         "outside_panel": panel is None,
         "score": candidate.score, "score_parts": candidate.score_parts, "flags": candidate.flags,
+        "phenotype": _phenotype(candidate, phenotype),
     }
     if candidate.somatic is not None:  # a tumour case's call (interpret.analysis.somatic)
         somatic = candidate.somatic

@@ -11,6 +11,7 @@ from interpret.analysis.filters import SORT_KEYS, normalise_settings
 from interpret.analysis.models import FilterPreset
 
 SOMATIC_ANALYSES = ["tumour_normal", "tumour_only"]
+PHENOTYPE_FIRST_PRESET = "Phenotype first"
 SOLID_DESCRIPTION = ("Cancer genes, tumour VAF >= 5%, depth >= 20, normal VAF <= 2%, popmax <= 0.1%, HIGH/MODERATE, "
                      "PASS")
 SOLID_TUMOUR_FILTERS = {
@@ -41,6 +42,22 @@ BUILT_IN_PRESETS = (
             "max_popmax": 0.001,
             "impacts": ["HIGH", "MODERATE"],
             "inheritance": ["de_novo", "ar_hom", "comp_het", "x_linked"],
+        },
+    ),
+    (
+        # The combined score with its phenotype part decides (interpret.rules.scoring; weights chosen by
+        # bench/phenotype_planted.py): genome-wide, so that a gene no GenNet panel lists still comes first when it
+        # fits the proband's HPO terms and its variant's evidence.
+        PHENOTYPE_FIRST_PRESET,
+        "Whole genome, popmax <= 1%, HIGH/MODERATE or ClinVar P/LP, PASS, any inheritance mode; ranked by the "
+        "combined score with the phenotype match (needs the proband's HPO terms)",
+        None,
+        ["trio", "duo", "singleton", "foetal"],
+        {
+            "genome_wide": True,
+            "max_popmax": 0.01,
+            "impacts": ["HIGH", "MODERATE"],
+            "sort": "score",
         },
     ),
     (

@@ -353,3 +353,29 @@ def structural_call(case: Case, call_id: int) -> dict | None:
                        svtype=call.svtype, direction=row["copy_number_change"], copy_number=copy_number))
     row["proband_zygosity"] = ZYGOSITY_LABELS[call.genotypes[family.proband]] if family is not None else ""
     return row
+
+
+def sv_settings_in_words(settings: dict) -> list[str]:
+    """A recorded SV run's filters as a report's methods state them."""
+    conditions = settings.get("conditions") or {}
+    words = ["Structural and copy-number calls" + (" the proband carries" if settings.get("proband_carries", True)
+                                                   else "") + "."]
+    if conditions.get("types"):
+        words.append("Types: " + ", ".join(conditions["types"]) + ".")
+    if conditions.get("min_length") is not None or conditions.get("max_length") is not None:
+        words.append(f"Length from {conditions.get('min_length') or 0} to "
+                     f"{conditions.get('max_length') or 'any'} bases.")
+    if conditions.get("pass_only"):
+        words.append("Calls that passed the caller's filters (FILTER PASS) only.")
+    if conditions.get("max_population_af") is not None:
+        words.append(f"Population frequency at most {conditions['max_population_af']:g} (calls the file carries no "
+                     "frequency for are kept).")
+    if settings.get("panel_genes_only"):
+        words.append("Only calls touching a gene of the panels.")
+    if settings.get("dosage_sensitive_only"):
+        words.append("Only calls covering an established dosage-sensitive gene (ClinGen score 3).")
+    if settings.get("max_national_families") is not None:
+        words.append(f"Carried by at most {settings['max_national_families']} families nationally.")
+    if settings.get("inheritance"):
+        words.append("Inheritance: " + ", ".join(m.replace("_", " ") for m in settings["inheritance"]) + ".")
+    return words

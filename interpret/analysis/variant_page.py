@@ -8,7 +8,7 @@ from genomes.constraint import gene_constraint
 from genomes.observations import national_observations
 from genomes.selectors import family_of_case
 from genomes.transcripts import shown_transcript, transcripts_in_display_order
-from interpret.analysis.engine import candidate_score, row_in_analysis
+from interpret.analysis.engine import candidate_score, final_classes, row_in_analysis
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.links import external_links
 from interpret.analysis.models import VariantComment, VariantTag
@@ -39,7 +39,13 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
     transcripts = transcripts_in_display_order(annotated, shown)
     genotypes = genotypes_of(row, case_individuals(case, family))
     evidence = case_evidence(current)
-    parts, score = candidate_score(row, panel=view["panel"], modes=modes, evidence=evidence)
+    parts, score = candidate_score(row, panel=view["panel"], modes=modes, evidence=evidence,
+                                   phenotype=view["phenotype"],
+                                   classification=final_classes([variant_id]).get(variant_id))
+    context = view["phenotype_context"]
+    phenotype = None if context is None else {
+        **view["phenotype"], "terms": context.terms, "method": context.method, "hpo_version": context.version,
+        "matched_terms": context.explain(view["phenotype"]["gene"])}
     gene = (shown or {}).get("gene") or (row["genes"][0] if row["genes"] else None)
     return {
         "evidence": evidence, "shown_transcript": shown, "gene": gene, "panel": view["panel"],
@@ -52,5 +58,5 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
         "national": national_observations(variant_id),
         "tags": set(VariantTag.objects.filter(case=case, variant_id=variant_id).values_list("tag", flat=True)),
         "comments": VariantComment.objects.filter(case=case, variant_id=variant_id).select_related("created_by"),
-        "score_parts": parts, "score": score,
+        "score_parts": parts, "score": score, "phenotype": phenotype,
     }

@@ -26,7 +26,7 @@ from genomes.web import case_for_request
 from interpret.analysis.engine import filter_run_settings, run_analysis
 from interpret.analysis.evidence import banner as evidence_banner
 from interpret.analysis.evidence import case_evidence
-from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, SORTS
+from interpret.analysis.filters import CONFIDENCE_SETS, DEFAULTS, IMPACTS, PHENOTYPE_METHODS, SORTS
 from interpret.analysis.models import FilterRun, VariantTag
 from interpret.analysis.output import candidates_as_dicts, case_individuals
 from interpret.analysis.presets import preset_or_default, preset_save, presets_for
@@ -42,9 +42,9 @@ from interpret.workflow.selectors import case_workflow_context
 COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
            ("popmax", "gnomAD popmax"), ("cohort", "Cohort families"), ("clinvar", "ClinVar"),
            ("predictors", "CADD / REVEL / SpliceAI"), ("inheritance", "Inheritance"), ("panel", "Panel"),
-           ("tags", "Tags"), ("score", "Score"))
+           ("tags", "Tags"), ("phenotype", "Phenotype"), ("score", "Score"))
 DEFAULT_COLUMNS = [c for c, _ in COLUMNS]
-LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes")
+LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes", "hpo_terms")
 PAGE_SIZE = settings.VIEW_PAGE_ROWS  # a page is what a view may show; more at once is an export
 
 
@@ -93,6 +93,7 @@ def variant_table(request, case_id: int):
         result, preset, error = None, None, "; ".join(exc.messages)
     columns = [c for c in request.GET.getlist("cols") if c in dict(COLUMNS)] or DEFAULT_COLUMNS
     context = {"case": case, "error": error, "result": result, "preset": preset, "columns": columns,
+               "phenotype_methods": PHENOTYPE_METHODS,
                "all_columns": COLUMNS, "active_group": case.patient_group.code,
                "presets": presets_for(request.user, case), "may_export": user_may_export(request.user, case.department),
                "modes": [(m, MODE_LABELS[m]) for m in MODES], "impacts": IMPACTS, "sorts": SORTS,

@@ -18,6 +18,7 @@ class Reanalysis(models.Model):
         CLASSIFICATION = "classification", "Classification changed"
         FREQUENCY = "frequency", "Cohort frequency crossed a threshold"
         DOSAGE = "dosage", "Dosage curation changed"
+        PHENOTYPE = "phenotype", "Phenotype changed"
         SCHEDULE = "schedule", "Scheduled"
         ON_DEMAND = "on_demand", "On demand"
 
@@ -50,6 +51,7 @@ class Alert(models.Model):
         FREQUENCY = "frequency", "Cohort frequency above the case's threshold"
         SV_PANEL_GENE = "sv_panel_gene", "CNV covering a gene newly green on a panel"
         DOSAGE_GENE = "dosage_gene", "CNV covering a newly established dosage-sensitive gene"
+        PHENOTYPE_RANK = "phenotype_rank", "Candidate entered the top 10 with the phenotype"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"

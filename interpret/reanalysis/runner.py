@@ -11,6 +11,9 @@ each as set-based SQL over all the cases at once (genomes.case_variants), then o
   and between departments whose final classifications of such a variant disagree, "classification conflict".
 - frequency: the case's candidates that more families of the national cohort now carry than the case's
   ``max_cohort_families`` allows.
+- phenotype: the case's candidates (its last analysis settings) ranked by the combined score with the proband's
+  current HPO terms against the terms its last run was ranked with (none: no phenotype part): each candidate that
+  enters the top PHENOTYPE_TOP is "candidate entered the top 10 with the phenotype".
 - structural (with panel and dosage): the proband's copy-number losses and gains (genomes.sv) that cover a gene
   newly green on a panel the case was analysed with ("CNV covering a gene newly green"), or a gene newly
   established as dosage-sensitive in ClinGen's table in the direction that matters (a loss of a
@@ -44,7 +47,8 @@ from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reporting.models import Report
 from panels.models import PanelVersion
 
-CHECKS = ("panel", "classification", "frequency", "dosage")
+CHECKS = ("panel", "classification", "frequency", "dosage", "phenotype")
+PHENOTYPE_TOP = 10
 CHUNK = 250  # cases per statement and per progress step
 
 
@@ -95,6 +99,8 @@ def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
             alerts += _classification_alerts(chunk, last_runs, reanalysis.scope.get("variants"))
         if "dosage" in reanalysis.checks:
             alerts += _dosage_alerts(chunk, reanalysis.scope.get("dosage_genes"))
+        if "phenotype" in reanalysis.checks:
+            alerts += _phenotype_alerts(chunk, last_runs)
         report(min(offset + CHUNK, total), total, f"{min(offset + CHUNK, total):,} of {total:,} cases re-run")
     counts = alerts_store(alerts, reanalysis)
     return {"cases_rerun": total, "checks": list(reanalysis.checks), **counts,
@@ -236,6 +242,56 @@ def _dosage_alerts(cases: list[Case], genes: dict[str, list[str]] | None) -> lis
                 f"{'all' if whole else 'part'} of it ({call.chrom}:{call.start}-{call.end})",
                 {"gene": gene, kind: score, "structural_variant": call.pk, "svtype": call.svtype,
                  "direction": direction, "whole_gene": whole}))
+    return alerts
+
+
+def _phenotype_alerts(cases: list[Case], last_runs: dict) -> list[dict]:
+    """Candidates newly in the top PHENOTYPE_TOP by the combined score with the proband's current terms, against
+    the ranking of the terms the case's last run used (without terms: the score without a phenotype part)."""
+    from django.core.exceptions import ValidationError
+
+    from interpret.analysis.engine import run_analysis
+    from interpret.phenotype.context import phenotype_context
+
+    alerts = []
+    for case in cases:
+        run = last_runs.get(case.pk)
+        settings = _settings_of(run)
+        before_terms = list(settings.get("hpo_terms") or [])
+        try:
+            result = run_analysis(case, {**(dict(run.filters) if run else {}), "hpo_terms": []}, record=False)
+            before = phenotype_context(case, {**settings, "hpo_terms": before_terms}) if before_terms else None
+        except ValidationError:
+            continue  # settings that no longer run (a panel version removed from use): nothing to compare
+        if result.phenotype is None or result.phenotype.terms == before_terms:
+            continue
+
+        def before_score(candidate):
+            from interpret.rules.scoring import PHENOTYPE_WEIGHT, score_total
+
+            parts = {k: v for k, v in candidate.score_parts.items() if k != "phenotype"}
+            if before is not None:
+                parts["phenotype"] = round(PHENOTYPE_WEIGHT * before.match(candidate.row["genes"] or [])["match"], 2)
+            return score_total(parts)  # the same rounding as the score itself: equal evidence ties
+
+        def key(candidate, score):
+            return (-score, candidate.row["xpos"])
+
+        now = sorted(result.candidates, key=lambda c: key(c, c.score))
+        earlier = sorted(result.candidates, key=lambda c: key(c, before_score(c)))
+        earlier_rank = {c.row["variant_id"]: rank for rank, c in enumerate(earlier, start=1)}
+        for rank, candidate in enumerate(now[:PHENOTYPE_TOP], start=1):
+            variant_id = candidate.row["variant_id"]
+            if earlier_rank[variant_id] <= PHENOTYPE_TOP:
+                continue
+            gene = (candidate.phenotype or {}).get("gene") or (candidate.row["genes"] or ["?"])[0]
+            alerts.append(_alert(
+                case, Alert.Kind.PHENOTYPE_RANK, f"phenotype:{variant_id}",
+                f"{gene} candidate entered the top {PHENOTYPE_TOP} of case {case.identifier} with its phenotype "
+                f"(rank {earlier_rank[variant_id]} -> {rank})",
+                {"variant": variant_id, "gene": gene, "rank": rank, "previous_rank": earlier_rank[variant_id],
+                 "terms": result.phenotype.terms, "previous_terms": before_terms,
+                 "phenotype_match": (candidate.phenotype or {}).get("match"), "score": candidate.score}))
     return alerts
 
 

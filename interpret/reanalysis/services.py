@@ -19,7 +19,7 @@ from interpret.reanalysis.runner import CHECKS, scope_cases
 from panels.models import PanelEvent
 
 TRIGGER_CHECKS = {"panel": ["panel"], "classification": ["classification"], "frequency": ["frequency"],
-                  "dosage": ["dosage"],
+                  "dosage": ["dosage"], "phenotype": ["phenotype"],
                   "all": list(CHECKS)}
 
 
@@ -110,6 +110,11 @@ def dosage_genes_changed(*, build: str, genes: dict[str, list[str]]) -> Reanalys
     structural calls is checked for CNVs covering them."""
     return _reanalysis_create(trigger=Reanalysis.Trigger.DOSAGE, checks=["dosage"],
                               scope={"build": build, "dosage_genes": genes, "with_structural_variants": True})
+
+
+def phenotype_changed(case_id: int) -> Reanalysis:
+    """A case's HPO terms changed: its candidates are ranked again with them."""
+    return _reanalysis_create(trigger=Reanalysis.Trigger.PHENOTYPE, checks=["phenotype"], scope={"cases": [case_id]})
 
 
 def cohort_changed() -> Reanalysis:

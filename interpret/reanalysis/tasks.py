@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from genomes.signals import case_variants_stored, dosage_genes_established
+from genomes.signals import case_phenotypes_changed, case_variants_stored, dosage_genes_established
 from interpret.analysis.models import FilterRun
 from interpret.classification.models import Classification
 from panels.models import PanelEvent
@@ -61,3 +61,11 @@ def dosage_curation_changed(sender, build, genes, **kwargs):
     from interpret.reanalysis.services import dosage_genes_changed
 
     dosage_genes_changed(build=build, genes=genes)
+
+
+@receiver(case_phenotypes_changed)
+def phenotype_changed_by_entry(sender, case_id, **kwargs):
+    # New or removed terms re-rank the case's candidates: one stored candidate entering the top 10 is an alert.
+    from interpret.reanalysis.services import phenotype_changed
+
+    phenotype_changed(case_id)

@@ -19,6 +19,7 @@ from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import settings_in_words
 from interpret.analysis.models import FilterRun
 from interpret.analysis.output import case_individuals
+from interpret.analysis.structural import sv_settings_in_words
 from interpret.classification.models import Classification
 from interpret.rules.inheritance import MODE_LABELS, modes_of_row
 
@@ -37,6 +38,7 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
     corrections = transcript_corrections or {}
     individuals = case_individuals(case, family)
     people = {i.individual_id: i for i in case.individuals.all()}
+    phenotype = _phenotype(case)
     facts = {
         "case": {"identifier": case.identifier, "patient_group": case.patient_group.code,
                  "patient_group_name": case.patient_group.name, "department": case.department.name,
@@ -46,8 +48,9 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
                     "affection": people[individual].affection if individual in people else ""}
                    for _, individual, relation in individuals],
         "runs": _runs(case, filter_run_ids),
-        "variants": [_variant(case, current, family, v, shown_by, corrections.get(str(v)))
-                     for v in variant_ids] if current else [],
+        "phenotype": phenotype["facts"],
+        "variants": [_with_phenotype(_variant(case, current, family, v, shown_by, corrections.get(str(v))),
+                                     phenotype["context"]) for v in variant_ids] if current else [],
         "secondary_findings": ([_variant(case, current, family, v, shown_by, corrections.get(str(v)))
                                 for v in secondary_variant_ids]
                                if current and consent.strip() else []),
@@ -63,13 +66,42 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
     return facts
 
 
+def _phenotype(case) -> dict:
+    """The proband's terms as the report states them, and the context that scores the reported variants."""
+    from genomes.hpo import hpo_acknowledgement, ontology_version
+    from genomes.models import PhenotypeTerm
+    from interpret.phenotype.context import phenotype_context
+
+    terms = list(PhenotypeTerm.objects.filter(individual__case=case, individual__is_proband=True)
+                 .order_by("excluded", "term_id"))
+    try:
+        context = phenotype_context(case, {"hpo_terms": [], "phenotype_method": "resnik"})
+    except ValidationError:
+        context = None
+    return {"context": context, "facts": {
+        "observed": [{"id": t.term_id, "label": t.label, "onset": t.onset} for t in terms if not t.excluded],
+        "excluded": [{"id": t.term_id, "label": t.label} for t in terms if t.excluded],
+        "hpo_version": ontology_version(), "acknowledgement": hpo_acknowledgement()}}
+
+
+def _with_phenotype(variant: dict, context) -> dict:
+    """A reported variant with its gene's match to the proband's terms and the term pairs behind it."""
+    if context is None or "missing" in variant:
+        return variant
+    genes = [variant.get("gene")] if variant.get("gene") else []
+    found = context.match(genes + variant.get("other_genes", []))
+    return {**variant, "phenotype": {"gene": found["gene"], "match": found["match"], "gene_rank": found["gene_rank"],
+                                     "matched_terms": context.explain(found["gene"])[:5]}}
+
+
 def _runs(case, run_ids: list[int]) -> list[dict]:
     runs = FilterRun.objects.filter(case=case, pk__in=run_ids).select_related("preset", "user").prefetch_related(
         "panel_versions__panel").order_by("created_at")
     somatic = is_somatic(case)
     return [{"id": run.pk, "at": run.created_at.isoformat(), "by": run.user.username if run.user else "",
              "preset": run.preset.name if run.preset else "", "settings": run.filters,
-             "methods": settings_in_words(run.filters, somatic=somatic),
+             "methods": (sv_settings_in_words(run.filters) if run.kind == FilterRun.Kind.SV
+                         else settings_in_words(run.filters, somatic=somatic)),
              "panel_versions": [f"{v.panel.name} v{v.label}" for v in run.panel_versions.all()],
              "candidates": run.result_count} for run in runs]
 

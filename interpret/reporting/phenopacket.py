@@ -10,6 +10,7 @@ from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from genomes.hpo import ontology_version, term_label
+from genomes.models import PhenotypeTerm
 from interpret.acmg.classes import PATHOGENIC_CLASSES
 from interpret.reporting.models import Report
 from interpret.workflow.models import CaseNote
@@ -28,7 +29,18 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     sex = {"male": pps.Sex.MALE, "female": pps.Sex.FEMALE}.get(proband.sex if proband else "", pps.Sex.UNKNOWN_SEX)
     subject_id = proband.individual_id if proband else case.identifier
     packet = pps.Phenopacket(id=f"{case.identifier}", subject=pps.Individual(id=subject_id, sex=sex))
-    terms = sorted({t for note in CaseNote.objects.filter(case=case) for t in note.hpo_terms})
+    # The proband's recorded terms (observed and excluded, with onset where given), then the terms case notes name
+    # that are not among them
+    recorded = list(PhenotypeTerm.objects.filter(individual=proband).order_by("excluded", "term_id")) \
+        if proband else []
+    for term in recorded:
+        feature = pps.PhenotypicFeature(type=pps.OntologyClass(id=term.term_id, label=term.label),
+                                        excluded=term.excluded)
+        if term.onset:
+            feature.description = f"onset: {term.onset}"
+        packet.phenotypic_features.append(feature)
+    named = {t.term_id for t in recorded}
+    terms = sorted({t for note in CaseNote.objects.filter(case=case) for t in note.hpo_terms} - named)
     for term in terms:
         packet.phenotypic_features.append(pps.PhenotypicFeature(type=pps.OntologyClass(
             id=term, label=term_label(term) or "term not in the HPO version used")))

@@ -7,6 +7,11 @@ from genomes.clinvar import is_pathogenic
 
 IMPACT_POINTS = {"HIGH": 4.0, "MODERATE": 2.5, "LOW": 1.0, "MODIFIER": 0.0}
 PANEL_POINTS = {"green": 1.5, "amber": 0.5, "red": 0.0}
+# The phenotype part: PHENOTYPE_WEIGHT x the candidate's phenotype match (0-1: its best gene's similarity to the
+# case's terms over the best-matching gene's), chosen by bench/phenotype_planted.py (docs/analysis.md).
+PHENOTYPE_WEIGHT = 6.0
+# The classification store's final ACMG/AMP class of the variant (any department's: the national store).
+CLASSIFICATION_POINTS = {"pathogenic": 2.0, "likely_pathogenic": 2.0, "likely_benign": -2.0, "benign": -2.0}
 INHERITANCE_POINTS = {"de_novo": 2.0, "x_de_novo": 2.0, "comp_het": 2.0, "ar_hom": 2.0, "x_linked": 2.0,
                       "possible_comp_het": 1.0, "ad": 1.0}
 
@@ -42,9 +47,12 @@ def predictor_points(row: dict) -> float:
 
 
 def score_parts(row: dict, *, panel_confidence: str | None, modes: list[str],
-                frequency_annotated: bool | None = True) -> dict[str, float]:
+                frequency_annotated: bool | None = True, phenotype_match: float | None = None,
+                classification: str | None = None) -> dict[str, float]:
     """The ranking's parts for one row; the variant table, the variant page, the API and analyse_case all call
-    this (through interpret.analysis.engine.candidate_score), so a variant scores the same wherever it is shown."""
+    this (through interpret.analysis.engine.candidate_score), so a variant scores the same wherever it is shown.
+    ``phenotype_match`` None: the case has no HPO term, and no phenotype part; ``classification``: the store's
+    final class of the variant, if any."""
     parts = {
         "consequence": IMPACT_POINTS.get(row.get("impact") or "", 0.0),
         "rarity": rarity_points(row.get("gnomad_popmax"), row.get("gnomad_af"),
@@ -54,7 +62,25 @@ def score_parts(row: dict, *, panel_confidence: str | None, modes: list[str],
         "panel": PANEL_POINTS.get(panel_confidence or "", 0.0),
         "inheritance": max((INHERITANCE_POINTS.get(m, 0.0) for m in modes), default=0.0),
     }
+    if classification in CLASSIFICATION_POINTS:
+        parts["classification"] = CLASSIFICATION_POINTS[classification]
+    if phenotype_match is not None:
+        parts["phenotype"] = round(PHENOTYPE_WEIGHT * phenotype_match, 2)
     return parts
+
+
+def score_weights() -> dict[str, str]:
+    """What each part can add, for the pages and the API (the formula in words)."""
+    return {
+        "consequence": "HIGH 4, MODERATE 2.5, LOW 1",
+        "rarity": "popmax absent 2, < 0.01% 1.5, < 0.1% 1, < 1% 0.5 (only where the file carries frequencies)",
+        "predictors": "REVEL >= 0.75 1 (>= 0.5 0.5), CADD >= 25 0.5, SpliceAI >= 0.5 1",
+        "clinvar": "ClinVar pathogenic or likely pathogenic 3",
+        "panel": "green 1.5, amber 0.5",
+        "inheritance": "de novo, AR homozygous, compound het, X-linked 2; possible compound het, AD 1",
+        "classification": "final ACMG class in the store: (likely) pathogenic +2, (likely) benign -2",
+        "phenotype": f"{PHENOTYPE_WEIGHT:g} x phenotype match (0-1)",
+    }
 
 
 def score_total(parts: dict[str, float]) -> float:

@@ -28,6 +28,17 @@
     });
   });
 
+  // <button data-hpo-choose data-term="HP:..."> (an HPO search suggestion): the term goes into the form's hidden
+  // term field and the search box shows its label; the suggestions close.
+  document.addEventListener("click", (event) => {
+    const choice = event.target.closest("button[data-hpo-choose]");
+    if (!choice) return;
+    const form = choice.closest("form");
+    form.querySelector("input[name=term]").value = choice.dataset.term;
+    form.querySelector("input[name=q]").value = choice.textContent.trim();
+    choice.parentElement.innerHTML = "";
+  });
+
   // <button data-toggle-body-class="C">: folds a side panel away or back (the class on <body>);
   // <button data-toggle-class="C" data-toggle-target="SELECTOR">: the same on another element.
   document.addEventListener("click", (event) => {

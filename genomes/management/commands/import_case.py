@@ -2,7 +2,7 @@
 
 import_case --patient-group CODE --department CODE --ped FILE --vcf FILE [--build GRCh37|GRCh38]
             [--analysis-type singleton|duo|trio|foetal|tumour_normal|tumour_only] [--case-id ID]
-            [--sv-vcf FILE ...] [--replace] [--wait]
+            [--sv-vcf FILE ...] [--hpo HP:NNNNNNN ... | --phenopacket FILE] [--replace] [--wait]
 
 Prints one JSON object on stdout. Bad input: exit code 1 and the error (file, line, field) on stderr.
 """
@@ -11,10 +11,13 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from core.audit import AuditContext
 from core.errors import InputFileError
 from core.jobs import job_run
 from core.models import Department, PatientGroup
+from genomes.hpo import HpoTermError, ontology_version
 from genomes.importing.prepare import CaseImportError, case_import_prepare
+from genomes.phenotypes import phenotype_entries, phenotypes_replace, read_phenopacket
 
 
 class Command(BaseCommand):
@@ -41,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--sv-vcf", action="append", default=[], metavar="FILE",
                             help="a structural-variant or copy-number VCF of the same samples (one per caller); "
                                  "repeatable. Its calls replace the case's current calls of that caller")
+        parser.add_argument("--hpo", action="append", default=[], metavar="HP:NNNNNNN",
+                            help="an HPO term the proband has (repeatable); checked against the pinned ontology")
+        parser.add_argument("--phenopacket", metavar="FILE",
+                            help="a GA4GH Phenopacket v2 JSON: its subject's observed and excluded terms (and onset)")
         parser.add_argument("--replace", action="store_true", help="replace the case's variants atomically")
         parser.add_argument(
             "--wait",
@@ -74,6 +81,10 @@ class Command(BaseCommand):
                     sv_header_check(path, names)
             except InputFileError as exc:
                 return self._fail(str(exc))
+        try:  # the phenotype is checked before anything is stored
+            phenotype = self._phenotype(options)
+        except (HpoTermError, OSError) as exc:
+            return self._fail(str(exc))
         try:
             case_import = case_import_prepare(
                 patient_group=group, department=department, ped_path=options["ped"], vcf_path=options["vcf"],
@@ -87,6 +98,8 @@ class Command(BaseCommand):
         job = case_import.job
         outcome = {"case": case_import.case.identifier, "case_id": case_import.case_id, "job_id": job.pk,
                    "status": job.state, "genome_build": case_import.genome_build, "warnings": case_import.warnings}
+        if phenotype is not None:
+            outcome["phenotype"] = self._store_phenotype(case_import.case, *phenotype)
         if options["wait"]:
             job = job_run(job.pk)
             outcome.update(status=job.state, records_read=job.result.get("records_read"),
@@ -107,6 +120,26 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(outcome))
                 return self._fail("a structural-variant file failed to import (above)")
         self.stdout.write(json.dumps(outcome))
+
+    def _phenotype(self, options):
+        """(entries, subject id or None, source), or None when no phenotype was given."""
+        if options["phenopacket"]:
+            if options["hpo"]:
+                raise HpoTermError("--hpo and --phenopacket: give the terms one way")
+            packet = read_phenopacket(options["phenopacket"])
+            return packet.entries, packet.subject_id, "phenopacket"
+        if options["hpo"]:
+            return phenotype_entries(options["hpo"], observed_field="--hpo"), None, "import_case"
+        return None
+
+    def _store_phenotype(self, case, entries, subject, source) -> dict:
+        individual = subject if subject and case.individuals.filter(individual_id=subject).exists() else None
+        stored = phenotypes_replace(case=case, entries=entries, by=None, source=source, individual_id=individual,
+                                    audit=AuditContext(method="COMMAND", path="manage.py import_case"))
+        return {"individual": stored[0].individual.individual_id if stored else individual,
+                "observed": [t.term_id for t in stored if not t.excluded],
+                "excluded": [t.term_id for t in stored if t.excluded],
+                "replaced_obsolete": [t.note for t in stored if t.note], "hpo_version": ontology_version()}
 
     def _fail(self, message: str):
         self.stderr.write(f"import_case: {message}")
