@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("panels.urls")),
     path("", include("interpret.analysis.urls")),
     path("", include("interpret.classification.urls")),
+    path("", include("interpret.cnv.urls")),
     path("", include("interpret.workflow.urls")),
     path("", include("interpret.reporting.urls")),
     path("", include("interpret.dashboards.urls")),

@@ -222,7 +222,7 @@ def _trio_deletion_classified(trio, alice):
 
     from django.core.management import call_command
 
-    from interpret.classification.cnv_services import cnv_classification_start
+    from interpret.cnv.services import cnv_classification_start
     from tests.public_data import public_file
 
     call_command("import_variants", trio.identifier, "--kind", "sv", "--wait", "--vcf",

@@ -230,7 +230,7 @@ def structural_variants(request, case_id: int):
     """The case's SV/CNV tab: its calls filtered, with the inheritance modes they fit and why a fit is doubtful."""
     from interpret.analysis.kinds import AnalysisInputError, analyse
     from interpret.analysis.structural import INHERITANCE_MODES
-    from interpret.classification.cnv_services import cnv_classifications_of_case
+    from interpret.classification.selectors import cnv_classifications_of_case
 
     case = case_for_request(request, case_id)
     error, rows, page = None, [], None

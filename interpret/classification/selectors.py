@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db.models import Q
 
 from core.models import CLASSIFY_ROLES, PATIENT_DATA_ROLES, Department, Membership, Role
+from genomes.models import Case, StructuralVariant
 from interpret.acmg.classes import PATHOGENIC_CLASSES, class_label, conflict_group
 from interpret.acmg.criteria import Evidence, Strength
-from interpret.classification.models import Classification
+from interpret.classification.models import Classification, CnvClassification
 
 OPEN_STATUSES = (Classification.Status.DRAFT, Classification.Status.SUBMITTED)
 
@@ -141,3 +142,27 @@ def final_germline_pathogenic(variant_ids: list[int]) -> dict[int, str]:
                                          result_class__in=PATHOGENIC_CLASSES)
     return {r.variant_id: f"{r.get_result_class_display()} ({r.department.code} v{r.version})"
             for r in rows.select_related("department")}
+
+
+def cnv_classification_for_user(classification_id: int, user, *, token=None) -> CnvClassification:
+    """The classification when the user (narrowed by an API token) may open its department's patient data (its
+    evidence states facts of a patient); CnvClassification.DoesNotExist otherwise."""
+    from core.access import departments_with_patient_access
+
+    classification = CnvClassification.objects.select_related(
+        "department", "case", "created_by", "submitted_by", "approved_by").get(pk=classification_id)
+    if classification.department_id not in departments_with_patient_access(user, token=token):
+        raise CnvClassification.DoesNotExist
+    return classification
+
+
+def cnv_classifications_of_case(case: Case) -> dict[int, CnvClassification]:
+    """The department's latest open-or-final CNV classification per call of the case (by call id)."""
+    found: dict[int, CnvClassification] = {}
+    clusters = dict(StructuralVariant.objects.filter(case=case, cluster__isnull=False).values_list("cluster_id",
+                                                                                                  "id"))
+    for classification in CnvClassification.objects.filter(
+            department=case.department, cluster_id__in=list(clusters),
+            status__in=("draft", "submitted", "final")).order_by("cluster_id", "-version"):
+        found.setdefault(clusters[classification.cluster_id], classification)
+    return found

@@ -24,7 +24,7 @@ REPORTED_TAGS = ("causative", "candidate")
 def classified_structural_variants(case: Case) -> list[int]:
     """The case's calls whose event the department has finally classified, other than benign or likely benign:
     a first draft reports them."""
-    from interpret.classification.cnv_services import cnv_classifications_of_case
+    from interpret.classification.selectors import cnv_classifications_of_case
 
     return [call_id for call_id, classification in sorted(cnv_classifications_of_case(case).items())
             if classification.status == "final" and classification.result_class not in ("benign", "likely_benign")]

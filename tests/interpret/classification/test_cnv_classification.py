@@ -13,14 +13,14 @@ from genomes.sv.descriptions import sv_hgvs
 from genomes.sv.dosage import dosage_load
 from interpret.acmg.cnv import cnv_total
 from interpret.analysis.models import FilterRun
-from interpret.classification.cnv_services import (
+from interpret.classification.models import CnvClassification
+from interpret.cnv.services import (
     cnv_approve,
     cnv_classification_start,
     cnv_points_set,
     cnv_reclassify,
     cnv_submit,
 )
-from interpret.classification.models import CnvClassification
 from tests.factories import make_user
 from tests.genomes.importing.test_import_case import write_ped
 from tests.genomes.sv.test_import import GRCH38, run, small_vcf

@@ -11,17 +11,17 @@ from rest_framework.views import APIView
 from core.audit import Action
 from core.web import audit_context, audit_refusal, audit_request, error_text, request_token
 from genomes.web import case_for_request
-from interpret.classification.cnv_services import (
+from interpret.classification.models import CnvClassification
+from interpret.classification.selectors import cnv_classification_for_user
+from interpret.classification.services import ClassificationConflict
+from interpret.cnv.services import (
     cnv_approve,
-    cnv_classification_for_user,
     cnv_classification_start,
     cnv_points_set,
     cnv_reclassify,
     cnv_return_to_draft,
     cnv_submit,
 )
-from interpret.classification.models import CnvClassification
-from interpret.classification.services import ClassificationConflict
 
 
 class CnvClassificationSerializer(serializers.ModelSerializer):

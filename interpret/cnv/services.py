@@ -215,27 +215,3 @@ def cnv_reclassify(*, classification_id: int, by, reason: str,
                      object_id=draft.pk, department_code=final.department.code,
                      details={"reclassification_of": final.pk, "reason": reason})
     return draft
-
-
-def cnv_classification_for_user(classification_id: int, user, *, token=None) -> CnvClassification:
-    """The classification when the user (narrowed by an API token) may open its department's patient data (its
-    evidence states facts of a patient); CnvClassification.DoesNotExist otherwise."""
-    from core.access import departments_with_patient_access
-
-    classification = CnvClassification.objects.select_related(
-        "department", "case", "created_by", "submitted_by", "approved_by").get(pk=classification_id)
-    if classification.department_id not in departments_with_patient_access(user, token=token):
-        raise CnvClassification.DoesNotExist
-    return classification
-
-
-def cnv_classifications_of_case(case: Case) -> dict[int, CnvClassification]:
-    """The department's latest open-or-final CNV classification per call of the case (by call id)."""
-    found: dict[int, CnvClassification] = {}
-    clusters = dict(StructuralVariant.objects.filter(case=case, cluster__isnull=False).values_list("cluster_id",
-                                                                                                  "id"))
-    for classification in CnvClassification.objects.filter(
-            department=case.department, cluster_id__in=list(clusters),
-            status__in=("draft", "submitted", "final")).order_by("cluster_id", "-version"):
-        found.setdefault(clusters[classification.cluster_id], classification)
-    return found

@@ -1,5 +1,5 @@
 """CNV classification pages (ACMG/ClinGen 2020 points). Thin: the workflow is
-interpret.classification.cnv_services, the scoresheets interpret.acmg.cnv."""
+interpret.cnv.services, the scoresheets interpret.acmg.cnv."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -12,18 +12,17 @@ from core.audit import Action
 from core.web import audit_context, audit_refusal, audit_request, error_text, request_token
 from genomes.web import case_for_request
 from interpret.acmg.cnv import cnv_codes
-from interpret.classification.cnv_services import (
+from interpret.classification.models import CnvClassification
+from interpret.classification.selectors import cnv_classification_for_user, may_classify
+from interpret.classification.services import ClassificationConflict
+from interpret.cnv.services import (
     cnv_approve,
-    cnv_classification_for_user,
     cnv_classification_start,
     cnv_points_set,
     cnv_reclassify,
     cnv_return_to_draft,
     cnv_submit,
 )
-from interpret.classification.models import CnvClassification
-from interpret.classification.selectors import may_classify
-from interpret.classification.services import ClassificationConflict
 
 
 @require_POST
