@@ -754,3 +754,38 @@ def test_two_curators_classify_a_deletion_from_the_sv_tab(live_server, page, dep
     assert page.wait_for_selector("[data-testid=cnv-classification-status]").inner_text() == "Final"
     page.goto(f"{live_server.url}/cases/{case_import.case_id}/structural-variants/?region=4&all_calls=1")
     assert "Uncertain significance (final)" in page.inner_text("[data-testid=sv-cnv-classification]")
+
+
+@pytest.mark.browser
+def test_a_geneticist_enters_hpo_terms_by_synonym_and_the_fitting_candidate_comes_first(live_server, page, dept_a,
+                                                                                       tmp_path):
+    """Issue 27: on the case page the geneticist finds terms by a synonym ("nearsightedness" is Myopia) and by
+    label, adds them, sees the genes they rank; the variant table then puts COL11A1's variant first with its
+    phenotype match, and the HPO version is acknowledged."""
+    from tests.genomes.importing.test_import_case import import_case, write_ped
+    from tests.interpret.phenotype.conftest import GENES, HEADER, record
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    vcf = tmp_path / "kid.vcf"
+    vcf.write_text(HEADER + "".join(record(gene, pos) for gene, pos in GENES))
+    case_import, job = import_case(dept_a, write_ped(tmp_path, "PH-B\tKID\t0\t0\t2\t2\n", "ph.ped"), vcf,
+                                   case_identifier="PH-B")
+    assert job.state == "done"
+    log_in(page, live_server, "gita")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+    page.wait_for_selector("[data-testid=phenotype-form]")
+    for query, label in (("nearsighted", "Myopia"), ("cleft palate", "Cleft palate"),
+                         ("hearing impairment", "Hearing impairment"), ("joint hypermobility", "Joint hypermobility")):
+        page.fill("[data-testid=hpo-search]", query)
+        page.locator("[data-testid=hpo-suggestion]", has_text=label).first.click()
+        page.click("[data-testid=phenotype-add]")
+        page.wait_for_selector(f"[data-testid=phenotype-term]:has-text('{label}')")
+        htmx_idle(page)
+    assert page.locator("[data-testid=ranked-gene]").count() == 15
+    assert "Human Phenotype Ontology (version" in page.inner_text("[data-testid=case-phenotype]")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/variants/?genome_wide=true&inheritance=")
+    first = page.locator("tbody tr").first
+    assert "COL11A1" in first.inner_text()
+    assert "#8" in first.locator("[data-testid=phenotype-cell]").inner_text()
+    assert "Myopia ~ " in first.locator("[data-testid=phenotype-cell]").get_attribute("title")
+    assert "4 HPO terms" in page.inner_text("[data-testid=phenotype-summary]")

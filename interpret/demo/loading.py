@@ -89,6 +89,7 @@ def demo_data_load() -> dict:
     summary["panels"] = _demo_panels()
     summary["imported"] = _demo_imports()
     summary["structural_variants"] = _demo_structural_variants()
+    summary["phenotypes"] = _demo_phenotypes()
     summary["reports"] = _demo_reports()
     summary["first_looks"] = _demo_first_looks()
     summary["tumor_board"] = _demo_tumor_board()
@@ -354,6 +355,30 @@ def _demo_reports() -> list[str]:
     workflow.case_submit_for_review(case=case, by=gita, reviewer=gustav)
     reports.report_sign_out(report=Report.objects.get(pk=amended.pk), by=gustav)
     return ["DEMO-NEURO-0001 v1", "DEMO-NEURO-0001 v2"]
+
+
+# The demo probands' phenotypes (HPO terms), as their geneticists would enter them: the synthetic boy with the de
+# novo DMD deletion has the signs of a dystrophinopathy; Scout's trio was reported for SEMA4A (retinitis
+# pigmentosa 35), and its proband has a rod-cone dystrophy. Demo content, named so in the terms' source.
+DEMO_PHENOTYPES = {
+    "DEMO-NEURO-0001": (["HP:0003560", "HP:0003236", "HP:0003707", "HP:0001270"], ["HP:0001250"]),
+    "DEMO-RARE-643594": (["HP:0000510", "HP:0000662", "HP:0007703"], []),
+}
+
+
+def _demo_phenotypes() -> list[str]:
+    """The demo probands' terms, once (a proband with terms is left alone)."""
+    from genomes.models import PhenotypeTerm
+    from genomes.phenotypes import phenotype_entries, phenotypes_replace
+
+    entered = []
+    for identifier, (observed, excluded) in DEMO_PHENOTYPES.items():
+        case = Case.objects.filter(identifier=identifier, department__code="demo").first()
+        if case is None or PhenotypeTerm.objects.filter(individual__case=case).exists():
+            continue
+        phenotypes_replace(case=case, entries=phenotype_entries(observed, excluded), by=None, source="demo")
+        entered.append(identifier)
+    return entered
 
 
 def _demo_imports() -> list[str]:

@@ -36,7 +36,7 @@
     const form = choice.closest("form");
     form.querySelector("input[name=term]").value = choice.dataset.term;
     form.querySelector("input[name=q]").value = choice.textContent.trim();
-    choice.parentElement.innerHTML = "";
+    form.querySelector("[data-hpo-suggestions]").innerHTML = "";
   });
 
   // <button data-toggle-body-class="C">: folds a side panel away or back (the class on <body>);
