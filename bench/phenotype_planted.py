@@ -73,12 +73,13 @@ if not (out / "truth.tsv").exists():
     generate_cohort(CohortSpec(out_dir=out, gtf_paths=[GTF], families=1, records=args.records, rare_only=True,
                                seed=2027, cache_dir=out / ".pyensembl", gene_copies=True))
 family_id = next(p.stem for p in out.glob("*.ped"))
-case = Case.objects.filter(identifier=f"PHENO-{family_id}").first()
+case = Case.objects.filter(identifier=f"PHENO-{family_id}-{args.records}").first()
 if case is None:
     department, _ = Department.objects.get_or_create(code="bench", defaults={"name": "Benchmark department"})
     prepared = case_import_prepare(patient_group=PatientGroup.objects.get(code="RARE"), department=department,
                                    send_to_worker=False, ped_path=out / f"{family_id}.ped",
-                                   vcf_path=out / f"{family_id}.vcf.gz", case_identifier=f"PHENO-{family_id}")
+                                   vcf_path=out / f"{family_id}.vcf.gz",
+                                   case_identifier=f"PHENO-{family_id}-{args.records}")
     assert job_run(prepared.job_id).state == "done"
     case = prepared.case
 settings = {"genome_wide": True, "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"], "inheritance": []}

@@ -11,6 +11,7 @@ from interpret.analysis.engine import run_analysis
 from interpret.analysis.models import FilterRun
 from interpret.analysis.output import candidates_as_dicts
 from interpret.analysis.presets import preset_or_default
+from interpret.rules.scoring import score_weights
 
 
 class CaseAnalysis(APIView):
@@ -38,7 +39,7 @@ class CaseAnalysis(APIView):
             "case": case.identifier, "filter_run": result.filter_run.pk, "settings": result.settings,
             "panel_versions": [{"panel": v.panel.code, "version": v.label} for v in result.panel_versions],
             "count": len(result.candidates), "page": page, "page_size": page_size, "truncated": result.truncated,
-            "milliseconds": result.milliseconds,
+            "milliseconds": result.milliseconds, "score_weights": score_weights(),
             "candidates": candidates_as_dicts(result, chosen),
         })
 

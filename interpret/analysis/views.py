@@ -37,6 +37,7 @@ from interpret.analysis.variant_page import variant_details
 from interpret.classification.models import Classification
 from interpret.classification.selectors import classifications_of_variant, may_classify
 from interpret.rules.inheritance import MODE_LABELS, MODES
+from interpret.rules.scoring import score_weights
 from interpret.workflow.selectors import case_workflow_context
 
 COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
@@ -93,7 +94,7 @@ def variant_table(request, case_id: int):
         result, preset, error = None, None, "; ".join(exc.messages)
     columns = [c for c in request.GET.getlist("cols") if c in dict(COLUMNS)] or DEFAULT_COLUMNS
     context = {"case": case, "error": error, "result": result, "preset": preset, "columns": columns,
-               "phenotype_methods": PHENOTYPE_METHODS,
+               "phenotype_methods": PHENOTYPE_METHODS, "score_weights": score_weights(),
                "all_columns": COLUMNS, "active_group": case.patient_group.code,
                "presets": presets_for(request.user, case), "may_export": user_may_export(request.user, case.department),
                "modes": [(m, MODE_LABELS[m]) for m in MODES], "impacts": IMPACTS, "sorts": SORTS,

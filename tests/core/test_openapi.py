@@ -27,7 +27,8 @@ def test_the_schema_lists_every_api_route_for_signed_in_users_and_tokens_only(cl
                      "/api/cases/{case_id}/workflow/", "/api/classifications/", "/api/panels/", "/api/whoami/",
                      "/api/cases/{case_id}/structural-variants/",
                      "/api/cases/{case_id}/structural-variants/{call_id}/cnv-classification/",
-                     "/api/cnv-classifications/{classification_id}/"):
+                     "/api/cnv-classifications/{classification_id}/", "/api/cases/{case_id}/phenotype/",
+                     "/api/cases/{case_id}/phenotype/genes/", "/api/hpo/terms/"):
         assert expected in paths, sorted(paths)
     assert not any(path.startswith(("/api/schema", "/api/docs")) for path in paths)
 

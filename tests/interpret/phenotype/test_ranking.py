@@ -44,6 +44,7 @@ def test_the_phenotype_part_lifts_the_fitting_candidate_and_the_run_records_the_
     # the API and analyse_case carry the part, its weight and the matched terms
     body = client.post(f"/api/cases/{case.pk}/analysis/", {"filters": {"genome_wide": True}},
                        content_type="application/json").json()
+    assert body["score_weights"]["phenotype"].endswith("x phenotype match (0-1)")
     top = body["candidates"][0]
     assert top["gene"] == "COL11A1" and top["phenotype"]["matched_terms"] and top["phenotype"]["hpo_version"]
     recorded = FilterRun.objects.get(pk=body["filter_run"])
