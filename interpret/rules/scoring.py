@@ -73,7 +73,8 @@ def score_weights() -> dict[str, str]:
     """What each part can add, for the pages and the API (the formula in words)."""
     return {
         "consequence": "HIGH 4, MODERATE 2.5, LOW 1",
-        "rarity": "popmax absent 2, < 0.01% 1.5, < 0.1% 1, < 1% 0.5 (only where the file carries frequencies)",
+        "rarity": "not seen in the population data the file carries 2, popmax < 0.01% 1.5, < 0.1% 1, < 1% 0.5 "
+                  "(nothing where the file carries no frequencies)",
         "predictors": "REVEL >= 0.75 1 (>= 0.5 0.5), CADD >= 25 0.5, SpliceAI >= 0.5 1",
         "clinvar": "ClinVar pathogenic or likely pathogenic 3",
         "panel": "green 1.5, amber 0.5",
