@@ -108,3 +108,22 @@ def test_the_demo_trios_have_their_svs_and_the_planted_deletion_comes_first(demo
     first = html.split('data-testid="sv-row"')[1]
     assert "X:31800001-31950000" in first and "DMD" in first and "de_novo" in first and "hemizygous" in first
     assert 'data-testid="sv-panel-gene"' in first
+
+
+def test_the_demo_probands_have_phenotypes_and_the_tables_score_by_them(demo, client):
+    """Issue 27: the synthetic boy with the DMD deletion has a dystrophinopathy's terms (and seizures excluded);
+    Scout's proband a rod-cone dystrophy; the geneticists' first look at each ranks by them."""
+    from core.models import User
+    from genomes.models import Case
+    from genomes.phenotypes import case_phenotype
+
+    trio = Case.objects.get(identifier="DEMO-NEURO-0001")
+    proband = next(i for i in trio.individuals.all() if i.is_proband).individual_id
+    terms = case_phenotype(trio)[proband]
+    assert [t.term_id for t in terms["observed"]] == ["HP:0001270", "HP:0003236", "HP:0003560", "HP:0003707"]
+    assert [t.term_id for t in terms["excluded"]] == ["HP:0001250"]
+    client.force_login(User.objects.get(username="geneticist"))
+    table = client.get(f"/cases/{trio.pk}/variants/").content.decode()
+    assert 'data-testid="phenotype-summary"' in table and "4 HPO terms" in table
+    scout = Case.objects.get(identifier="DEMO-RARE-643594")
+    assert "Rod-cone dystrophy" in client.get(f"/cases/{scout.pk}/phenotype/").content.decode()
