@@ -498,3 +498,76 @@ class PhenotypeTerm(models.Model):
 
     def __str__(self):
         return f"{'NOT ' if self.excluded else ''}{self.term_id} {self.label}"
+
+
+class StrCatalogLocus(models.Model):
+    """A repeat locus of a catalog (stranger's JSON): its motif, thresholds, disease and inheritance, per build."""
+
+    build = models.CharField(max_length=6)
+    locus_id = models.CharField(max_length=60)
+    motif = models.CharField(max_length=200, blank=True)
+    display_motif = models.CharField(max_length=40, blank=True)
+    normal_max = models.IntegerField(null=True)
+    pathologic_min = models.IntegerField(null=True)
+    disease = models.CharField(max_length=200, blank=True)
+    inheritance = models.CharField(max_length=10, blank=True)
+    hgnc_id = models.CharField(max_length=20, blank=True)
+    chrom = models.CharField(max_length=50)
+    start = models.IntegerField()
+    end = models.IntegerField()
+    source = models.CharField(max_length=200)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["build", "locus_id"], name="str_catalog_locus_once")]
+
+
+class StrImport(models.Model):
+    """One repeat-expansion file of a case (ExpansionHunter, raw or stranger-annotated, or TRGT)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="str_imports")
+    vcf_name = models.CharField(max_length=300)
+    caller = models.CharField(max_length=20)
+    genome_build = models.CharField(max_length=6)
+    samples = models.JSONField(default=list, help_text="The case's sample positions this file carries")
+    is_current = models.BooleanField(default=True)
+    records_read = models.IntegerField(default=0)
+    loci_stored = models.IntegerField(default=0)
+    disagreements = models.IntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class StrCall(models.Model):
+    """A case's genotypes at one repeat locus (the records of a file merged per locus: a merged ExpansionHunter
+    file gives each sample's alleles in a record of its own). ``sample_calls`` per sample position: GT, the
+    allele sizes in repeat units, REPCI, SO, ADSP/ADFL/ADIR, LC (TRGT: AL, SD, MC), and the person's status;
+    ``records`` each record's ALT sizes with the file's STR_STATUS and the platform's."""
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="str_calls")
+    str_import = models.ForeignKey(StrImport, on_delete=models.CASCADE, related_name="calls")
+    locus_id = models.CharField(max_length=60)
+    chrom = models.CharField(max_length=50)
+    pos = models.IntegerField()
+    end = models.IntegerField()
+    motif = models.CharField(max_length=200, blank=True)
+    reference_size = models.IntegerField(null=True)
+    normal_max = models.IntegerField(null=True)
+    pathologic_min = models.IntegerField(null=True)
+    thresholds_from = models.CharField(max_length=40, help_text="catalog, the file (stranger), or none")
+    disease = models.CharField(max_length=200, blank=True)
+    inheritance = models.CharField(max_length=10, blank=True)
+    gene = models.CharField(max_length=60, blank=True)
+    hgnc_id = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, help_text="The worst status of any of the case's people here")
+    file_status = models.CharField(max_length=20, blank=True)
+    disagreement = models.BooleanField(default=False)
+    sample_calls = models.JSONField(default=list)
+    records = models.JSONField(default=list)
+    line = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "status"], name="genomes_str_case_status")]

@@ -102,6 +102,10 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             cursor.execute("UPDATE genomes_structuralvariantimport SET is_current = false "
                            "WHERE case_id = %s AND is_current", [case.pk])
             cluster_observations_recount(cursor, sv_clusters)
+            cursor.execute("DELETE FROM genomes_strcall WHERE case_id = %s", [case.pk])  # its repeat calls too
+            repeats = cursor.rowcount
+            cursor.execute("UPDATE genomes_strimport SET is_current = false WHERE case_id = %s AND is_current",
+                           [case.pk])
             withdrawn = observations_withdraw(cursor)
             observations_add(cursor, families_split(cursor, families))
             national_variants_forget(cursor, "withdrawn_variants")
@@ -109,6 +113,7 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
                      department_code=case.department.code,
                      details={"withdrawn": "case variants", "rows": deleted, "structural_calls": structural,
-                              "reason": reason})
+                              "repeat_calls": repeats, "reason": reason})
     return {"case": case.identifier, "case_variants_removed": deleted, "structural_calls_removed": structural,
+            "repeat_calls_removed": repeats,
             "observation_rows_changed": withdrawn}

@@ -72,3 +72,24 @@ class CaseStructuralVariants(APIView):
                           details={"via": "api", "page": page, "filter_run": result.filter_run.pk})
         return Response({"case": case.identifier, "count": result.count, "page": page, "page_size": page_size,
                          "filter_run": result.filter_run.pk, "settings": result.settings, "calls": result.rows})
+
+
+class CaseRepeatExpansions(APIView):
+    """POST {"min_status": "any|pre_mutation|full_mutation", "panel_genes": bool, "panels": [...],
+    "disagreements_only": bool}: the case's repeat loci as the tab shows them (interpret.analysis.repeats), the
+    run recorded; every locus at once (a case has at most a few hundred)."""
+
+    def post(self, request, case_id: int):
+        from interpret.analysis.kinds import AnalysisInputError, analyse
+
+        case = case_for_request(request, case_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            result = analyse(case, "str", data, user=request.user, via=FilterRun.Via.API)
+        except (AnalysisInputError, ValueError, TypeError) as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        patient_rows_read(user=request.user, department=case.department, rows=len(result.rows),
+                          object_type="repeat_expansions", object_id=case.pk, audit=audit_context(request),
+                          details={"via": "api", "filter_run": result.filter_run.pk})
+        return Response({"case": case.identifier, "count": result.count, "filter_run": result.filter_run.pk,
+                         "settings": result.settings, "loci": result.rows})

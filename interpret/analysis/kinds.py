@@ -60,7 +60,24 @@ def _structural(case, values: dict, *, user, via: str, page: int, page_size: int
     return KindResult("sv", result.count, result.rows, recorded, run)
 
 
-KINDS = {"small": _small, "sv": _structural}
+def _repeats(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
+    from interpret.analysis.engine import record_run
+    from interpret.analysis.repeats import RepeatFilterError, repeat_analysis, repeat_settings_from
+
+    started = time.perf_counter()
+    try:
+        settings = repeat_settings_from(values)
+        result = repeat_analysis(case, settings, page=page, page_size=page_size)
+    except RepeatFilterError as error:
+        raise AnalysisInputError(str(error)) from None
+    recorded = asdict(settings)
+    run = record_run(case, kind=FilterRun.Kind.STR, user=user, via=via, settings=recorded,
+                     versions=result.panel_versions, result_count=result.count,
+                     milliseconds=int((time.perf_counter() - started) * 1000))
+    return KindResult("str", result.count, result.rows, recorded, run)
+
+
+KINDS = {"small": _small, "sv": _structural, "str": _repeats}
 
 
 def analyse(case, kind: str, values: dict, *, user, via: str, page: int = 1, page_size: int | None = None,

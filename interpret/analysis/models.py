@@ -46,6 +46,7 @@ class FilterRun(models.Model):
         # Each variant kind filters its own storage (interpret.analysis.kinds); the run is recorded alike.
         SMALL = "small", "Small variants"
         SV = "sv", "Structural and copy-number variants"
+        STR = "str", "Repeat expansions"
 
     case = models.ForeignKey("genomes.Case", on_delete=models.CASCADE, related_name="filter_runs")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SMALL)

@@ -14,6 +14,9 @@ urlpatterns = [
          name="variant_comment_add"),
     path("api/cases/<int:case_id>/analysis/", api.CaseAnalysis.as_view(), name="api_case_analysis"),
     path("cases/<int:case_id>/structural-variants/", views.structural_variants, name="structural_variants"),
+    path("cases/<int:case_id>/repeat-expansions/", views.repeat_expansions, name="repeat_expansions"),
+    path("api/cases/<int:case_id>/repeat-expansions/", api.CaseRepeatExpansions.as_view(),
+         name="api_repeat_expansions"),
     path("api/cases/<int:case_id>/structural-variants/", api.CaseStructuralVariants.as_view(),
          name="api_structural_variants"),
 ]

@@ -267,3 +267,25 @@ def structural_variants(request, case_id: int):
     template = ("interpret/_structural_variants_table.html" if request.headers.get("HX-Request")
                 else "interpret/structural_variants.html")
     return render(request, template, context)
+
+
+def repeat_expansions(request, case_id: int):
+    """The case's repeat-expansion tab: each locus with every person's allele sizes and status."""
+    from interpret.analysis.kinds import AnalysisInputError, analyse
+    from interpret.analysis.repeats import MIN_STATUSES
+
+    case = case_for_request(request, case_id)
+    error, rows, result = None, [], None
+    values = {key: request.GET.get(key) for key in request.GET}
+    values["panels"] = request.GET.getlist("panels")
+    try:
+        result = analyse(case, "str", values, user=request.user, via=FilterRun.Via.BROWSER)
+        rows = result.rows
+        patient_rows_read(user=request.user, department=case.department, rows=len(rows),
+                          object_type="repeat_expansions", object_id=case.pk, audit=audit_context(request),
+                          details={"loci": result.count, "filter_run": result.filter_run.pk})
+    except AnalysisInputError as exc:
+        error = str(exc)
+    return render(request, "interpret/repeat_expansions.html", {
+        "case": case, "error": error, "rows": rows, "query": request.GET, "min_statuses": MIN_STATUSES,
+        "imports": case.str_imports.filter(is_current=True), "active_group": case.patient_group.code})

@@ -19,6 +19,7 @@ from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import settings_in_words
 from interpret.analysis.models import FilterRun
 from interpret.analysis.output import case_individuals
+from interpret.analysis.repeats import repeat_settings_in_words
 from interpret.analysis.structural import sv_settings_in_words
 from interpret.classification.models import Classification
 from interpret.rules.inheritance import MODE_LABELS, modes_of_row
@@ -101,6 +102,7 @@ def _runs(case, run_ids: list[int]) -> list[dict]:
     return [{"id": run.pk, "at": run.created_at.isoformat(), "by": run.user.username if run.user else "",
              "preset": run.preset.name if run.preset else "", "settings": run.filters,
              "methods": (sv_settings_in_words(run.filters) if run.kind == FilterRun.Kind.SV
+                         else repeat_settings_in_words(run.filters) if run.kind == FilterRun.Kind.STR
                          else settings_in_words(run.filters, somatic=somatic)),
              "panel_versions": [f"{v.panel.name} v{v.label}" for v in run.panel_versions.all()],
              "candidates": run.result_count} for run in runs]

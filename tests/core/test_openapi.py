@@ -28,7 +28,8 @@ def test_the_schema_lists_every_api_route_for_signed_in_users_and_tokens_only(cl
                      "/api/cases/{case_id}/structural-variants/",
                      "/api/cases/{case_id}/structural-variants/{call_id}/cnv-classification/",
                      "/api/cnv-classifications/{classification_id}/", "/api/cases/{case_id}/phenotype/",
-                     "/api/cases/{case_id}/phenotype/genes/", "/api/hpo/terms/"):
+                     "/api/cases/{case_id}/phenotype/genes/", "/api/hpo/terms/",
+                     "/api/cases/{case_id}/repeat-expansions/"):
         assert expected in paths, sorted(paths)
     assert not any(path.startswith(("/api/schema", "/api/docs")) for path in paths)
 

@@ -1,12 +1,15 @@
 """Command-line contract for batch jobs (stable; see README):
 
 import_variants CASE_ID --kind sv --vcf FILE [--caller NAME] [--department CODE] [--wait]
+import_variants CASE_ID --kind str --vcf FILE [--sample INDIVIDUAL=VCF_SAMPLE ...] [--department CODE]
 
 Imports a file that arrives after the case's small variants: ``--kind sv``, a structural-variant or copy-number
 VCF (Manta, DELLY, GATK-SV, GATK gCNV, CNVkit, DRAGEN SV/CNV, MELT, XHMM; ``--caller`` overrides the header).
 CASE_ID is the case identifier (with ``--department`` when two departments use it) or its numeric id. The same
 contract as import_case: one JSON object on stdout; bad input exit code 1 with the error (file, record, field) on
-stderr; nothing is stored unless the whole file is.
+stderr; nothing is stored unless the whole file is. ``--kind str``: an ExpansionHunter (raw or stranger-annotated)
+or TRGT repeat-expansion VCF, read at once (a few hundred records), replacing the case's previous one; a file whose
+sample names are not the pedigree's takes ``--sample``.
 """
 import json
 import sys
@@ -18,7 +21,7 @@ from core.jobs import job_run
 from genomes.models import Case
 from genomes.sv.importing import SvImportError, sv_import_prepare
 
-KINDS = ("sv",)
+KINDS = ("sv", "str")
 
 
 def case_for_command(identifier: str, department: str | None) -> Case | None:
@@ -42,6 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("--vcf", required=True)
         parser.add_argument("--caller", help="the caller whose conventions to read the file by (default: the header)")
         parser.add_argument("--department", help="the case's department code, when its identifier is not unique")
+        parser.add_argument("--sample", action="append", default=[], metavar="INDIVIDUAL=VCF_SAMPLE",
+                            help="--kind str: the file's column of an individual (repeatable)")
         parser.add_argument("--wait", action="store_true",
                             help="run the import in this process (the same job code a worker runs)")
 
@@ -51,11 +56,17 @@ class Command(BaseCommand):
             return self._fail(f"no case {options['case_id']!r}" + (
                 f" in department {options['department']!r}" if options["department"] else
                 " (or more than one: give --department)"))
+        if options["kind"] == "str":
+            return self._repeats(case, options)
         outcome = sv_files_import(case, [options["vcf"]], caller=options["caller"], wait=options["wait"],
                                   fail=self._fail, say=self.stderr.write)
         self.stdout.write(json.dumps(outcome[0] if len(outcome) == 1 else outcome))
         if any(item.get("status") == "failed" for item in outcome):
             sys.exit(1)
+
+    def _repeats(self, case, options):
+        outcome = str_files_import(case, [options["vcf"]], options["sample"], fail=self._fail)
+        self.stdout.write(json.dumps(outcome[0]))
 
     def _fail(self, message: str):
         self.stderr.write(f"import_variants: {message}")
@@ -81,3 +92,27 @@ def sv_files_import(case: Case, paths: list[str], *, caller: str | None, wait: b
                 say(f"import_variants: {job.error}")
         outcomes.append(outcome)
     return outcomes
+
+
+def str_files_import(case, paths: list[str], sample_pairs: list[str], *, fail) -> list[dict]:
+    """Import repeat-expansion files (import_case --str-vcf and import_variants --kind str): one summary each."""
+    from core.audit import AuditContext
+    from genomes.str.importing import str_file_import
+
+    sample_map = {}
+    for pair in sample_pairs:
+        individual, sep, column = pair.partition("=")
+        if not sep or not individual or not column:
+            return fail(f"--sample: {pair!r} is not INDIVIDUAL=VCF_SAMPLE")
+        sample_map[individual] = column
+    outcome = []
+    for path in paths:
+        try:
+            imported = str_file_import(case=case, path=path, sample_map=sample_map,
+                                       audit=AuditContext(method="COMMAND", path="manage.py import_variants"))
+        except (InputFileError, OSError) as error:
+            return fail(str(error))
+        outcome.append({"case": case.identifier, "kind": "str", "file": imported.vcf_name, "caller": imported.caller,
+                        "records_read": imported.records_read, "loci": imported.loci_stored,
+                        "disagreements_with_the_file": imported.disagreements, "status": "done"})
+    return outcome

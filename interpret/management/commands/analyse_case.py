@@ -3,6 +3,11 @@
 analyse_case CASE_ID [--preset NAME] [--inheritance de_novo|ar_hom|comp_het|x_linked|ad ...]
              [--panel NAME[:VERSION] ...] [--genome-wide] [--set KEY=VALUE ...] --json
 analyse_case CASE_ID --kind sv [--inheritance de_novo|ar_hom|x_linked|ad ...] [--set KEY=VALUE ...] --json
+analyse_case CASE_ID --kind str [--set KEY=VALUE ...] --json
+
+``--kind str``: the case's repeat loci as the repeat-expansion tab shows them (--set min_status=pre_mutation,
+panel_genes=1, disagreements_only=1): locus, gene, disease, inheritance, motif, thresholds, each person's allele
+sizes and status, the file's status and any disagreement, an expansion in transmission.
 
 ``--kind sv``: the case's structural and copy-number calls as the SV tab shows them (--set types=DEL,DUP,
 min_length=1000, genes=..., region=..., pass_only=1, max_population_af=0.01); each call with its genes and
@@ -39,8 +44,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("case_id")
-        parser.add_argument("--kind", choices=["small", "sv"], default="small",
-                            help="small variants (default) or structural and copy-number variants")
+        parser.add_argument("--kind", choices=["small", "sv", "str"], default="small",
+                            help="small variants (default), structural and copy-number variants, or repeat "
+                                 "expansions")
         parser.add_argument("--preset", help="preset name or id (built-in or a department's)")
         parser.add_argument("--inheritance", action="append", choices=MODES, default=[],
                             help="inheritance mode to require; repeatable (any of them matches)")
@@ -71,6 +77,8 @@ class Command(BaseCommand):
             filters[key.strip()] = value.strip()
         if options["kind"] == "sv":
             return self._structural(user, case, filters, options["inheritance"])
+        if options["kind"] == "str":
+            return self._repeats(user, case, filters)
         if options["inheritance"]:
             filters["inheritance"] = options["inheritance"]
         if options["panel"]:
@@ -99,6 +107,20 @@ class Command(BaseCommand):
             patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
                               object_type="structural_variants", object_id=case.pk, audit=COMMAND,
                               details={"via": "manage.py analyse_case --kind sv"})
+        except AnalysisInputError as exc:
+            return self._fail(str(exc))
+        except (PermissionDenied, QuotaExceeded) as exc:
+            return self._fail(str(exc))
+        self.stdout.write(json.dumps(rows))
+
+    def _repeats(self, user, case, filters):
+        from interpret.analysis.kinds import AnalysisInputError, analyse
+
+        try:
+            rows = analyse(case, "str", filters, user=user, via=FilterRun.Via.COMMAND).rows
+            patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
+                              object_type="repeat_expansions", object_id=case.pk, audit=COMMAND,
+                              details={"via": "manage.py analyse_case --kind str"})
         except AnalysisInputError as exc:
             return self._fail(str(exc))
         except (PermissionDenied, QuotaExceeded) as exc:
