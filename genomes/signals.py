@@ -10,3 +10,6 @@ dosage_genes_established = Signal()
 
 # A case's phenotype (HPO terms of its individuals) changed, committed. Sent with case_id.
 case_phenotypes_changed = Signal()
+
+# A repeat catalog was replaced and some loci's thresholds changed, committed. Sent with build and loci (ids).
+str_catalog_changed = Signal()

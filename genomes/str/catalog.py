@@ -76,11 +76,54 @@ def read_catalog(path: Path | str, *, build: str, name: str | None = None) -> li
 def catalog_load(path: Path | str, *, build: str, by=None, audit: AuditContext | None = None) -> dict:
     """Replace the build's catalog with the file's loci, all or nothing; audited."""
     loci = read_catalog(path, build=build)
+    before = {locus.locus_id: (locus.normal_max, locus.pathologic_min, locus.inheritance)
+              for locus in StrCatalogLocus.objects.filter(build=build)}
+    changed = sorted(locus.locus_id for locus in loci
+                     if before.get(locus.locus_id) != (locus.normal_max, locus.pathologic_min, locus.inheritance))
     with transaction.atomic():
         replaced = StrCatalogLocus.objects.filter(build=build).delete()[0]
         StrCatalogLocus.objects.bulk_create(loci)
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="str_catalog", object_id=build,
-                     details={"file": Path(path).name, "loci": len(loci), "replaced": replaced})
-    return {"build": build, "loci": len(loci), "replaced": replaced,
+                     details={"file": Path(path).name, "loci": len(loci), "replaced": replaced,
+                              "thresholds_changed": changed[:200]})
+        if changed and before:  # a first catalog classifies; a changed one re-classifies stored calls
+            from genomes.signals import str_catalog_changed
+
+            transaction.on_commit(lambda: str_catalog_changed.send(sender=StrCatalogLocus, build=build, loci=changed))
+    return {"build": build, "loci": len(loci), "replaced": replaced, "thresholds_changed": changed,
             "with_thresholds": sum(1 for locus in loci if locus.normal_max is not None
                                    and locus.pathologic_min is not None)}
+
+
+def calls_reclassify(calls) -> list[tuple]:
+    """Stored calls classified again with the build's current catalog (the calls are saved): for each call whose
+    people's statuses changed, (call, [(position, old status, new status)])."""
+    from genomes.str.status import UNCLASSIFIED, person_status, worst
+
+    changed = []
+    catalogs: dict[str, dict] = {}
+    for call in calls:
+        build = call.case.genome_build
+        if build not in catalogs:
+            catalogs[build] = {locus.locus_id: locus for locus in StrCatalogLocus.objects.filter(build=build)}
+        locus = catalogs[build].get(call.locus_id)
+        if locus is None or locus.normal_max is None or locus.pathologic_min is None:
+            continue
+        call.normal_max, call.pathologic_min, call.thresholds_from = locus.normal_max, locus.pathologic_min, "catalog"
+        call.inheritance = locus.inheritance or call.inheritance
+        moved = []
+        for position, found in enumerate(call.sample_calls):
+            if not found:
+                continue
+            status = person_status(found["alleles"], locus.normal_max, locus.pathologic_min, call.inheritance,
+                                   haploid=len(found["alleles"]) == 1)
+            if status != found.get("status"):
+                moved.append((position, found.get("status"), status))
+                found["status"] = status
+        statuses = [found["status"] for found in call.sample_calls if found]
+        call.status = worst(statuses) if statuses else UNCLASSIFIED
+        call.save(update_fields=["normal_max", "pathologic_min", "thresholds_from", "inheritance", "status",
+                                 "sample_calls"])
+        if moved:
+            changed.append((call, moved))
+    return changed

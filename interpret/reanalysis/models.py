@@ -19,6 +19,7 @@ class Reanalysis(models.Model):
         FREQUENCY = "frequency", "Cohort frequency crossed a threshold"
         DOSAGE = "dosage", "Dosage curation changed"
         PHENOTYPE = "phenotype", "Phenotype changed"
+        STR_CATALOG = "str_catalog", "Repeat catalog changed"
         SCHEDULE = "schedule", "Scheduled"
         ON_DEMAND = "on_demand", "On demand"
 
@@ -52,6 +53,7 @@ class Alert(models.Model):
         SV_PANEL_GENE = "sv_panel_gene", "CNV covering a gene newly green on a panel"
         DOSAGE_GENE = "dosage_gene", "CNV covering a newly established dosage-sensitive gene"
         PHENOTYPE_RANK = "phenotype_rank", "Candidate entered the top 10 with the phenotype"
+        REPEAT = "repeat", "Repeat allele now a full mutation"
 
     class State(models.TextChoices):
         OPEN = "open", "Open"

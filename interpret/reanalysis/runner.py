@@ -47,7 +47,7 @@ from interpret.reanalysis.models import Alert, Reanalysis
 from interpret.reporting.models import Report
 from panels.models import PanelVersion
 
-CHECKS = ("panel", "classification", "frequency", "dosage", "phenotype")
+CHECKS = ("panel", "classification", "frequency", "dosage", "phenotype", "repeats")
 PHENOTYPE_TOP = 10
 CHUNK = 250  # cases per statement and per progress step
 
@@ -66,6 +66,8 @@ def scope_cases(scope: dict):
         cases = cases.filter(pk__in=scope["cases"])
     if scope.get("build"):
         cases = cases.filter(genome_build=scope["build"])
+    if scope.get("with_repeats"):
+        cases = cases.filter(str_imports__is_current=True)
     if scope.get("with_structural_variants"):
         cases = cases.filter(sv_imports__is_current=True)
     if scope.get("variants"):
@@ -101,6 +103,8 @@ def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
             alerts += _dosage_alerts(chunk, reanalysis.scope.get("dosage_genes"))
         if "phenotype" in reanalysis.checks:
             alerts += _phenotype_alerts(chunk, last_runs)
+        if "repeats" in reanalysis.checks:
+            alerts += _repeat_alerts(chunk, reanalysis.scope.get("repeat_loci"))
         report(min(offset + CHUNK, total), total, f"{min(offset + CHUNK, total):,} of {total:,} cases re-run")
     counts = alerts_store(alerts, reanalysis)
     return {"cases_rerun": total, "checks": list(reanalysis.checks), **counts,
@@ -292,6 +296,38 @@ def _phenotype_alerts(cases: list[Case], last_runs: dict) -> list[dict]:
                 {"variant": variant_id, "gene": gene, "rank": rank, "previous_rank": earlier_rank[variant_id],
                  "terms": result.phenotype.terms, "previous_terms": before_terms,
                  "phenotype_match": (candidate.phenotype or {}).get("match"), "score": candidate.score}))
+    return alerts
+
+
+def _repeat_alerts(cases: list[Case], loci: list[str] | None) -> list[dict]:
+    """Stored repeat calls classified again with the current catalog (at ``loci``, else all): a person whose
+    allele is now a full mutation is an alert."""
+    from genomes.models import StrCall
+    from genomes.str.catalog import calls_reclassify
+
+    calls = StrCall.objects.filter(case__in=cases, str_import__is_current=True).select_related("case")
+    if loci is not None:
+        calls = calls.filter(locus_id__in=loci)
+    people = {}
+    alerts = []
+    for call, moved in calls_reclassify(list(calls)):
+        newly = [(position, old, new) for position, old, new in moved if new == "full_mutation"]
+        if not newly:
+            continue
+        case = call.case
+        if case.pk not in people:
+            people[case.pk] = {s.position: s.individual.individual_id for s in case.samples.select_related(
+                "individual")}
+        named = [people[case.pk].get(position, str(position)) for position, _, _ in newly]
+        alerts.append(_alert(case, Alert.Kind.REPEAT, f"repeat:{call.locus_id}",
+                             f"{call.locus_id} ({call.disease or call.gene}): now a full mutation in "
+                             f"{', '.join(named)} of case {case.identifier} by the catalog's thresholds "
+                             f"(pathologic at {call.pathologic_min})",
+                             {"locus": call.locus_id, "people": named, "normal_max": call.normal_max,
+                              "pathologic_min": call.pathologic_min,
+                              "alleles": {people[case.pk].get(p, str(p)): call.sample_calls[p]["alleles"]
+                                          for p, _, _ in newly},
+                              "was": {people[case.pk].get(p, str(p)): old for p, old, _ in newly}}))
     return alerts
 
 

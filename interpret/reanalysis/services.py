@@ -19,7 +19,7 @@ from interpret.reanalysis.runner import CHECKS, scope_cases
 from panels.models import PanelEvent
 
 TRIGGER_CHECKS = {"panel": ["panel"], "classification": ["classification"], "frequency": ["frequency"],
-                  "dosage": ["dosage"], "phenotype": ["phenotype"],
+                  "dosage": ["dosage"], "phenotype": ["phenotype"], "repeats": ["repeats"],
                   "all": list(CHECKS)}
 
 
@@ -115,6 +115,12 @@ def dosage_genes_changed(*, build: str, genes: dict[str, list[str]]) -> Reanalys
 def phenotype_changed(case_id: int) -> Reanalysis:
     """A case's HPO terms changed: its candidates are ranked again with them."""
     return _reanalysis_create(trigger=Reanalysis.Trigger.PHENOTYPE, checks=["phenotype"], scope={"cases": [case_id]})
+
+
+def str_catalog_changed(*, build: str, loci: list[str]) -> Reanalysis:
+    """Repeat thresholds changed: the stored calls at those loci are classified again."""
+    return _reanalysis_create(trigger=Reanalysis.Trigger.STR_CATALOG, checks=["repeats"],
+                              scope={"build": build, "repeat_loci": loci, "with_repeats": True})
 
 
 def cohort_changed() -> Reanalysis:

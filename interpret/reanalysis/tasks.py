@@ -7,7 +7,12 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from genomes.signals import case_phenotypes_changed, case_variants_stored, dosage_genes_established
+from genomes.signals import (
+    case_phenotypes_changed,
+    case_variants_stored,
+    dosage_genes_established,
+    str_catalog_changed,
+)
 from interpret.analysis.models import FilterRun
 from interpret.classification.models import Classification
 from panels.models import PanelEvent
@@ -69,3 +74,11 @@ def phenotype_changed_by_entry(sender, case_id, **kwargs):
     from interpret.reanalysis.services import phenotype_changed
 
     phenotype_changed(case_id)
+
+
+@receiver(str_catalog_changed)
+def repeat_catalog_changed(sender, build, loci, **kwargs):
+    # New thresholds can make a stored allele a full mutation: the calls at those loci are classified again.
+    from interpret.reanalysis.services import str_catalog_changed as reanalysis_for_catalog
+
+    reanalysis_for_catalog(build=build, loci=loci)

@@ -56,6 +56,7 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
                                 for v in secondary_variant_ids]
                                if current and consent.strip() else []),
         "structural_variants": [_structural(case, call_id) for call_id in structural_variant_ids or []],
+        "repeat_expansions": _repeats(case),
         "secondary_findings_consent": consent.strip(),
         "qc": _qc(case, current),
     }
@@ -208,6 +209,31 @@ def _structural(case, call_id: int) -> dict:
             "codes": [f"{code} ({entry['points']:+.2f})" for code, entry in sorted(final.points.items())
                       if entry.get("decision") == "applied"]},
     }
+
+
+def _repeats(case) -> dict:
+    """The case's repeat loci examined, and those where anyone is above normal: a pre-mutation, a carrier of a
+    recessive locus, or a full mutation, each person's allele sizes with the thresholds and their source."""
+    from genomes.models import StrCall
+    from genomes.str.status import STATUS_LABELS
+
+    calls = list(StrCall.objects.filter(case=case, str_import__is_current=True))
+    if not calls:
+        return {}
+    people = {s.position: s.individual.individual_id for s in case.samples.select_related("individual")}
+    findings = []
+    for call in sorted(calls, key=lambda c: (c.status != "full_mutation", c.locus_id)):
+        if call.status not in ("pre_mutation", "carrier", "full_mutation"):
+            continue
+        findings.append({
+            "locus": call.locus_id, "gene": call.gene, "disease": call.disease, "inheritance": call.inheritance,
+            "motif": call.motif, "normal_max": call.normal_max, "pathologic_min": call.pathologic_min,
+            "thresholds_from": call.thresholds_from, "status": STATUS_LABELS.get(call.status, call.status),
+            "people": [{"individual": people.get(position, str(position)), "alleles": found["alleles"],
+                        "status": STATUS_LABELS.get(found["status"], found["status"])}
+                       for position, found in enumerate(call.sample_calls) if found]})
+    return {"loci_examined": len(calls), "findings": findings,
+            "files": [i.vcf_name for i in case.str_imports.filter(is_current=True)]}
 
 
 def _qc(case, current) -> dict:

@@ -127,3 +127,33 @@ def test_trgts_file_imports_with_its_record_count_and_a_file_without_locus_ids_i
                        "ACC16382A1=hugelymodelbat_lanes_1_sorted_md")
     assert code == 1 and "no_repid.vcf" in err and "INFO/REPID" in err
     assert StrCall.objects.filter(case=case).count() == before  # the previous calls stay
+
+
+def test_a_catalog_whose_thresholds_change_reclassifies_stored_calls_and_alerts_a_new_full_mutation(
+        scout_trio, department, tmp_path, django_capture_on_commit_callbacks):
+    from core.jobs import job_run
+    from interpret.reanalysis.models import Alert, Reanalysis
+
+    code, _, err = run("import_variants", "643594", "--kind", "str", "--vcf",
+                       str(public_file("str/scout-643594.clinical.str.stranger.vcf.gz")))
+    assert code == 0, err
+    entries = json.loads(public_file("str/stranger-variant_catalog_grch37.json").read_text())
+    atn1 = next(e for e in entries if e["LocusId"] == "ATN1")  # DRPLA: normal <= 35, pathologic >= 48
+    atn1["NormalMax"], atn1["PathologicMin"] = 10, 18  # a catalog under which the proband's 19 is pathologic
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(entries))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert catalog_load(changed, build="GRCh37")["thresholds_changed"] == ["ATN1"]
+    (started,) = Reanalysis.objects.filter(trigger="str_catalog")
+    assert started.scope["repeat_loci"] == ["ATN1"]
+    assert job_run(started.job_id).state == "done"
+    alert = Alert.objects.get(kind="repeat")
+    assert alert.case_id == scout_trio.pk and "ATN1" in alert.title and "now a full mutation" in alert.title
+    call = StrCall.objects.get(case=scout_trio, locus_id="ATN1")
+    assert (call.status, call.pathologic_min) == ("full_mutation", 18)
+    # the report states the repeat findings with the thresholds they were judged by
+    from interpret.reporting.facts import report_facts
+
+    facts = report_facts(scout_trio, variant_ids=[], secondary_variant_ids=[], consent="", filter_run_ids=[])
+    assert facts["repeat_expansions"]["loci_examined"] == 38
+    assert {f["locus"] for f in facts["repeat_expansions"]["findings"]} >= {"ATN1", "RFC1"}
