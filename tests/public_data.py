@@ -13,6 +13,9 @@ SHIPPED_BY_THE_DEMO = {
     "scout-demo/643594.clinical.vcf.gz": ROOT / "genomes" / "demo_data" / "643594.clinical.vcf.gz",
     "scout-demo/643594.ped": ROOT / "genomes" / "demo_data" / "643594.ped",
     "sv-cnv/scout-643594.clinical.SV.vcf.gz": ROOT / "genomes" / "demo_data" / "643594.clinical.SV.vcf.gz",
+    "str/scout-643594.clinical.str.stranger.vcf.gz":
+        ROOT / "genomes" / "demo_data" / "643594.clinical.str.stranger.vcf.gz",
+    "str/stranger-variant_catalog_grch37.json": ROOT / "genomes" / "demo_data" / "stranger-variant_catalog_grch37.json",
     "scout-demo/cancer_test.vcf.gz": ROOT / "genomes" / "demo_data" / "cancer_test.vcf.gz",
     "scout-demo/cancer_test.ped": ROOT / "genomes" / "demo_data" / "cancer_test.ped",
     "scout-demo/resources/panelapp_panels.jsonl": ROOT / "panels" / "demo_data" / "panelapp_panels.jsonl",

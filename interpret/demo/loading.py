@@ -90,6 +90,7 @@ def demo_data_load() -> dict:
     summary["imported"] = _demo_imports()
     summary["structural_variants"] = _demo_structural_variants()
     summary["phenotypes"] = _demo_phenotypes()
+    summary["repeat_expansions"] = _demo_repeat_expansions()
     summary["reports"] = _demo_reports()
     summary["first_looks"] = _demo_first_looks()
     summary["tumor_board"] = _demo_tumor_board()
@@ -280,6 +281,21 @@ def _demo_structural_variants() -> list[str]:
             raise RuntimeError(f"demo SV import of {identifier} failed: {job.error}")
         imported.append(identifier)
     return imported
+
+
+def _demo_repeat_expansions() -> list[str]:
+    """Stranger's GRCh37 catalog (when no GRCh37 catalog is loaded) and Scout's trio's ExpansionHunter calls; once."""
+    from genomes.models import StrCatalogLocus
+    from genomes.str.catalog import catalog_load
+    from genomes.str.importing import str_file_import
+
+    if not StrCatalogLocus.objects.filter(build="GRCh37").exists():
+        catalog_load(_demo_file("stranger-variant_catalog_grch37.json"), build="GRCh37")
+    case = Case.objects.filter(identifier="DEMO-RARE-643594", department__code="demo").first()
+    if case is None or case.str_imports.filter(is_current=True).exists():
+        return []
+    str_file_import(case=case, path=_demo_file("643594.clinical.str.stranger.vcf.gz"))
+    return ["DEMO-RARE-643594"]
 
 
 def _demo_file(name: str) -> Path:

@@ -61,6 +61,10 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
             diagnosis.genomic_interpretations.append(_genomic_interpretation(case, subject_id, number, finding))
         for number, finding in enumerate(structural):
             diagnosis.genomic_interpretations.append(_structural_interpretation(case, subject_id, number, finding))
+        repeats = [r for r in (report.facts.get("repeat_expansions") or {}).get("findings", [])
+                   if any(p["individual"] == subject_id and p["status"] == "full mutation" for p in r["people"])]
+        for number, finding in enumerate(repeats):
+            diagnosis.genomic_interpretations.append(_repeat_interpretation(case, subject_id, number, finding))
         interpretation.diagnosis.CopyFrom(diagnosis)
         packet.interpretations.append(interpretation)
     created = Timestamp()
@@ -148,6 +152,23 @@ def _structural_interpretation(case, subject_id: str, number: int, finding: dict
               else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
     return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
                                      variant_interpretation=variant)
+
+
+def _repeat_interpretation(case, subject_id: str, number: int, finding: dict):
+    """A repeat locus where the subject has a full mutation: the locus, gene, motif and allele sizes as the label
+    and an expression; a candidate (the report's classification is the geneticist's, in the conclusion)."""
+    alleles = next(p["alleles"] for p in finding["people"] if p["individual"] == subject_id)
+    text = f"{finding['locus']} ({finding.get('motif') or 'repeat'})n {'/'.join(str(a) for a in alleles)}"
+    descriptor = pps.VariationDescriptor(id=f"{case.identifier}-repeat-{number + 1}", label=text,
+                                         description=f"{finding.get('disease', '')}: full mutation at or above "
+                                                     f"{finding.get('pathologic_min')} repeat units")
+    descriptor.gene_context.CopyFrom(pps.GeneDescriptor(value_id=f"symbol:{finding['gene']}", symbol=finding["gene"]))
+    descriptor.expressions.append(pps.Expression(syntax="repeat_units", value=text))
+    descriptor.structural_type.CopyFrom(pps.OntologyClass(id="SO:0002162", label="short_tandem_repeat_expansion"))
+    return pps.GenomicInterpretation(
+        subject_or_biosample_id=subject_id,
+        interpretation_status=pps.GenomicInterpretation.InterpretationStatus.CANDIDATE,
+        variant_interpretation=pps.VariantInterpretation(variation_descriptor=descriptor))
 
 
 def phenopacket_json(packet) -> str:

@@ -127,3 +127,16 @@ def test_the_demo_probands_have_phenotypes_and_the_tables_score_by_them(demo, cl
     assert 'data-testid="phenotype-summary"' in table and "4 HPO terms" in table
     scout = Case.objects.get(identifier="DEMO-RARE-643594")
     assert "Rod-cone dystrophy" in client.get(f"/cases/{scout.pk}/phenotype/").content.decode()
+
+
+def test_the_demo_trio_has_its_repeat_expansions(demo, client):
+    """Issue 28: Scout's trio's ExpansionHunter calls with stranger's GRCh37 catalog: RFC1 (CANVAS) a full
+    mutation in the proband, and the one record where the rule and stranger differ flagged."""
+    from core.models import User
+    from genomes.models import Case
+
+    scout = Case.objects.get(identifier="DEMO-RARE-643594")
+    client.force_login(User.objects.get(username="geneticist"))
+    html = client.get(f"/cases/{scout.pk}/repeat-expansions/", {"min_status": "full_mutation"}).content.decode()
+    assert html.count('data-testid="str-row"') == 1 and "CANVAS" in html and 'data-testid="str-disagreement"' in html
+    assert 'data-testid="str-tab"' in client.get(f"/cases/{scout.pk}/").content.decode()
