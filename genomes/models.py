@@ -571,3 +571,39 @@ class StrCall(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["case", "status"], name="genomes_str_case_status")]
+
+
+class MtImport(models.Model):
+    """One mitochondrial VCF of a case (Mutect2's mitochondria mode, HmtNote, mtDNA-Server)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mt_imports")
+    vcf_name = models.CharField(max_length=300)
+    samples = models.JSONField(default=list)
+    is_current = models.BooleanField(default=True)
+    records_read = models.IntegerField(default=0)
+    alleles_stored = models.IntegerField(default=0)
+    heteroplasmy_from = models.CharField(max_length=20, help_text="FORMAT/AF, FORMAT/HF or AD")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class MtVariant(models.Model):
+    """One ALT allele of a mitochondrial site in a case (multi-allelic sites split, each with its own levels).
+    ``sample_calls`` per sample position: GT as written, heteroplasmy (0-1) and where it came from, depth, AD;
+    ``annotations``: the file's HmtVar, MITOMAP and MitoTIP fields, as given."""
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mt_variants")
+    mt_import = models.ForeignKey(MtImport, on_delete=models.CASCADE, related_name="variants")
+    pos = models.IntegerField()
+    ref = models.CharField(max_length=500)
+    alt = models.CharField(max_length=500)
+    gene = models.CharField(max_length=60, blank=True)
+    filters = ArrayField(models.CharField(max_length=100), default=list)
+    sample_calls = models.JSONField(default=list)
+    annotations = models.JSONField(default=dict)
+    line = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "pos"], name="genomes_mt_case_pos")]

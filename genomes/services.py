@@ -104,6 +104,10 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             cluster_observations_recount(cursor, sv_clusters)
             cursor.execute("DELETE FROM genomes_strcall WHERE case_id = %s", [case.pk])  # its repeat calls too
             repeats = cursor.rowcount
+            cursor.execute("DELETE FROM genomes_mtvariant WHERE case_id = %s", [case.pk])  # and mitochondrial ones
+            repeats += cursor.rowcount
+            cursor.execute("UPDATE genomes_mtimport SET is_current = false WHERE case_id = %s AND is_current",
+                           [case.pk])
             cursor.execute("UPDATE genomes_strimport SET is_current = false WHERE case_id = %s AND is_current",
                            [case.pk])
             withdrawn = observations_withdraw(cursor)

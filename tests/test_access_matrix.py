@@ -68,6 +68,8 @@ RULES = {
     "api_case_analysis": api("POST", CLINICAL_A + ("token_a",), body={"page_size": 10}, **CASE_API),
     "structural_variants": page("GET", CLINICAL_A, **CASE),
     "repeat_expansions": page("GET", CLINICAL_A, **CASE),
+    "mitochondrial_variants": page("GET", CLINICAL_A, **CASE),
+    "api_mitochondrial_variants": api("POST", CLINICAL_A + ("token_a",), **CASE_API),
     "api_repeat_expansions": api("POST", CLINICAL_A + ("token_a",), **CASE_API),
     "api_structural_variants": api("POST", CLINICAL_A + ("token_a",), body={"filters": {}}, **CASE_API),
     "classification_start": page("POST", ("alice", "carl"), tina={302}, lars={302}, **CASE),

@@ -190,14 +190,23 @@ def _gene(locus_id: str, caller: str) -> str:
 
 def str_header_check(path: Path | str, names: set[str]) -> None:
     """Before a case is made: the file reads as a VCF and carries at least one of its people's samples."""
-    from genomes.vcf.header import open_vcf
+    import cyvcf2
 
-    vcf, header = open_vcf(path, limits=read_limits())
-    vcf.close()
-    if not set(header.samples) & names:
-        raise InputFileError(Path(path).name, None, "#CHROM", f"none of the file's samples "
-                                                              f"({', '.join(header.samples[:5])}) is in the pedigree: "
-                                                              "name them with --sample INDIVIDUAL=COLUMN")
+    from genomes.vcf.limits import scan_header
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path.name, None, None, "no such file")
+    scan_header(path, read_limits())  # bounded, before htslib reads it
+    try:
+        reader = cyvcf2.VCF(str(path))
+    except Exception as error:  # noqa: BLE001 - cyvcf2 raises bare Exception for header errors
+        raise InputFileError(path.name, 1, None, f"not a VCF file ({error})") from None
+    samples = list(reader.samples)
+    reader.close()
+    if not set(samples) & names:
+        raise InputFileError(path.name, None, "#CHROM", f"none of the file's samples ({', '.join(samples[:5])}) is in "
+                                                        "the pedigree: name them with --sample INDIVIDUAL=COLUMN")
 
 
 def str_file_import(*, case: Case, path: Path | str, name: str | None = None, sample_map: dict | None = None,

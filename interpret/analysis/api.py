@@ -93,3 +93,23 @@ class CaseRepeatExpansions(APIView):
                           details={"via": "api", "filter_run": result.filter_run.pk})
         return Response({"case": case.identifier, "count": result.count, "filter_run": result.filter_run.pk,
                          "settings": result.settings, "loci": result.rows})
+
+
+class CaseMitochondrialVariants(APIView):
+    """POST {"min_heteroplasmy": 0.05, "pass_only": bool, "genes": [...], "panel_genes": bool}: the case's
+    mitochondrial alleles as the tab shows them (interpret.analysis.mito), the run recorded."""
+
+    def post(self, request, case_id: int):
+        from interpret.analysis.kinds import AnalysisInputError, analyse
+
+        case = case_for_request(request, case_id)
+        data = request.data if isinstance(request.data, dict) else {}
+        try:
+            result = analyse(case, "mt", data, user=request.user, via=FilterRun.Via.API)
+        except (AnalysisInputError, ValueError, TypeError) as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        patient_rows_read(user=request.user, department=case.department, rows=len(result.rows),
+                          object_type="mitochondrial_variants", object_id=case.pk, audit=audit_context(request),
+                          details={"via": "api", "filter_run": result.filter_run.pk})
+        return Response({"case": case.identifier, "count": result.count, "filter_run": result.filter_run.pk,
+                         "settings": result.settings, "alleles": result.rows})

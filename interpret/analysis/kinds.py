@@ -77,7 +77,25 @@ def _repeats(case, values: dict, *, user, via: str, page: int, page_size: int | 
     return KindResult("str", result.count, result.rows, recorded, run)
 
 
-KINDS = {"small": _small, "sv": _structural, "str": _repeats}
+def _mitochondrial(case, values: dict, *, user, via: str, page: int, page_size: int | None,
+                   preset=None) -> KindResult:
+    from interpret.analysis.engine import record_run
+    from interpret.analysis.mito import MtFilterError, mt_analysis, mt_settings_from
+
+    started = time.perf_counter()
+    try:
+        settings = mt_settings_from(values)
+        result = mt_analysis(case, settings, page=page, page_size=page_size)
+    except MtFilterError as error:
+        raise AnalysisInputError(str(error)) from None
+    recorded = asdict(settings)
+    run = record_run(case, kind=FilterRun.Kind.MT, user=user, via=via, settings=recorded,
+                     versions=result.panel_versions, result_count=result.count,
+                     milliseconds=int((time.perf_counter() - started) * 1000))
+    return KindResult("mt", result.count, result.rows, recorded, run)
+
+
+KINDS = {"small": _small, "sv": _structural, "str": _repeats, "mt": _mitochondrial}
 
 
 def analyse(case, kind: str, values: dict, *, user, via: str, page: int = 1, page_size: int | None = None,

@@ -47,6 +47,7 @@ class FilterRun(models.Model):
         SMALL = "small", "Small variants"
         SV = "sv", "Structural and copy-number variants"
         STR = "str", "Repeat expansions"
+        MT = "mt", "Mitochondrial variants"
 
     case = models.ForeignKey("genomes.Case", on_delete=models.CASCADE, related_name="filter_runs")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SMALL)

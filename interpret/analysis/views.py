@@ -43,7 +43,7 @@ from interpret.workflow.selectors import case_workflow_context
 COLUMNS = (("gene", "Gene"), ("consequence", "Consequence"), ("hgvs", "HGVS"), ("genotypes", "Genotypes"),
            ("popmax", "gnomAD popmax"), ("cohort", "Cohort families"), ("clinvar", "ClinVar"),
            ("predictors", "CADD / REVEL / SpliceAI"), ("inheritance", "Inheritance"), ("panel", "Panel"),
-           ("tags", "Tags"), ("phenotype", "Phenotype"), ("score", "Score"))
+           ("tags", "Tags"), ("score", "Score (and phenotype match)"))
 DEFAULT_COLUMNS = [c for c, _ in COLUMNS]
 LIST_KEYS = ("panels", "impacts", "consequences", "clinvar", "genes", "inheritance", "cancer_genes", "hpo_terms")
 PAGE_SIZE = settings.VIEW_PAGE_ROWS  # a page is what a view may show; more at once is an export
@@ -289,3 +289,23 @@ def repeat_expansions(request, case_id: int):
     return render(request, "interpret/repeat_expansions.html", {
         "case": case, "error": error, "rows": rows, "query": request.GET, "min_statuses": MIN_STATUSES,
         "imports": case.str_imports.filter(is_current=True), "active_group": case.patient_group.code})
+
+
+def mitochondrial_variants(request, case_id: int):
+    """The case's mitochondrial tab: each allele with every person's heteroplasmy."""
+    from interpret.analysis.kinds import AnalysisInputError, analyse
+
+    case = case_for_request(request, case_id)
+    error, rows = None, []
+    values = {key: request.GET.get(key) for key in request.GET}
+    try:
+        result = analyse(case, "mt", values, user=request.user, via=FilterRun.Via.BROWSER)
+        rows = result.rows
+        patient_rows_read(user=request.user, department=case.department, rows=len(rows),
+                          object_type="mitochondrial_variants", object_id=case.pk, audit=audit_context(request),
+                          details={"alleles": result.count, "filter_run": result.filter_run.pk})
+    except AnalysisInputError as exc:
+        error = str(exc)
+    return render(request, "interpret/mitochondrial_variants.html", {
+        "case": case, "error": error, "rows": rows, "query": request.GET,
+        "imports": case.mt_imports.filter(is_current=True), "active_group": case.patient_group.code})

@@ -17,6 +17,7 @@ from genomes.variant_identity import variant_label
 from genomes.vcf.evidence_fields import missing_evidence
 from interpret.analysis.evidence import case_evidence
 from interpret.analysis.filters import settings_in_words
+from interpret.analysis.mito import mt_settings_in_words
 from interpret.analysis.models import FilterRun
 from interpret.analysis.output import case_individuals
 from interpret.analysis.repeats import repeat_settings_in_words
@@ -104,6 +105,7 @@ def _runs(case, run_ids: list[int]) -> list[dict]:
              "preset": run.preset.name if run.preset else "", "settings": run.filters,
              "methods": (sv_settings_in_words(run.filters) if run.kind == FilterRun.Kind.SV
                          else repeat_settings_in_words(run.filters) if run.kind == FilterRun.Kind.STR
+                         else mt_settings_in_words(run.filters) if run.kind == FilterRun.Kind.MT
                          else settings_in_words(run.filters, somatic=somatic)),
              "panel_versions": [f"{v.panel.name} v{v.label}" for v in run.panel_versions.all()],
              "candidates": run.result_count} for run in runs]

@@ -66,10 +66,13 @@ def test_a_database_made_before_the_move_upgrades_in_place(installation_from_bef
     with psycopg.connect(superuser_url(database)) as conn:
         tables_after, types_after = _tables_and_content_types(conn)
         # the same tables with the same rows (bootstrap adds nothing but audit rows of its own, migration rows, the
-        # permissions of models added since, and the tables of those models, empty)
-        changing = ("interpret_auditevent", "auth_permission")
+        # permissions of models added since, the built-in presets added since, and the tables of new models, empty)
+        changing = ("interpret_auditevent", "auth_permission", "interpret_filterpreset")
         assert {t: n for t, n in tables_after.items() if t in tables_before and t not in changing} == \
             {t: n for t, n in tables_before.items() if t not in changing}
+        from interpret.analysis.presets import BUILT_IN_PRESETS
+
+        assert tables_after["interpret_filterpreset"] == len(BUILT_IN_PRESETS)  # each built-in once
         assert {t: n for t, n in tables_after.items() if t not in tables_before and n} == {}
         # the content types were renamed in place: permissions and the admin's log still point at them
         assert types_after == types_before

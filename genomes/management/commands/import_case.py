@@ -2,8 +2,8 @@
 
 import_case --patient-group CODE --department CODE --ped FILE --vcf FILE [--build GRCh37|GRCh38]
             [--analysis-type singleton|duo|trio|foetal|tumour_normal|tumour_only] [--case-id ID]
-            [--sv-vcf FILE ...] [--str-vcf FILE ...] [--hpo HP:NNNNNNN ... | --phenopacket FILE] [--replace]
-            [--wait]
+            [--sv-vcf FILE ...] [--str-vcf FILE ...] [--mt-vcf FILE ...]
+            [--hpo HP:NNNNNNN ... | --phenopacket FILE] [--replace] [--wait]
 
 Prints one JSON object on stdout. Bad input: exit code 1 and the error (file, line, field) on stderr.
 """
@@ -45,6 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("--sv-vcf", action="append", default=[], metavar="FILE",
                             help="a structural-variant or copy-number VCF of the same samples (one per caller); "
                                  "repeatable. Its calls replace the case's current calls of that caller")
+        parser.add_argument("--mt-vcf", action="append", default=[], metavar="FILE",
+                            help="a mitochondrial VCF (Mutect2, HmtNote, mtDNA-Server); its samples by --sample too")
         parser.add_argument("--str-vcf", action="append", default=[], metavar="FILE",
                             help="a repeat-expansion VCF (ExpansionHunter or TRGT); its samples by --sample too")
         parser.add_argument("--hpo", action="append", default=[], metavar="HP:NNNNNNN",
@@ -74,13 +76,13 @@ class Command(BaseCommand):
             if not sep or not individual or not column:
                 return self._fail(f"--sample: {pair!r} is not INDIVIDUAL=VCF_SAMPLE")
             sample_map[individual] = column
-        if options["str_vcf"]:  # a repeat file of other samples stops the import before anything is stored
+        if options["str_vcf"] or options["mt_vcf"]:  # a file of other samples stops the import before it starts
             from genomes.pedigree import read_ped
             from genomes.str.importing import str_header_check
 
             try:
                 names = {i.individual_id for i in read_ped(options["ped"]).individuals} | set(sample_map.values())
-                for path in options["str_vcf"]:
+                for path in options["str_vcf"] + options["mt_vcf"]:
                     str_header_check(path, names)
             except InputFileError as exc:
                 return self._fail(str(exc))
@@ -137,6 +139,11 @@ class Command(BaseCommand):
 
             outcome["repeat_expansions"] = str_files_import(case_import.case, options["str_vcf"], options["sample"],
                                                             fail=self._fail)
+        if options["mt_vcf"]:
+            from genomes.management.commands.import_variants import mt_files_import
+
+            outcome["mitochondrial"] = mt_files_import(case_import.case, options["mt_vcf"], options["sample"],
+                                                       fail=self._fail)
         self.stdout.write(json.dumps(outcome))
 
     def _phenotype(self, options):

@@ -2,6 +2,7 @@
 
 import_variants CASE_ID --kind sv --vcf FILE [--caller NAME] [--department CODE] [--wait]
 import_variants CASE_ID --kind str --vcf FILE [--sample INDIVIDUAL=VCF_SAMPLE ...] [--department CODE]
+import_variants CASE_ID --kind mt --vcf FILE [--sample INDIVIDUAL=VCF_SAMPLE ...] [--department CODE]
 
 Imports a file that arrives after the case's small variants: ``--kind sv``, a structural-variant or copy-number
 VCF (Manta, DELLY, GATK-SV, GATK gCNV, CNVkit, DRAGEN SV/CNV, MELT, XHMM; ``--caller`` overrides the header).
@@ -21,7 +22,7 @@ from core.jobs import job_run
 from genomes.models import Case
 from genomes.sv.importing import SvImportError, sv_import_prepare
 
-KINDS = ("sv", "str")
+KINDS = ("sv", "str", "mt")
 
 
 def case_for_command(identifier: str, department: str | None) -> Case | None:
@@ -58,6 +59,9 @@ class Command(BaseCommand):
                 " (or more than one: give --department)"))
         if options["kind"] == "str":
             return self._repeats(case, options)
+        if options["kind"] == "mt":
+            outcome = mt_files_import(case, [options["vcf"]], options["sample"], fail=self._fail)
+            return self.stdout.write(json.dumps(outcome[0]))
         outcome = sv_files_import(case, [options["vcf"]], caller=options["caller"], wait=options["wait"],
                                   fail=self._fail, say=self.stderr.write)
         self.stdout.write(json.dumps(outcome[0] if len(outcome) == 1 else outcome))
@@ -94,17 +98,41 @@ def sv_files_import(case: Case, paths: list[str], *, caller: str | None, wait: b
     return outcomes
 
 
-def str_files_import(case, paths: list[str], sample_pairs: list[str], *, fail) -> list[dict]:
-    """Import repeat-expansion files (import_case --str-vcf and import_variants --kind str): one summary each."""
-    from core.audit import AuditContext
-    from genomes.str.importing import str_file_import
-
+def _sample_map(sample_pairs: list[str], fail) -> dict[str, str]:
     sample_map = {}
     for pair in sample_pairs:
         individual, sep, column = pair.partition("=")
         if not sep or not individual or not column:
             return fail(f"--sample: {pair!r} is not INDIVIDUAL=VCF_SAMPLE")
         sample_map[individual] = column
+    return sample_map
+
+
+def mt_files_import(case, paths: list[str], sample_pairs: list[str], *, fail) -> list[dict]:
+    """Import mitochondrial files (import_case --mt-vcf and import_variants --kind mt): one summary each."""
+    from core.audit import AuditContext
+    from genomes.mt.importing import mt_file_import
+
+    sample_map = _sample_map(sample_pairs, fail)
+    outcome = []
+    for path in paths:
+        try:
+            imported = mt_file_import(case=case, path=path, sample_map=sample_map,
+                                      audit=AuditContext(method="COMMAND", path="manage.py import_variants"))
+        except (InputFileError, OSError) as error:
+            return fail(str(error))
+        outcome.append({"case": case.identifier, "kind": "mt", "file": imported.vcf_name,
+                        "records_read": imported.records_read, "alleles": imported.alleles_stored,
+                        "heteroplasmy_from": imported.heteroplasmy_from, "status": "done"})
+    return outcome
+
+
+def str_files_import(case, paths: list[str], sample_pairs: list[str], *, fail) -> list[dict]:
+    """Import repeat-expansion files (import_case --str-vcf and import_variants --kind str): one summary each."""
+    from core.audit import AuditContext
+    from genomes.str.importing import str_file_import
+
+    sample_map = _sample_map(sample_pairs, fail)
     outcome = []
     for path in paths:
         try:

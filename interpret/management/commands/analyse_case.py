@@ -44,7 +44,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("case_id")
-        parser.add_argument("--kind", choices=["small", "sv", "str"], default="small",
+        parser.add_argument("--kind", choices=["small", "sv", "str", "mt"], default="small",
                             help="small variants (default), structural and copy-number variants, or repeat "
                                  "expansions")
         parser.add_argument("--preset", help="preset name or id (built-in or a department's)")
@@ -77,8 +77,8 @@ class Command(BaseCommand):
             filters[key.strip()] = value.strip()
         if options["kind"] == "sv":
             return self._structural(user, case, filters, options["inheritance"])
-        if options["kind"] == "str":
-            return self._repeats(user, case, filters)
+        if options["kind"] in ("str", "mt"):
+            return self._repeats(user, case, filters, options["kind"])
         if options["inheritance"]:
             filters["inheritance"] = options["inheritance"]
         if options["panel"]:
@@ -113,14 +113,15 @@ class Command(BaseCommand):
             return self._fail(str(exc))
         self.stdout.write(json.dumps(rows))
 
-    def _repeats(self, user, case, filters):
+    def _repeats(self, user, case, filters, kind):
         from interpret.analysis.kinds import AnalysisInputError, analyse
 
         try:
-            rows = analyse(case, "str", filters, user=user, via=FilterRun.Via.COMMAND).rows
+            rows = analyse(case, kind, filters, user=user, via=FilterRun.Via.COMMAND).rows
             patient_rows_read(user=user, department=case.department, rows=len(rows), export=True,
-                              object_type="repeat_expansions", object_id=case.pk, audit=COMMAND,
-                              details={"via": "manage.py analyse_case --kind str"})
+                              object_type="repeat_expansions" if kind == "str" else "mitochondrial_variants",
+                              object_id=case.pk, audit=COMMAND,
+                              details={"via": f"manage.py analyse_case --kind {kind}"})
         except AnalysisInputError as exc:
             return self._fail(str(exc))
         except (PermissionDenied, QuotaExceeded) as exc:

@@ -1,0 +1,1 @@
+"""Mitochondrial variants: heteroplasmy per sample, read from Mutect2, HmtNote or mtDNA-Server files."""

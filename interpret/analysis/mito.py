@@ -1,0 +1,115 @@
+"""A case's mitochondrial variants as the geneticist reads them (genomes.mt): each allele with every person's
+heteroplasmy (and where it was read from), the FILTER (possible_numt, weak_evidence shown as such), the file's
+HmtVar/MITOMAP/MitoTIP fields; homoplasmic at >= 0.95. Family: maternally inherited when the mother carries the
+allele at or above the threshold (levels side by side); absent in the mother is flagged when she was measured
+below it. Filters: minimum heteroplasmy of the proband (default 5%), PASS only, MT genes and panel genes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from genomes.models import Case, MtVariant
+from genomes.selectors import family_of_case
+
+HOMOPLASMIC = 0.95
+DEFAULT_MIN_HETEROPLASMY = 0.05
+
+
+class MtFilterError(ValueError):
+    pass
+
+
+@dataclass
+class MtSettings:
+    min_heteroplasmy: float = DEFAULT_MIN_HETEROPLASMY
+    pass_only: bool = False
+    genes: list[str] = field(default_factory=list)
+    panel_genes_only: bool = False
+    panels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MtResult:
+    count: int
+    rows: list[dict]
+    panel_versions: list = field(default_factory=list)
+
+
+def mt_settings_from(values: dict) -> MtSettings:
+    raw = values.get("min_heteroplasmy")
+    try:
+        level = DEFAULT_MIN_HETEROPLASMY if raw in (None, "") else float(raw)
+    except (TypeError, ValueError):
+        raise MtFilterError(f"min_heteroplasmy: {str(raw)[:30]!r} is not a number") from None
+    if not 0 <= level <= 1:
+        raise MtFilterError("min_heteroplasmy: between 0 and 1")
+
+    def words(name):
+        value = values.get(name) or []
+        value = [value] if isinstance(value, str) else value
+        if not all(isinstance(v, str) for v in value):
+            raise MtFilterError(f"{name}: a list of words")
+        return [w.strip() for v in value for w in v.split(",") if w.strip()][:200]
+
+    def flag(name):
+        return str(values.get(name) or "").lower() in ("1", "true", "on")
+
+    return MtSettings(min_heteroplasmy=level, pass_only=flag("pass_only"), genes=words("genes"),
+                      panel_genes_only=flag("panel_genes"), panels=words("panels"))
+
+
+def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: int | None = None) -> MtResult:
+    from interpret.analysis.structural import sv_panel_genes
+
+    family = family_of_case(case)
+    proband = family.proband if family is not None else 0
+    mother = family.mother if family is not None else None
+    samples = list(case.samples.select_related("individual").order_by("position"))
+    versions, panel_genes = sv_panel_genes(case, settings.panels)
+    variants = (MtVariant.objects.filter(case=case, mt_import__is_current=True).select_related("mt_import")
+                .order_by("pos", "alt"))
+    if settings.pass_only:
+        variants = variants.filter(filters=["PASS"])
+    genes = set(settings.genes) | (set(panel_genes) if settings.panel_genes_only else set())
+    if settings.genes or settings.panel_genes_only:
+        variants = variants.filter(gene__in=sorted(genes) or ["(no gene)"])
+    rows = []
+    for variant in variants:
+        calls = variant.sample_calls
+        own = calls[proband] if proband < len(calls) else None
+        level = (own or {}).get("heteroplasmy")
+        if level is None or level < settings.min_heteroplasmy:
+            continue
+        maternal = calls[mother] if mother is not None and mother < len(calls) else None
+        mother_level = (maternal or {}).get("heteroplasmy")
+        rows.append({
+            "id": variant.pk, "chrom": "MT", "pos": variant.pos, "ref": variant.ref, "alt": variant.alt,
+            "gene": variant.gene, "in_panel": variant.gene in panel_genes, "filters": variant.filters,
+            "heteroplasmy": level, "homoplasmic": level >= HOMOPLASMIC, "annotations": variant.annotations,
+            "levels": {s.individual.individual_id: calls[s.position] for s in samples
+                       if s.position < len(calls) and calls[s.position]},
+            "maternal": _maternal(mother, mother_level, variant.mt_import.samples, settings.min_heteroplasmy),
+        })
+    chosen = rows if page_size is None else rows[(page - 1) * page_size: page * page_size]
+    return MtResult(len(rows), chosen, versions)
+
+
+def _maternal(mother: int | None, level: float | None, in_file: list[int], threshold: float) -> str:
+    if mother is None:
+        return ""
+    if level is not None and level >= threshold:
+        return "maternally inherited"
+    if level is not None:
+        return f"absent in the mother (her level {level:g})"
+    if mother in in_file:
+        return "absent in the mother (not called in her)"
+    return "mother not measured"
+
+
+def mt_settings_in_words(settings: dict) -> list[str]:
+    words = [f"Mitochondrial variants at a proband heteroplasmy of at least {settings.get('min_heteroplasmy'):g}."]
+    if settings.get("pass_only"):
+        words.append("Calls that passed the caller's filters only.")
+    if settings.get("genes") or settings.get("panel_genes_only"):
+        words.append("Only the genes asked for" + (" and the panels' genes." if settings.get("panel_genes_only")
+                                                   else "."))
+    return words
