@@ -14,6 +14,7 @@ from django.db import transaction
 
 from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
+from genomes.file_samples import file_columns
 from genomes.models import Case, MtImport, MtVariant
 from genomes.read_limits import read_limits
 from genomes.variant_identity import GenomeBuild, normalize_contig
@@ -70,23 +71,6 @@ def _gt(record, column: int) -> str:
     return "/".join("." if a < 0 else str(a) for a in called) or "."
 
 
-def _columns(case: Case, file_samples: list[str], name: str, sample_map: dict[str, str]) -> dict:
-    samples = list(case.samples.select_related("individual"))
-    by_name = {s.vcf_sample_name: s for s in samples}
-    for individual, column_name in sample_map.items():
-        found = next((s for s in samples if s.individual.individual_id == individual), None)
-        if found is None:
-            raise InputFileError(name, None, "--sample", f"{individual} is not an individual of {case.identifier}")
-        by_name[column_name] = found
-    chosen = {index: by_name[column_name] for index, column_name in enumerate(file_samples)
-              if column_name in by_name}
-    if not chosen:
-        raise InputFileError(name, None, "#CHROM", f"none of the file's samples ({', '.join(file_samples[:5])}) is "
-                                                   f"a sample of {case.identifier}: name them with --sample "
-                                                   "INDIVIDUAL=COLUMN")
-    return chosen
-
-
 def mt_file_import(*, case: Case, path: Path | str, name: str | None = None, sample_map: dict | None = None,
                    by=None, audit: AuditContext | None = None) -> MtImport:
     from genomes.vcf.header import open_vcf
@@ -96,7 +80,7 @@ def mt_file_import(*, case: Case, path: Path | str, name: str | None = None, sam
     name = name or path.name
     vcf, header = open_vcf(path, build=GenomeBuild(case.genome_build), limits=read_limits())
     vcf.close()
-    columns = _columns(case, header.samples, name, sample_map or {})
+    columns = file_columns(case, header.samples, name, sample_map or {})
     width = case.samples.count()
     variants, sources, count = [], [], 0
     with GuardedVcf(path, read_limits()).reading() as reader:

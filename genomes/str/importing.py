@@ -19,7 +19,8 @@ from django.db import transaction
 
 from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
-from genomes.models import Case, Sample, StrCall, StrCatalogLocus, StrImport
+from genomes.file_samples import file_columns
+from genomes.models import Case, StrCall, StrCatalogLocus, StrImport
 from genomes.read_limits import read_limits
 from genomes.str.status import UNCLASSIFIED, allele_status, person_status, worst
 from genomes.variant_identity import GenomeBuild, in_pseudoautosomal_region, normalize_contig
@@ -163,24 +164,6 @@ def read_str_records(vcf, *, name: str, columns: list[int]) -> tuple[list[dict],
     return records, caller, count
 
 
-def _columns(case: Case, file_samples: list[str], name: str, sample_map: dict[str, str]) -> dict[int, Sample]:
-    """File column -> the case's sample it carries."""
-    samples = list(case.samples.select_related("individual"))
-    by_column_name = {s.vcf_sample_name: s for s in samples}
-    for individual, column_name in sample_map.items():
-        found = next((s for s in samples if s.individual.individual_id == individual), None)
-        if found is None:
-            raise InputFileError(name, None, "--sample", f"{individual} is not an individual of {case.identifier}")
-        by_column_name[column_name] = found
-    chosen = {index: by_column_name[column_name] for index, column_name in enumerate(file_samples)
-              if column_name in by_column_name}
-    if not chosen:
-        raise InputFileError(name, None, "#CHROM", f"none of the file's samples ({', '.join(file_samples[:5])}) is a "
-                                                   f"sample of {case.identifier}: name them with --sample "
-                                                   "INDIVIDUAL=COLUMN")
-    return chosen
-
-
 def _gene(locus_id: str, caller: str) -> str:
     """The gene a locus id names: ExpansionHunter's and stranger's ids start with it (RFC1, DAB1_ATTTT1), TRGT's
     end with it (SCA37_DAB1)."""
@@ -218,7 +201,7 @@ def str_file_import(*, case: Case, path: Path | str, name: str | None = None, sa
     path = Path(path)
     name = name or path.name
     _, header = open_vcf(path, build=GenomeBuild(case.genome_build), limits=read_limits())
-    columns = _columns(case, header.samples, name, sample_map or {})
+    columns = file_columns(case, header.samples, name, sample_map or {})
     guarded = GuardedVcf(path, read_limits())
     with guarded.reading() as vcf:
         records, caller, count = read_str_records(vcf, name=name, columns=list(columns))
