@@ -41,58 +41,49 @@ def _small(case, values: dict, *, user, via: str, page: int, page_size: int | No
                       result.filter_run, {"result": result})
 
 
-def _structural(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
-    from genomes.sv.selectors import SvFilterError
+def _recorded(case, kind: str, values: dict, *, read_settings, analysis, errors, user, via: str, page: int,
+              page_size: int | None, sv_imports=()) -> KindResult:
+    """A kind's filter module run and its run recorded: ``read_settings(values)`` -> settings (a dataclass),
+    ``analysis(case, settings, page=, page_size=)`` -> a result with count, rows and panel_versions; ``errors``:
+    the module's settings error, answered as AnalysisInputError."""
     from interpret.analysis.engine import record_run
-    from interpret.analysis.structural import structural_analysis, sv_settings_from
 
     started = time.perf_counter()
     try:
-        settings = sv_settings_from(values, many=lambda name: values.get(name) or [])
-        result = structural_analysis(case, settings, page=page, page_size=page_size)
-    except SvFilterError as error:
+        settings = read_settings(values)
+        result = analysis(case, settings, page=page, page_size=page_size)
+    except errors as error:
         raise AnalysisInputError(str(error)) from None
     recorded = asdict(settings)
-    milliseconds = int((time.perf_counter() - started) * 1000)
-    run = record_run(case, kind=FilterRun.Kind.SV, user=user, via=via, settings=recorded,
-                     versions=result.panel_versions, result_count=result.count, milliseconds=milliseconds,
-                     case_import=None, sv_imports=list(case.sv_imports.filter(is_current=True)))
-    return KindResult("sv", result.count, result.rows, recorded, run)
+    run = record_run(case, kind=kind, user=user, via=via, settings=recorded, versions=result.panel_versions,
+                     result_count=result.count, milliseconds=int((time.perf_counter() - started) * 1000),
+                     case_import=None, sv_imports=list(sv_imports))
+    return KindResult(kind, result.count, result.rows, recorded, run)
+
+
+def _structural(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
+    from genomes.sv.selectors import SvFilterError
+    from interpret.analysis.structural import structural_analysis, sv_settings_from
+
+    return _recorded(case, FilterRun.Kind.SV, values, errors=SvFilterError, analysis=structural_analysis,
+                     read_settings=lambda v: sv_settings_from(v, many=lambda name: v.get(name) or []),
+                     user=user, via=via, page=page, page_size=page_size,
+                     sv_imports=case.sv_imports.filter(is_current=True))
 
 
 def _repeats(case, values: dict, *, user, via: str, page: int, page_size: int | None, preset=None) -> KindResult:
-    from interpret.analysis.engine import record_run
     from interpret.analysis.repeats import RepeatFilterError, repeat_analysis, repeat_settings_from
 
-    started = time.perf_counter()
-    try:
-        settings = repeat_settings_from(values)
-        result = repeat_analysis(case, settings, page=page, page_size=page_size)
-    except RepeatFilterError as error:
-        raise AnalysisInputError(str(error)) from None
-    recorded = asdict(settings)
-    run = record_run(case, kind=FilterRun.Kind.STR, user=user, via=via, settings=recorded,
-                     versions=result.panel_versions, result_count=result.count,
-                     milliseconds=int((time.perf_counter() - started) * 1000))
-    return KindResult("str", result.count, result.rows, recorded, run)
+    return _recorded(case, FilterRun.Kind.STR, values, read_settings=repeat_settings_from, analysis=repeat_analysis,
+                     errors=RepeatFilterError, user=user, via=via, page=page, page_size=page_size)
 
 
 def _mitochondrial(case, values: dict, *, user, via: str, page: int, page_size: int | None,
                    preset=None) -> KindResult:
-    from interpret.analysis.engine import record_run
     from interpret.analysis.mito import MtFilterError, mt_analysis, mt_settings_from
 
-    started = time.perf_counter()
-    try:
-        settings = mt_settings_from(values)
-        result = mt_analysis(case, settings, page=page, page_size=page_size)
-    except MtFilterError as error:
-        raise AnalysisInputError(str(error)) from None
-    recorded = asdict(settings)
-    run = record_run(case, kind=FilterRun.Kind.MT, user=user, via=via, settings=recorded,
-                     versions=result.panel_versions, result_count=result.count,
-                     milliseconds=int((time.perf_counter() - started) * 1000))
-    return KindResult("mt", result.count, result.rows, recorded, run)
+    return _recorded(case, FilterRun.Kind.MT, values, read_settings=mt_settings_from, analysis=mt_analysis,
+                     errors=MtFilterError, user=user, via=via, page=page, page_size=page_size)
 
 
 KINDS = {"small": _small, "sv": _structural, "str": _repeats, "mt": _mitochondrial}

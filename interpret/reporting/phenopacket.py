@@ -110,12 +110,14 @@ def _genomic_interpretation(case, subject_id: str, number: int, finding: dict):
     if finding.get("zygosity") in ZYGOSITY:
         term, label = ZYGOSITY[finding["zygosity"]]
         descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=term, label=label))
-    classification = finding.get("classification") or {}
+    return _classified(subject_id, descriptor, (finding.get("classification") or {}).get("code"))
+
+
+def _classified(subject_id: str, descriptor, class_code: str | None):
+    """A finding's interpretation by its final class (the ACMG five): causative when (likely) pathogenic."""
     variant = pps.VariantInterpretation(
-        acmg_pathogenicity_classification=ACMG.get(classification.get("code"), pps.NOT_PROVIDED),
-        variation_descriptor=descriptor)
-    status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE
-              if classification.get("code") in PATHOGENIC_CLASSES
+        acmg_pathogenicity_classification=ACMG.get(class_code, pps.NOT_PROVIDED), variation_descriptor=descriptor)
+    status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE if class_code in PATHOGENIC_CLASSES
               else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
     return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
                                      variant_interpretation=variant)
@@ -143,15 +145,7 @@ def _structural_interpretation(case, subject_id: str, number: int, finding: dict
     if finding.get("zygosity") in ZYGOSITY:
         term, label = ZYGOSITY[finding["zygosity"]]
         descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=term, label=label))
-    classification = finding.get("classification") or {}
-    variant = pps.VariantInterpretation(
-        acmg_pathogenicity_classification=ACMG.get(classification.get("code"), pps.NOT_PROVIDED),
-        variation_descriptor=descriptor)
-    status = (pps.GenomicInterpretation.InterpretationStatus.CAUSATIVE
-              if classification.get("code") in PATHOGENIC_CLASSES
-              else pps.GenomicInterpretation.InterpretationStatus.CANDIDATE)
-    return pps.GenomicInterpretation(subject_or_biosample_id=subject_id, interpretation_status=status,
-                                     variant_interpretation=variant)
+    return _classified(subject_id, descriptor, (finding.get("classification") or {}).get("code"))
 
 
 def _repeat_interpretation(case, subject_id: str, number: int, finding: dict):
