@@ -12,6 +12,15 @@ class CaseImportForm(forms.Form):
     sv_vcf = forms.FileField(label="Structural-variant VCF", required=False,
                              help_text="Optional: the same samples' SV or CNV calls (Manta, DELLY, GATK-SV, gCNV, "
                                        "CNVkit, DRAGEN, MELT)")
+    str_vcf = forms.FileField(label="Repeat-expansion VCF", required=False,
+                              help_text="Optional: ExpansionHunter (raw or stranger-annotated) or TRGT calls")
+    mt_vcf = forms.FileField(label="Mitochondrial VCF", required=False,
+                             help_text="Optional: Mutect2 (mitochondria mode), HmtNote or mtDNA-Server calls; "
+                                       "without it, the main VCF's chrM records are read")
+    alignments = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Alignment files",
+        help_text="Optional: one INDIVIDUAL=PATH per line, a BAM or CRAM on the server (its index beside it) under "
+                  "the folders the platform allows; read in place for the read view, never copied")
     case_identifier = forms.CharField(required=False, max_length=64, help_text="Default: the pedigree's family id")
     build = forms.ChoiceField(
         required=False, choices=[("", "from the VCF header"), ("GRCh37", "GRCh37"), ("GRCh38", "GRCh38")]

@@ -574,10 +574,16 @@ class StrCall(models.Model):
 
 
 class MtImport(models.Model):
-    """One mitochondrial VCF of a case (Mutect2's mitochondria mode, HmtNote, mtDNA-Server)."""
+    """One mitochondrial VCF of a case (Mutect2's mitochondria mode, HmtNote, mtDNA-Server), or the chrM records
+    of its main VCF (genomes.mt.importing.main_vcf_mt_import)."""
+
+    class Source(models.TextChoices):
+        MT_VCF = "mt_vcf", "mitochondrial VCF"
+        MAIN_VCF = "main_vcf", "chrM records of the main VCF"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mt_imports")
     vcf_name = models.CharField(max_length=300)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MT_VCF)
     samples = models.JSONField(default=list)
     is_current = models.BooleanField(default=True)
     records_read = models.IntegerField(default=0)
@@ -607,3 +613,76 @@ class MtVariant(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["case", "pos"], name="genomes_mt_case_pos")]
+
+
+class StrLocusObservation(models.Model):
+    """National counts of one repeat locus's size class (normal, pre-mutation, carrier, full mutation,
+    unclassified: each person's status there) per patient group: each person once, each national family once
+    (genomes.str.national)."""
+
+    build = models.CharField(max_length=6)
+    locus_id = models.CharField(max_length=60)
+    size_class = models.CharField(max_length=20)
+    patient_group = models.ForeignKey("core.PatientGroup", on_delete=models.CASCADE, related_name="+")
+    carriers = models.IntegerField(default=0)
+    families = models.IntegerField(default=0)
+    affected_carriers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["build", "locus_id", "size_class", "patient_group"],
+                                               name="one_str_observation_row")]
+
+
+class MtVariantObservation(models.Model):
+    """National counts of one mitochondrial allele (rCRS position, REF, ALT) per heteroplasmy class
+    (homoplasmic >= 0.95, heteroplasmic below) and patient group: each person once, each national family once
+    (genomes.mt.national)."""
+
+    pos = models.IntegerField()
+    ref = models.CharField(max_length=500)
+    alt = models.CharField(max_length=500)
+    level_class = models.CharField(max_length=15)
+    patient_group = models.ForeignKey("core.PatientGroup", on_delete=models.CASCADE, related_name="+")
+    carriers = models.IntegerField(default=0)
+    families = models.IntegerField(default=0)
+    affected_carriers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pos", "ref", "alt", "level_class", "patient_group"],
+                                               name="one_mt_observation_row")]
+
+
+class AlignmentFile(models.Model):
+    """A sample's reads: a BAM or CRAM with its index, read in place (never copied) when a user views a locus
+    (genomes.reads). Registered by import_case --alignment, register_alignment, or the upload form and API (paths
+    under READ_ALIGNMENT_ROOTS only)."""
+
+    class Format(models.TextChoices):
+        BAM = "bam", "BAM"
+        CRAM = "cram", "CRAM"
+
+    sample = models.OneToOneField(Sample, on_delete=models.CASCADE, related_name="alignment")
+    path = models.CharField(max_length=1000)
+    index_path = models.CharField(max_length=1000)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    read_group_samples = models.JSONField(default=list, help_text="The SM names of the file's read groups")
+    contigs = models.JSONField(default=list, help_text="The file's reference sequence names, in order")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+
+class VariantPhase(models.Model):
+    """Read-backed phase of a person's heterozygous call, as the VCF states it (genomes.phase): the phase set (FORMAT
+    PS, GATK's PID, or the contig for phased genotypes without PS) and which haplotype carries the ALT allele.
+    Kept per import; only calls the file phased have a row."""
+
+    case_import = models.ForeignKey(CaseImport, on_delete=models.CASCADE, related_name="phases")
+    variant_id = models.BigIntegerField()
+    position = models.PositiveSmallIntegerField(help_text="the sample's position in the case's genotype arrays")
+    phase_set = models.CharField(max_length=120)
+    haplotype = models.PositiveSmallIntegerField(help_text="0 or 1: the haplotype the ALT allele is on")
+    source = models.CharField(max_length=10, help_text="PS, PGT/PID, or GT (phased genotype, no phase set)")
+
+    class Meta:
+        indexes = [models.Index(fields=["case_import", "variant_id"], name="genomes_phase_import_variant")]

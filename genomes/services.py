@@ -102,10 +102,16 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
             cursor.execute("UPDATE genomes_structuralvariantimport SET is_current = false "
                            "WHERE case_id = %s AND is_current", [case.pk])
             cluster_observations_recount(cursor, sv_clusters)
+            from genomes.mt.national import mt_alleles_of_case, mt_observations_recount
+            from genomes.str.national import str_loci_of_case, str_observations_recount
+
+            str_loci, mt_alleles = str_loci_of_case(cursor, case.pk), mt_alleles_of_case(cursor, case.pk)
             cursor.execute("DELETE FROM genomes_strcall WHERE case_id = %s", [case.pk])  # its repeat calls too
             repeats = cursor.rowcount
             cursor.execute("DELETE FROM genomes_mtvariant WHERE case_id = %s", [case.pk])  # and mitochondrial ones
-            repeats += cursor.rowcount
+            mitochondrial = cursor.rowcount
+            str_observations_recount(cursor, str_loci)
+            mt_observations_recount(cursor, mt_alleles)
             cursor.execute("UPDATE genomes_mtimport SET is_current = false WHERE case_id = %s AND is_current",
                            [case.pk])
             cursor.execute("UPDATE genomes_strimport SET is_current = false WHERE case_id = %s AND is_current",
@@ -117,7 +123,8 @@ def case_variants_withdraw(*, case: Case, by, reason: str, audit: AuditContext |
         audit_record(action=Action.CHANGE, user=by, audit=audit, object_type="case", object_id=case.pk,
                      department_code=case.department.code,
                      details={"withdrawn": "case variants", "rows": deleted, "structural_calls": structural,
-                              "repeat_calls": repeats, "reason": reason})
+                              "repeat_calls": repeats, "mitochondrial_calls": mitochondrial,
+                              "reason": reason})
     return {"case": case.identifier, "case_variants_removed": deleted, "structural_calls_removed": structural,
-            "repeat_calls_removed": repeats,
+            "repeat_calls_removed": repeats, "mitochondrial_calls_removed": mitochondrial,
             "observation_rows_changed": withdrawn}

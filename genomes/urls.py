@@ -1,7 +1,7 @@
 """Routes of genomes: a patient group's cases, a case, importing, and their API."""
 from django.urls import path
 
-from genomes import api, beacon_api, views
+from genomes import api, beacon_api, read_views, views
 
 urlpatterns = [
     path("groups/<slug:code>/", views.patient_group_cases, name="patient_group_cases"),
@@ -14,4 +14,9 @@ urlpatterns = [
     path("api/beacon/g_variants", beacon_api.BeaconGenomicVariants.as_view(), name="beacon_g_variants"),
     path("api/cases/<int:case_id>/", api.CaseDetail.as_view(), name="api_case_detail"),
     path("api/cases/import/", api.CaseImportCreate.as_view(), name="api_case_import"),
+    path("cases/<int:case_id>/reads/", read_views.case_reads, name="case_reads"),
+    path("cases/<int:case_id>/reads/<int:sample_id>.bam", read_views.case_reads_slice, name="case_reads_slice"),
+    path("cases/<int:case_id>/reads/reference.fa", read_views.case_reads_reference, name="case_reads_reference"),
+    path("cases/<int:case_id>/reads/reference.fa.fai", read_views.case_reads_reference_index,
+         name="case_reads_reference_index"),
 ]

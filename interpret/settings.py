@@ -428,3 +428,18 @@ CELERY_BEAT_SCHEDULE = {
 REANALYSIS_JOB_CASES = env_int("REANALYSIS_JOB_CASES", 500)
 # API calls a signed-in user or their tokens may make per minute (429 with Retry-After past it).
 API_CALLS_PER_MINUTE_PER_USER = env_int("API_CALLS_PER_MINUTE_PER_USER", 600)
+
+# Read view (genomes.reads): the reference FASTA (with its .fai) per build that the alignments were made on, read
+# in place. Unset, the demo's mitochondrial references (genomes/demo_data: GATK's chrM for GRCh38, hs37d5's MT
+# for GRCh37) serve, and loci on other contigs say which setting to give.
+READ_REFERENCES = {
+    "GRCh37": env_str("READ_REFERENCE_GRCH37") or str(BASE_DIR / "genomes" / "demo_data" / "MT.hs37d5.fa"),
+    "GRCh38": env_str("READ_REFERENCE_GRCH38") or str(BASE_DIR / "genomes" / "demo_data" / "chrM.grch38.fasta"),
+}
+# The reads of one locus leave the server, at most READ_SLICE_FLANK bases either side of it, never a region longer
+# than READ_SLICE_MAX bases (an SV's breakends are viewed one at a time).
+READ_SLICE_FLANK = env_int("READ_SLICE_FLANK", 500)
+READ_SLICE_MAX = env_int("READ_SLICE_MAX", 10_000)
+# Folders under which the upload form and the API may register an alignment path (a web user must not point the
+# server at another department's files); empty: only the commands (run by the operator) register alignments.
+READ_ALIGNMENT_ROOTS = env_list("READ_ALIGNMENT_ROOTS", [])

@@ -69,6 +69,11 @@ RULES = {
     "structural_variants": page("GET", CLINICAL_A, **CASE),
     "repeat_expansions": page("GET", CLINICAL_A, **CASE),
     "mitochondrial_variants": page("GET", CLINICAL_A, **CASE),
+    "mitochondrial_classify": page("POST", ("alice", "carl"), tina={302}, lars={302}, **CASE),
+    "case_reads": page("GET", CLINICAL_A, **CASE),
+    "case_reads_slice": page("GET", CLINICAL_A, **CASE),
+    "case_reads_reference": page("GET", CLINICAL_A, **CASE),
+    "case_reads_reference_index": page("GET", CLINICAL_A, **CASE),
     "api_mitochondrial_variants": api("POST", CLINICAL_A + ("token_a",), **CASE_API),
     "api_repeat_expansions": api("POST", CLINICAL_A + ("token_a",), **CASE_API),
     "api_structural_variants": api("POST", CLINICAL_A + ("token_a",), body={"filters": {}}, **CASE_API),
@@ -208,6 +213,8 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
         "classification_id": classification.pk,
         "cnv_classification_id": cnv.pk,
         "call_id": call.pk,
+        "mt_variant_id": trio.mt_variants.order_by("pos").first().pk,  # the main VCF's chrM records
+        "sample_id": _alignment_of_the_trio(trio).sample_id,
         "report_id": report.pk,
         "figure": "cases",
         "alert_id": alert.pk,
@@ -218,6 +225,17 @@ def world(trio, dept_a, dept_b, alice, bob, rita, adam):
         "fmt": "tsv",
     }
     return people, tokens, args
+
+
+def _alignment_of_the_trio(trio):
+    """A read file registered for the trio's first sample (stored as registered; the routes' rights are tested)."""
+    from pathlib import Path
+
+    from genomes.models import AlignmentFile
+
+    bam = Path(__file__).resolve().parents[1] / "genomes" / "demo_data" / "NA12878.chrM.bam"
+    return AlignmentFile.objects.create(sample=trio.samples.order_by("position").first(), path=str(bam),
+                                        index_path=f"{bam}.bai", format="bam", contigs=["chrM"])
 
 
 def _trio_deletion_classified(trio, alice):

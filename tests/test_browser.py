@@ -789,3 +789,131 @@ def test_a_geneticist_enters_hpo_terms_by_synonym_and_the_fitting_candidate_come
     assert "#8" in first.locator("[data-testid=phenotype-cell]").inner_text()
     assert "Myopia ~ " in first.locator("[data-testid=phenotype-cell]").get_attribute("title")
     assert "4 HPO terms" in page.inner_text("[data-testid=phenotype-summary]")
+
+
+@pytest.mark.browser
+def test_a_geneticist_reads_the_repeat_and_mitochondrial_tabs_with_their_controls_and_classifies_an_allele(
+        live_server, page, dept_a):
+    """Issue 28: from the case page to Scout's trio's repeat expansions (status, disagreements) and to its
+    mitochondrial variants from the main VCF (level, genes, PASS), then a classification of m.16023G>A."""
+    from core.jobs import job_run
+    from genomes.importing.prepare import case_import_prepare
+    from genomes.str.catalog import catalog_load
+    from genomes.str.importing import str_file_import
+    from tests.public_data import public_file
+
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    catalog_load(public_file("str/stranger-variant_catalog_grch37.json"), build="GRCh37")
+    case_import = case_import_prepare(
+        patient_group=PatientGroup.objects.get(code="RARE"), department=dept_a, send_to_worker=False,
+        ped_path=public_file("scout-demo/643594.ped"), vcf_path=public_file("scout-demo/643594.clinical.vcf.gz"))
+    job_run(case_import.job_id)
+    str_file_import(case=case_import.case, path=public_file("str/scout-643594.clinical.str.stranger.vcf.gz"))
+    log_in(page, live_server, "gita")
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+    page.click("[data-testid=str-tab]")
+    rows = page.locator("[data-testid=str-row]")
+    every = rows.count()
+    assert every > 30
+    page.select_option("#min_status", "full_mutation")
+    page.click("[data-testid=str-filter-form] button")
+    page.wait_for_load_state()
+    assert rows.count() == 1 and "RFC1" in rows.first.inner_text()
+    page.select_option("#min_status", "any")
+    page.check("#disagreements_only")
+    page.click("[data-testid=str-filter-form] button")
+    page.wait_for_load_state()
+    assert rows.count() == 1 and page.locator("[data-testid=str-disagreement]").count() == 1
+
+    page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
+    page.click("[data-testid=mt-tab]")
+    alleles = page.locator("[data-testid=mt-row]")
+    assert alleles.count() == 3
+    page.fill("#min_heteroplasmy", "0.95")
+    page.click("[data-testid=mt-filter-form] button")
+    page.wait_for_load_state()
+    assert alleles.count() == 2 and "homoplasmic" in alleles.first.inner_text()
+    page.fill("#min_heteroplasmy", "0.05")
+    page.fill("#genes", "MT-TP")
+    page.check("#pass_only")
+    page.click("[data-testid=mt-filter-form] button")
+    page.wait_for_load_state()
+    assert alleles.count() == 1 and "m.16023G>A" in alleles.first.inner_text()
+    assert "0.522" in alleles.first.inner_text()
+    alleles.first.locator("input[name=condition]").fill("mitochondrial disease")
+    alleles.first.locator("[data-testid=mt-classify]").click()
+    page.wait_for_load_state()
+    assert "/classifications/" in page.url and "MT-TP" in page.content()
+    from interpret.classification.models import Classification
+
+    made = Classification.objects.get(condition="mitochondrial disease")
+    # the main VCF annotated MT-TP's transcript: the classification is made on it (else on the m. HGVS)
+    assert made.mode_of_inheritance == "MT" and made.hgvsc.endswith(":n.1C>T")  # MT-TP is on the minus strand
+
+
+@pytest.mark.browser
+def test_igv_shows_na12878s_chrm_reads_from_this_site_alone_under_the_real_content_security_policy(
+        live_server, dept_a, tmp_path):
+    """Issue 29: the read view loads chrM:100-800 of NA12878 (GATK's test BAM) with its reads and the chrM
+    reference while every other host is blocked (and none is asked for), under the pages' own CSP; a screenshot
+    is kept."""
+    import io
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    from genomes.models import Case
+
+    demo = Path(__file__).resolve().parents[1] / "genomes" / "demo_data"
+    (tmp_path / "na12878.ped").write_text("NA12878\tNA12878\t0\t0\t2\t2\n")
+    call_command("import_case", "--patient-group", "NEURO", "--department", dept_a.code, "--ped",
+                 str(tmp_path / "na12878.ped"), "--vcf", str(demo / "NA12878.chrM.mutect2.vcf"), "--build", "GRCh38",
+                 "--wait", "--alignment", f"NA12878={demo / 'NA12878.chrM.bam'}", stdout=io.StringIO())
+    case = Case.objects.get(identifier="NA12878")
+    make_user("gita", department=dept_a, role=Role.CLINICAL_GENETICIST)
+    elsewhere, failures = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900})  # the CSP applies
+
+        def only_this_site(route):
+            if route.request.url.startswith(live_server.url):
+                route.continue_()
+            else:
+                elsewhere.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_this_site)
+        page = context.new_page()
+        page.on("pageerror", lambda error: failures.append(str(error)))
+        log_in(page, live_server, "gita")
+        page.goto(f"{live_server.url}/cases/{case.pk}/mitochondrial-variants/?min_heteroplasmy=0")
+        page.click("[data-testid=mt-view-reads] >> nth=0")
+        page.fill("#locus", "chrM:100-800")
+        page.click("[data-testid=reads-form] button")
+        page.wait_for_selector("[data-testid=read-view][data-ready=true]", timeout=30_000)
+        page.wait_for_timeout(1500)  # the alignment track draws after its slice has arrived
+        loaded = page.evaluate("""() => {
+            const tracks = window.readViewBrowser.findTracks(t => t.type === 'alignment');
+            return {tracks: tracks.length, name: tracks.length ? tracks[0].name : null,
+                    locus: [].concat(window.readViewBrowser.currentLoci())[0]};
+        }""")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "read-view-chrM-1440x900.png"))
+        canvases = page.locator("[data-testid=read-view] canvas").count()
+        context.close()
+        browser.close()
+    from django.db import connections
+
+    connections.close_all()
+    assert failures == [] and elsewhere == []
+    assert loaded["tracks"] == 1 and loaded["name"] == "NA12878" and loaded["locus"] == "chrM:100-800"
+    assert canvases > 3
+    assert AuditEvent_count("read_slice") >= 1
+
+
+def AuditEvent_count(object_type):  # noqa: N802 - read as a phrase
+    from core.models import AuditEvent
+
+    return AuditEvent.objects.filter(object_type=object_type).count()

@@ -185,6 +185,8 @@ def case_import_load(case_import: CaseImport, report) -> dict:
     sample_qc = finished_summary["sample_qc"]
     analysed = time.monotonic()
     case_statistics_refresh(case.pk)
+    mitochondrial = _main_vcf_mitochondrial(case_import)
+    phased = _phases(case_import)
     finished = time.monotonic()
     somatic = {}
     if "somatic" in finished_summary:
@@ -213,7 +215,7 @@ def case_import_load(case_import: CaseImport, report) -> dict:
             "workers": len(parts) if parts else 1,
             # when each worker ended, from the start of reading: a part that ends early leaves a core idle
             "worker_seconds": worker_seconds, "sample_qc": sample_qc,
-            "evidence": evidence_summary(finished_summary),
+            "evidence": evidence_summary(finished_summary), **mitochondrial, **phased,
             "summary": _summary_text(case, statistics.records, stored, build, finished - started, sample_qc,
                                      finished_summary)}
 
@@ -254,6 +256,37 @@ def _summary_text(case, records: int, stored: int, build: str, seconds: float, s
         return text + " Sample identity QC: " + ", ".join(sample_qc["flags"]) + " (blocking: see the case page)."
     confirmed = [p for p in sample_qc.get("parentage", ()) if p.get("father") == p.get("mother") == "confirmed"]
     return text + (" Sample identity QC: parentage confirmed." if confirmed else " Sample identity QC: no flags.")
+
+
+def _phases(case_import: CaseImport) -> dict:
+    """The file's read-backed phase (FORMAT PS, PGT/PID) of its heterozygous calls, for compound het
+    (genomes.phase); a file that declares none is not read again."""
+    from genomes.phase import phases_read
+
+    try:
+        phased = phases_read(case_import)
+    except (OSError, ValueError) as error:
+        case_import.warnings = [*case_import.warnings, f"phase not read: {error}"]
+        CaseImport.objects.filter(pk=case_import.pk).update(warnings=case_import.warnings)
+        return {}
+    return {"phased_calls": phased} if phased else {}
+
+
+def _main_vcf_mitochondrial(case_import: CaseImport) -> dict:
+    """The main VCF's chrM records on the mitochondrial tab (genomes.mt), read after the file was read and checked
+    through the bounds; a failure there is a warning on the import, whose small variants are stored."""
+    from genomes.mt.importing import main_vcf_mt_import
+
+    try:
+        imported = main_vcf_mt_import(case_import, by=case_import.job.created_by)
+    except (InputFileError, OSError, ValueError) as error:
+        case_import.warnings = [*case_import.warnings, f"chrM records not read as mitochondrial variants: {error}"]
+        CaseImport.objects.filter(pk=case_import.pk).update(warnings=case_import.warnings)
+        return {}
+    if imported is None:
+        return {}
+    return {"mitochondrial": {"records_read": imported.records_read, "alleles": imported.alleles_stored,
+                              "heteroplasmy_from": imported.heteroplasmy_from}}
 
 
 def _finish(case, case_import, statistics: ReadStatistics, stored: int, samples, started: float, build: str,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.db import transaction
 
 from core.errors import InputFileError
 
@@ -112,6 +113,7 @@ def case_import_from_upload(data: dict, *, created_by):
 
     names = {}
     ped_path = vcf_path = sv_path = None
+    other_paths: dict[str, Path] = {}  # repeat-expansion and mitochondrial files: read during the request
     try:
         # One at a time, so that a failure storing a later one removes the earlier ones too (below).
         ped_path = upload_store(data["pedigree"])
@@ -126,13 +128,33 @@ def case_import_from_upload(data: dict, *, created_by):
             # a bad SV file stops the whole import before anything is stored, as import_case --sv-vcf does
             sv_header_check(sv_path, {i.individual_id for i in read_ped(ped_path).individuals}
                             | set((data.get("sample_map") or {}).values()))
-        case_import = case_import_prepare(
-            patient_group=data["patient_group"], department=data["department"], ped_path=ped_path,
-            vcf_path=vcf_path, build=data["build"] or None, analysis_type=data["analysis_type"] or None,
-            case_identifier=data["case_identifier"] or None, replace=data["replace"],
-            sample_map=data["sample_map"], created_by=created_by, tumour_type=data.get("tumour_type") or "",
-            callable_mb=data.get("callable_mb"), tumour_purity=data.get("tumour_purity"),
-        )
+        for kind in ("str_vcf", "mt_vcf"):
+            if data.get(kind):
+                other_paths[kind] = upload_store(data[kind])
+                names[str(other_paths[kind])] = Path(data[kind].name).name
+                from genomes.pedigree import read_ped
+                from genomes.str.importing import str_header_check
+
+                str_header_check(other_paths[kind], {i.individual_id for i in read_ped(ped_path).individuals}
+                                 | set((data.get("sample_map") or {}).values()))
+        # One transaction: a repeat or mitochondrial file failing on a record leaves no case and no queued import
+        with transaction.atomic():
+            case_import = case_import_prepare(
+                patient_group=data["patient_group"], department=data["department"], ped_path=ped_path,
+                vcf_path=vcf_path, build=data["build"] or None, analysis_type=data["analysis_type"] or None,
+                case_identifier=data["case_identifier"] or None, replace=data["replace"],
+                sample_map=data["sample_map"], created_by=created_by, tumour_type=data.get("tumour_type") or "",
+                callable_mb=data.get("callable_mb"), tumour_purity=data.get("tumour_purity"),
+            )
+            _other_files_import(case_import.case, other_paths, names, data.get("sample_map") or {}, created_by)
+            if (data.get("alignments") or "").strip():
+                from genomes.reads import alignment_pairs, alignment_register
+
+                lines = [line for line in data["alignments"].splitlines() if line.strip()]
+                for individual, path in alignment_pairs(lines):
+                    alignment_register(case=case_import.case, individual=individual, path=path, by=created_by,
+                                       from_the_web=True)
+        upload_discard(*other_paths.values())
         if sv_path is not None:
             from genomes.sv.importing import sv_import_prepare
 
@@ -140,11 +162,27 @@ def case_import_from_upload(data: dict, *, created_by):
                                                       vcf_name=names[str(sv_path)], created_by=created_by)
         return case_import
     except InputFileError as error:
-        upload_discard(ped_path, vcf_path, sv_path)
+        upload_discard(ped_path, vcf_path, sv_path, *other_paths.values())
         raise error.naming_file(names.get(error.source, Path(error.source).name)) from None
     except BaseException:
-        upload_discard(ped_path, vcf_path, sv_path)
+        upload_discard(ped_path, vcf_path, sv_path, *other_paths.values())
         raise
+
+
+def _other_files_import(case, paths: dict[str, Path], names: dict, sample_map: dict, by) -> None:
+    """The uploaded repeat-expansion and mitochondrial files, into the case just registered (their samples are
+    the pedigree's): small files, read at once, as import_case --str-vcf / --mt-vcf do."""
+    from core.audit import AuditContext
+    from genomes.mt.importing import mt_file_import
+    from genomes.str.importing import str_file_import
+
+    audit = AuditContext(method="POST", path="case import upload")
+    if "str_vcf" in paths:
+        str_file_import(case=case, path=paths["str_vcf"], name=names[str(paths["str_vcf"])],
+                        sample_map=sample_map, by=by, audit=audit)
+    if "mt_vcf" in paths:
+        mt_file_import(case=case, path=paths["mt_vcf"], name=names[str(paths["mt_vcf"])],
+                       sample_map=sample_map, by=by, audit=audit)
 
 
 def uploads_clean(*, now: float | None = None) -> dict:

@@ -126,4 +126,11 @@ def calls_reclassify(calls) -> list[tuple]:
                                  "sample_calls"])
         if moved:
             changed.append((call, moved))
+    if changed:  # the national size classes follow the people's statuses
+        from django.db import connection
+
+        from genomes.str.national import str_observations_recount
+
+        with connection.cursor() as cursor:
+            str_observations_recount(cursor, {(call.case.genome_build, call.locus_id) for call, _ in changed})
     return changed

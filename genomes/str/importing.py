@@ -15,13 +15,14 @@ import re
 from collections import OrderedDict
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
 from genomes.file_samples import file_columns
 from genomes.models import Case, StrCall, StrCatalogLocus, StrImport
 from genomes.read_limits import read_limits
+from genomes.str.national import str_loci_of_case, str_observations_recount
 from genomes.str.status import UNCLASSIFIED, allele_status, person_status, worst
 from genomes.variant_identity import GenomeBuild, in_pseudoautosomal_region, normalize_contig
 
@@ -269,6 +270,8 @@ def str_file_import(*, case: Case, path: Path | str, name: str | None = None, sa
             records=record_rows, line=first["line"]))
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
+        with connection.cursor() as cursor:
+            replaced_loci = str_loci_of_case(cursor, case.pk)
         case.str_imports.filter(is_current=True).update(is_current=False)
         StrCall.objects.filter(case=case).delete()
         str_import = StrImport.objects.create(
@@ -278,6 +281,8 @@ def str_file_import(*, case: Case, path: Path | str, name: str | None = None, sa
         for call in calls:
             call.str_import = str_import
         StrCall.objects.bulk_create(calls)
+        with connection.cursor() as cursor:
+            str_observations_recount(cursor, replaced_loci | {(case.genome_build, call.locus_id) for call in calls})
         audit_record(action=Action.CREATE, user=by, audit=audit, object_type="str_import", object_id=str_import.pk,
                      department_code=case.department.code,
                      details={"case": case.pk, "file": name, "records": count, "loci": len(calls)})

@@ -24,6 +24,7 @@ from core.errors import NotFound
 from genomes import case_variant_filters as row_filter
 from genomes import case_variants
 from genomes.observations import germline_family_counts
+from genomes.phase import phases_attach
 from genomes.selectors import family_of_case
 from genomes.somatic import is_somatic, tumour_normal_positions
 from genomes.transcripts import protein_search_text, transcript_change_search
@@ -35,7 +36,14 @@ from interpret.analysis.models import FilterPreset, FilterRun
 from interpret.analysis.somatic import somatic_candidates, somatic_conditions, somatic_notes
 from interpret.cancer.biomarkers import TIER_RANK
 from interpret.phenotype.context import phenotype_context
-from interpret.rules.inheritance import Family, compound_het_pairs, flags_of_row, inheritance_superset, modes_of_row
+from interpret.rules.inheritance import (
+    Family,
+    compound_het_pairs,
+    flags_of_row,
+    inheritance_superset,
+    modes_of_row,
+    pair_evidence,
+)
 from interpret.rules.scoring import score_parts, score_total
 
 logger = logging.getLogger(__name__)
@@ -307,6 +315,7 @@ def _filter_and_score(case, case_import, family, settings, panel_genes, panel_sy
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
 
+    phases_attach(case_import.pk, rows)  # the file's read-backed phase, for compound het (genomes.phase)
     structural = {}
     if family is not None and somatic is None:
         from interpret.analysis.structural import structural_partners_of_small
@@ -436,7 +445,8 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences,
         for partner_id, kind in pairs.get(row["id"], []):
             partner = by_id[partner_id]
             partners.append({"id": partner_id, "kind": kind, "chrom": partner["chrom"], "pos": partner["pos"],
-                             "ref": partner["ref"], "alt": partner["alt"], "variant_id": partner["variant_id"]})
+                             "ref": partner["ref"], "alt": partner["alt"], "variant_id": partner["variant_id"],
+                             "evidence": pair_evidence(row, partner, family, kind)})
             if kind not in modes:
                 modes.append(kind)
         for partner in (structural or {}).get(row["id"], []):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from genomes.models import Case, MtVariant
+from genomes.mt.national import mt_national_counts
 from genomes.selectors import family_of_case
 
 HOMOPLASMIC = 0.95
@@ -70,10 +71,13 @@ def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: i
     if settings.pass_only:
         variants = variants.filter(filters=["PASS"])
     genes = set(settings.genes) | (set(panel_genes) if settings.panel_genes_only else set())
-    if settings.genes or settings.panel_genes_only:
-        variants = variants.filter(gene__in=sorted(genes) or ["(no gene)"])
+    gene_filter = bool(settings.genes or settings.panel_genes_only)
     rows = []
     for variant in variants:
+        # overlapping genes (MT-ATP8/MT-ATP6, MT-ND4L/MT-ND4) are stored together, comma-separated
+        named = variant.gene.split(",") if variant.gene else []
+        if gene_filter and not genes.intersection(named):
+            continue
         calls = variant.sample_calls
         own = calls[proband] if proband < len(calls) else None
         level = (own or {}).get("heteroplasmy")
@@ -83,20 +87,34 @@ def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: i
         mother_level = (maternal or {}).get("heteroplasmy")
         rows.append({
             "id": variant.pk, "chrom": "MT", "pos": variant.pos, "ref": variant.ref, "alt": variant.alt,
-            "gene": variant.gene, "in_panel": variant.gene in panel_genes, "filters": variant.filters,
+            "gene": variant.gene, "in_panel": bool(set(named) & set(panel_genes)), "filters": variant.filters,
             "heteroplasmy": level, "homoplasmic": level >= HOMOPLASMIC, "annotations": variant.annotations,
+            # HmtVar's own verdict, as the file gives it (HmtNote's Pathogenicity); nothing is looked up
+            "hmtvar_pathogenic": str(variant.annotations.get("Pathogenicity", "")).lower() == "pathogenic",
             "levels": {s.individual.individual_id: calls[s.position] for s in samples
                        if s.position < len(calls) and calls[s.position]},
-            "maternal": _maternal(mother, mother_level, variant.mt_import.samples, settings.min_heteroplasmy),
+            "maternal": _maternal(mother, mother_level, variant.mt_import.samples, settings.min_heteroplasmy,
+                                  level),
         })
     chosen = rows if page_size is None else rows[(page - 1) * page_size: page * page_size]
+    national = mt_national_counts([(row["pos"], row["ref"], row["alt"]) for row in chosen])
+    classified = mt_classifications(case, chosen)
+    for row in chosen:  # each person once, each family once, every patient group: {level class: counts}
+        row["national"] = national.get((row["pos"], row["ref"], row["alt"]), {})
+        row["classification"] = classified.get((row["pos"], row["ref"], row["alt"]))
     return MtResult(len(rows), chosen, versions)
 
 
-def _maternal(mother: int | None, level: float | None, in_file: list[int], threshold: float) -> str:
+LEVEL_SHIFT = 0.2  # a change of heteroplasmy between mother and child worth naming (the bottleneck)
+
+
+def _maternal(mother: int | None, level: float | None, in_file: list[int], threshold: float,
+              own: float | None = None) -> str:
     if mother is None:
         return ""
     if level is not None and level >= threshold:
+        if own is not None and abs(own - level) >= LEVEL_SHIFT:
+            return f"maternally inherited, level shift: {level:g} in the mother, {own:g} here"
         return "maternally inherited"
     if level is not None:
         return f"absent in the mother (her level {level:g})"
@@ -113,3 +131,51 @@ def mt_settings_in_words(settings: dict) -> list[str]:
         words.append("Only the genes asked for" + (" and the panels' genes." if settings.get("panel_genes_only")
                                                    else "."))
     return words
+
+
+def mt_classifications(case: Case, rows: list[dict]) -> dict[tuple, dict]:
+    """The case's department's latest classification of each allele shown (not superseded), by (pos, ref, alt)."""
+    from genomes.variant_identity import trim_alleles
+    from interpret.classification.models import Classification
+
+    if not rows:
+        return {}
+    trimmed = {trim_alleles(r["pos"], r["ref"], r["alt"]): (r["pos"], r["ref"], r["alt"]) for r in rows}
+    found = (Classification.objects.filter(variant__build=case.genome_build, variant__chrom="MT",
+                                           variant__pos__in=sorted({k[0] for k in trimmed}),
+                                           department=case.department,
+                                           origin=Classification.Origin.GERMLINE)
+             .exclude(status=Classification.Status.SUPERSEDED).select_related("variant").order_by("-version"))
+    classified: dict[tuple, dict] = {}
+    for classification in found:
+        shown = trimmed.get((classification.variant.pos, classification.variant.ref, classification.variant.alt))
+        if shown is not None and shown not in classified:
+            classified[shown] = {"id": classification.pk, "status": classification.status,
+                                 "class": classification.result_class, "condition": classification.condition,
+                                 "hgvs": classification.hgvsc}
+    return classified
+
+
+def mt_classification_start(*, case: Case, mt_variant_id: int, condition: str, by, audit=None):
+    """A draft ACMG/AMP classification of a mitochondrial allele the case carries (the national rule set: the
+    platform carries no mitochondrial specification), on its national variant, its gene and its m. HGVS, with
+    mitochondrial inheritance; the department's open draft for the same allele and condition if there is one.
+    Raises MtVariant.DoesNotExist for an allele of another case."""
+    from django.db import transaction
+
+    from genomes.mt.genes import mt_hgvs
+    from genomes.mt.national import mt_national_variant
+    from interpret.classification.models import Classification
+    from interpret.classification.services import classification_start
+
+    allele = MtVariant.objects.get(pk=mt_variant_id, case=case, mt_import__is_current=True)
+    with transaction.atomic():
+        national = mt_national_variant(case.genome_build, allele.pos, allele.ref, allele.alt)
+        classification = classification_start(
+            variant=national, gene=(allele.gene.split(",")[0] or "MT-DLOOP"), condition=condition,
+            mode_of_inheritance=Classification.Inheritance.MT, by=by, department=case.department, case=case,
+            audit=audit)
+        if not classification.hgvsc:  # no transcript annotation: the allele on the mitochondrial reference
+            classification.hgvsc = mt_hgvs(allele.pos, allele.ref, allele.alt)
+            classification.save(update_fields=["hgvsc"])
+    return classification

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from genomes.models import Case, StrCall
 from genomes.selectors import family_of_case
+from genomes.str.national import str_national_counts
 from genomes.str.status import STATUS_LABELS, STATUS_RANK
 
 MIN_STATUSES = ("any", "pre_mutation", "full_mutation")
@@ -81,6 +82,7 @@ def repeat_analysis(case: Case, settings: RepeatSettings, *, page: int = 1, page
     ordered = sorted(calls, key=lambda c: (-STATUS_RANK.get(c.status, -1), c.chrom, c.pos))
     chosen = ordered if page_size is None else ordered[(page - 1) * page_size: page * page_size]
     in_panels = set(panel_genes)
+    national = str_national_counts(case.genome_build, [call.locus_id for call in chosen])
     rows = []
     for call in chosen:
         rows.append({
@@ -93,6 +95,8 @@ def repeat_analysis(case: Case, settings: RepeatSettings, *, page: int = 1, page
             "disagreement": call.disagreement,
             "disagreements": [r for r in call.records if r.get("disagreement")],
             "expanded_in_transmission": _transmission(call, family),
+            # each person once, each family once, every patient group: {size class: {carriers, families}}
+            "national": national.get(call.locus_id, {}),
             "genotypes": {sample.individual.individual_id: call.sample_calls[sample.position]
                           for sample in samples if sample.position < len(call.sample_calls)
                           and call.sample_calls[sample.position]},

@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/<int:case_id>/structural-variants/", views.structural_variants, name="structural_variants"),
     path("cases/<int:case_id>/repeat-expansions/", views.repeat_expansions, name="repeat_expansions"),
     path("cases/<int:case_id>/mitochondrial-variants/", views.mitochondrial_variants, name="mitochondrial_variants"),
+    path("cases/<int:case_id>/mitochondrial-variants/<int:mt_variant_id>/classify/", views.mitochondrial_classify,
+         name="mitochondrial_classify"),
     path("api/cases/<int:case_id>/mitochondrial-variants/", api.CaseMitochondrialVariants.as_view(),
          name="api_mitochondrial_variants"),
     path("api/cases/<int:case_id>/repeat-expansions/", api.CaseRepeatExpansions.as_view(),

@@ -6,6 +6,7 @@ from django.conf import settings
 from genomes import case_variants
 from genomes.constraint import gene_constraint
 from genomes.observations import national_observations
+from genomes.phase import phases_attach
 from genomes.selectors import family_of_case
 from genomes.transcripts import shown_transcript, transcripts_in_display_order
 from interpret.analysis.engine import candidate_score, final_classes, row_in_analysis
@@ -13,7 +14,7 @@ from interpret.analysis.evidence import case_evidence
 from interpret.analysis.links import external_links
 from interpret.analysis.models import VariantComment, VariantTag
 from interpret.analysis.output import case_individuals, genotypes_of
-from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, flags_of_row, modes_of_row
+from interpret.rules.inheritance import MODE_LABELS, compound_het_pairs, flags_of_row, modes_of_row, pair_evidence
 
 
 def variant_details(case, variant_id: int, *, user) -> dict | None:
@@ -28,9 +29,12 @@ def variant_details(case, variant_id: int, *, user) -> dict | None:
     if family is not None:
         modes = modes_of_row(row, family)
         same_genes = case_variants.rows_in_genes(current, row["genes"])
+        phases_attach(current.pk, same_genes)
         by_id = {r["id"]: r for r in same_genes}
+        this = by_id.get(row["id"], row)
         for partner_id, kind in compound_het_pairs(same_genes, family).get(row["id"], []):
-            partners.append({"row": by_id[partner_id], "kind": MODE_LABELS[kind]})
+            partners.append({"row": by_id[partner_id], "kind": MODE_LABELS[kind],
+                             "evidence": pair_evidence(this, by_id[partner_id], family, kind)})
             if kind not in modes:
                 modes.append(kind)
     annotated = case_variants.transcripts_of(current.pk, case.pk, [row["id"]]).get(row["id"], [])

@@ -19,6 +19,7 @@ from core.patient_reads import patient_rows_read
 from core.web import audit_context, audit_refusal, posted_number
 from genomes.contamination import contamination_plot, estimate_contamination
 from genomes.qc import qc_plots
+from genomes.reads import case_has_reads
 from genomes.selectors import case_overview
 from genomes.variant_identity import variant_label
 from genomes.vcf.consequences import CONSEQUENCE_IMPACT
@@ -184,7 +185,7 @@ def variant_page(request, case_id: int, variant_id: int):
         "tag_choices": VariantTag.Tag.choices,
         "classifications": classifications_of_variant(variant_id=variant_id, user=request.user),
         "may_classify": may_classify(request.user, case.department),
-        "moi_choices": Classification.Inheritance.choices,
+        "moi_choices": Classification.Inheritance.choices, "has_reads": case_has_reads(case),
     })
 
 
@@ -260,7 +261,7 @@ def structural_variants(request, case_id: int):
                "modes": INHERITANCE_MODES, "types": ("DEL", "DUP", "CNV", "INV", "INS", "BND", "CPX"),
                "overlap_kinds": ("whole_gene", "exons", "breakpoint", "intronic"), "query": request.GET,
                "page_query": params.urlencode(), "active_group": case.patient_group.code,
-               "imports": case.sv_imports.filter(is_current=True).order_by("pk"),
+               "imports": case.sv_imports.filter(is_current=True).order_by("pk"), "has_reads": case_has_reads(case),
                "sorts": ("priority", "position", "length", "quality"),
                "selected": {name: [v.upper() if name == "types" else v for v in request.GET.getlist(name)]
                             for name in ("types", "overlaps", "inheritance")}}
@@ -288,7 +289,8 @@ def repeat_expansions(request, case_id: int):
         error = str(exc)
     return render(request, "interpret/repeat_expansions.html", {
         "case": case, "error": error, "rows": rows, "query": request.GET, "min_statuses": MIN_STATUSES,
-        "imports": case.str_imports.filter(is_current=True), "active_group": case.patient_group.code})
+        "imports": case.str_imports.filter(is_current=True), "active_group": case.patient_group.code,
+        "has_reads": case_has_reads(case)})
 
 
 def mitochondrial_variants(request, case_id: int):
@@ -308,4 +310,25 @@ def mitochondrial_variants(request, case_id: int):
         error = str(exc)
     return render(request, "interpret/mitochondrial_variants.html", {
         "case": case, "error": error, "rows": rows, "query": request.GET,
-        "imports": case.mt_imports.filter(is_current=True), "active_group": case.patient_group.code})
+        "imports": case.mt_imports.filter(is_current=True), "active_group": case.patient_group.code,
+        "has_reads": case_has_reads(case)})
+
+
+@require_POST
+def mitochondrial_classify(request, case_id: int, mt_variant_id: int):
+    """Start (or open) the department's ACMG/AMP classification of one of the case's mitochondrial alleles."""
+    from genomes.models import MtVariant
+    from interpret.analysis.mito import mt_classification_start
+
+    case = case_for_request(request, case_id)
+    try:
+        classification = mt_classification_start(case=case, mt_variant_id=mt_variant_id,
+                                                  condition=request.POST.get("condition", ""), by=request.user,
+                                                  audit=audit_context(request))
+    except MtVariant.DoesNotExist:
+        raise Http404("No such mitochondrial allele in this case") from None
+    except (ValidationError, PermissionDenied) as error:
+        audit_refusal(request, error)
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("mitochondrial_variants", case_id=case.pk)
+    return redirect("classification_detail", classification_id=classification.pk)

@@ -63,7 +63,11 @@ DEMO_IMPORTS = (
      "cohort:foetal/SYNFOETAL0001.vcf.gz"),
     ("DEMO-HEART-0001", "HEART", "demo", "singleton", "cohort:singleton.ped", "cohort:singleton.vcf.gz"),
     ("DEMO-KIDNEY-0001", "KIDNEY", "demo", "duo", "cohort:duo.ped", "cohort:duo.vcf.gz"),
+    # NA12878's mitochondrial calls (Mutect2) as the case's VCF: its chrM records reach the mitochondrial tab
+    ("DEMO-MITO-NA12878", "NEURO", "demo", "singleton", "NA12878.ped", "NA12878.chrM.mutect2.vcf"),
 )
+# A file whose header cannot tell the build (only chrM, the same length in both) is given it, as import_case --build
+DEMO_IMPORT_BUILDS = {"DEMO-MITO-NA12878": "GRCh38"}
 DEMO_GTF = Path(__file__).resolve().parents[2] / "panels" / "reference_data" / "grch38_chr1_head.ensembl.gtf.gz"
 DEMO_FOETAL_CONTAMINATION = 0.08
 
@@ -91,6 +95,7 @@ def demo_data_load() -> dict:
     summary["structural_variants"] = _demo_structural_variants()
     summary["phenotypes"] = _demo_phenotypes()
     summary["repeat_expansions"] = _demo_repeat_expansions()
+    summary["reads"] = _demo_reads()
     summary["reports"] = _demo_reports()
     summary["first_looks"] = _demo_first_looks()
     summary["tumor_board"] = _demo_tumor_board()
@@ -107,6 +112,8 @@ DEMO_FIRST_LOOKS = {
     "DEMO-KIDNEY-0001": {"genome_wide": True, "max_popmax": 0.001, "impacts": ["HIGH"]},
     # Scout's real trio has no planted finding: its rare protein-changing calls, genome-wide
     "DEMO-RARE-643594": {"genome_wide": True, "max_popmax": 0.01, "impacts": ["HIGH", "MODERATE"]},
+    # NA12878's chrM calls: no panel holds mitochondrial genes here; its mitochondrial tab is where they are read
+    "DEMO-MITO-NA12878": {"genome_wide": True, "impacts": [], "pass_only": False},
 }
 
 
@@ -298,6 +305,18 @@ def _demo_repeat_expansions() -> list[str]:
     return ["DEMO-RARE-643594"]
 
 
+def _demo_reads() -> list[str]:
+    """NA12878's chrM reads (GATK's test BAM, chrM:1-1,000) for the read view of DEMO-MITO-NA12878; once."""
+    from genomes.models import AlignmentFile
+    from genomes.reads import alignment_register
+
+    case = Case.objects.filter(identifier="DEMO-MITO-NA12878", department__code="demo").first()
+    if case is None or AlignmentFile.objects.filter(sample__case=case).exists():
+        return []
+    alignment_register(case=case, individual="NA12878", path=str(_demo_file("NA12878.chrM.bam")))
+    return ["DEMO-MITO-NA12878"]
+
+
 def _demo_file(name: str) -> Path:
     from django.conf import settings
 
@@ -410,7 +429,7 @@ def _demo_imports() -> list[str]:
         case_import = case_import_prepare(
             patient_group=PatientGroup.objects.get(code=group), department=Department.objects.get(code=department),
             ped_path=_demo_file(ped), vcf_path=_demo_file(vcf), analysis_type=analysis_type,
-            case_identifier=identifier, send_to_worker=False,
+            case_identifier=identifier, send_to_worker=False, build=DEMO_IMPORT_BUILDS.get(identifier),
         )
         job = job_run(case_import.job_id)
         if job.state != job.State.DONE:

@@ -72,8 +72,21 @@ def scope_cases(scope: dict):
         cases = cases.filter(sv_imports__is_current=True)
     if scope.get("variants"):
         carrying = {case_id for _, case_id in case_variants.current_cases_carrying(scope["variants"])}
-        cases = cases.filter(pk__in=carrying)
+        cases = cases.filter(pk__in=carrying | _mt_cases_carrying(scope["variants"]))
     return cases.select_related("department", "patient_group").order_by("pk").distinct()
+
+
+def _mt_cases_carrying(variant_ids: list[int]) -> set[int]:
+    """Cases whose current mitochondrial file has an allele at the position of one of the (MT) national variants;
+    the alert check compares the alleles themselves."""
+    from genomes.models import MtVariant, Variant
+
+    positions = list(Variant.objects.filter(pk__in=variant_ids, chrom="MT").values_list("pos", flat=True))
+    if not positions:
+        return set()
+    # an indel's national row starts a base after its VCF record (the shared first base trimmed)
+    return set(MtVariant.objects.filter(pos__in=positions + [p - 1 for p in positions], mt_import__is_current=True)
+               .values_list("case_id", flat=True))
 
 
 @job_handler("reanalysis")
@@ -99,6 +112,7 @@ def reanalysis_run(reanalysis: Reanalysis, report=lambda *a, **k: None) -> dict:
             alerts += _frequency_alerts(chunk, last_runs)
         if "classification" in reanalysis.checks:
             alerts += _classification_alerts(chunk, last_runs, reanalysis.scope.get("variants"))
+            alerts += _mt_classification_alerts(chunk, last_runs, reanalysis.scope.get("variants"))
         if "dosage" in reanalysis.checks:
             alerts += _dosage_alerts(chunk, reanalysis.scope.get("dosage_genes"))
         if "phenotype" in reanalysis.checks:
@@ -396,6 +410,59 @@ def _classification_alerts(cases: list[Case], last_runs: dict, variants: list[in
                                   "department": final.department.code, "class": final.result_class,
                                   "previous_class": before, "version": final.version}))
     alerts += _conflict_alerts([f.variant_id for f in finals])
+    return alerts
+
+
+def _mt_classification_alerts(cases: list[Case], last_runs: dict, variants: list[int] | None) -> list[dict]:
+    """A mitochondrial allele newly classified pathogenic or likely pathogenic (or moved across the line) that a
+    case's mitochondrial file carries at a level counted nationally: the same alert as for a small variant (one
+    subject, so a main VCF's chrM record carried both ways raises one)."""
+    from genomes.models import MtVariant
+    from genomes.mt.national import MT_CARRIER_MIN
+    from genomes.variant_identity import trim_alleles
+
+    finals = Classification.objects.filter(status=Classification.Status.FINAL, variant__chrom="MT",
+                                           origin=Classification.Origin.GERMLINE).select_related("department",
+                                                                                                 "variant")
+    if variants:
+        finals = finals.filter(variant_id__in=variants)
+    finals = list(finals)
+    if not finals:
+        return []
+    by_id = {c.pk: c for c in cases}
+    previous = dict(Classification.objects.filter(pk__in=[f.previous_id for f in finals if f.previous_id])
+                    .values_list("pk", "result_class"))
+    wanted = {(f.variant.build, f.variant.pos, f.variant.ref, f.variant.alt): f for f in finals}
+    carried = defaultdict(list)
+    for allele in MtVariant.objects.filter(case_id__in=list(by_id), mt_import__is_current=True,
+                                           pos__in=sorted({p for k in wanted for p in (k[1], k[1] - 1)})
+                                           ).select_related("case"):
+        levels = [c.get("heteroplasmy") for c in allele.sample_calls if c and c.get("heteroplasmy") is not None]
+        if not levels or max(levels) < MT_CARRIER_MIN:
+            continue
+        key = (allele.case.genome_build, *trim_alleles(allele.pos, allele.ref, allele.alt))
+        if key in wanted:
+            carried[wanted[key].pk].append((allele.case, max(levels)))
+    alerts = []
+    for final in finals:
+        before = previous.get(final.previous_id)
+        moved = before is not None and conflict_group(before) != conflict_group(final.result_class)
+        if final.result_class not in PATHOGENIC_CLASSES and not moved:
+            continue
+        for case, level in carried.get(final.pk, []):
+            run = last_runs.get(case.pk)
+            looked_at = run.created_at if run is not None else case.data_ready_at
+            if looked_at is not None and final.approved_at is not None and final.approved_at <= looked_at:
+                continue
+            was = f" (was {class_in_words(before)})" if before else ""
+            alerts.append(_alert(case, Alert.Kind.CLASSIFICATION,
+                                 f"variant:{final.variant_id}:{final.department.code}:{final.gene}",
+                                 f"{final.hgvsc or final.variant} now {class_in_words(final.result_class)}{was} "
+                                 f"in case {case.identifier}, heteroplasmy up to {level:g} "
+                                 f"({final.department.name}, {final.gene}, v{final.version})",
+                                 {"variant": final.variant_id, "classification": final.pk,
+                                  "department": final.department.code, "class": final.result_class,
+                                  "previous_class": before, "version": final.version, "heteroplasmy": level}))
     return alerts
 
 

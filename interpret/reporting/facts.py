@@ -58,6 +58,7 @@ def report_facts(case, *, variant_ids: list[int], secondary_variant_ids: list[in
                                if current and consent.strip() else []),
         "structural_variants": [_structural(case, call_id) for call_id in structural_variant_ids or []],
         "repeat_expansions": _repeats(case),
+        "mitochondrial": _mitochondrial(case),
         "secondary_findings_consent": consent.strip(),
         "qc": _qc(case, current),
     }
@@ -236,6 +237,42 @@ def _repeats(case) -> dict:
                        for position, found in enumerate(call.sample_calls) if found]})
     return {"loci_examined": len(calls), "findings": findings,
             "files": [i.vcf_name for i in case.str_imports.filter(is_current=True)]}
+
+
+def _mitochondrial(case) -> dict:
+    """The case's mitochondrial alleles the department classified (final, not benign), each on its m. HGVS with
+    every person's heteroplasmy and the mother's, and those the file's HmtVar calls pathogenic at the tab's
+    default level (labelled as the file's, not ours)."""
+    from interpret.acmg.classes import class_in_words
+    from interpret.analysis.mito import MtSettings, mt_analysis
+
+    imports = list(case.mt_imports.filter(is_current=True))
+    if not imports:
+        return {}
+    from genomes.mt.genes import mt_hgvs
+
+    result = mt_analysis(case, MtSettings(min_heteroplasmy=0))
+    findings = []
+    for row in result.rows:
+        classification = row.get("classification") or {}
+        final = classification.get("status") == "final" and classification.get("class") not in (
+            "benign", "likely_benign")
+        file_pathogenic = row["hmtvar_pathogenic"] and row["heteroplasmy"] >= 0.05
+        if not (final or file_pathogenic):
+            continue
+        findings.append({
+            "hgvs": classification.get("hgvs") or mt_hgvs(row["pos"], row["ref"], row["alt"]), "gene": row["gene"],
+            "heteroplasmy": row["heteroplasmy"], "homoplasmic": row["homoplasmic"], "filters": row["filters"],
+            "levels": {person: call.get("heteroplasmy") for person, call in row["levels"].items()},
+            "maternal": row["maternal"],
+            "classification": {"code": classification["class"],
+                               "class": class_in_words(classification["class"]),
+                               "condition": classification["condition"], "id": classification["id"]}
+            if final else None,
+            "file_says": "HmtVar: pathogenic" if row["hmtvar_pathogenic"] else ""})
+    return {"files": [f"{i.vcf_name} ({i.get_source_display()}, heteroplasmy from {i.heteroplasmy_from})"
+                      for i in imports],
+            "alleles_examined": result.count, "findings": findings}
 
 
 def _qc(case, current) -> dict:

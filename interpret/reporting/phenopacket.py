@@ -48,14 +48,16 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
     if report is not None:
         findings = [v for v in report.facts.get("variants", []) if "missing" not in v]
         structural = [v for v in report.facts.get("structural_variants", []) if "missing" not in v]
+        mt_findings = [m for m in (report.facts.get("mitochondrial") or {}).get("findings", [])
+                       if m.get("classification")]
         solved = any((v.get("classification") or {}).get("code") in PATHOGENIC_CLASSES
-                     for v in findings + structural)
+                     for v in findings + structural + mt_findings)
         interpretation = pps.Interpretation(
             id=f"{case.identifier}-report-v{report.version}",
             progress_status=pps.Interpretation.ProgressStatus.SOLVED if solved
             else pps.Interpretation.ProgressStatus.UNSOLVED)
         condition = next(((v.get("classification") or {}).get("condition") for v in findings + structural
-                          if v.get("classification")), "")
+                          + mt_findings if v.get("classification")), "")
         diagnosis = pps.Diagnosis(disease=_disease(condition))
         for number, finding in enumerate(findings):
             diagnosis.genomic_interpretations.append(_genomic_interpretation(case, subject_id, number, finding))
@@ -65,6 +67,11 @@ def case_phenopacket(case, *, created_by: str) -> pps.Phenopacket:
                    if any(p["individual"] == subject_id and p["status"] == "full mutation" for p in r["people"])]
         for number, finding in enumerate(repeats):
             diagnosis.genomic_interpretations.append(_repeat_interpretation(case, subject_id, number, finding))
+        mitochondrial = [m for m in (report.facts.get("mitochondrial") or {}).get("findings", [])
+                         if m.get("classification") and (m.get("levels") or {}).get(subject_id) is not None]
+        for number, finding in enumerate(mitochondrial):
+            diagnosis.genomic_interpretations.append(
+                _mitochondrial_interpretation(case, subject_id, number, finding))
         interpretation.diagnosis.CopyFrom(diagnosis)
         packet.interpretations.append(interpretation)
     created = Timestamp()
@@ -163,6 +170,21 @@ def _repeat_interpretation(case, subject_id: str, number: int, finding: dict):
         subject_or_biosample_id=subject_id,
         interpretation_status=pps.GenomicInterpretation.InterpretationStatus.CANDIDATE,
         variant_interpretation=pps.VariantInterpretation(variation_descriptor=descriptor))
+
+
+def _mitochondrial_interpretation(case, subject_id: str, number: int, finding: dict):
+    """A classified mitochondrial allele the subject carries: its m. HGVS, gene, and homoplasmy or heteroplasmy
+    (GENO) with the level in the description; interpreted by its final class."""
+    level = finding["levels"][subject_id]
+    descriptor = pps.VariationDescriptor(id=f"{case.identifier}-mitochondrial-{number + 1}", label=finding["hgvs"],
+                                         description=f"heteroplasmy {level:g} in {subject_id}")
+    gene = (finding.get("gene") or "").split(",")[0]
+    if gene:
+        descriptor.gene_context.CopyFrom(pps.GeneDescriptor(value_id=f"symbol:{gene}", symbol=gene))
+    descriptor.expressions.append(pps.Expression(syntax="hgvs", value=finding["hgvs"]))
+    state = ("GENO:0000602", "homoplasmic") if level >= 0.95 else ("GENO:0000603", "heteroplasmic")
+    descriptor.allelic_state.CopyFrom(pps.OntologyClass(id=state[0], label=state[1]))
+    return _classified(subject_id, descriptor, (finding.get("classification") or {}).get("code"))
 
 
 def phenopacket_json(packet) -> str:

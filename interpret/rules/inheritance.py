@@ -160,7 +160,8 @@ def is_comp_het_candidate(row, family: Family) -> bool:
 def compound_het_pairs(rows: list[dict], family: Family) -> dict[int, list[tuple[int, str]]]:
     """Row id -> [(partner row id, "comp_het" | "possible_comp_het")]. Two rare het variants in one gene,
     one from each parent, are compound het; with a de novo partner, a missing parent or no parents (unphased),
-    a pair is a possible compound het."""
+    a pair is a possible compound het. The file's read-backed phase of the proband's calls comes first: phased
+    in cis, never a pair; phased in trans, compound het without parents."""
     by_gene: dict[str, list[dict]] = {}
     for row in rows:
         if is_comp_het_candidate(row, family):
@@ -173,12 +174,34 @@ def compound_het_pairs(rows: list[dict], family: Family) -> dict[int, list[tuple
         origins = {row["id"]: parent_of_origin(row, family) for row in gene_rows}
         for i, first in enumerate(gene_rows):
             for second in gene_rows[i + 1:]:
-                kind = _pair_kind(origins[first["id"]], origins[second["id"]], family)
+                phase = pair_phase(first, second, family.proband)
+                if phase == "cis":
+                    continue  # the reads put both on one haplotype: never compound het, whatever the family
+                kind = "comp_het" if phase == "trans" else _pair_kind(origins[first["id"]], origins[second["id"]],
+                                                                         family)
                 if kind:
                     pairs.setdefault(first["id"], []).append((second["id"], kind))
                     pairs.setdefault(second["id"], []).append((first["id"], kind))
     # Two variants that share two genes (overlapping genes) pair once: the surer kind is kept.
     return {row_id: _one_per_partner(partners) for row_id, partners in pairs.items()}
+
+
+def pair_phase(first: dict, second: dict, position: int) -> str | None:
+    """"cis" or "trans" when the file phased both calls of the person at ``position`` in one phase set (rows
+    carry it as row["phase"] = {position: (phase set, haplotype)}, genomes.phase); None: phase unknown."""
+    a, b = (first.get("phase") or {}).get(position), (second.get("phase") or {}).get(position)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return "cis" if a[1] == b[1] else "trans"
+
+
+def pair_evidence(first: dict, second: dict, family: Family, kind: str) -> str:
+    """What a compound-het pair rests on, as the table says it: the reads' phase, the parents, or nothing."""
+    if pair_phase(first, second, family.proband) == "trans":
+        return "phased in trans"
+    if kind == "comp_het":
+        return "one from each parent"
+    return "phase unknown"
 
 
 def _one_per_partner(partners: list[tuple[int, str]]) -> list[tuple[int, str]]:

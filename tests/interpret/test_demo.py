@@ -140,3 +140,23 @@ def test_the_demo_trio_has_its_repeat_expansions(demo, client):
     html = client.get(f"/cases/{scout.pk}/repeat-expansions/", {"min_status": "full_mutation"}).content.decode()
     assert html.count('data-testid="str-row"') == 1 and "CANVAS" in html and 'data-testid="str-disagreement"' in html
     assert 'data-testid="str-tab"' in client.get(f"/cases/{scout.pk}/").content.decode()
+
+
+def test_the_demo_has_na12878s_mitochondrial_calls_and_the_scout_trios_chrm_records(demo, client):
+    """Issue 28: NA12878's Mutect2 calls, imported as a case's VCF, reach the mitochondrial tab with their levels
+    (302 split 0.768/0.128/0.094, 301 at 0.084 with its FILTER); the Scout trio's main VCF gives its three chrM
+    records, m.16023 at 1125/2154 from AD."""
+    from core.models import User
+    from genomes.models import Case, MtVariant
+
+    client.force_login(User.objects.get(username="geneticist"))
+    na12878 = Case.objects.get(identifier="DEMO-MITO-NA12878")
+    html = client.get(f"/cases/{na12878.pk}/mitochondrial-variants/", {"min_heteroplasmy": "0"}).content.decode()
+    assert html.count('data-testid="mt-row"') == MtVariant.objects.filter(case=na12878).count() >= 6
+    assert "0.768" in html and "0.094" in html and "possible_numt" in html
+    assert 'data-testid="mt-view-reads"' in html  # NA12878's chrM reads are registered for the read view
+    assert client.get(f"/cases/{na12878.pk}/reads/", {"locus": "chrM:100-800"}).status_code == 200
+    scout = Case.objects.get(identifier="DEMO-RARE-643594")
+    proband = scout.samples.get(individual__individual_id="ADM1059A2").position
+    assert MtVariant.objects.get(case=scout, pos=16023).sample_calls[proband]["heteroplasmy"] == 0.5223
+    assert 'data-testid="mt-tab"' in client.get(f"/cases/{scout.pk}/").content.decode()

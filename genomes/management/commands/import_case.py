@@ -49,6 +49,8 @@ class Command(BaseCommand):
                             help="a mitochondrial VCF (Mutect2, HmtNote, mtDNA-Server); its samples by --sample too")
         parser.add_argument("--str-vcf", action="append", default=[], metavar="FILE",
                             help="a repeat-expansion VCF (ExpansionHunter or TRGT); its samples by --sample too")
+        parser.add_argument("--alignment", action="append", default=[], metavar="INDIVIDUAL=PATH",
+                            help="a person's BAM or CRAM (its index beside it), read in place by the read view")
         parser.add_argument("--hpo", action="append", default=[], metavar="HP:NNNNNNN",
                             help="an HPO term the proband has (repeatable); checked against the pinned ontology")
         parser.add_argument("--phenopacket", metavar="FILE",
@@ -96,6 +98,18 @@ class Command(BaseCommand):
                     sv_header_check(path, names)
             except InputFileError as exc:
                 return self._fail(str(exc))
+        try:  # alignment files are checked before anything is stored
+            from genomes.pedigree import read_ped
+            from genomes.reads import alignment_inspect, alignment_pairs
+
+            alignments = alignment_pairs(options["alignment"])
+            people = {i.individual_id for i in read_ped(options["ped"]).individuals}
+            for individual, path in alignments:
+                if individual not in people:
+                    raise InputFileError(path, None, "--alignment", f"{individual!r} is not in the pedigree")
+                alignment_inspect(path, options["build"] or "GRCh38")
+        except InputFileError as exc:
+            return self._fail(str(exc))
         try:  # the phenotype is checked before anything is stored
             phenotype = self._phenotype(options)
         except (HpoTermError, OSError) as exc:
@@ -144,6 +158,18 @@ class Command(BaseCommand):
 
             outcome["mitochondrial"] = mt_files_import(case_import.case, options["mt_vcf"], options["sample"],
                                                        fail=self._fail)
+        if alignments:
+            from genomes.reads import alignment_register
+
+            try:
+                outcome["alignments"] = [
+                    {"individual": individual, "file": alignment_register(
+                        case=case_import.case, individual=individual, path=path,
+                        audit=AuditContext(method="COMMAND", path="manage.py import_case")).path}
+                    for individual, path in alignments]
+            except InputFileError as exc:
+                self.stdout.write(json.dumps(outcome))
+                return self._fail(str(exc))
         self.stdout.write(json.dumps(outcome))
 
     def _phenotype(self, options):

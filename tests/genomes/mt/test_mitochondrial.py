@@ -86,3 +86,149 @@ def test_hmtnotes_file_gives_levels_from_hf_with_odd_genotypes_and_the_mothers_l
     rows = client.post(f"/api/cases/{case.pk}/mitochondrial-variants/", {}, content_type="application/json").json()
     maternal = {row["maternal"].split(" (")[0] for row in rows["alleles"]}
     assert maternal <= {"maternally inherited", "absent in the mother", "mother not measured"}
+
+
+def test_the_main_vcfs_chrm_records_reach_the_mitochondrial_tab_with_levels_from_ad(department, client):
+    from genomes.models import MtImport
+    from tests.genomes.importing.test_import_case import import_case
+
+    _, job = import_case(department, public_file("scout-demo/643594.ped"),
+                         public_file("scout-demo/643594.clinical.vcf.gz"))
+    assert job.state == "done", job.error
+    assert job.result["mitochondrial"] == {"records_read": 3, "alleles": 3, "heteroplasmy_from": "FORMAT/AD"}
+    case = Case.objects.get(identifier="643594")
+    assert case.mt_imports.get(is_current=True).source == MtImport.Source.MAIN_VCF
+    proband = case.samples.get(individual__individual_id="ADM1059A2").position
+    at_16023 = MtVariant.objects.get(case=case, pos=16023)
+    assert at_16023.sample_calls[proband]["heteroplasmy"] == round(1125 / 2154, 4) == 0.5223
+    # genes from the mitochondrial genome's own models, not the annotation's first (upstream) gene
+    assert at_16023.gene == "MT-TP" and MtVariant.objects.get(case=case, pos=14872).gene == "MT-CYB"
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    html = client.get(f"/cases/{case.pk}/mitochondrial-variants/").content.decode()
+    assert html.count('data-testid="mt-row"') == 3 and "0.522" in html
+
+
+def test_hmtnotes_whole_file_gives_its_published_heteroplasmy_classes_and_hmtvar_pathogenic_records(department,
+                                                                                                    tmp_path, client):
+    from genomes.mt.importing import mt_file_import
+
+    path = public_file("mito/hmtnote-multisample_ann_offline.vcf")
+    samples = [line.rstrip("\n").split("\t")[9:] for line in open(path) if line.startswith("#CHROM")][0]
+    assert len(samples) == 66
+    levels = []
+    for half, names in (("A", samples[:33]), ("B", samples[33:])):  # a case holds at most 50 people
+        ped_path = write_ped(tmp_path, "".join(f"F{half}\t{name}\t0\t0\t2\t2\n" for name in names),
+                             f"hmt{half}.ped")
+        vcf = small_vcf(tmp_path, f"hmt{half}.vcf", names, GRCH38, "chr1")
+        code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped",
+                           str(ped_path), "--vcf", str(vcf), "--wait", "--case-id", f"HMT{half}")
+        assert code == 0, err
+        case = Case.objects.get(identifier=f"HMT{half}")
+        mt_file_import(case=case, path=path)
+        levels += [call["heteroplasmy"] for v in MtVariant.objects.filter(case=case) for call in v.sample_calls
+                   if call and call["heteroplasmy"] is not None]
+    assert len(levels) == 1340
+    # The issue's 183 / 1,111 read the one level written "0.95" as the float32 0.94999999 (cyvcf2's raw value):
+    # levels are kept as written (4 decimals), and 0.95 is homoplasmic (>= 0.95), so one moves across.
+    assert sum(0.03 <= level < 0.95 for level in levels) == 182 and sum(level >= 0.95 for level in levels) == 1112
+    assert levels.count(0.95) == 1
+    assert MtVariant.objects.filter(case=case, annotations__Pathogenicity="pathogenic").count() == 5
+    # the person carrying three of them (m.8404T>A and m.10861T>A at 0.2% and 0.1%, m.12561G>C homoplasmic)
+    ped_path = write_ped(tmp_path, "P307\tSRR1777307\t0\t0\t2\t2\n", "p307.ped")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped",
+                       str(ped_path), "--vcf", str(small_vcf(tmp_path, "p307.vcf", ["SRR1777307"], GRCH38, "chr1")),
+                       "--wait")
+    assert code == 0, err
+    carrier = Case.objects.get(identifier="P307")
+    mt_file_import(case=carrier, path=path)
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    html = client.get(f"/cases/{carrier.pk}/mitochondrial-variants/", {"min_heteroplasmy": "0"}).content.decode()
+    assert html.count('data-testid="mt-hmtvar-pathogenic"') == 3
+    default = client.get(f"/cases/{carrier.pk}/mitochondrial-variants/").content.decode()  # at least 5%
+    assert default.count('data-testid="mt-hmtvar-pathogenic"') == 1 and "m.12561G&gt;C" in default
+
+
+MATERNAL_VCF = """##fileformat=VCFv4.2
+##contig=<ID=chrM,length=16569>
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tMUM
+chrM\t3243\t.\tA\tG\t.\tPASS\t.\tGT:AF\t0/1:0.62\t0/1:0.18
+chrM\t8993\t.\tT\tG\t.\tPASS\t.\tGT:AF\t0/1:0.91\t0/1:0.02
+chrM\t11778\t.\tG\tA\t.\tPASS\t.\tGT:AF\t1:0.99\t1:0.98
+"""
+
+
+def test_maternal_inheritance_absence_in_the_mother_and_a_level_shift_on_a_hand_made_family(department, tmp_path,
+                                                                                          client):
+    ped = write_ped(tmp_path, "MAT\tKID\t0\tMUM\t2\t2\nMAT\tMUM\t0\t0\t2\t1\n", "mat.ped")
+    vcf = small_vcf(tmp_path, "mat.vcf", ["KID", "MUM"], GRCH38, "chr1")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped",
+                       str(ped), "--vcf", str(vcf), "--wait")
+    assert code == 0, err
+    (tmp_path / "mat.mt.vcf").write_text(MATERNAL_VCF)
+    code, _, err = run("import_variants", "MAT", "--kind", "mt", "--vcf", str(tmp_path / "mat.mt.vcf"))
+    assert code == 0, err
+    case = Case.objects.get(identifier="MAT")
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    rows = {row["pos"]: row for row in client.post(f"/api/cases/{case.pk}/mitochondrial-variants/", {},
+                                                   content_type="application/json").json()["alleles"]}
+    assert rows[11778]["maternal"] == "maternally inherited" and rows[11778]["homoplasmic"]
+    assert rows[8993]["maternal"] == "absent in the mother (her level 0.02)"  # MT-ATP6 NARP/Leigh, 91% in the child
+    # MELAS m.3243A>G: inherited, the level shifted from 18% in the mother to 62% in the child, both shown
+    assert rows[3243]["maternal"] == "maternally inherited, level shift: 0.18 in the mother, 0.62 here"
+    assert rows[3243]["levels"]["MUM"]["heteroplasmy"] == 0.18 and rows[3243]["heteroplasmy"] == 0.62
+    assert rows[3243]["gene"] == "MT-TL1" and rows[8993]["gene"] == "MT-ATP6"
+
+
+def test_a_mitochondrial_allele_is_classified_on_its_m_hgvs_and_a_final_pathogenic_class_alerts_the_case(
+        department, tmp_path, client):
+    from core.jobs import job_run
+    from interpret.classification.models import Classification
+    from interpret.reanalysis.models import Alert, Reanalysis
+    from interpret.reanalysis.services import classification_finalised
+
+    ped = write_ped(tmp_path, "MAT\tKID\t0\tMUM\t2\t2\nMAT\tMUM\t0\t0\t2\t1\n", "mat.ped")
+    vcf = small_vcf(tmp_path, "mat.vcf", ["KID", "MUM"], GRCH38, "chr1")
+    assert run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped", str(ped),
+               "--vcf", str(vcf), "--wait")[0] == 0
+    (tmp_path / "mat.mt.vcf").write_text(MATERNAL_VCF)
+    assert run("import_variants", "MAT", "--kind", "mt", "--vcf", str(tmp_path / "mat.mt.vcf"))[0] == 0
+    case = Case.objects.get(identifier="MAT")
+    melas = MtVariant.objects.get(case=case, pos=3243)
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    response = client.post(f"/cases/{case.pk}/mitochondrial-variants/{melas.pk}/classify/", {"condition": "MELAS"})
+    assert response.status_code == 302 and "/classifications/" in response["Location"]
+    draft = Classification.objects.get(condition="MELAS")
+    assert (draft.gene, draft.hgvsc, draft.mode_of_inheritance, draft.variant.chrom) == (
+        "MT-TL1", "NC_012920.1:m.3243A>G", "MT", "MT")
+    assert 'data-testid="mt-classification"' in client.get(f"/cases/{case.pk}/mitochondrial-variants/").content.decode()
+    # another case's allele is not reachable through this case
+    assert client.post(f"/cases/{case.pk}/mitochondrial-variants/999999/classify/",
+                       {"condition": "MELAS"}).status_code == 404
+    Classification.objects.filter(pk=draft.pk).update(
+        status="final", result_class="pathogenic", approved_at=draft.created_at.replace(year=2100))
+    reanalysis = classification_finalised(Classification.objects.get(pk=draft.pk))
+    assert job_run(reanalysis.job_id).state == "done"
+    assert Reanalysis.objects.get(pk=reanalysis.pk).summary["alerts_created"] == 1
+    alert = Alert.objects.get(case=case)
+    assert "NC_012920.1:m.3243A>G now pathogenic" in alert.title and alert.evidence["heteroplasmy"] == 0.62
+    # the report states the classified allele on its m. HGVS with both levels; the Phenopacket carries it
+    from interpret.reporting.facts import report_facts
+    from interpret.reporting.models import Report
+    from interpret.reporting.phenopacket import case_phenopacket, phenopacket_json
+
+    facts = report_facts(case, variant_ids=[], secondary_variant_ids=[], consent="", filter_run_ids=[])
+    (finding,) = facts["mitochondrial"]["findings"]
+    assert (finding["hgvs"], finding["levels"], finding["classification"]["class"]) == (
+        "NC_012920.1:m.3243A>G", {"KID": 0.62, "MUM": 0.18}, "pathogenic")
+    assert finding["maternal"].startswith("maternally inherited, level shift")
+    gina = make_user("gina2", department=department, role=Role.CLINICAL_GENETICIST)
+    Report.objects.create(case=case, version=1, author=gina, edited_by=[gina.pk], status="signed", facts=facts,
+                          html="<p>signed</p>", pdf=b"%PDF-1.4", pdf_sha256="0" * 64)
+    packet = json.loads(phenopacket_json(case_phenopacket(case, created_by="test")))
+    (interpretation,) = packet["interpretations"][0]["diagnosis"]["genomicInterpretations"]
+    descriptor = interpretation["variantInterpretation"]["variationDescriptor"]
+    assert interpretation["interpretationStatus"] == "CAUSATIVE"
+    assert descriptor["expressions"] == [{"syntax": "hgvs", "value": "NC_012920.1:m.3243A>G"}]
+    assert descriptor["allelicState"] == {"id": "GENO:0000603", "label": "heteroplasmic"}
