@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Relative:
+    """A sequenced relative of the proband other than the parents (the parents are Family.father and .mother):
+    what segregation needs of them."""
+
+    position: int
+    individual: str
+    relation: str  # sibling, half-sibling, grandparent, child, relative
+    affected: bool | None  # None: affection unknown (not used either way)
+    male: bool | None
+
+
+@dataclass(frozen=True)
 class Family:
     """Sample positions (0-based, as stored) of the proband and the parents, with the facts the rules need."""
 
@@ -23,6 +35,7 @@ class Family:
     # The blocking sample identity flags of the case (non-paternity, sample-swap, ...)
     identity_flags: tuple[str, ...] = ()
     build: str = ""  # the case's genome build: where the pseudoautosomal regions are
+    relatives: tuple[Relative, ...] = ()  # every other sequenced person of the pedigree (interpret.rules.segregation)
 
     @property
     def parents(self) -> int:

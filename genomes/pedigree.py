@@ -42,6 +42,14 @@ _AFFECTION = {"2": Affection.AFFECTED, "1": Affection.UNAFFECTED, "0": Affection
               "-9": Affection.UNKNOWN, "-1": Affection.UNKNOWN, "": Affection.UNKNOWN}
 _HEADER_SECOND_COLUMN = {"individual_id", "individual id", "sample_id", "sample id", "iid", "sample", "id"}
 COLUMNS = ("family_id", "individual_id", "father_id", "mother_id", "sex", "phenotype")
+_NAMED_HEADER = {"family_id", "individual_id", "paternal_id", "maternal_id", "sex"}
+_SEQR_AFFECTED = {"a": "2", "affected": "2", "n": "1", "unaffected": "1", "u": "0", "unknown": "0", "": "0"}
+
+
+def _seqr_affection(fields: list[str], named: dict[str, int]) -> str:
+    column = next((named[key] for key in ("affected", "affected_status", "phenotype") if key in named), None)
+    value = fields[column].strip().lower() if column is not None and column < len(fields) else ""
+    return _SEQR_AFFECTED.get(value, value)
 
 
 class PedigreeError(InputFileError):
@@ -132,6 +140,7 @@ def parse_ped(text: str, *, source: str = "pedigree", max_individuals: int | Non
     limit = _max_individuals() if max_individuals is None else max_individuals
     individuals: list[PedigreeIndividual] = []
     header: list[str] | None = None
+    named: dict[str, int] = {}
     seen: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\r\n")
@@ -145,6 +154,16 @@ def parse_ped(text: str, *, source: str = "pedigree", max_individuals: int | Non
         if not individuals and header is None and len(fields) > 1 and fields[1].lower() in _HEADER_SECOND_COLUMN:
             header = [h.lower() for h in fields]
             continue
+        if not individuals and header is None and _NAMED_HEADER <= {f.lower() for f in fields}:
+            # seqr's pedigree TSV (Project_GUID, Family_GUID, Family_ID, Individual_ID, Paternal_ID, Maternal_ID,
+            # Sex[, Affected]): the columns are found by name; without an affection column it is unknown
+            header = [h.lower() for h in fields]
+            named = {name: header.index(name) for name in header}
+            continue
+        if named:
+            fields = [fields[named[key]] if named.get(key) is not None and named[key] < len(fields) else ""
+                      for key in ("family_id", "individual_id", "paternal_id", "maternal_id", "sex")] + [
+                _seqr_affection(fields, named)] + [f for i, f in enumerate(fields) if i not in named.values()]
         if len(fields) < 6:
             raise PedigreeError(
                 source, number, None, f"expected at least 6 columns ({', '.join(COLUMNS)}), found {len(fields)}"

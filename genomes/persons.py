@@ -20,6 +20,12 @@ from django.db import connection
 
 from genomes.genotypes import CARRIER, codes_sql
 
+# The SQL keys by which the national counts of other variant kinds (genomes.sv, .str, .mt national) count each
+# person and each national family once, over an individual ``i`` of a case ``c`` and its person ``p`` (LEFT
+# JOINed: an individual not yet linked to a person counts as itself, its case as its family).
+PERSON_KEY_SQL = "coalesce('p' || p.id::text, 'i' || i.id::text)"
+FAMILY_KEY_SQL = "coalesce('f' || p.family_id::text, 'c' || c.id::text)"
+
 # How many of a sample's rarest PASS SNV calls (GQ >= 20 where given) are compared, and the share another sample
 # must carry of them, both ways, to be the same person.
 FINGERPRINT_PROBES = 200

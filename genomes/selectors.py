@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from core.access import departments_with_patient_access
 from core.models import ApiToken
-from genomes.family import Family
+from genomes.family import Family, Relative
 from genomes.models import Case, CaseImport, Individual, Sample, Variant
 from genomes.pedigree_drawing import pedigree_svg
 from genomes.qc import MENDELIAN_ERROR_ALERT, mendelian_error_rate, sample_qc
@@ -87,7 +87,11 @@ def case_overview(case: Case) -> dict:
     sample_rows = [(sample, q, identity_by_sample.get(sample.vcf_sample_name))
                    for sample, q in zip(samples, qc["samples"] if qc else [None] * len(samples))]
     return {"pedigree_svg": drawing, "sample_rows": sample_rows, "imports": imports, "current_import": current,
-            "qc": qc}
+            "qc": qc,
+            # the tabs of the other variant kinds, offered while the case has a current file of the kind
+            "current_kinds": {"sv": case.sv_imports.filter(is_current=True).exists(),
+                              "str": case.str_imports.filter(is_current=True).exists(),
+                              "mt": case.mt_imports.filter(is_current=True).exists()}}
 
 
 def variant_find(key: VariantKey) -> Variant | None:
@@ -119,7 +123,39 @@ def family_of_case(case) -> Family | None:
         mother_affected=bool(mother and mother.individual.affection == "affected"),
         is_foetal=case.is_foetal, parentage_confirmed=confirmed,
         identity_flags=tuple(identity.get("flags", ())) if identity else (), build=case.genome_build or "",
+        relatives=_relatives(samples, proband, {father, mother} - {None}),
     )
+
+
+def _relatives(samples, proband, parents) -> tuple[Relative, ...]:
+    """The sequenced people besides the proband and the proband's parents, with their relation by the pedigree
+    (tumour samples are not relatives)."""
+    person = proband.individual
+    own_parents = {person.father_id, person.mother_id} - {None}
+    grandparents = set()
+    for sample in samples:
+        if sample.individual_id in own_parents:
+            grandparents |= {sample.individual.father_id, sample.individual.mother_id} - {None}
+    relatives = []
+    for sample in samples:
+        other = sample.individual
+        if sample.position == proband.position or sample in parents or sample.role == Sample.Role.TUMOUR:
+            continue
+        shared = own_parents & ({other.father_id, other.mother_id} - {None})
+        if shared and len(shared) == len(own_parents) == 2:
+            relation = "sibling"
+        elif shared:
+            relation = "half-sibling" if len(own_parents) == 2 else "sibling"
+        elif other.pk in grandparents:
+            relation = "grandparent"
+        elif person.pk in (other.father_id, other.mother_id):
+            relation = "child"
+        else:
+            relation = "relative"
+        affected = {"affected": True, "unaffected": False}.get(other.affection)
+        relatives.append(Relative(position=sample.position, individual=other.individual_id, relation=relation,
+                                  affected=affected, male={"male": True, "female": False}.get(other.sex)))
+    return tuple(relatives)
 
 
 def case_sample_qc(case) -> dict | None:

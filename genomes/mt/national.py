@@ -5,6 +5,8 @@ levels below MT_CARRIER_MIN (sequencing noise at common depths) are not counted.
 alleles a change touches: an import, a replacement, a withdrawal."""
 from __future__ import annotations
 
+from genomes.persons import FAMILY_KEY_SQL, PERSON_KEY_SQL
+
 MT_CARRIER_MIN = 0.03
 HOMOPLASMIC = 0.95
 
@@ -15,8 +17,8 @@ FROM (
     SELECT v.pos, v.ref, v.alt,
            CASE WHEN (e.call ->> 'heteroplasmy')::float >= %(homoplasmic)s THEN 'homoplasmic'
                 ELSE 'heteroplasmic' END AS level_class,
-           c.patient_group_id, coalesce('p' || p.id::text, 'i' || i.id::text) AS person_key,
-           coalesce('f' || p.family_id::text, 'c' || c.id::text) AS family_key, i.affection
+           c.patient_group_id, {person} AS person_key,
+           {family} AS family_key, i.affection
     FROM genomes_mtvariant v
     JOIN genomes_mtimport imp ON imp.id = v.mt_import_id AND imp.is_current
     JOIN genomes_case c ON c.id = v.case_id
@@ -30,6 +32,10 @@ FROM (
 ) carried
 GROUP BY pos, ref, alt, level_class, patient_group_id
 """
+
+
+def _observations(where: str) -> str:
+    return OBSERVATION_SQL.format(person=PERSON_KEY_SQL, family=FAMILY_KEY_SQL, where=where)
 COLUMNS = "pos, ref, alt, level_class, patient_group_id, carriers, families, affected_carriers"
 LEVELS = {"homoplasmic": HOMOPLASMIC, "minimum": MT_CARRIER_MIN}
 
@@ -48,14 +54,14 @@ def mt_observations_recount(cursor, alleles: set[tuple[int, str, str]]) -> int:
     cursor.execute("DELETE FROM genomes_mtvariantobservation o "
                    "USING unnest(%(pos)s::int[], %(ref)s::text[], %(alt)s::text[]) AS k(pos, ref, alt) "
                    "WHERE o.pos = k.pos AND o.ref = k.ref AND o.alt = k.alt", keys)
-    cursor.execute(f"INSERT INTO genomes_mtvariantobservation ({COLUMNS}) " + OBSERVATION_SQL.format(
-        where="(v.pos, v.ref, v.alt) IN (SELECT * FROM unnest(%(pos)s::int[], %(ref)s::text[], %(alt)s::text[]))"),
-        {**keys, **LEVELS})
+    touched = "(v.pos, v.ref, v.alt) IN (SELECT * FROM unnest(%(pos)s::int[], %(ref)s::text[], %(alt)s::text[]))"
+    cursor.execute(f"INSERT INTO genomes_mtvariantobservation ({COLUMNS}) " + _observations(touched),
+                   {**keys, **LEVELS})
     return cursor.rowcount
 
 
 def mt_observations_recomputed(cursor) -> set[tuple]:
-    cursor.execute(OBSERVATION_SQL.format(where="true"), LEVELS)
+    cursor.execute(_observations("true"), LEVELS)
     return {tuple(row) for row in cursor.fetchall()}
 
 

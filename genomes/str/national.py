@@ -4,13 +4,15 @@ national family once, affected carriers apart. Recounted exactly for the loci a 
 replacement, a catalog change that moves a person's status, a withdrawal."""
 from __future__ import annotations
 
+from genomes.persons import FAMILY_KEY_SQL, PERSON_KEY_SQL
+
 OBSERVATION_SQL = """
 SELECT build, locus_id, size_class, patient_group_id, count(DISTINCT person_key), count(DISTINCT family_key),
        count(DISTINCT person_key) FILTER (WHERE affection = 'affected')
 FROM (
     SELECT imp.genome_build AS build, sc.locus_id, e.call ->> 'status' AS size_class, c.patient_group_id,
-           coalesce('p' || p.id::text, 'i' || i.id::text) AS person_key,
-           coalesce('f' || p.family_id::text, 'c' || c.id::text) AS family_key, i.affection
+           {person} AS person_key,
+           {family} AS family_key, i.affection
     FROM genomes_strcall sc
     JOIN genomes_strimport imp ON imp.id = sc.str_import_id AND imp.is_current
     JOIN genomes_case c ON c.id = sc.case_id
@@ -22,6 +24,10 @@ FROM (
 ) carried
 GROUP BY build, locus_id, size_class, patient_group_id
 """
+
+
+def _observations(where: str) -> str:
+    return OBSERVATION_SQL.format(person=PERSON_KEY_SQL, family=FAMILY_KEY_SQL, where=where)
 COLUMNS = "build, locus_id, size_class, patient_group_id, carriers, families, affected_carriers"
 
 
@@ -38,14 +44,14 @@ def str_observations_recount(cursor, loci: set[tuple[str, str]]) -> int:
     builds, ids = [b for b, _ in sorted(loci)], [i for _, i in sorted(loci)]
     cursor.execute("DELETE FROM genomes_strlocusobservation o USING unnest(%s::text[], %s::text[]) AS k(b, l) "
                    "WHERE o.build = k.b AND o.locus_id = k.l", [builds, ids])
-    cursor.execute(f"INSERT INTO genomes_strlocusobservation ({COLUMNS}) " + OBSERVATION_SQL.format(
-        where="(imp.genome_build, sc.locus_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"), [builds, ids])
+    touched = "(imp.genome_build, sc.locus_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"
+    cursor.execute(f"INSERT INTO genomes_strlocusobservation ({COLUMNS}) " + _observations(touched), [builds, ids])
     return cursor.rowcount
 
 
 def str_observations_recomputed(cursor) -> set[tuple]:
     """All loci counted again from the current calls, without writing: the tests' yardstick."""
-    cursor.execute(OBSERVATION_SQL.format(where="true"))
+    cursor.execute(_observations("true"))
     return {tuple(row) for row in cursor.fetchall()}
 
 

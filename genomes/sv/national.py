@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from genomes.models import SvCluster
+from genomes.persons import FAMILY_KEY_SQL, PERSON_KEY_SQL
 
 SPANNING = ("DEL", "DUP", "CNV", "INV", "CPX")
 POINT = ("INS", "BND")
@@ -73,8 +74,8 @@ SELECT cluster_id, origin, patient_group_id,
        count(DISTINCT family_key) FILTER (WHERE affection = 'affected')
 FROM (
     SELECT sv.cluster_id, CASE WHEN s.role = 'tumour' THEN 'somatic' ELSE 'germline' END AS origin,
-           c.patient_group_id, coalesce('p' || p.id::text, 'i' || i.id::text) AS person_key,
-           coalesce('f' || p.family_id::text, 'c' || c.id::text) AS family_key, g.code, i.affection
+           c.patient_group_id, {person} AS person_key,
+           {family} AS family_key, g.code, i.affection
     FROM genomes_structuralvariant sv
     JOIN genomes_structuralvariantimport imp ON imp.id = sv.sv_import_id AND imp.is_current
     JOIN genomes_case c ON c.id = sv.case_id
@@ -86,6 +87,10 @@ FROM (
 ) carried
 GROUP BY cluster_id, origin, patient_group_id
 """
+
+
+def _observations(where: str) -> str:
+    return OBSERVATION_SQL.format(person=PERSON_KEY_SQL, family=FAMILY_KEY_SQL, where=where)
 COUNT_COLUMNS = ("carriers", "families", "het", "hom", "hemi", "affected_carriers", "affected_families")
 
 
@@ -96,13 +101,13 @@ def cluster_observations_recount(cursor, cluster_ids: set[int]) -> int:
     ids = sorted(cluster_ids)
     cursor.execute("DELETE FROM genomes_svclusterobservation WHERE cluster_id = ANY(%s)", [ids])
     cursor.execute(f"INSERT INTO genomes_svclusterobservation (cluster_id, origin, patient_group_id, "
-                   f"{', '.join(COUNT_COLUMNS)}) " + OBSERVATION_SQL.format(where="sv.cluster_id = ANY(%s)"), [ids])
+                   f"{', '.join(COUNT_COLUMNS)}) " + _observations("sv.cluster_id = ANY(%s)"), [ids])
     return cursor.rowcount
 
 
 def cluster_observations_recomputed(cursor) -> set[tuple]:
     """Every cluster's counts recomputed from all current calls, without writing: the tests' yardstick."""
-    cursor.execute(OBSERVATION_SQL.format(where="sv.cluster_id IS NOT NULL"))
+    cursor.execute(_observations("sv.cluster_id IS NOT NULL"))
     return {tuple(row) for row in cursor.fetchall()}
 
 

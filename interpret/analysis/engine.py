@@ -45,6 +45,7 @@ from interpret.rules.inheritance import (
     pair_evidence,
 )
 from interpret.rules.scoring import score_parts, score_total
+from interpret.rules.segregation import segregation
 
 logger = logging.getLogger(__name__)
 MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says so
@@ -53,7 +54,7 @@ MAX_ROWS = 20_000  # beyond this the filters are too loose to read; the UI says 
 # a reused list is the list a new run would give; the time bounds how long patient rows sit in the cache.
 RESULT_REUSE_SECONDS = 600
 RESULT_REUSE_MAX_CANDIDATES = 5_000
-RESULT_REUSE_VERSION = 6  # raise when the engine's output changes for the same inputs
+RESULT_REUSE_VERSION = 7  # raise when the engine's output changes for the same inputs
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Candidate:
     flags: list[str] = field(default_factory=list)
     somatic: dict | None = None  # a tumour case's somatic facts (interpret.analysis.somatic)
     phenotype: dict | None = None  # its phenotype match (interpret.phenotype.context), when the case has terms
+    segregation: dict | None = None  # the other sequenced relatives' verdicts (interpret.rules.segregation)
 
 
 @dataclass
@@ -439,11 +441,17 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences,
     by_id = {row["id"]: row for row in rows}
     pairs = compound_het_pairs(rows, family) if family is not None else {}
     candidates = []
+    relatives = family is not None and bool(family.relatives)
+    reduced = bool(settings.get("reduced_penetrance"))
     for row in rows:
         modes = modes_of_row(row, family) if family is not None else []
         partners = []
         for partner_id, kind in pairs.get(row["id"], []):
             partner = by_id[partner_id]
+            if relatives and any(kind in segregation(one, family, [kind], reduced_penetrance=reduced,
+                                                     partner=other).contradicted_modes
+                                 for one, other in ((row, partner), (partner, row))):
+                continue  # a relative rules this pair out (an unaffected one with both, an affected one without)
             partners.append({"id": partner_id, "kind": kind, "chrom": partner["chrom"], "pos": partner["pos"],
                              "ref": partner["ref"], "alt": partner["alt"], "variant_id": partner["variant_id"],
                              "evidence": pair_evidence(row, partner, family, kind)})
@@ -453,13 +461,20 @@ def _candidates(rows, family, settings, panel_genes, padding, confidences,
             partners.append(partner)
             if partner["kind"] not in modes:
                 modes.append(partner["kind"])
+        segregated = None
+        if relatives:
+            found = segregation(row, family, modes, reduced_penetrance=reduced)
+            # a mode a relative contradicts is not the candidate's (compound het: its pairs were judged above)
+            modes = [m for m in modes if m not in found.contradicted_modes or m in ("comp_het", "possible_comp_het")]
+            segregated = found.as_dict()
         if wanted:
             matched = set(modes) | ({"de_novo"} if "x_de_novo" in modes else set())
             matched |= {"comp_het"} if "possible_comp_het" in modes else set()
             if not matched & wanted:
                 continue
         candidates.append(Candidate(row=row, modes=modes, partners=partners,
-                                    panel=_panel_entry(row, panel_genes, padding, confidences)))
+                                    panel=_panel_entry(row, panel_genes, padding, confidences),
+                                    segregation=segregated))
     return candidates
 
 

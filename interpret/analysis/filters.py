@@ -47,6 +47,9 @@ DEFAULTS = {
     "genes": [],
     "text": "",
     "inheritance": [],       # any of MODES; empty: no inheritance restriction
+    # Segregation over the other sequenced relatives (interpret.rules.segregation): False, full penetrance (an
+    # unaffected carrier of a dominant allele contradicts it); True, unaffected carriers allowed and counted.
+    "reduced_penetrance": False,
     # Phenotype (interpret.phenotype): the HPO terms ranked by (empty: the proband's observed terms, written here
     # when the run is recorded), the method, and the HPO panel (genes annotated to a term, or scoring at least
     # hpo_panel_min_score) used in place of the GenNet panels' genes.
@@ -112,7 +115,8 @@ def normalise_settings(raw: dict | None, *, preset=None) -> dict:
         raise ValidationError(f"panel_confidence is one of {', '.join(CONFIDENCE_SETS)}")
     if settings["sort"] not in SORTS:
         raise ValidationError(f"sort is one of {', '.join(SORTS)}")
-    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending", "hotspots_only", "hpo_panel"):
+    for key in ("genome_wide", "include_clinvar_pathogenic", "pass_only", "descending", "hotspots_only", "hpo_panel",
+                "reduced_penetrance"):
         settings[key] = _boolean(settings[key], key)
     for key in ("region", "text"):
         if settings[key] is not None and not isinstance(settings[key], str):
@@ -207,6 +211,8 @@ def settings_in_words(settings: dict, *, somatic: bool) -> list[str]:
         words.append("Only variants with ClinVar " + ", ".join(t.replace("_", " ") for t in s["clinvar"]) + ".")
     if s["pass_only"]:
         words.append("Calls that passed the caller's filters (FILTER PASS) only.")
+    if s.get("reduced_penetrance"):
+        words.append("Reduced penetrance: unaffected relatives may carry a dominant allele (counted apart).")
     for key, text in (("min_revel", "REVEL at least"), ("min_cadd", "CADD at least"),
                       ("min_spliceai", "SpliceAI at least")):
         if s[key] is not None:

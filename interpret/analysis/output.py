@@ -79,8 +79,11 @@ def candidate_as_dict(candidate, individuals: list[tuple[int, str, str]], *,
         "revel": row["revel"], "spliceai": row["spliceai"], "genotypes": genotypes,
         "inheritance": candidate.modes,
         "compound_het_partners": [{**{k: p[k] for k in ("chrom", "pos", "ref", "alt", "kind", "variant_id")},
-                                   **{k: p[k] for k in ("structural_variant_id", "end", "label") if k in p}}
+                                   **{k: p[k] for k in ("structural_variant_id", "end", "label", "evidence")
+                                      if k in p}}
                                   for p in candidate.partners],
+        # the other sequenced relatives (siblings, grandparents...): who supports and who contradicts
+        "segregation": getattr(candidate, "segregation", None),
         "panel": None if panel is None else {"panel": panel["panel"], "version": panel["version"],
                                              "confidence": panel["confidence"],
                                              "padding_only": bool(panel.get("padding_only"))},
