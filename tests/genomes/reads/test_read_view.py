@@ -94,3 +94,21 @@ def test_the_mitochondrial_tab_offers_the_reads_and_a_file_of_another_person_is_
 
     with pytest.raises(InputFileError, match="READ_ALIGNMENT_ROOTS"):
         alignment_register(case=na12878, individual="NA12878", path=str(BAM), from_the_web=True)
+
+
+def test_a_cram_is_read_with_the_builds_reference_and_gives_the_same_slice_as_its_bam(na12878, department, client,
+                                                                                       tmp_path, settings):
+    cram = tmp_path / "NA12878.chrM.cram"
+    reference = settings.READ_REFERENCES["GRCh38"]
+    pysam.view("-C", "-T", reference, "-o", str(cram), str(BAM), catch_stdout=False)
+    pysam.index(str(cram))
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    page = client.get(f"/cases/{na12878.pk}/reads/", {"locus": "chrM:100-800"})
+    slice_url = page.context["config"]["tracks"][0]["url"]
+    from_bam = reads_in(client.get(slice_url).content)
+    code, outcome, err = run("register_alignment", "NA12878", "--alignment", f"NA12878={cram}")
+    assert code == 0, err
+    assert outcome["alignments"][0]["format"] == "cram"
+    from_cram = reads_in(client.get(slice_url).content)
+    assert len(from_cram) == len(from_bam) > 1000
+    assert [r.query_name for r in from_cram[:50]] == [r.query_name for r in from_bam[:50]]
