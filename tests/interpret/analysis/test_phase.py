@@ -84,3 +84,82 @@ def test_slivars_compound_het_case_keeps_its_pair(department):
                                                                   "impacts": [], "pass_only": False}, record=False)
     kinds = {p["kind"] for c in result.candidates for p in c.partners if "pos" in p}
     assert kinds & {"comp_het", "possible_comp_het"}
+
+
+def test_the_planted_trios_pair_phased_in_trans_is_called_alone_and_a_cis_decoy_is_not(department, tmp_path):
+    """The generator's planted compound-het trio with read-backed phase written in: its planted pair phased in
+    trans, and a decoy pair in the same gene phased in cis (both from the father). As a trio, the pair is called and
+    the decoy not (the parents say so); the proband alone, the phase alone decides the same."""
+    import csv
+    import gzip
+
+    from genomes.synthetic import CohortSpec, generate_cohort
+
+    out = tmp_path / "cohort"
+    generate_cohort(CohortSpec(out_dir=out, gtf_paths=[public_file("gtf/grch38_chr1_head.ensembl.gtf.gz")],
+                               families=2, records=2_000, seed=29, cache_dir=tmp_path / "pyensembl"))
+    planted = [row for row in csv.DictReader(open(out / "truth.tsv"), delimiter="\t") if row["mode"] == "comp_het"]
+    family = planted[0]["family"]
+    pair = {int(row["pos"]) for row in planted if row["family"] == family}
+    assert len(pair) == 2
+    lines = gzip.open(out / f"{family}.vcf.gz", "rt").read().splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    records = [line.split("\t") for line in lines if not line.startswith("#")]
+    taken = {int(fields[1]) for fields in records}
+    first, second = sorted(pair)
+    phased = []
+    for fields in records:
+        fields[8] += ":PS"
+        if int(fields[1]) in pair:  # the planted pair: one from each parent, on the two haplotypes
+            fields[9] = fields[9].replace("0/1", "0|1" if int(fields[1]) == first else "1|0", 1) + f":{first}"
+            fields[10:] = [f + ":." for f in fields[10:]]
+        else:
+            fields[9:] = [f + ":." for f in fields[9:]]
+        phased.append(fields)
+    # a decoy pair of the father's in another gene (AGRN: a paternal allele in PERM1 would be in trans with the
+    # maternal planted one, a real pair), both on one haplotype: in cis
+    csq_fields = next(line for line in header if "ID=CSQ" in line).split("Format: ")[1].split('"')[0].split("|")
+    template = next(f for f in phased if int(f[1]) == first)
+    decoys = []
+    for pos, ref, alt in ((1050001, "C", "T"), (1050301, "G", "A")):
+        assert pos not in taken
+        values = {"Allele": alt, "Consequence": "missense_variant", "IMPACT": "MODERATE", "SYMBOL": "AGRN",
+                  "Gene": "ENSG00000188157", "Feature_type": "Transcript", "Feature": "ENST00000379370",
+                  "BIOTYPE": "protein_coding", "CANONICAL": "YES"}
+        info = ("gnomAD_AF=0.00001;gnomAD_AF_popmax=0.00002;CSQ="
+                + "|".join(values.get(name, "") for name in csq_fields))
+        calls = [call.split(":") for call in template[9:12]]
+        decoys.append([template[0], str(pos), ".", ref, alt, template[5], "PASS", info, template[8],
+                       ":".join(["0|1", *calls[0][1:-1], str(first)]),
+                       ":".join(["0/1", *calls[1][1:-1], "."]), ":".join(["0/0", *calls[2][1:-1], "."])])
+    body = sorted(phased + decoys, key=lambda f: (f[0], int(f[1])))
+    ps = '##FORMAT=<ID=PS,Number=1,Type=Integer,Description="Phase set">'
+    text = "\n".join(header[:-1] + [ps, header[-1]] + ["\t".join(f) for f in body]) + "\n"
+    (tmp_path / "phased.vcf").write_text(text)
+    (tmp_path / "unphased.vcf").write_text(text.replace("0|1", "0/1").replace("1|0", "0/1"))
+    decoy_positions = {int(d[1]) for d in decoys}
+    trio_ped = (out / f"{family}.ped").read_text()
+    child = next(line.split("\t")[1] for line in trio_ped.splitlines()
+                 if not line.startswith("#") and line.split("\t")[2] not in ("0", ""))
+    for name, ped in (("PLANTED-TRIO", trio_ped), ("PLANTED-ALONE", f"{family}\t{child}\t0\t0\t1\t2\n")):
+        _, job = import_case(department, write_ped(tmp_path, ped, f"{name}.ped"), tmp_path / "phased.vcf",
+                             case_identifier=name)
+        assert job.state == "done", job.error
+        result = run_analysis(Case.objects.get(identifier=name), {"genome_wide": True, "inheritance": ["comp_het"]},
+                              record=False)
+        found = {c.row["pos"]: c for c in result.candidates}
+        assert {p["pos"] for p in found[first].partners if "pos" in p} >= {second}, name
+        assert not decoy_positions & {p["pos"] for c in found.values() for p in c.partners if "pos" in p}, name
+        assert not decoy_positions & set(found), name
+    alone = {c.row["pos"]: c for c in run_analysis(Case.objects.get(identifier="PLANTED-ALONE"),
+                                                    {"genome_wide": True}, record=False).candidates}
+    evidence = {p["pos"]: p.get("evidence") for p in alone[first].partners if "pos" in p}
+    assert evidence[second] == "phased in trans"
+    # without the phase, the proband alone has both pairs as possible compound het: the phase made the difference
+    _, job = import_case(department, write_ped(tmp_path, f"{family}\t{child}\t0\t0\t1\t2\n", "unphased.ped"),
+                         tmp_path / "unphased.vcf", case_identifier="UNPHASED-ALONE")
+    assert job.state == "done", job.error
+    unphased = {c.row["pos"]: c for c in run_analysis(Case.objects.get(identifier="UNPHASED-ALONE"),
+                                                       {"genome_wide": True}, record=False).candidates}
+    assert {p["pos"] for p in unphased[1050001].partners if "pos" in p} == {1050301}
+    assert {p["kind"] for p in unphased[first].partners if "pos" in p} == {"possible_comp_het"}
