@@ -112,7 +112,36 @@ def sv_carried_by(position: int) -> Q:
     return Q(**{f"genotypes__{position}__in": list(CARRYING)})
 
 
+def sv_relatives_agree(mode: str, family) -> Q:
+    """The other sequenced relatives of known affection do not contradict ``mode`` (interpret.rules.segregation's
+    rules over SV genotypes; a relative without a call, or called without zygosity where it matters, says
+    nothing). Full penetrance: an unaffected carrier contradicts a dominant call."""
+    condition = Q()
+    for relative in getattr(family, "relatives", ()):
+        if relative.affected is None:
+            continue
+        at = relative.position
+        carrying = sv_carried_by(at)
+        if mode == "de_novo":
+            condition &= ~carrying
+        elif mode == "ad":
+            condition &= ~Q(**{f"genotypes__{at}": REF}) if relative.affected else ~carrying
+        elif mode == "ar_hom":
+            condition &= (~Q(**{f"genotypes__{at}__in": [REF, HET]}) if relative.affected
+                          else ~Q(**{f"genotypes__{at}__in": [HOM, HEMI]}))
+        elif mode == "x_linked":
+            if relative.male and not relative.affected:
+                condition &= ~carrying
+            elif relative.affected:
+                condition &= ~Q(**{f"genotypes__{at}": REF})
+    return condition
+
+
 def _sv_mode(mode: str, family, build: str) -> Q:
+    return _sv_mode_in_trio(mode, family, build) & sv_relatives_agree(mode, family)
+
+
+def _sv_mode_in_trio(mode: str, family, build: str) -> Q:
     proband = family.proband
     parents = [(p, affected) for p, affected in ((family.father, family.father_affected),
                                                   (family.mother, family.mother_affected)) if p is not None]

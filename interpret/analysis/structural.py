@@ -101,7 +101,33 @@ def _modes(row, family) -> tuple[list[str], list[str]]:
         modes.append("x_linked")
     if all(parent_gts[position] not in CARRYING or affected for position, affected in parents):
         modes.append("ad")
+    # the other sequenced relatives, as genomes.sv.selectors.sv_relatives_agree judges them in SQL
+    modes = [mode for mode in modes if not _relatives_contradict(mode, genotypes, family)]
     return modes, doubts
+
+
+def _relatives_contradict(mode: str, genotypes: list[int], family) -> list[str]:
+    """The relatives of known affection whose genotype contradicts ``mode`` (empty: none)."""
+    against = []
+    for relative in getattr(family, "relatives", ()):
+        if relative.affected is None or relative.position >= len(genotypes):
+            continue
+        gt = genotypes[relative.position]
+        carrying = gt in CARRYING
+        if mode == "de_novo":
+            wrong = carrying
+        elif mode == "ad":
+            wrong = gt == REF if relative.affected else carrying
+        elif mode == "ar_hom":
+            wrong = gt in (REF, HET) if relative.affected else gt in (HOM, HEMI)
+        elif mode == "x_linked":
+            wrong = (carrying if relative.male and not relative.affected
+                     else gt == REF if relative.affected else False)
+        else:
+            wrong = False
+        if wrong:
+            against.append(relative.individual)
+    return against
 
 
 @dataclass

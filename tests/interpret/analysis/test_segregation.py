@@ -110,3 +110,38 @@ def test_seqrs_test_pedigree_is_read_by_column_names_and_its_female_father_is_re
     people = {i.individual_id: i for i in read_ped(fixed).individuals}
     assert people["RGP_164_3"].father_id == "RGP_164_1" and people["RGP_164_4"].mother_id == "RGP_164_2"
     assert people["RGP_164_3"].affection == "unknown"  # the file has no affection column
+
+
+def test_a_siblings_structural_calls_rule_a_de_novo_and_a_recessive_deletion_out_in_the_database_and_the_labels(
+        department, tmp_path):
+    """The SV tab's inheritance filter (SQL) and its labels (Python) both hear the other relatives: a de novo
+    deletion the unaffected sister also has, and a homozygous deletion she has too, are not called."""
+    from interpret.analysis.structural import INHERITANCE_MODES, SvSettings, structural_analysis
+    from tests.genomes.sv.test_import import GRCH38, run, small_vcf
+
+    samples = ["KID", "DAD", "MUM", "SIS"]
+    svs = tmp_path / "family.sv.vcf"
+    svs.write_text("\n".join([
+        "##fileformat=VCFv4.2", "##contig=<ID=chr1,length=248956422>",
+        '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+        '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type">',
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t" + "\t".join(samples),
+        "chr1\t10000000\tDEL1\tN\t<DEL>\t99\tPASS\tEND=10010000;SVTYPE=DEL\tGT\t0/1\t0/0\t0/0\t0/1",  # sister has it
+        "chr1\t20000000\tDEL2\tN\t<DEL>\t99\tPASS\tEND=20010000;SVTYPE=DEL\tGT\t0/1\t0/0\t0/0\t0/0",  # de novo
+        "chr1\t30000000\tDEL3\tN\t<DEL>\t99\tPASS\tEND=30010000;SVTYPE=DEL\tGT\t1/1\t0/1\t0/1\t1/1",  # sister hom
+        "chr1\t40000000\tDEL4\tN\t<DEL>\t99\tPASS\tEND=40010000;SVTYPE=DEL\tGT\t1/1\t0/1\t0/1\t0/1",  # AR
+    ]) + "\n")
+    ped = write_ped(tmp_path, SIBLINGS.format(sister=1), "svfamily.ped")
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped", str(ped),
+                       "--vcf", str(small_vcf(tmp_path, "svfamily.vcf", samples, GRCH38, "chr1")), "--wait",
+                       "--sv-vcf", str(svs), "--case-id", "SVFAM")
+    assert code == 0, err
+    case = Case.objects.get(identifier="SVFAM")
+    every = structural_analysis(case, SvSettings(proband_carries=False)).rows
+    by_start = {row["start"] // 10_000_000 * 10_000_000: row for row in every}  # (POS or the base after it)
+    assert "de_novo" not in by_start[10000000]["inheritance"] and "de_novo" in by_start[20000000]["inheritance"]
+    assert "ar_hom" not in by_start[30000000]["inheritance"] and "ar_hom" in by_start[40000000]["inheritance"]
+    for mode in INHERITANCE_MODES:  # the database's filter keeps exactly the calls labelled with the mode
+        filtered = structural_analysis(case, SvSettings(inheritance=[mode]))
+        assert [row["id"] for row in filtered.rows] == [row["id"] for row in every if mode in row["inheritance"]]
