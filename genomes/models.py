@@ -615,7 +615,20 @@ class MtVariant(models.Model):
         indexes = [models.Index(fields=["case", "pos"], name="genomes_mt_case_pos")]
 
 
-class StrLocusObservation(models.Model):
+class NationalCarrierCounts(models.Model):
+    """A national count row of a variant kind counted per class: its patient group, each person once, each national
+    family once, affected carriers apart."""
+
+    patient_group = models.ForeignKey("core.PatientGroup", on_delete=models.CASCADE, related_name="+")
+    carriers = models.IntegerField(default=0)
+    families = models.IntegerField(default=0)
+    affected_carriers = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class StrLocusObservation(NationalCarrierCounts):
     """National counts of one repeat locus's size class (normal, pre-mutation, carrier, full mutation,
     unclassified: each person's status there) per patient group: each person once, each national family once
     (genomes.str.national)."""
@@ -623,17 +636,13 @@ class StrLocusObservation(models.Model):
     build = models.CharField(max_length=6)
     locus_id = models.CharField(max_length=60)
     size_class = models.CharField(max_length=20)
-    patient_group = models.ForeignKey("core.PatientGroup", on_delete=models.CASCADE, related_name="+")
-    carriers = models.IntegerField(default=0)
-    families = models.IntegerField(default=0)
-    affected_carriers = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["build", "locus_id", "size_class", "patient_group"],
                                                name="one_str_observation_row")]
 
 
-class MtVariantObservation(models.Model):
+class MtVariantObservation(NationalCarrierCounts):
     """National counts of one mitochondrial allele (rCRS position, REF, ALT) per heteroplasmy class
     (homoplasmic >= 0.95, heteroplasmic below) and patient group: each person once, each national family once
     (genomes.mt.national)."""
@@ -642,10 +651,6 @@ class MtVariantObservation(models.Model):
     ref = models.CharField(max_length=500)
     alt = models.CharField(max_length=500)
     level_class = models.CharField(max_length=15)
-    patient_group = models.ForeignKey("core.PatientGroup", on_delete=models.CASCADE, related_name="+")
-    carriers = models.IntegerField(default=0)
-    families = models.IntegerField(default=0)
-    affected_carriers = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pos", "ref", "alt", "level_class", "patient_group"],

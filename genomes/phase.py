@@ -52,11 +52,17 @@ def phases_read(case_import: CaseImport) -> int:
         declared = _declared(vcf.raw_header)
         if not declared:
             return 0
-        columns = {i: s.position for i, name in enumerate(vcf.samples)
-                   for s in case.samples.all() if s.vcf_sample_name == name}
+        positions = {sample.vcf_sample_name: sample.position for sample in case.samples.all()}
+        columns = {i: positions[name] for i, name in enumerate(vcf.samples) if name in positions}
+        # Only the records the import stored (retention keeps the rare ones) can pair; the others are passed over
+        # before their FORMAT fields are parsed. A stored row starts at the record's POS or a few bases after it
+        # (the shared leading bases trimmed), so each stored start stands for the few POS before it too.
+        stored = _stored_starts(case_import)
         build = case_import.genome_build
-        found: list[tuple[str, int, str, str, int, str, int, str]] = []  # key, sample position, set, hap, source
+        found: list[tuple[str, int, str, int, str]] = []  # key, sample position, phase set, haplotype, source
         for record in vcf:
+            if record.POS not in stored:
+                continue
             genotypes = record.genotypes
             ps = _int_values(record, "PS") if "PS" in declared else None
             pgt = _string_values(record, "PGT") if "PGT" in declared else None
@@ -103,6 +109,15 @@ def phases_read(case_import: CaseImport) -> int:
         VariantPhase.objects.filter(case_import=case_import).delete()
         VariantPhase.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def _stored_starts(case_import: CaseImport) -> set[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT pos FROM genomes_casevariant WHERE case_id = %s AND case_import_id = %s",
+                       [case_import.case_id, case_import.pk])
+        return {start - shift for (start,) in cursor.fetchall() for shift in range(4)}
 
 
 def phases_attach(case_import_id: int, rows: list[dict]) -> None:

@@ -221,9 +221,11 @@ def reference_bytes(build: str, start: int, end: int) -> tuple[bytes, int]:
     about a slice's length of sequence; with the file's size."""
     path, index = reference_of(build)
     size = path.stat().st_size
-    longest = max((width for _, _, _, width in index.values()), default=1)
-    limit = (settings.READ_SLICE_MAX * 2 // max(1, min(b for _, _, b, _ in index.values()) or 1) + 2) * longest
-    if end - start + 1 > max(limit, 65_536):
+    # igv.js asks for about twice the bases it shows: the FASTA lines of 2 x READ_SLICE_MAX bases (and one more
+    # each side), and never less than the 64 kB block it reads a small reference in
+    lines = max(2 * settings.READ_SLICE_MAX // max(1, bases) + 2 for _, _, bases, _ in index.values())
+    limit = max(lines * max(width for _, _, _, width in index.values()), 65_536)
+    if end - start + 1 > limit:
         raise ReadViewError("reference: a range longer than the read view shows at once")
     with open(path, "rb") as handle:
         handle.seek(start)
