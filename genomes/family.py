@@ -36,6 +36,14 @@ class Family:
     identity_flags: tuple[str, ...] = ()
     build: str = ""  # the case's genome build: where the pseudoautosomal regions are
     relatives: tuple[Relative, ...] = ()  # every other sequenced person of the pedigree (interpret.rules.segregation)
+    # the sequenced parents as Relatives, with their affection as the pedigree states it (None: unknown), for
+    # the rules that judge every person alike (repeat expansions, mitochondrial alleles)
+    parent_people: tuple[Relative, ...] = ()
+
+    @property
+    def everyone_else(self) -> tuple[Relative, ...]:
+        """Every sequenced person besides the proband: parents first."""
+        return self.parent_people + self.relatives
 
     @property
     def parents(self) -> int:

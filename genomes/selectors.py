@@ -124,7 +124,16 @@ def family_of_case(case) -> Family | None:
         is_foetal=case.is_foetal, parentage_confirmed=confirmed,
         identity_flags=tuple(identity.get("flags", ())) if identity else (), build=case.genome_build or "",
         relatives=_relatives(samples, proband, {father, mother} - {None}),
+        parent_people=tuple(_relative(sample, relation) for sample, relation in ((father, "father"), (mother, "mother"))
+                            if sample is not None),
     )
+
+
+def _relative(sample, relation: str) -> Relative:
+    person = sample.individual
+    return Relative(position=sample.position, individual=person.individual_id, relation=relation,
+                    affected={"affected": True, "unaffected": False}.get(person.affection),
+                    male={"male": True, "female": False}.get(person.sex))
 
 
 def _relatives(samples, proband, parents) -> tuple[Relative, ...]:
@@ -152,9 +161,7 @@ def _relatives(samples, proband, parents) -> tuple[Relative, ...]:
             relation = "child"
         else:
             relation = "relative"
-        affected = {"affected": True, "unaffected": False}.get(other.affection)
-        relatives.append(Relative(position=sample.position, individual=other.individual_id, relation=relation,
-                                  affected=affected, male={"male": True, "female": False}.get(other.sex)))
+        relatives.append(_relative(sample, relation))
     return tuple(relatives)
 
 

@@ -76,8 +76,9 @@ class CaseStructuralVariants(APIView):
 
 class CaseRepeatExpansions(APIView):
     """POST {"min_status": "any|pre_mutation|full_mutation", "panel_genes": bool, "panels": [...],
-    "disagreements_only": bool}: the case's repeat loci as the tab shows them (interpret.analysis.repeats), the
-    run recorded; every locus at once (a case has at most a few hundred)."""
+    "disagreements_only": bool, "segregating_only": bool, "reduced_penetrance": bool}: the case's repeat loci as
+    the tab shows them (interpret.analysis.repeats), the run recorded; every locus at once (a case has at most a
+    few hundred)."""
 
     def post(self, request, case_id: int):
         from interpret.analysis.kinds import AnalysisInputError, analyse
@@ -96,8 +97,9 @@ class CaseRepeatExpansions(APIView):
 
 
 class CaseMitochondrialVariants(APIView):
-    """POST {"min_heteroplasmy": 0.05, "pass_only": bool, "genes": [...], "panel_genes": bool}: the case's
-    mitochondrial alleles as the tab shows them (interpret.analysis.mito), the run recorded."""
+    """POST {"min_heteroplasmy": 0.05, "pass_only": bool, "genes": [...], "panel_genes": bool,
+    "segregating_only": bool, "reduced_penetrance": bool}: the case's mitochondrial alleles as the tab shows them
+    (interpret.analysis.mito), the run recorded."""
 
     def post(self, request, case_id: int):
         from interpret.analysis.kinds import AnalysisInputError, analyse

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from genomes.models import Case, MtVariant
-from genomes.mt.national import mt_national_counts
+from genomes.mt.national import HOMOPLASMIC, mt_national_counts
 from genomes.selectors import family_of_case
+from interpret.rules.segregation import mitochondrial_segregation
 
-HOMOPLASMIC = 0.95
 DEFAULT_MIN_HETEROPLASMY = 0.05
 
 
@@ -26,6 +26,8 @@ class MtSettings:
     genes: list[str] = field(default_factory=list)
     panel_genes_only: bool = False
     panels: list[str] = field(default_factory=list)
+    segregating_only: bool = False    # drop alleles a relative of known affection contradicts
+    reduced_penetrance: bool = False  # unaffected relatives at the proband's level or higher allowed
 
 
 @dataclass
@@ -55,7 +57,8 @@ def mt_settings_from(values: dict) -> MtSettings:
         return str(values.get(name) or "").lower() in ("1", "true", "on")
 
     return MtSettings(min_heteroplasmy=level, pass_only=flag("pass_only"), genes=words("genes"),
-                      panel_genes_only=flag("panel_genes"), panels=words("panels"))
+                      panel_genes_only=flag("panel_genes"), panels=words("panels"),
+                      segregating_only=flag("segregating_only"), reduced_penetrance=flag("reduced_penetrance"))
 
 
 def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: int | None = None) -> MtResult:
@@ -83,6 +86,9 @@ def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: i
         level = (own or {}).get("heteroplasmy")
         if level is None or level < settings.min_heteroplasmy:
             continue
+        judged = _segregation(calls, variant.mt_import.samples, family, settings) if family is not None else None
+        if settings.segregating_only and judged is not None and judged.contradict:
+            continue
         maternal = calls[mother] if mother is not None and mother < len(calls) else None
         mother_level = (maternal or {}).get("heteroplasmy")
         rows.append({
@@ -95,6 +101,7 @@ def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: i
                        if s.position < len(calls) and calls[s.position]},
             "maternal": _maternal(mother, mother_level, variant.mt_import.samples, settings.min_heteroplasmy,
                                   level),
+            "segregation": judged.as_dict() if judged is not None else None,
         })
     chosen = rows if page_size is None else rows[(page - 1) * page_size: page * page_size]
     national = mt_national_counts([(row["pos"], row["ref"], row["alt"]) for row in chosen])
@@ -103,6 +110,15 @@ def mt_analysis(case: Case, settings: MtSettings, *, page: int = 1, page_size: i
         row["national"] = national.get((row["pos"], row["ref"], row["alt"]), {})
         row["classification"] = classified.get((row["pos"], row["ref"], row["alt"]))
     return MtResult(len(rows), chosen, versions)
+
+
+def _segregation(calls: list, in_file: list[int], family, settings: MtSettings):
+    """The relatives' verdicts by level: a person the MT file measured without the allele is at 0."""
+    levels = {position: (calls[position] or {}).get("heteroplasmy", 0.0) if position < len(calls) else 0.0
+              for position in in_file}
+    return mitochondrial_segregation({p: level for p, level in levels.items() if level is not None}, family,
+                                     settings.min_heteroplasmy, homoplasmic=HOMOPLASMIC,
+                                     reduced_penetrance=settings.reduced_penetrance)
 
 
 LEVEL_SHIFT = 0.2  # a change of heteroplasmy between mother and child worth naming (the bottleneck)
@@ -130,6 +146,9 @@ def mt_settings_in_words(settings: dict) -> list[str]:
     if settings.get("genes") or settings.get("panel_genes_only"):
         words.append("Only the genes asked for" + (" and the panels' genes." if settings.get("panel_genes_only")
                                                    else "."))
+    if settings.get("segregating_only"):
+        words.append("Alleles a relative of known affection contradicts by level are left out"
+                     + (" (reduced penetrance)." if settings.get("reduced_penetrance") else "."))
     return words
 
 

@@ -13,6 +13,7 @@ from genomes.models import Case, StrCall
 from genomes.selectors import family_of_case
 from genomes.str.national import str_national_counts
 from genomes.str.status import STATUS_LABELS, STATUS_RANK
+from interpret.rules.segregation import repeat_segregation
 
 MIN_STATUSES = ("any", "pre_mutation", "full_mutation")
 
@@ -27,6 +28,8 @@ class RepeatSettings:
     panel_genes_only: bool = False
     panels: list[str] = field(default_factory=list)
     disagreements_only: bool = False
+    segregating_only: bool = False    # drop loci a relative of known affection contradicts
+    reduced_penetrance: bool = False  # unaffected relatives with the proband's full mutation allowed
 
 
 @dataclass
@@ -48,7 +51,8 @@ def repeat_settings_from(values: dict) -> RepeatSettings:
     if not all(isinstance(p, str) for p in panels):
         raise RepeatFilterError("panels: a list of panel codes")
     return RepeatSettings(min_status=min_status, panel_genes_only=flag("panel_genes"),
-                          panels=[p for p in panels if p][:20], disagreements_only=flag("disagreements_only"))
+                          panels=[p for p in panels if p][:20], disagreements_only=flag("disagreements_only"),
+                          segregating_only=flag("segregating_only"), reduced_penetrance=flag("reduced_penetrance"))
 
 
 def _transmission(call: StrCall, family) -> bool:
@@ -80,6 +84,11 @@ def repeat_analysis(case: Case, settings: RepeatSettings, *, page: int = 1, page
     elif settings.min_status == "pre_mutation":
         calls = calls.filter(status__in=["pre_mutation", "carrier", "full_mutation"])
     ordered = sorted(calls, key=lambda c: (-STATUS_RANK.get(c.status, -1), c.chrom, c.pos))
+    judged = {call.pk: repeat_segregation(call.sample_calls, family, call.inheritance,
+                                          reduced_penetrance=settings.reduced_penetrance)
+              for call in ordered} if family is not None else {}
+    if settings.segregating_only:
+        ordered = [call for call in ordered if call.pk not in judged or not judged[call.pk].contradict]
     chosen = ordered if page_size is None else ordered[(page - 1) * page_size: page * page_size]
     in_panels = set(panel_genes)
     national = str_national_counts(case.genome_build, [call.locus_id for call in chosen])
@@ -95,6 +104,7 @@ def repeat_analysis(case: Case, settings: RepeatSettings, *, page: int = 1, page
             "disagreement": call.disagreement,
             "disagreements": [r for r in call.records if r.get("disagreement")],
             "expanded_in_transmission": _transmission(call, family),
+            "segregation": judged[call.pk].as_dict() if call.pk in judged else None,
             # each person once, each family once, every patient group: {size class: {carriers, families}}
             "national": national.get(call.locus_id, {}),
             "genotypes": {sample.individual.individual_id: call.sample_calls[sample.position]
@@ -114,4 +124,8 @@ def repeat_settings_in_words(settings: dict) -> list[str]:
         words.append("Only loci in the panels' genes.")
     if settings.get("disagreements_only"):
         words.append("Only loci where the platform's status differs from the file's.")
+    if settings.get("segregating_only"):
+        words.append("Loci a relative of known affection contradicts are left out"
+                     + (" (reduced penetrance: unaffected relatives with a full mutation allowed)."
+                        if settings.get("reduced_penetrance") else " (full penetrance)."))
     return words

@@ -76,12 +76,12 @@ def _weak(call: dict | None) -> list[str]:
     return reasons
 
 
-def _modes(row, family) -> tuple[list[str], list[str]]:
-    """(the modes the call fits, the reasons its fit is of low confidence)."""
+def _modes(row, family) -> tuple[list[str], list[str], dict]:
+    """(the modes the call fits, the reasons its fit is of low confidence, the other relatives' segregation)."""
     genotypes = row.genotypes
     proband = genotypes[family.proband]
     if proband not in CARRYING:
-        return [], []
+        return [], [], _no_segregation()
     modes, doubts = [], []
     parents = [(position, affected) for position, affected in (
         (family.father, family.father_affected), (family.mother, family.mother_affected)) if position is not None]
@@ -102,32 +102,50 @@ def _modes(row, family) -> tuple[list[str], list[str]]:
     if all(parent_gts[position] not in CARRYING or affected for position, affected in parents):
         modes.append("ad")
     # the other sequenced relatives, as genomes.sv.selectors.sv_relatives_agree judges them in SQL
-    modes = [mode for mode in modes if not _relatives_contradict(mode, genotypes, family)]
-    return modes, doubts
+    segregation = _sv_segregation(modes, genotypes, family)
+    return [mode for mode in modes if mode not in segregation["contradicted_modes"]], doubts, segregation
 
 
-def _relatives_contradict(mode: str, genotypes: list[int], family) -> list[str]:
-    """The relatives of known affection whose genotype contradicts ``mode`` (empty: none)."""
-    against = []
+def _no_segregation() -> dict:
+    return {"support": [], "contradict": [], "contradicted_modes": []}
+
+
+def _relative_contradicts(mode: str, gt: int, relative) -> bool | None:
+    """Whether one relative's SV genotype contradicts ``mode`` (None: it says nothing of it). Full penetrance,
+    as the SQL filter: an unaffected carrier contradicts a dominant call."""
+    carrying = gt in CARRYING
+    if mode == "de_novo":
+        return carrying
+    if mode == "ad":
+        return gt == REF if relative.affected else carrying
+    if mode == "ar_hom":
+        return gt in (REF, HET) if relative.affected else gt in (HOM, HEMI)
+    if mode == "x_linked":
+        if relative.male and not relative.affected:
+            return carrying
+        if relative.affected:
+            return gt == REF
+    return None
+
+
+def _sv_segregation(modes: list[str], genotypes: list[int], family) -> dict:
+    """Who of the relatives of known affection supports and who contradicts the call's modes (the labels the
+    small-variant table shows, interpret.rules.segregation), and the modes contradicted."""
+    found = _no_segregation()
+    contradicted = set()
     for relative in getattr(family, "relatives", ()):
-        if relative.affected is None or relative.position >= len(genotypes):
+        if relative.affected is None or relative.position >= len(genotypes) or genotypes[relative.position] is None:
             continue
-        gt = genotypes[relative.position]
-        carrying = gt in CARRYING
-        if mode == "de_novo":
-            wrong = carrying
-        elif mode == "ad":
-            wrong = gt == REF if relative.affected else carrying
-        elif mode == "ar_hom":
-            wrong = gt in (REF, HET) if relative.affected else gt in (HOM, HEMI)
-        elif mode == "x_linked":
-            wrong = (carrying if relative.male and not relative.affected
-                     else gt == REF if relative.affected else False)
-        else:
-            wrong = False
-        if wrong:
-            against.append(relative.individual)
-    return against
+        verdicts = {mode: _relative_contradicts(mode, genotypes[relative.position], relative) for mode in modes}
+        verdicts = {mode: wrong for mode, wrong in verdicts.items() if wrong is not None}
+        if not verdicts:
+            continue
+        label = f"{relative.individual} ({relative.relation}, {'affected' if relative.affected else 'unaffected'})"
+        against = {mode for mode, wrong in verdicts.items() if wrong}
+        contradicted |= against
+        found["contradict" if against else "support"].append(label)
+    found["contradicted_modes"] = sorted(contradicted)
+    return found
 
 
 @dataclass
@@ -284,7 +302,7 @@ def sv_panel_genes(case: Case, panels: list[str]) -> tuple[list, list[str]]:
 
 
 def _row(call, family, samples, dosage: DosageIndex) -> dict:
-    modes, doubts = _modes(call, family) if family is not None else ([], [])
+    modes, doubts, segregation = _modes(call, family) if family is not None else ([], [], _no_segregation())
     direction = cnv_direction(call.svtype, [(c or {}).get("cn") for c in call.sample_calls])
     covered = dosage.covered(call.chrom, call.start, call.end) if direction and dosage.loaded else []
     score = "haploinsufficiency" if direction == "loss" else "triplosensitivity"
@@ -301,7 +319,7 @@ def _row(call, family, samples, dosage: DosageIndex) -> dict:
         "genotypes": {sample.individual.individual_id: {
             "zygosity": ZYGOSITY_LABELS[call.genotypes[sample.position]],
             **(call.sample_calls[sample.position] or {})} for sample in samples},
-        "inheritance": modes, "low_confidence": doubts, "copy_number_change": direction,
+        "inheritance": modes, "segregation": segregation, "low_confidence": doubts, "copy_number_change": direction,
         "dosage_sensitive_genes": [d for d in covered if d[score] is not None and 1 <= d[score] <= 3],
         "dosage_table_loaded": dosage.loaded, "cnv_points": points, "cluster": call.cluster_id,
     }

@@ -86,7 +86,7 @@ def segregation(row: dict, family: Family, modes: list[str], *, reduced_penetran
         code = _code(row, relative.position)
         if code == MISSING:
             continue
-        label = f"{relative.individual} ({relative.relation}, {'affected' if relative.affected else 'unaffected'})"
+        label = _label(relative)
         verdicts = {}
         for mode in modes:
             verdict = _verdict(mode, code, relative.affected, relative.male, reduced_penetrance)
@@ -105,4 +105,78 @@ def segregation(row: dict, family: Family, modes: list[str], *, reduced_penetran
             found.unaffected_carriers.append(label)
         else:
             found.support.append(label)
+    return found
+
+
+def _label(person) -> str:
+    return f"{person.individual} ({person.relation}, {'affected' if person.affected else 'unaffected'})"
+
+
+def _tally(found: Segregation, person, verdict: str | None) -> None:
+    if verdict == "contradict":
+        found.contradict.append(_label(person))
+    elif verdict == "unaffected_carrier":
+        found.unaffected_carriers.append(_label(person))
+    elif verdict == "support":
+        found.support.append(_label(person))
+
+
+REPEAT_RANK = {"normal": 0, "carrier": 0, "pre_mutation": 1, "full_mutation": 2}
+
+
+def repeat_segregation(sample_calls: list[dict | None], family: Family, inheritance: str, *,
+                       reduced_penetrance: bool = False) -> Segregation:
+    """Every other sequenced person of known affection (parents too) on a repeat locus where the proband has a
+    pre-mutation or a full mutation (a recessive locus's carrier is not a finding: nothing is judged):
+    - an affected person has a status at least the proband's (a carrier of a recessive locus is not);
+    - an unaffected person with a full mutation contradicts a proband's full mutation, unless penetrance is
+      reduced (the setting) or the locus is X-linked and she is a woman (then an unaffected carrier);
+    - a pre-mutation's phenotypes are incompletely penetrant: an unaffected person with one is a carrier, never
+      against. Unclassified calls (no thresholds) and people without a call say nothing."""
+    found = Segregation()
+    own = sample_calls[family.proband] if family.proband < len(sample_calls) else None
+    status = (own or {}).get("status")
+    if status not in ("pre_mutation", "full_mutation"):
+        return found
+    x_linked = inheritance.upper().startswith("X")
+    for person in family.everyone_else:
+        theirs = sample_calls[person.position] if person.position < len(sample_calls) else None
+        rank = REPEAT_RANK.get((theirs or {}).get("status"))
+        if person.affected is None or rank is None:
+            continue
+        if person.affected:
+            verdict = "support" if rank >= REPEAT_RANK[status] and theirs["status"] != "carrier" else "contradict"
+        elif rank < REPEAT_RANK[status] or (status == "full_mutation" and rank < 2):
+            verdict = "support"
+        elif status == "pre_mutation" or reduced_penetrance or (x_linked and person.male is False):
+            verdict = "unaffected_carrier"
+        else:
+            verdict = "contradict"
+        _tally(found, person, verdict)
+    return found
+
+
+def mitochondrial_segregation(levels: dict[int, float | None], family: Family, threshold: float, *,
+                              homoplasmic: float, reduced_penetrance: bool = False) -> Segregation:
+    """Every other sequenced person of known affection on a mitochondrial allele the proband carries, by
+    heteroplasmy (``levels``: position -> level, 0.0 for a person measured without the allele, missing for one
+    not measured): an affected person carries it at ``threshold`` or more; an unaffected person carrying it at the
+    proband's level or higher, or at ``homoplasmic`` or more, contradicts it (a lower load fits the threshold
+    effect and supports it), unless penetrance is reduced (then an unaffected carrier: LHON's homoplasmic
+    unaffected mothers)."""
+    found = Segregation()
+    own = levels.get(family.proband)
+    if own is None or own < threshold:
+        return found
+    for person in family.everyone_else:
+        level = levels.get(person.position)
+        if person.affected is None or level is None:
+            continue
+        if person.affected:
+            verdict = "support" if level >= threshold else "contradict"
+        elif level >= threshold and (level >= own or level >= homoplasmic):
+            verdict = "unaffected_carrier" if reduced_penetrance else "contradict"
+        else:
+            verdict = "support"
+        _tally(found, person, verdict)
     return found

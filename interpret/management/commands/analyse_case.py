@@ -6,8 +6,11 @@ analyse_case CASE_ID --kind sv [--inheritance de_novo|ar_hom|x_linked|ad ...] [-
 analyse_case CASE_ID --kind str [--set KEY=VALUE ...] --json
 
 ``--kind str``: the case's repeat loci as the repeat-expansion tab shows them (--set min_status=pre_mutation,
-panel_genes=1, disagreements_only=1): locus, gene, disease, inheritance, motif, thresholds, each person's allele
-sizes and status, the file's status and any disagreement, an expansion in transmission.
+panel_genes=1, disagreements_only=1, segregating_only=1, reduced_penetrance=1): locus, gene, disease,
+inheritance, motif, thresholds, each person's allele sizes and status, the file's status and any disagreement, an
+expansion in transmission, and the relatives of known affection for and against the proband's finding.
+``--kind mt``: the case's mitochondrial alleles as the tab shows them (--set min_heteroplasmy=0.05, pass_only=1,
+genes=..., segregating_only=1, reduced_penetrance=1), with every person's level and the relatives' verdicts.
 
 ``--kind sv``: the case's structural and copy-number calls as the SV tab shows them (--set types=DEL,DUP,
 min_length=1000, genes=..., region=..., pass_only=1, max_population_af=0.01); each call with its genes and

@@ -4,13 +4,19 @@ unaffected rules out a dominant allele unless penetrance is reduced, a de novo i
 and an unaffected sibling with both alleles of a compound-het pair rules the pair out; each candidate shows who
 supports and who contradicts it. seqr's GATK-SV test pedigree is read by its column names, and its female
 "father" is refused naming the line and field."""
+import io
+import json
+
 import pytest
+from django.core.management import call_command
 
 from core.errors import InputFileError
+from core.models import Role
 from genomes.models import Case
 from genomes.pedigree import read_ped
 from genomes.selectors import family_of_case
 from interpret.analysis.engine import run_analysis
+from tests.factories import make_user
 from tests.genomes.importing.test_import_case import import_case, write_ped
 from tests.interpret.analysis.test_phase import HEADER
 from tests.interpret.analysis.test_phase import record as phased_record
@@ -90,8 +96,6 @@ def test_a_carrier_grandparent_who_is_unaffected_rules_a_dominant_allele_out_unl
     assert set(reduced) == {1051000, 1052000}
     assert reduced[1051000].segregation["unaffected_carriers"] == ["GRANDPA (grandparent, unaffected)"]
     # the case page draws the three generations, and the table names who is for and against
-    from core.models import Role
-    from tests.factories import make_user
 
     client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
     page = client.get(f"/cases/{case.pk}/").content.decode()
@@ -113,7 +117,7 @@ def test_seqrs_test_pedigree_is_read_by_column_names_and_its_female_father_is_re
 
 
 def test_a_siblings_structural_calls_rule_a_de_novo_and_a_recessive_deletion_out_in_the_database_and_the_labels(
-        department, tmp_path):
+        department, tmp_path, client):
     """The SV tab's inheritance filter (SQL) and its labels (Python) both hear the other relatives: a de novo
     deletion the unaffected sister also has, and a homozygous deletion she has too, are not called."""
     from interpret.analysis.structural import INHERITANCE_MODES, SvSettings, structural_analysis
@@ -145,3 +149,128 @@ def test_a_siblings_structural_calls_rule_a_de_novo_and_a_recessive_deletion_out
     for mode in INHERITANCE_MODES:  # the database's filter keeps exactly the calls labelled with the mode
         filtered = structural_analysis(case, SvSettings(inheritance=[mode]))
         assert [row["id"] for row in filtered.rows] == [row["id"] for row in every if mode in row["inheritance"]]
+    # who is for and who against, as the small-variant table says it
+    sister = "SIS (sibling, unaffected)"
+    assert by_start[10000000]["segregation"]["contradict"] == [sister]
+    assert by_start[10000000]["segregation"]["contradicted_modes"] == ["ad", "de_novo"]
+    assert by_start[20000000]["segregation"] == {"support": [sister], "contradict": [], "contradicted_modes": []}
+    assert by_start[30000000]["segregation"]["contradict"] == [sister]
+    assert by_start[40000000]["segregation"]["support"] == [sister]
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+    html = client.get(f"/cases/{case.pk}/structural-variants/", {"all_calls": "1"}).content.decode()
+    assert html.count('data-testid="sv-segregation"') == 4
+    assert html.count('<span class="text-danger">1 against</span>') == 2 and html.count("relatives: 1 for</div>") == 2
+    api = client.post(f"/api/cases/{case.pk}/structural-variants/", {"all_calls": True},
+                      content_type="application/json").json()
+    assert sorted(len(call["segregation"]["contradict"]) for call in api["calls"]) == [0, 0, 1, 1]
+
+
+STR_HEADER = "\n".join([
+    "##fileformat=VCFv4.2", "##contig=<ID=4,length=191154276>", "##contig=<ID=9,length=141213431>",
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="End">',
+    '##INFO=<ID=REF,Number=1,Type=Integer,Description="Reference copy number">',
+    '##INFO=<ID=RU,Number=1,Type=String,Description="Repeat unit">',
+    '##INFO=<ID=REPID,Number=1,Type=String,Description="Repeat id">',
+    '##INFO=<ID=STR_NORMAL_MAX,Number=1,Type=Integer,Description="Normal max">',
+    '##INFO=<ID=STR_PATHOLOGIC_MIN,Number=1,Type=Integer,Description="Pathologic min">',
+    '##INFO=<ID=InheritanceMode,Number=1,Type=String,Description="Inheritance">',
+    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tDAD\tMUM\tSIS\tBRO"])
+# HTT (AD, Huntington: normal <= 35, pathologic >= 40): the proband 43; the father's 38 is intermediate; the
+# affected sister 45; the unaffected brother 42 (against, or an unaffected carrier with reduced penetrance).
+# FXN (AR, Friedreich: normal <= 33, pathologic >= 66): the proband biallelic 900/800; the carrier parents (for);
+# the affected sister biallelic (for); the unaffected brother biallelic too (against).
+STR_RECORDS = [
+    "4\t3076604\t.\tC\t<STR43>,<STR17>,<STR38>,<STR19>,<STR45>,<STR42>\t.\tPASS\tEND=3076660;REF=19;RU=CAG;"
+    "REPID=HTT;STR_NORMAL_MAX=35;STR_PATHOLOGIC_MIN=40;InheritanceMode=AD\tGT\t1/2\t3/2\t2/4\t5/2\t6/2",
+    "9\t71652201\t.\tA\t<STR900>,<STR800>,<STR9>,<STR850>,<STR700>\t.\tPASS\tEND=71652220;REF=6;RU=GAA;"
+    "REPID=FXN;STR_NORMAL_MAX=33;STR_PATHOLOGIC_MIN=66;InheritanceMode=AR\tGT\t1/2\t1/3\t2/3\t4/5\t1/2",
+]
+MT_FAMILY = """##fileformat=VCFv4.2
+##contig=<ID=chrM,length=16569>
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=AF,Number=A,Type=Float,Description="Allele fraction">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tKID\tDAD\tMUM\tSIS\tBRO
+chrM\t3243\t.\tA\tG\t.\tPASS\t.\tGT:AF\t0/1:0.62\t0/0:0\t0/1:0.18\t0/1:0.55\t0/1:0.05
+chrM\t8993\t.\tT\tG\t.\tPASS\t.\tGT:AF\t0/1:0.91\t0/0:0\t0/1:0.02\t0/0:0\t1:0.96
+chrM\t11778\t.\tG\tA\t.\tPASS\t.\tGT:AF\t1:0.99\t0/0:0\t1:0.98\t1:0.99\t0/0:0
+"""
+FIVE = ("{family}\tKID\tDAD\tMUM\t1\t2\n{family}\tDAD\t0\t0\t1\t1\n{family}\tMUM\t0\t0\t2\t1\n"
+        "{family}\tSIS\tDAD\tMUM\t2\t2\n{family}\tBRO\tDAD\tMUM\t1\t1\n")
+
+
+def five_person_case(department, tmp_path, name, contigs, chrom):
+    from tests.genomes.sv.test_import import run, small_vcf
+
+    samples = ["KID", "DAD", "MUM", "SIS", "BRO"]
+    code, _, err = run("import_case", "--patient-group", "RARE", "--department", department.code, "--ped",
+                       str(write_ped(tmp_path, FIVE.format(family=name), f"{name}.ped")), "--vcf",
+                       str(small_vcf(tmp_path, f"{name}.vcf", samples, contigs, chrom)), "--wait", "--case-id", name)
+    assert code == 0, err
+    return Case.objects.get(identifier=name)
+
+
+def test_repeat_loci_are_judged_by_the_relatives_affection_on_every_channel(department, tmp_path, client):
+    """A dominant full mutation and a recessive biallelic expansion the unaffected brother also has are
+    contradicted (the filter drops them); an intermediate allele in an unaffected father, carrier parents of a
+    recessive locus and an affected sister support; reduced penetrance makes the brother an unaffected carrier."""
+    from tests.genomes.sv.test_import import GRCH37, run
+
+    case = five_person_case(department, tmp_path, "STRFAM", GRCH37, "1")
+    (tmp_path / "fam.str.vcf").write_text(STR_HEADER + "\n" + "\n".join(STR_RECORDS) + "\n")
+    code, _, err = run("import_variants", "STRFAM", "--kind", "str", "--vcf", str(tmp_path / "fam.str.vcf"))
+    assert code == 0, err
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+
+    def loci(**settings):
+        answer = client.post(f"/api/cases/{case.pk}/repeat-expansions/", settings, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        return {row["locus"]: row for row in answer.json()["loci"]}
+
+    every = loci()
+    htt, fxn = every["HTT"]["segregation"], every["FXN"]["segregation"]
+    assert htt["support"] == ["DAD (father, unaffected)", "MUM (mother, unaffected)", "SIS (sibling, affected)"]
+    assert htt["contradict"] == ["BRO (sibling, unaffected)"]
+    assert fxn["contradict"] == ["BRO (sibling, unaffected)"]
+    assert fxn["support"] == ["DAD (father, unaffected)", "MUM (mother, unaffected)", "SIS (sibling, affected)"]
+    assert set(loci(segregating_only=True)) == set()
+    reduced = loci(segregating_only=True, reduced_penetrance=True)
+    assert set(reduced) == {"HTT", "FXN"} and reduced["HTT"]["segregation"]["unaffected_carriers"] == [
+        "BRO (sibling, unaffected)"]
+    html = client.get(f"/cases/{case.pk}/repeat-expansions/").content.decode()
+    assert html.count('data-testid="str-segregation"') == 2 and html.count("1 against</span>") == 2
+    out = io.StringIO()
+    call_command("analyse_case", "STRFAM", "--kind", "str", "--set", "segregating_only=1", "--set",
+                 "reduced_penetrance=1", "--user", "gina", "--json", stdout=out)
+    assert sorted(row["locus"] for row in json.loads(out.getvalue())) == ["FXN", "HTT"]
+
+
+def test_mitochondrial_alleles_are_judged_by_the_relatives_levels_and_affection(department, tmp_path, client):
+    """m.3243A>G: an affected sister carries it, the unaffected mother and brother at lower levels (all for);
+    m.8993T>G: the affected sister lacks it and the unaffected brother has more (against); m.11778G>A (LHON): the
+    unaffected mother is homoplasmic (against, an unaffected carrier with reduced penetrance)."""
+    from tests.genomes.sv.test_import import GRCH38, run
+
+    case = five_person_case(department, tmp_path, "MTFAM", GRCH38, "chr1")
+    (tmp_path / "fam.mt.vcf").write_text(MT_FAMILY)
+    code, _, err = run("import_variants", "MTFAM", "--kind", "mt", "--vcf", str(tmp_path / "fam.mt.vcf"))
+    assert code == 0, err
+    client.force_login(make_user("gina", department=department, role=Role.CLINICAL_GENETICIST))
+
+    def alleles(**settings):
+        answer = client.post(f"/api/cases/{case.pk}/mitochondrial-variants/", settings,
+                             content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        return {row["pos"]: row["segregation"] for row in answer.json()["alleles"]}
+
+    every = alleles()
+    assert every[3243] == {"support": ["DAD (father, unaffected)", "MUM (mother, unaffected)",
+                                       "SIS (sibling, affected)", "BRO (sibling, unaffected)"],
+                           "contradict": [], "unaffected_carriers": [], "contradicted_modes": []}
+    assert every[8993]["contradict"] == ["SIS (sibling, affected)", "BRO (sibling, unaffected)"]
+    assert every[11778]["contradict"] == ["MUM (mother, unaffected)"]
+    assert set(alleles(segregating_only=True)) == {3243}
+    reduced = alleles(segregating_only=True, reduced_penetrance=True)
+    assert set(reduced) == {3243, 11778} and reduced[11778]["unaffected_carriers"] == ["MUM (mother, unaffected)"]
+    html = client.get(f"/cases/{case.pk}/mitochondrial-variants/", {"segregating_only": "1"}).content.decode()
+    assert html.count('data-testid="mt-row"') == 1 and "relatives: 4 for</div>" in html
