@@ -153,14 +153,20 @@ def candidates_above_cohort(case_ids: list[int], conditions: list[str], params: 
     if not case_ids:
         return []
     where = " AND ".join(["case_id = ANY(%s)", *conditions])
+    # Two statements: the case rows, then their variants' observations. Case variants and observations are
+    # distributed on different keys on a Citus cluster (case, variant), where a join of the two cannot run; the
+    # second is read from the variants' shards only.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rows.case_id, rows.variant_id, o.families FROM "
-            f"(SELECT case_id, variant_id FROM genomes_casevariant WHERE {where}) rows "
-            "CROSS JOIN LATERAL (SELECT coalesce(sum(families), 0)::int AS families FROM genomes_variantobservation "
-            "  WHERE variant_id = rows.variant_id AND origin = 'germline') o WHERE o.families > %s ORDER BY 1, 2",
-            [list(case_ids), *params, max_families])
-        return cursor.fetchall()
+        cursor.execute(f"SELECT case_id, variant_id FROM genomes_casevariant WHERE {where}", [list(case_ids), *params])
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        cursor.execute("SELECT variant_id, sum(families)::int FROM genomes_variantobservation "
+                       "WHERE variant_id = ANY(%s) AND origin = 'germline' GROUP BY variant_id "
+                       "HAVING sum(families) > %s",
+                       [sorted({variant_id for _, variant_id in rows}), max_families])
+        families = dict(cursor.fetchall())
+    return sorted((case_id, variant_id, families[variant_id]) for case_id, variant_id in rows if variant_id in families)
 
 
 def current_cases_carrying(variant_ids: list[int], case_ids: list[int] | None = None) -> list[tuple[int, int]]:

@@ -141,6 +141,14 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # A Unix-socket URL (postgresql://user@/db?host=/socket/dir) arrives as an option; make it the HOST.
 if "host" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+# On a Citus coordinator (README "Past one machine"; `manage.py distribute` lays the tables out): an import's
+# transaction writes reference tables (national variants) after statements over many shards (observations), which
+# Citus allows only when those went over one connection per node (sequential), and reads reference tables whose
+# placement is on the coordinator itself, which with local execution would forbid the parallel statements after.
+DATABASE_CITUS = env_bool("DATABASE_CITUS", False)
+if DATABASE_CITUS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c citus.multi_shard_modify_mode=sequential -c citus.enable_local_execution=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Broker, cache ------------------------------------------------------------

@@ -5,12 +5,44 @@
 - rita:   researcher in department A (aggregate data only)
 - adam:   administrator in department A (no clinical role)
 """
+import os
+
 import pytest
 
 from core.models import PatientGroup, Role
 from core.patient_groups import patient_groups_sync
 from tests.factories import make_case, make_department, make_user
 from tests.processes import start_worker, stop
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On a Citus coordinator (CITUS_WORKERS="host:port,host:port"; .ci/run's Citus pass) the migrated test
+    database becomes a cluster database and is laid out by `distribute`, as an installation would be."""
+    workers = os.environ.get("CITUS_WORKERS")
+    if workers:
+        from django.core.management import call_command
+        from django.db import connection
+
+        from core.citus import citus_prepare
+
+        settings = connection.settings_dict
+        url = (f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}")
+        nodes = [(host, int(port)) for host, port in (w.rsplit(":", 1) for w in workers.split(","))]
+        with django_db_blocker.unblock():
+            citus_prepare(url, nodes, coordinator=(settings["HOST"], int(settings["PORT"])),
+                          fresh=True)
+            call_command("distribute")
+        # Citus's maintenance daemon keeps connections to a cluster database: the test database is dropped
+        # with FORCE at the end, or the run's teardown fails on "being accessed by other users".
+        creation = type(connection.creation)
+
+        def drop_forced(self, test_database_name, verbosity):
+            with self._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE {self.connection.ops.quote_name(test_database_name)} WITH (FORCE)")
+
+        creation._destroy_test_db = drop_forced
+    yield
 
 
 @pytest.fixture(autouse=True, scope="session")

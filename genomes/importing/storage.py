@@ -95,11 +95,15 @@ def national_variants_forget(cursor, candidates: str) -> None:
     """Remove the national variants among ``candidates`` (a table of variant_id) that no case carries any more
     and nothing refers to: a variant classified, tagged or commented on stays in the national database (and a
     delete would break those references and fail the whole transaction at commit)."""
-    kept = " ".join(f"AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.{column} = v.id)"
-                     for table, column in _references_to_national_variants(cursor))
-    cursor.execute(
-        f"DELETE FROM genomes_variant v USING {candidates} r WHERE v.id = r.variant_id "
-        f"AND NOT EXISTS (SELECT 1 FROM genomes_casevariant c WHERE c.variant_id = v.id) {kept}")
+    # Set differences, then a delete by id: on a Citus cluster (core.citus) a reference table's DELETE may not
+    # read a distributed table, while the case variants' subquery is sent to every shard as one statement.
+    still_used = "".join(f" EXCEPT SELECT x.{column} FROM {table} x WHERE x.{column} IN (SELECT variant_id FROM "
+                         f"{candidates})" for table, column in [("genomes_casevariant", "variant_id"),
+                                                                *_references_to_national_variants(cursor)])
+    cursor.execute(f"SELECT variant_id FROM {candidates}{still_used}")
+    forgotten = [row[0] for row in cursor.fetchall()]
+    if forgotten:
+        cursor.execute("DELETE FROM genomes_variant WHERE id = ANY(%s)", [forgotten])
 
 
 def _references_to_national_variants(cursor) -> list[tuple[str, str]]:

@@ -28,6 +28,10 @@ def clusters_assign(cursor, *, sv_import_id: int, build: str) -> set[int]:
     clusters its calls joined."""
     overlap, window = settings.SV_RECIPROCAL_OVERLAP, settings.SV_BREAKPOINT_WINDOW
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLUSTER_LOCK])
+    # Every statement names the case: on a Citus cluster (core.citus) the calls are distributed by case, and a
+    # statement joining them to themselves must do so on the case to run on the case's shard alone.
+    cursor.execute("SELECT case_id FROM genomes_structuralvariantimport WHERE id = %s", [sv_import_id])
+    (case_id,) = cursor.fetchone()
     cursor.execute(
         "UPDATE genomes_structuralvariant sv SET cluster_id = best.id FROM genomes_structuralvariant c "
         "CROSS JOIN LATERAL (SELECT k.id FROM genomes_svcluster k WHERE k.build = %s AND k.svtype = c.svtype "
@@ -36,19 +40,19 @@ def clusters_assign(cursor, *, sv_import_id: int, build: str) -> set[int]:
         "      >= %s * GREATEST(k.xend - k.xstart + 1, c.xend - c.xstart + 1) "
         "  ORDER BY (LEAST(k.xend, c.xend) - GREATEST(k.xstart, c.xstart) + 1)::float "
         "           / GREATEST(k.xend - k.xstart + 1, c.xend - c.xstart + 1) DESC, k.id LIMIT 1) best "
-        "WHERE c.sv_import_id = %s AND c.svtype = ANY(%s) AND sv.id = c.id",
-        [build, overlap, sv_import_id, list(SPANNING)])
+        "WHERE c.sv_import_id = %s AND c.svtype = ANY(%s) AND sv.id = c.id AND sv.case_id = c.case_id "
+        "AND c.case_id = %s", [build, overlap, sv_import_id, list(SPANNING), case_id])
     cursor.execute(
         "UPDATE genomes_structuralvariant sv SET cluster_id = best.id FROM genomes_structuralvariant c "
         "CROSS JOIN LATERAL (SELECT k.id FROM genomes_svcluster k WHERE k.build = %s AND k.svtype = c.svtype "
         "  AND k.xstart BETWEEN c.xstart - %s AND c.xstart + %s "
         "  AND (c.svtype <> 'BND' OR (k.mate_chrom = c.mate_chrom AND abs(k.mate_pos - c.mate_pos) <= %s)) "
         "  ORDER BY abs(k.xstart - c.xstart), k.id LIMIT 1) best "
-        "WHERE c.sv_import_id = %s AND c.svtype = ANY(%s) AND sv.id = c.id",
-        [build, window, window, window, sv_import_id, list(POINT)])
+        "WHERE c.sv_import_id = %s AND c.svtype = ANY(%s) AND sv.id = c.id AND sv.case_id = c.case_id "
+        "AND c.case_id = %s", [build, window, window, window, sv_import_id, list(POINT), case_id])
     cursor.execute("SELECT id, svtype, chrom, start, \"end\", xstart, xend, length, mate_chrom, mate_pos "
-                   "FROM genomes_structuralvariant WHERE sv_import_id = %s AND cluster_id IS NULL "
-                   "ORDER BY svtype, xstart, id", [sv_import_id])
+                   "FROM genomes_structuralvariant WHERE sv_import_id = %s AND case_id = %s AND cluster_id IS NULL "
+                   "ORDER BY svtype, xstart, id", [sv_import_id, case_id])
     # A call matching no cluster founds its own: two records of one file are two events, as their caller decided.
     founded: list[tuple[SvCluster, list[int]]] = [
         (SvCluster(build=build, svtype=svtype, chrom=chrom, start=start, end=end, xstart=xstart, xend=xend,
@@ -58,10 +62,10 @@ def clusters_assign(cursor, *, sv_import_id: int, build: str) -> set[int]:
     if founded:
         pairs = [(call_id, cluster.pk) for cluster, members in founded for call_id in members]
         cursor.execute("UPDATE genomes_structuralvariant sv SET cluster_id = m.cluster_id "
-                       "FROM unnest(%s::bigint[], %s::bigint[]) AS m(call_id, cluster_id) WHERE sv.id = m.call_id",
-                       [[p[0] for p in pairs], [p[1] for p in pairs]])
-    cursor.execute("SELECT DISTINCT cluster_id FROM genomes_structuralvariant WHERE sv_import_id = %s",
-                   [sv_import_id])
+                       "FROM unnest(%s::bigint[], %s::bigint[]) AS m(call_id, cluster_id) WHERE sv.id = m.call_id "
+                       "AND sv.case_id = %s", [[p[0] for p in pairs], [p[1] for p in pairs], case_id])
+    cursor.execute("SELECT DISTINCT cluster_id FROM genomes_structuralvariant WHERE sv_import_id = %s "
+                   "AND case_id = %s", [sv_import_id, case_id])
     return {row[0] for row in cursor.fetchall() if row[0] is not None}
 
 
