@@ -52,7 +52,7 @@ def arm(args) -> dict:
         settings = connection.settings_dict
         citus_prepare(os.environ["DATABASE_URL"], [(h, int(p)) for h, p in (w.rsplit(":", 1) for w in
                                                                             args.workers.split(","))],
-                      coordinator=(settings["HOST"], int(settings["PORT"])))
+                      coordinator=(settings["HOST"], int(settings["PORT"])), fresh=True)
         call_command("distribute", verbosity=0)
     from core.jobs import job_run
     from core.models import Department, PatientGroup

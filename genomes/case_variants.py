@@ -161,9 +161,12 @@ def candidates_above_cohort(case_ids: list[int], conditions: list[str], params: 
         rows = cursor.fetchall()
         if not rows:
             return []
-        cursor.execute("SELECT variant_id, sum(families)::int FROM genomes_variantobservation "
-                       "WHERE variant_id = ANY(%s) AND origin = 'germline' GROUP BY variant_id "
-                       "HAVING sum(families) > %s",
+        # The ids as a materialised set joined to the observations, not `= ANY(array)`: Citus would prune shards
+        # element by element (39.5 s for 553,195 ids on the local cluster; 2.0 s this way, 1.3 s on one node).
+        cursor.execute("WITH wanted AS MATERIALIZED (SELECT unnest(%s::bigint[]) AS variant_id) "
+                       "SELECT o.variant_id, sum(o.families)::int FROM genomes_variantobservation o "
+                       "JOIN wanted w ON w.variant_id = o.variant_id WHERE o.origin = 'germline' "
+                       "GROUP BY o.variant_id HAVING sum(o.families) > %s",
                        [sorted({variant_id for _, variant_id in rows}), max_families])
         families = dict(cursor.fetchall())
     return sorted((case_id, variant_id, families[variant_id]) for case_id, variant_id in rows if variant_id in families)
