@@ -20,7 +20,7 @@ from core.audit import Action, AuditContext, audit_record
 from core.errors import InputFileError
 from core.patient_reads import patient_rows_read
 from genomes.models import AlignmentFile, Case, Sample
-from genomes.variant_identity import normalize_contig
+from genomes.variant_identity import VariantIdentityError, build_from_header, normalize_contig
 
 
 class ReadViewError(ValueError):
@@ -60,9 +60,18 @@ def alignment_inspect(path: str, build: str) -> dict:
         with pysam.AlignmentFile(str(resolved), "rc" if fmt == "cram" else "rb", index_filename=str(index),
                                  reference_filename=reference if fmt == "cram" else None) as reads:
             contigs = list(reads.references)
+            lengths = dict(zip(reads.references, reads.lengths))
             groups = [group.get("SM", "") for group in reads.header.to_dict().get("RG", [])]
     except (OSError, ValueError) as error:
         raise InputFileError(name, None, "header", f"not a readable {fmt.upper()}: {error}") from None
+    # Reads aligned to the other build would be shown against this build's reference at the wrong places.
+    try:
+        aligned_to, evidence = build_from_header(lengths)
+    except VariantIdentityError as error:
+        raise InputFileError(name, None, "header", f"contigs: {error}") from None
+    if aligned_to is not None and aligned_to != build:
+        raise InputFileError(name, None, "header", f"the reads are aligned to {aligned_to} ({evidence}); the case "
+                             f"is {build}")
     return {"path": str(resolved), "index": str(index), "format": fmt, "contigs": contigs,
             "read_group_samples": sorted({g for g in groups if g})}
 

@@ -112,3 +112,22 @@ def test_a_cram_is_read_with_the_builds_reference_and_gives_the_same_slice_as_it
     from_cram = reads_in(client.get(slice_url).content)
     assert len(from_cram) == len(from_bam) > 1000
     assert [r.query_name for r in from_cram[:50]] == [r.query_name for r in from_bam[:50]]
+
+
+def test_reads_aligned_to_the_other_build_are_refused(na12878, tmp_path):
+    """A BAM whose header has GRCh37's chromosome 1 cannot be registered to a GRCh38 case: its reads would be
+    drawn against the wrong reference; the same reads with GRCh38's lengths can."""
+    for build, length in (("GRCh37", 249250621), ("GRCh38", 248956422)):
+        path = tmp_path / f"{build}.bam"
+        header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chr1", "LN": length},
+                                                                 {"SN": "chrM", "LN": 16569}],
+                  "RG": [{"ID": "rg1", "SM": "NA12878"}]}
+        with pysam.AlignmentFile(str(path), "wb", header=header):
+            pass
+        pysam.index(str(path))
+        code, _, err = run("register_alignment", "NA12878", "--alignment", f"NA12878={path}")
+        if build == "GRCh37":
+            assert code == 1 and "the reads are aligned to GRCh37 (contig lengths in the header); the case is GRCh38" \
+                in err, err
+        else:
+            assert code == 0, err
