@@ -824,6 +824,21 @@ def test_a_geneticist_reads_the_repeat_and_mitochondrial_tabs_with_their_control
     page.click("[data-testid=str-filter-form] button")
     page.wait_for_load_state()
     assert rows.count() == 1 and page.locator("[data-testid=str-disagreement]").count() == 1
+    # issue 29: the relatives' affection (the parents are unaffected): the filter keeps the loci nobody contradicts
+    page.uncheck("#disagreements_only")
+    page.click("[data-testid=str-filter-form] button")
+    page.wait_for_load_state()
+    judged = page.locator("[data-testid=str-segregation]")
+    contradicted = judged.filter(has_text="against").count()
+    assert rows.count() == every and judged.count() >= 1
+    page.check("#segregating_only")
+    page.click("[data-testid=str-filter-form] button")
+    page.wait_for_load_state()
+    assert page.is_checked("#segregating_only") and rows.count() == every - contradicted
+    page.check("#reduced_penetrance")
+    page.click("[data-testid=str-filter-form] button")
+    page.wait_for_load_state()
+    assert page.is_checked("#reduced_penetrance") and every - contradicted <= rows.count() <= every
 
     page.goto(f"{live_server.url}/cases/{case_import.case_id}/")
     page.click("[data-testid=mt-tab]")
@@ -840,6 +855,19 @@ def test_a_geneticist_reads_the_repeat_and_mitochondrial_tabs_with_their_control
     page.wait_for_load_state()
     assert alleles.count() == 1 and "m.16023G>A" in alleles.first.inner_text()
     assert "0.522" in alleles.first.inner_text()
+    contradicted = page.locator("[data-testid=mt-segregation]", has_text="against").count()
+    page.check("#segregating_only")
+    page.click("[data-testid=mt-filter-form] button")
+    page.wait_for_load_state()
+    assert page.is_checked("#segregating_only") and alleles.count() == 1 - contradicted
+    page.check("#reduced_penetrance")
+    page.click("[data-testid=mt-filter-form] button")
+    page.wait_for_load_state()
+    assert page.is_checked("#reduced_penetrance") and alleles.count() >= 1 - contradicted
+    page.uncheck("#segregating_only")
+    page.uncheck("#reduced_penetrance")
+    page.click("[data-testid=mt-filter-form] button")
+    page.wait_for_load_state()
     alleles.first.locator("input[name=condition]").fill("mitochondrial disease")
     alleles.first.locator("[data-testid=mt-classify]").click()
     page.wait_for_load_state()
