@@ -14,7 +14,7 @@ Citus's rules that shape what is done here (docs.citusdata.com, "Distributing ta
   the coordinator in the cluster's metadata (``citus_set_coordinator_host``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
@@ -29,7 +29,6 @@ class DistributionPlan:
     by_case: list[str]       # distributed by case_id, co-located with the first
     by_variant: list[str]    # distributed by variant_id, co-located with the first
     local: list[str]         # kept on the coordinator only (no foreign keys to distributed tables)
-    column_of: dict[str, str] = field(default_factory=dict)  # a table distributed by another column
 
 
 def citus_installed(cursor) -> bool:
@@ -162,38 +161,36 @@ def distribute(cursor, plan: DistributionPlan) -> dict:
     # application switches it off: settings.DATABASE_CITUS).
     cursor.execute("SET LOCAL citus.enable_local_execution TO on")
     tables = _tables(cursor)
-    column = {**{t: "case_id" for t in plan.by_case}, **{t: "variant_id" for t in plan.by_variant},
-              **plan.column_of}
+    column = {**{t: "case_id" for t in plan.by_case}, **{t: "variant_id" for t in plan.by_variant}}
     missing = sorted(set(column) - set(tables))
     if missing:
         raise CitusError(f"the plan names tables the database lacks: {', '.join(missing)} (migrate first)")
     reference = [t for t in tables if t not in column and t not in plan.local]
     done: dict = {"distributed": [], "reference": [], "dropped_foreign_keys": [], "already": []}
     kind_of = {t: _citus_kind(cursor, t) for t in tables}
-    group_of = {t: ("case" if t in plan.by_case else "variant") for t in column}
     planned = [t for t in column if kind_of[t] != "distributed"]
+    laid_out = []  # the tables this run made reference or distributed
     # Every foreign key from or to a table about to be distributed is taken off first (a plain table that refers
     # to a new reference table would otherwise become a Citus local table, which no longer takes the changes
     # below), and put back at the end where Citus can keep it: to a reference table, or between co-located
     # tables on the distribution column.
     put_back = []
-    for name, table, target, columns, target_columns, definition in _foreign_keys(cursor):
-        if target in plan.local and table not in plan.local:
-            # a reference or distributed table cannot refer to a table of the coordinator's own
-            cursor.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.Identifier(table),
-                                                                                sql.Identifier(name)))
-            done["dropped_foreign_keys"].append(f"{table}.{name} -> {target}")
-            continue
-        if table not in planned and target not in planned:
+    foreign_keys = _foreign_keys(cursor)
+    for name, table, target, columns, target_columns, definition in foreign_keys:
+        # a reference or distributed table cannot refer to a table of the coordinator's own
+        to_local = target in plan.local and table not in plan.local
+        if not to_local and table not in planned and target not in planned:
             continue
         cursor.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(sql.Identifier(table),
                                                                             sql.Identifier(name)))
-        if target in column:
-            co_located = (table in column and group_of[table] == group_of[target]
-                          and column[table] in columns and column[target] in target_columns)
+        if to_local:
+            kept = False
+        elif target in column:
+            kept = (table in column and (table in plan.by_case) == (target in plan.by_case)
+                    and column[table] in columns and column[target] in target_columns)
         else:
-            co_located = target in reference
-        if co_located:
+            kept = target in reference
+        if kept:
             put_back.append((table, name, definition))
         else:
             done["dropped_foreign_keys"].append(f"{table}.{name} -> {target}")
@@ -207,7 +204,7 @@ def distribute(cursor, plan: DistributionPlan) -> dict:
                 **names, c=sql.SQL(", ").join(sql.Identifier(c) for c in [*key[1], column[table]])))
     # Reference tables before the distributed ones that refer to them, and each after the tables it refers to.
     targets = {t: set() for t in reference}
-    for _, table, target, _, _, _ in _foreign_keys(cursor):
+    for _, table, target, _, _, _ in foreign_keys:  # those between reference tables were left in place
         if table in targets and target in targets and target != table:
             targets[table].add(target)
     for table in _referenced_first(targets):
@@ -218,6 +215,7 @@ def distribute(cursor, plan: DistributionPlan) -> dict:
             cursor.execute("SELECT undistribute_table(%s, cascade_via_foreign_keys => true)", [table])
         cursor.execute("SELECT create_reference_table(%s)", [table])
         done["reference"].append(table)
+        laid_out.append(table)
     for members in (plan.by_case, plan.by_variant):
         first = None
         for table in members:
@@ -225,10 +223,11 @@ def distribute(cursor, plan: DistributionPlan) -> dict:
                 cursor.execute("SELECT create_distributed_table(%s, %s, colocate_with => %s)",
                                [table, column[table], first or "none"])
                 done["distributed"].append(f"{table} by {column[table]}")
+                laid_out.append(table)
             else:
                 done["already"].append(table)
             first = first or table
-    for table in done["reference"] + [entry.split(" by ")[0] for entry in done["distributed"]]:
+    for table in laid_out:
         _sequence_past_rows(cursor, table)
     for table, name, definition in put_back:
         cursor.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(sql.Identifier(table), sql.Identifier(name))

@@ -162,7 +162,7 @@ def candidates_above_cohort(case_ids: list[int], conditions: list[str], params: 
         if not rows:
             return []
         # The ids as a materialised set joined to the observations, not `= ANY(array)`: Citus would prune shards
-        # element by element (39.5 s for 553,195 ids on the local cluster; 2.0 s this way, 1.3 s on one node).
+        # element by element (bench/citus_ab.py's reanalysis row on the local cluster: 41.7 s, 3.5 s this way).
         cursor.execute("WITH wanted AS MATERIALIZED (SELECT unnest(%s::bigint[]) AS variant_id) "
                        "SELECT o.variant_id, sum(o.families)::int FROM genomes_variantobservation o "
                        "JOIN wanted w ON w.variant_id = o.variant_id WHERE o.origin = 'germline' "
